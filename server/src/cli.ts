@@ -1,0 +1,159 @@
+import { parseArgs } from 'node:util';
+import {
+  getModel,
+  type MeshModel,
+  reachFrom,
+  runChecks,
+  type Severity,
+  severityRank,
+} from '../../shared/src';
+import { formatJson, formatSummary, formatText } from './cli/format-check';
+import { formatHostsText, formatReachText, hostRows, reachJson } from './cli/format-hosts';
+import { formatSarif } from './cli/format-sarif';
+import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
+import { painter, progressLine } from './cli/terminal';
+
+declare const MESH_LENS_VERSION: string | undefined;
+const VERSION = typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : '0.0.0-dev';
+
+const HELP = `mesh-lens ${VERSION} — checks the manifests of a multicluster Istio mesh
+
+Usage:
+  mesh-lens check [PATH] [--topology FILE] [--format text|json|sarif] [--severity error|warning|info]
+  mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
+  mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
+
+Commands:
+  check   report diagnostics; exit 1 when any is at or above --severity (default: error)
+  hosts   list every global service with its clusters and endpoint counts
+  reach   show which endpoints a client in CLUSTER uses for HOSTNAME, and why
+
+PATH defaults to the current directory. Exit codes: 0 ok, 1 findings at or above the threshold,
+2 usage or I/O error. Options: --help, --version.
+`;
+
+const OPTIONS = {
+  topology: { type: 'string' },
+  format: { type: 'string' },
+  severity: { type: 'string' },
+  from: { type: 'string' },
+  namespace: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  if (values.help) return print(HELP, 0);
+  if (values.version) return print(`${VERSION}\n`, 0);
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case 'check':
+      return check(rest, values);
+    case 'hosts':
+      return hosts(rest, values);
+    case 'reach':
+      return reach(rest, values);
+    case undefined:
+      throw new UsageError('missing command (check, hosts or reach); see --help');
+    default:
+      throw new UsageError(`unknown command "${command}"; see --help`);
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+function print(text: string, code: number): number {
+  process.stdout.write(text);
+  return code;
+}
+
+function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function singlePath(paths: string[]): string {
+  if (paths.length > 1) throw new UsageError(`expected one PATH, got ${paths.length}: ${paths.join(' ')}`);
+  return paths[0] ?? '.';
+}
+
+async function load(path: string, values: Values): Promise<LoadedWorkspace & { model: MeshModel }> {
+  const progress = progressLine(process.stderr);
+  const loaded = await loadWorkspace(path, values.topology, (count) => {
+    if (count % 200 === 0) progress.update(`Reading manifests… ${count} files`);
+  });
+  progress.clear();
+  return { ...loaded, model: getModel(loaded.workspace) };
+}
+
+async function check(paths: string[], values: Values): Promise<number> {
+  const format = oneOf('format', values.format, ['text', 'json', 'sarif'], 'text');
+  const threshold = oneOf<Severity>('severity', values.severity, ['error', 'warning', 'info'], 'error');
+  const started = performance.now();
+  const { model, fileCount } = await load(singlePath(paths), values);
+  const findings = runChecks(model);
+  if (format === 'json') process.stdout.write(formatJson(findings));
+  else if (format === 'sarif') process.stdout.write(formatSarif(findings, VERSION));
+  else {
+    const paint = painter(process.stdout);
+    process.stdout.write(formatText(findings, paint));
+    if (findings.length > 0) process.stdout.write('\n');
+    process.stdout.write(
+      formatSummary({
+        findings,
+        fileCount,
+        resourceCount: model.resourceCount,
+        clusterCount: model.topology.clusters.size,
+        seconds: (performance.now() - started) / 1000,
+      }),
+    );
+  }
+  return findings.some((finding) => severityRank[finding.severity] >= severityRank[threshold]) ? 1 : 0;
+}
+
+async function hosts(paths: string[], values: Values): Promise<number> {
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
+  const { model } = await load(singlePath(paths), values);
+  const rows = hostRows(model);
+  return print(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : formatHostsText(rows), 0);
+}
+
+async function reach(args: string[], values: Values): Promise<number> {
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
+  const [hostname, ...paths] = args;
+  if (!hostname) throw new UsageError('reach needs a HOSTNAME; see --help');
+  if (!values.from) throw new UsageError('reach needs --from CLUSTER');
+  const { model } = await load(singlePath(paths), values);
+  if (!model.topology.clusters.has(values.from)) {
+    throw new UsageError(
+      `unknown cluster "${values.from}"; clusters: ${[...model.topology.clusters.keys()].join(', ')}`,
+    );
+  }
+  const result = reachFrom(model, hostname, values.from, values.namespace ?? 'default');
+  return print(
+    format === 'json' ? `${JSON.stringify(reachJson(result), null, 2)}\n` : formatReachText(result),
+    0,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `mesh-lens: ${usage ? message : `internal error: ${(error as Error)?.stack ?? message}`}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

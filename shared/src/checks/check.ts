@@ -1,0 +1,13 @@
+import type { Finding, Severity } from '../findings';
+import type { MeshModel } from '../model/types';
+
+/** One diagnostic code of SPEC §7: what it is, how it is documented, and how it is found. */
+export interface Check {
+  code: string;
+  /** The kebab-case name after the code in SPEC §7. */
+  name: string;
+  severity: Severity;
+  /** What goes wrong at runtime and how to fix it: one paragraph, shown in docs, hover and SARIF. */
+  description: string;
+  run(model: MeshModel): Finding[];
+}

@@ -1,0 +1,40 @@
+import type { Finding, Severity } from '../findings';
+import { compareFindings } from '../findings-order';
+import type { MeshModel } from '../model/types';
+import type { SeverityOverride } from '../topology/topology-file';
+import type { Check } from './check';
+import { skippedContent } from './skipped-content';
+import { topologyInvalid } from './topology-invalid';
+import { yamlSyntax } from './yaml-syntax';
+
+/** Every check, in catalogue order. Adding a check means one new file and one line here. */
+export const checks: readonly Check[] = [yamlSyntax, topologyInvalid, skippedContent];
+
+export function checkByCode(code: string): Check | undefined {
+  return checks.find((check) => check.code === code);
+}
+
+export interface CheckOptions {
+  /** Per-code severities from the user's settings; they win over the topology file's. */
+  severityOverrides?: ReadonlyMap<string, SeverityOverride>;
+  /** Called when a check throws: a bug in one check must not hide the others' findings. */
+  onCheckError?: (check: Check, error: unknown) => void;
+}
+
+export function runChecks(model: MeshModel, options: CheckOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    let found: Finding[];
+    try {
+      found = check.run(model);
+    } catch (error) {
+      options.onCheckError?.(check, error);
+      continue;
+    }
+    const override = options.severityOverrides?.get(check.code) ?? model.severityOverrides.get(check.code);
+    if (override === 'off') continue;
+    for (const finding of found)
+      findings.push(override ? { ...finding, severity: override as Severity } : finding);
+  }
+  return findings.sort(compareFindings);
+}

@@ -1,0 +1,11 @@
+import { SKIPPED_CONTENT } from '../yaml/parse-file';
+import type { Check } from './check';
+
+export const skippedContent: Check = {
+  code: SKIPPED_CONTENT,
+  name: 'skipped-content',
+  severity: 'info',
+  description:
+    'A document or file was deliberately not analysed: a Helm/Go template (`{{ … }}`), a binary file, text that is not UTF-8, or a file over the size limit. Nothing is wrong with the mesh; Mesh Lens just cannot see these resources. Check rendered manifests instead of templates.',
+  run: (model) => model.findings.filter((finding) => finding.code === SKIPPED_CONTENT),
+};

@@ -1,0 +1,41 @@
+import type { Range } from './yaml/source';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A place in another file (or the same one) that explains a finding: the sibling, the topology entry, … */
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** Edits to one file. `create` marks a file that does not exist yet; its only edit inserts the whole text. */
+export interface FileEdit {
+  file: string;
+  create?: boolean;
+  edits: TextEdit[];
+}
+
+/** A quick-fix as plain data: the adapters turn it into a WorkspaceEdit or apply it on disk. */
+export interface Fix {
+  title: string;
+  preferred?: boolean;
+  changes: FileEdit[];
+}
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  file: string;
+  range: Range;
+  message: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+export const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };

@@ -1,0 +1,156 @@
+import { isScalar, type Node } from 'yaml';
+import { getPath, locatedNumber, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
+import type { ParsedFile } from '../yaml/parse-file';
+import { field, namespaceOf, type Resource } from '../yaml/resource';
+import type {
+  EndpointSetDecl,
+  FileDeclarations,
+  GatewayClass,
+  GatewayDecl,
+  SegmentDecl,
+  ServiceDecl,
+  ServicePort,
+  WorkloadDecl,
+  WorkloadKind,
+} from './declarations';
+import { extractHostReferences } from './extract-host-references';
+import { NETWORK_LABEL } from './mesh-labels';
+
+const WORKLOAD_KINDS: Record<string, WorkloadKind> = {
+  Deployment: 'Deployment',
+  StatefulSet: 'StatefulSet',
+  DaemonSet: 'DaemonSet',
+  ReplicaSet: 'ReplicaSet',
+  Pod: 'Pod',
+  Rollout: 'Rollout',
+};
+
+export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
+  const declarations: FileDeclarations = {
+    namespaces: [],
+    services: [],
+    workloads: [],
+    endpointSets: [],
+    hostReferences: [],
+    segments: [],
+    gateways: [],
+    nodeCount: 0,
+  };
+  for (const resource of parsed.resources) addResource(declarations, resource);
+  return declarations;
+}
+
+function addResource(declarations: FileDeclarations, resource: Resource): void {
+  const { kind, group } = resource;
+  const name = resource.name?.value;
+  if (group === '' && kind === 'Namespace' && name) declarations.namespaces.push({ resource, name });
+  else if (group === '' && kind === 'Service' && name)
+    declarations.services.push(serviceDecl(resource, name));
+  else if (group === '' && kind === 'Node') declarations.nodeCount++;
+  else if (WORKLOAD_KINDS[kind] && name)
+    declarations.workloads.push(workloadDecl(resource, WORKLOAD_KINDS[kind], name));
+  else if (kind === 'EndpointSlice' || (group === '' && kind === 'Endpoints')) {
+    const endpoints = endpointSetDecl(resource);
+    if (endpoints) declarations.endpointSets.push(endpoints);
+  } else if (kind === 'Segment' && group === 'admin.solo.io' && name) {
+    declarations.segments.push(segmentDecl(resource, name));
+  } else if (kind === 'Gateway' && group === 'gateway.networking.k8s.io') {
+    const gateway = gatewayDecl(resource);
+    if (gateway) declarations.gateways.push(gateway);
+  }
+  declarations.hostReferences.push(...extractHostReferences(resource));
+}
+
+function serviceDecl(resource: Resource, name: string): ServiceDecl {
+  const selector = stringEntries(resource, field(resource, ['spec', 'selector']));
+  return {
+    resource,
+    name,
+    namespace: namespaceOf(resource),
+    selector: selector.size > 0 ? selector : undefined,
+    ports: seqItems(resource, field(resource, ['spec', 'ports'])).flatMap((port) =>
+      servicePort(resource, port),
+    ),
+    trafficDistributionField: locatedString(resource, field(resource, ['spec', 'trafficDistribution'])),
+  };
+}
+
+function servicePort(resource: Resource, node: Node): ServicePort[] {
+  const range = nodeRange(resource, node);
+  if (!range) return [];
+  const entries = stringEntries(resource, node);
+  const port = entries.get('port')?.value;
+  const portNumber = port === undefined ? undefined : Number(port);
+  return [
+    {
+      port: Number.isInteger(portNumber) ? portNumber : undefined,
+      name: entries.get('name')?.value,
+      protocol: entries.get('protocol')?.value || 'TCP',
+      targetPort: entries.get('targetPort')?.value ?? port,
+      appProtocol: entries.get('appProtocol')?.value,
+      range,
+    },
+  ];
+}
+
+function workloadDecl(resource: Resource, kind: WorkloadKind, name: string): WorkloadDecl {
+  const labelsPath = kind === 'Pod' ? ['metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels'];
+  const labelsNode = field(resource, labelsPath);
+  const replicas =
+    kind === 'Pod' || kind === 'DaemonSet'
+      ? undefined
+      : locatedNumber(resource, field(resource, ['spec', 'replicas']));
+  return {
+    resource,
+    kind,
+    name,
+    namespace: namespaceOf(resource),
+    replicas: replicas ? Math.max(0, Math.floor(replicas.value)) : 1,
+    podLabels: stringEntries(resource, labelsNode),
+    podLabelsRange: nodeRange(resource, labelsNode),
+  };
+}
+
+function endpointSetDecl(resource: Resource): EndpointSetDecl | undefined {
+  const namespace = namespaceOf(resource);
+  if (resource.kind === 'EndpointSlice') {
+    const serviceName = resource.labels.get('kubernetes.io/service-name')?.value;
+    if (!serviceName) return undefined;
+    // Kubernetes: a nil `ready` condition means ready.
+    const ready = seqItems(resource, field(resource, ['endpoints'])).filter((endpoint) => {
+      const condition = locatedString(resource, getPath(resource, endpoint, ['conditions', 'ready']));
+      return condition?.value !== 'false';
+    }).length;
+    return { resource, serviceName, namespace, ready };
+  }
+  const serviceName = resource.name?.value;
+  if (!serviceName) return undefined;
+  const ready = seqItems(resource, field(resource, ['subsets'])).reduce(
+    (sum, subset) => sum + seqItems(resource, getPath(resource, subset, ['addresses'])).length,
+    0,
+  );
+  return { resource, serviceName, namespace, ready };
+}
+
+function segmentDecl(resource: Resource, name: string): SegmentDecl {
+  return { resource, name, domain: locatedString(resource, field(resource, ['spec', 'domain'])) };
+}
+
+function gatewayDecl(resource: Resource): GatewayDecl | undefined {
+  const className = locatedString(resource, field(resource, ['spec', 'gatewayClassName']))?.value;
+  if (className !== 'istio-remote' && className !== 'istio-eastwest') return undefined;
+  const name = resource.name ?? { value: '', range: resource.range };
+  const addresses = seqItems(resource, field(resource, ['spec', 'addresses'])).flatMap((address) => {
+    const value = isScalar(address)
+      ? locatedString(resource, address)
+      : locatedString(resource, getPath(resource, address, ['value']));
+    return value ? [value] : [];
+  });
+  return {
+    resource,
+    gatewayClass: className as GatewayClass,
+    name,
+    network: resource.labels.get(NETWORK_LABEL),
+    addresses,
+  };
+}

@@ -1,0 +1,357 @@
+import type { Finding, RelatedLocation } from '../findings';
+import type { GatewayDecl, NamespaceDecl, SegmentDecl } from '../model/declarations';
+import { NETWORK_LABEL, SEGMENT_LABEL } from '../model/mesh-labels';
+import type { Located } from '../yaml/nodes';
+import type { Range } from '../yaml/source';
+import type { ClusterAssignment } from './cluster-assignment';
+import { TOPOLOGY_INVALID, type TopologyDeclaration } from './topology-file';
+import type { Cluster, Link, Origin, Segment, Topology } from './types';
+
+/** Facts from manifests that take part in the topology (SPEC §6, "merged in"). */
+export interface TopologyInputs {
+  declaration?: TopologyDeclaration;
+  /** Every file's cluster, as decided by `assignCluster`. */
+  assignments: ClusterAssignment[];
+  istioSystemNamespaces: { cluster: string; namespace: NamespaceDecl }[];
+  segmentManifests: SegmentDecl[];
+  gateways: { cluster: string; gateway: GatewayDecl }[];
+}
+
+/** An `istio-remote` Gateway and the peer it was resolved to (undefined: it names no known cluster). */
+export interface PeeringGateway {
+  cluster: string;
+  gateway: GatewayDecl;
+  peer?: string;
+}
+
+export interface TopologyResult {
+  topology: Topology;
+  peeringGateways: PeeringGateway[];
+  /** Clusters with an `istio-eastwest` Gateway: peering-enabled (SPEC §6). */
+  eastWestClusters: Set<string>;
+}
+
+const PEER_PREFIX = 'istio-remote-peer-';
+
+export function buildTopology(inputs: TopologyInputs): TopologyResult {
+  const findings: Finding[] = [...(inputs.declaration?.findings ?? [])];
+  const report = (file: string, range: Range, message: string, related: RelatedLocation[] = []) =>
+    findings.push({ code: TOPOLOGY_INVALID, severity: 'error', file, range, message, related, fixes: [] });
+  const clusters = declaredClusters(inputs.declaration);
+  addAssignedClusters(clusters, inputs, report);
+  const segments = mergeSegments(inputs, report);
+  applyIstioSystemLabels(clusters, segments, inputs, report);
+  checkDeclaredSegments(clusters, segments, inputs.declaration, report);
+  const peeringGateways = resolvePeers(clusters, inputs.gateways);
+  const links = mergeLinks(clusters, inputs.declaration, peeringGateways, report);
+  const topology: Topology = {
+    clusters,
+    segments,
+    links,
+    reachable: reachability(clusters, links),
+    file: inputs.declaration?.file,
+    findings,
+  };
+  const eastWestClusters = new Set(
+    inputs.gateways
+      .filter(({ gateway }) => gateway.gatewayClass === 'istio-eastwest')
+      .map(({ cluster }) => cluster),
+  );
+  return { topology, peeringGateways, eastWestClusters };
+}
+
+function origin(file: string, range: Range): Origin {
+  return { file, range };
+}
+
+function declaredClusters(declaration: TopologyDeclaration | undefined): Map<string, Cluster> {
+  const clusters = new Map<string, Cluster>();
+  if (!declaration) return clusters;
+  for (const entry of declaration.clusters) {
+    clusters.set(entry.name.value, {
+      name: entry.name.value,
+      network: entry.network?.value ?? entry.name.value,
+      region: entry.region?.value,
+      zone: entry.zone?.value,
+      segment: entry.segment?.value,
+      declaredAt: origin(declaration.file, entry.name.range),
+      via: 'topology',
+    });
+  }
+  return clusters;
+}
+
+type Report = (file: string, range: Range, message: string, related?: RelatedLocation[]) => void;
+
+function addAssignedClusters(clusters: Map<string, Cluster>, inputs: TopologyInputs, report: Report) {
+  const declaresClusters = (inputs.declaration?.clusters.length ?? 0) > 0;
+  const implicit = new Map<string, Cluster['via']>();
+  for (const assignment of inputs.assignments) {
+    if (!clusters.has(assignment.cluster) && !implicit.has(assignment.cluster)) {
+      implicit.set(assignment.cluster, assignment.via);
+    }
+    // A modeline naming a cluster the topology file does not know is most likely a typo.
+    if (declaresClusters && assignment.modeline && !clusters.has(assignment.cluster)) {
+      report(
+        assignment.file,
+        assignment.modeline.range,
+        `Cluster \`${assignment.cluster}\` is not declared in the topology file; known clusters: ${[...clusters.keys()].join(', ')}.`,
+      );
+    }
+  }
+  for (const name of [...implicit.keys()].sort()) {
+    clusters.set(name, { name, network: name, via: implicit.get(name) ?? 'default' });
+  }
+}
+
+function mergeSegments(inputs: TopologyInputs, report: Report): Map<string, Segment> {
+  const segments = new Map<string, Segment>();
+  const file = inputs.declaration?.file;
+  for (const entry of inputs.declaration?.segments ?? []) {
+    if (!entry.domain || !file) continue;
+    segments.set(entry.name.value, {
+      name: entry.name.value,
+      domain: entry.domain.value,
+      declaredAt: origin(file, entry.name.range),
+    });
+  }
+  for (const manifest of inputs.segmentManifests) {
+    const where = origin(manifest.resource.source.path, manifest.domain?.range ?? manifest.resource.range);
+    const known = segments.get(manifest.name);
+    if (!manifest.domain?.value) {
+      report(
+        where.file,
+        manifest.resource.name?.range ?? where.range,
+        `Segment \`${manifest.name}\` has no \`spec.domain\`.`,
+      );
+    } else if (!known) {
+      segments.set(manifest.name, { name: manifest.name, domain: manifest.domain.value, declaredAt: where });
+    } else if (known.domain !== manifest.domain.value) {
+      report(
+        where.file,
+        where.range,
+        `Segment \`${manifest.name}\` has domain \`${manifest.domain.value}\` here but \`${known.domain}\` in the topology file; hostnames would not agree.`,
+        related(known.declaredAt, `segment \`${manifest.name}\` declared with domain \`${known.domain}\``),
+      );
+    }
+  }
+  return segments;
+}
+
+function related(at: Origin | undefined, message: string): RelatedLocation[] {
+  return at ? [{ file: at.file, range: at.range, message }] : [];
+}
+
+/** The `istio-system` Namespace states the cluster's network and segment (SPEC §2, §6). */
+function applyIstioSystemLabels(
+  clusters: Map<string, Cluster>,
+  segments: Map<string, Segment>,
+  inputs: TopologyInputs,
+  report: Report,
+) {
+  for (const { cluster: clusterName, namespace } of inputs.istioSystemNamespaces) {
+    const cluster = clusters.get(clusterName);
+    if (!cluster) continue;
+    const file = namespace.resource.source.path;
+    const segmentLabel = namespace.resource.labels.get(SEGMENT_LABEL);
+    if (segmentLabel) applySegmentLabel(cluster, segments, file, segmentLabel, report);
+    const networkLabel = namespace.resource.labels.get(NETWORK_LABEL);
+    if (networkLabel) applyNetworkLabel(cluster, file, networkLabel, inputs.declaration, report);
+  }
+}
+
+function applySegmentLabel(
+  cluster: Cluster,
+  segments: Map<string, Segment>,
+  file: string,
+  label: Located<string>,
+  report: Report,
+) {
+  if (!segments.has(label.value)) {
+    const known = [...segments.keys()];
+    report(
+      file,
+      label.range,
+      `Segment \`${label.value}\` is not defined (no Segment resource or topology entry)${known.length ? `; known: ${known.join(', ')}` : ''}.`,
+    );
+    return;
+  }
+  if (cluster.segment && cluster.segment !== label.value) {
+    report(
+      file,
+      label.range,
+      `Cluster \`${cluster.name}\` is in segment \`${cluster.segment}\` in the topology file but \`${label.value}\` here.`,
+      related(cluster.declaredAt, `cluster \`${cluster.name}\``),
+    );
+    return;
+  }
+  cluster.segment = label.value;
+}
+
+function applyNetworkLabel(
+  cluster: Cluster,
+  file: string,
+  label: Located<string>,
+  declaration: TopologyDeclaration | undefined,
+  report: Report,
+) {
+  const declared = declaration?.clusters.find((entry) => entry.name.value === cluster.name)?.network;
+  if (declared && declared.value !== label.value) {
+    report(
+      file,
+      label.range,
+      `Cluster \`${cluster.name}\` is on network \`${declared.value}\` in the topology file but \`${label.value}\` here; network-local routing would use the wrong one.`,
+      declaration
+        ? [{ file: declaration.file, range: declared.range, message: `network of \`${cluster.name}\`` }]
+        : [],
+    );
+    return;
+  }
+  cluster.network = label.value;
+}
+
+function checkDeclaredSegments(
+  clusters: Map<string, Cluster>,
+  segments: Map<string, Segment>,
+  declaration: TopologyDeclaration | undefined,
+  report: Report,
+) {
+  if (!declaration) return;
+  for (const entry of declaration.clusters) {
+    if (entry.segment && !segments.has(entry.segment.value)) {
+      report(
+        declaration.file,
+        entry.segment.range,
+        `Segment \`${entry.segment.value}\` is not defined in \`segments\` or by a Segment resource.`,
+      );
+      const cluster = clusters.get(entry.name.value);
+      if (cluster) cluster.segment = undefined;
+    }
+  }
+}
+
+/** The peer is named by the gateway's suffix, else found by the network it advertises (SPEC §6). */
+function resolvePeers(
+  clusters: Map<string, Cluster>,
+  gateways: { cluster: string; gateway: GatewayDecl }[],
+): PeeringGateway[] {
+  return gateways
+    .filter(({ gateway }) => gateway.gatewayClass === 'istio-remote')
+    .map(({ cluster, gateway }) => {
+      const name = gateway.name.value;
+      const suffix = name.startsWith(PEER_PREFIX) ? name.slice(PEER_PREFIX.length) : undefined;
+      if (suffix && clusters.has(suffix) && suffix !== cluster) return { cluster, gateway, peer: suffix };
+      const network = gateway.network?.value;
+      const byNetwork = network
+        ? [...clusters.values()].find(
+            (candidate) => candidate.network === network && candidate.name !== cluster,
+          )
+        : undefined;
+      return { cluster, gateway, peer: byNetwork?.name };
+    });
+}
+
+function mergeLinks(
+  clusters: Map<string, Cluster>,
+  declaration: TopologyDeclaration | undefined,
+  peering: PeeringGateway[],
+  report: Report,
+): Link[] {
+  const gatewayLinks = peering.flatMap(({ cluster, gateway, peer }): Link[] =>
+    peer
+      ? [
+          {
+            from: cluster,
+            to: peer,
+            via: 'gateway',
+            declaredAt: origin(gateway.resource.source.path, gateway.name.range),
+          },
+        ]
+      : [],
+  );
+  if (declaration?.links) {
+    const declared = declaredLinks(clusters, declaration, report);
+    reportGatewayContradictions(declared, gatewayLinks, declaration, report);
+    return declared;
+  }
+  if (gatewayLinks.length > 0) return dedupe(gatewayLinks);
+  const names = [...clusters.keys()];
+  return names.flatMap((from) =>
+    names.filter((to) => to !== from).map((to): Link => ({ from, to, via: 'default' })),
+  );
+}
+
+function declaredLinks(
+  clusters: Map<string, Cluster>,
+  declaration: TopologyDeclaration,
+  report: Report,
+): Link[] {
+  const links: Link[] = [];
+  for (const link of declaration.links ?? []) {
+    const unknown = [link.from, link.to].filter((end) => !clusters.has(end.value));
+    for (const end of unknown) {
+      report(
+        declaration.file,
+        end.range,
+        `Link names \`${end.value}\`, which is not a known cluster (${[...clusters.keys()].join(', ')}).`,
+      );
+    }
+    if (unknown.length > 0) continue;
+    if (link.from.value === link.to.value) {
+      report(
+        declaration.file,
+        link.range,
+        `A link from \`${link.from.value}\` to itself has no effect: a cluster always reaches its own endpoints.`,
+      );
+      continue;
+    }
+    links.push({
+      from: link.from.value,
+      to: link.to.value,
+      via: 'topology',
+      declaredAt: origin(declaration.file, link.range),
+    });
+  }
+  return dedupe(links);
+}
+
+function reportGatewayContradictions(
+  declared: Link[],
+  gatewayLinks: Link[],
+  declaration: TopologyDeclaration,
+  report: Report,
+) {
+  for (const link of gatewayLinks) {
+    if (declared.some((entry) => entry.from === link.from && entry.to === link.to)) continue;
+    if (!link.declaredAt) continue;
+    report(
+      link.declaredAt.file,
+      link.declaredAt.range,
+      `This peering gateway links \`${link.from}\` → \`${link.to}\`, but the topology file's \`links\` do not; the topology file wins, so reach is computed without this link.`,
+      [
+        {
+          file: declaration.file,
+          range: declaration.linksRange ?? link.declaredAt.range,
+          message: 'the declared links',
+        },
+      ],
+    );
+  }
+}
+
+function dedupe(links: Link[]): Link[] {
+  const seen = new Set<string>();
+  return links.filter((link) => {
+    const key = `${link.from}\u0000${link.to}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function reachability(clusters: Map<string, Cluster>, links: Link[]): Map<string, Set<string>> {
+  const reachable = new Map<string, Set<string>>();
+  for (const name of clusters.keys()) reachable.set(name, new Set());
+  for (const link of links) reachable.get(link.from)?.add(link.to);
+  return reachable;
+}
