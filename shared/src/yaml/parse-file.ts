@@ -29,7 +29,7 @@ export function parseFile(path: string, text: string): ParsedFile {
   const source = createSourceFile(path, text);
   const parsed: ParsedFile = { source, documents: [], resources: [], findings: [], documentCount: 0 };
   parsed.modelineCluster = readModeline(source);
-  const documents = parseAllDocuments(text, { lineCounter: source.lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
   parsed.documents = list;
   parsed.documentCount = list.length;
