@@ -4,11 +4,13 @@ import type { MeshModel } from '../model/types';
 import type { SeverityOverride } from '../topology/topology-file';
 import type { Check } from './check';
 import { skippedContent } from './skipped-content';
+import { isSuppressed } from './suppression';
 import { topologyInvalid } from './topology-invalid';
+import { unlabeledSibling } from './unlabeled-sibling';
 import { yamlSyntax } from './yaml-syntax';
 
 /** Every check, in catalogue order. Adding a check means one new file and one line here. */
-export const checks: readonly Check[] = [yamlSyntax, topologyInvalid, skippedContent];
+export const checks: readonly Check[] = [unlabeledSibling, yamlSyntax, topologyInvalid, skippedContent];
 
 export function checkByCode(code: string): Check | undefined {
   return checks.find((check) => check.code === code);
@@ -33,8 +35,10 @@ export function runChecks(model: MeshModel, options: CheckOptions = {}): Finding
     }
     const override = options.severityOverrides?.get(check.code) ?? model.severityOverrides.get(check.code);
     if (override === 'off') continue;
-    for (const finding of found)
+    for (const finding of found) {
+      if (isSuppressed(model, finding)) continue;
       findings.push(override ? { ...finding, severity: override as Severity } : finding);
+    }
   }
   return findings.sort(compareFindings);
 }

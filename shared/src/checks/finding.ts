@@ -1,0 +1,72 @@
+import type { Finding, Fix, RelatedLocation } from '../findings';
+import type { Located } from '../yaml/nodes';
+import type { Resource } from '../yaml/resource';
+import type { Range } from '../yaml/source';
+import type { Check } from './check';
+
+/** A finding of `check` at a node of `resource`, with the check's default severity. */
+export function findingAt(
+  check: Pick<Check, 'code' | 'severity'>,
+  resource: Resource,
+  range: Range,
+  message: string,
+  extra: { related?: RelatedLocation[]; fixes?: Fix[]; severity?: Finding['severity'] } = {},
+): Finding {
+  return {
+    code: check.code,
+    severity: extra.severity ?? check.severity,
+    file: resource.source.path,
+    range,
+    message,
+    related: extra.related ?? [],
+    fixes: extra.fixes ?? [],
+  };
+}
+
+export function relatedAt(
+  resource: Resource,
+  located: Located<unknown> | undefined,
+  message: string,
+): RelatedLocation {
+  return {
+    file: resource.source.path,
+    range: located?.range ?? resource.name?.range ?? resource.range,
+    message,
+  };
+}
+
+/** One fix editing one file. */
+export function singleFileFix(
+  title: string,
+  resource: Resource,
+  edits: Fix['changes'][number]['edits'],
+  preferred = true,
+): Fix {
+  return { title, preferred, changes: [{ file: resource.source.path, edits }] };
+}
+
+/** Merges per-file edits into one fix, grouping edits of the same file. */
+export function multiFileFix(
+  title: string,
+  edits: { file: string; edits: Fix['changes'][number]['edits'] }[],
+  preferred = false,
+): Fix {
+  const byFile = new Map<string, Fix['changes'][number]['edits']>();
+  for (const entry of edits) byFile.set(entry.file, [...(byFile.get(entry.file) ?? []), ...entry.edits]);
+  return {
+    title,
+    preferred,
+    changes: [...byFile.entries()].map(([file, fileEdits]) => ({ file, edits: fileEdits })),
+  };
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function listClusters(clusters: string[]): string {
+  const unique = [...new Set(clusters)];
+  return unique.length <= 1
+    ? (unique[0] ?? '')
+    : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
+}

@@ -1,0 +1,47 @@
+import type { Finding } from '../findings';
+import { IGNORE_ANNOTATION } from '../model/mesh-labels';
+import type { MeshModel } from '../model/types';
+import type { Resource } from '../yaml/resource';
+import { comparePositions, containsPosition } from '../yaml/source';
+
+const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
+
+/**
+ * A finding is suppressed by `# mesh-lens-disable-next-line [CODES]` on the line above it, or by
+ * the `mesh-lens.io/ignore: "MESH101,MESH130"` annotation on the resource it points into.
+ */
+export function isSuppressed(model: MeshModel, finding: Finding): boolean {
+  const file = model.files.get(finding.file)?.parsed;
+  if (!file) return false;
+  if (disabledByComment(file.source.text, file.source.lineCounter.lineStarts, finding)) return true;
+  const resource = innermostResource(file.resources, finding);
+  const ignored = resource?.annotations.get(IGNORE_ANNOTATION)?.value;
+  return ignored !== undefined && listsCode(ignored, finding.code);
+}
+
+function disabledByComment(text: string, lineStarts: number[], finding: Finding): boolean {
+  const line = finding.range.start.line - 1;
+  if (line < 0) return false;
+  const start = lineStarts[line] ?? 0;
+  const end = lineStarts[line + 1] ?? text.length;
+  const match = DISABLE_NEXT_LINE.exec(text.slice(start, end));
+  if (!match) return false;
+  const codes = match[1]?.trim() ?? '';
+  return codes === '' || listsCode(codes, finding.code);
+}
+
+function listsCode(list: string, code: string): boolean {
+  return list
+    .split(/[\s,]+/)
+    .map((entry) => entry.trim().toUpperCase())
+    .includes(code);
+}
+
+function innermostResource(resources: Resource[], finding: Finding): Resource | undefined {
+  let best: Resource | undefined;
+  for (const resource of resources) {
+    if (!containsPosition(resource.range, finding.range.start)) continue;
+    if (!best || comparePositions(resource.range.start, best.range.start) > 0) best = resource;
+  }
+  return best;
+}

@@ -1,0 +1,59 @@
+import type { Finding } from '../findings';
+import { exportInstanceEdits, exportTargetName } from '../fixes/export-service';
+import { SCOPE_LABEL } from '../model/mesh-labels';
+import type { GlobalService, ServiceInstance } from '../model/types';
+import { majority } from '../util/majority';
+import type { Check } from './check';
+import { findingAt, listClusters, multiFileFix, plural, relatedAt } from './finding';
+
+export const unlabeledSibling: Check = {
+  code: 'MESH101',
+  name: 'unlabeled-sibling',
+  severity: 'warning',
+  description:
+    'A service is exported (`solo.io/service-scope`) in some clusters, but a Service of the same name and namespace in another cluster is not. Namespace sameness makes them one service, yet the unlabeled instance contributes no endpoints to the global hostname: traffic never reaches those pods, and if the exported clusters lose their endpoints, callers fail although healthy pods exist. Label the instance (or its namespace) with the same scope.',
+  run: (model) => [...model.globalServices.values()].flatMap(siblingFindings),
+};
+
+function siblingFindings(service: GlobalService): Finding[] {
+  // Only siblings with no scope at all: an explicit `cluster`/`local` is a deliberate choice, and
+  // invalid or misplaced values have their own codes (MESH110, MESH111).
+  const siblings = service.unexportedSiblings.filter((sibling) => sibling.scope.from === 'default');
+  if (siblings.length === 0) return [];
+  const scope = majority(service.instances.map((instance) => instance.exportScope ?? 'global')) ?? 'global';
+  const viaNamespace =
+    majority(service.instances.map((instance) => instance.scope.from === 'namespace')) === true;
+  const exportedIn = listClusters(service.instances.map((instance) => instance.cluster));
+  const related = service.instances.map((instance) =>
+    relatedAt(
+      instance.scope.resource ?? instance.resource,
+      instance.scope.raw,
+      `exported in ${instance.cluster} (${instance.scope.from === 'namespace' ? 'namespace label' : 'Service label'})`,
+    ),
+  );
+  const labelAll =
+    siblings.length > 1
+      ? multiFileFix(
+          `Label all unlabeled siblings of ${service.hostname} with ${SCOPE_LABEL}=${scope}`,
+          siblings.map((sibling) => exportInstanceEdits(sibling, scope, viaNamespace)),
+        )
+      : undefined;
+  return siblings.map((sibling) => {
+    const fix = multiFileFix(
+      `Label ${exportTargetName(sibling, viaNamespace)} with ${SCOPE_LABEL}=${scope}`,
+      [exportInstanceEdits(sibling, scope, viaNamespace)],
+      true,
+    );
+    return findingAt(
+      unlabeledSibling,
+      sibling.resource,
+      sibling.resource.name?.range ?? sibling.resource.range,
+      `${describe(sibling)} is not exported in ${sibling.cluster}, but its siblings in ${exportedIn} are (${service.hostname}): its ${plural(sibling.endpoints, 'endpoint')} ${sibling.endpoints === 1 ? 'is' : 'are'} missing from the global service. Label it ${SCOPE_LABEL}=${scope}.`,
+      { related, fixes: labelAll ? [fix, labelAll] : [fix] },
+    );
+  });
+}
+
+function describe(instance: ServiceInstance): string {
+  return `Service ${instance.namespace}/${instance.name}`;
+}

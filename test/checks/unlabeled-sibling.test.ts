@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertFixResolves, check, only } from '../helpers/checks';
+
+const exported = `
+  //- clusters/c1/ratings.yaml
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: ratings
+    namespace: shop
+    labels:
+      solo.io/service-scope: global # exported here
+  spec:
+    selector: { app: ratings }
+  ---
+  { apiVersion: apps/v1, kind: Deployment, metadata: { name: r, namespace: shop }, spec: { template: { metadata: { labels: { app: ratings } } } } }
+`;
+
+describe('MESH101 unlabeled-sibling', () => {
+  test('warns on the unexported sibling, with the exported instance as related location', () => {
+    const checked = check(
+      `${exported}
+      //- clusters/c2/ratings.yaml
+      # the sibling
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: $0ratings
+        namespace: shop
+      spec:
+        selector: { app: ratings }
+      ---
+      { apiVersion: apps/v1, kind: Deployment, metadata: { name: r, namespace: shop }, spec: { replicas: 2, template: { metadata: { labels: { app: ratings } } } } }
+    `,
+      'MESH101',
+    );
+    const finding = only(checked);
+    assert.equal(finding.file, 'clusters/c2/ratings.yaml');
+    assert.equal(finding.severity, 'warning');
+    assert.deepEqual(finding.range, {
+      start: checked.files[1]?.cursors[0],
+      end: { line: 4, character: 15 },
+    });
+    assert.match(
+      finding.message,
+      /Service shop\/ratings is not exported in c2.*c1.*ratings\.shop\.mesh\.internal.*2 endpoints are missing/,
+    );
+    assert.deepEqual(finding.related, [
+      {
+        file: 'clusters/c1/ratings.yaml',
+        range: { start: { line: 6, character: 27 }, end: { line: 6, character: 33 } },
+        message: 'exported in c1 (Service label)',
+      },
+    ]);
+    const [fix] = finding.fixes;
+    assert.ok(fix?.preferred);
+    const texts = assertFixResolves(checked, finding, fix);
+    assert.match(
+      texts.get('clusters/c2/ratings.yaml') ?? '',
+      /namespace: shop\n {4}labels:\n {6}solo\.io\/service-scope: global\nspec:/,
+    );
+  });
+
+  test('is silent when every sibling is exported, or deliberately local', () => {
+    const checked = check(
+      `${exported}
+      //- clusters/c2/ratings.yaml
+      { apiVersion: v1, kind: Service, metadata: { name: ratings, namespace: shop, labels: { solo.io/service-scope: global } } }
+      //- clusters/c3/ratings.yaml
+      { apiVersion: v1, kind: Service, metadata: { name: ratings, namespace: shop, labels: { solo.io/service-scope: cluster } } }
+      //- clusters/c4/other.yaml
+      { apiVersion: v1, kind: Service, metadata: { name: ratings, namespace: other } }
+    `,
+      'MESH101',
+    );
+    assert.deepEqual(checked.findings, []);
+  });
+
+  test('labels the Namespace when the exported side exports through its namespace', () => {
+    const checked = check(
+      `
+      //- clusters/c1/ns.yaml
+      { apiVersion: v1, kind: Namespace, metadata: { name: shop, labels: { solo.io/service-scope: global } } }
+      ---
+      { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
+      //- clusters/c2/ns.yaml
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: shop
+        labels:
+          team: checkout   # owners
+      ---
+      { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
+    `,
+      'MESH101',
+    );
+    const finding = only(checked);
+    const [fix] = finding.fixes;
+    assert.equal(fix?.title, 'Label Namespace shop in c2 with solo.io/service-scope=global');
+    const texts = assertFixResolves(checked, finding, fix);
+    assert.match(
+      texts.get('clusters/c2/ns.yaml') ?? '',
+      / {4}team: checkout {3}# owners\n {4}solo\.io\/service-scope: global\n---/,
+    );
+  });
+
+  test('offers "label all siblings" across clusters, and it clears every finding', () => {
+    const sibling = (cluster: string) => `
+      //- clusters/${cluster}/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: shop }
+    `;
+    const checked = check(exported + sibling('c2') + sibling('c3'), 'MESH101');
+    assert.equal(checked.findings.length, 2);
+    const labelAll = checked.findings[0]?.fixes[1];
+    assert.equal(
+      labelAll?.title,
+      'Label all unlabeled siblings of ratings.shop.mesh.internal with solo.io/service-scope=global',
+    );
+    assert.deepEqual(
+      labelAll?.changes.map((change) => change.file),
+      ['clusters/c2/ratings.yaml', 'clusters/c3/ratings.yaml'],
+    );
+    const [first] = checked.findings;
+    assert.ok(first && labelAll);
+    const texts = assertFixResolves(checked, first, labelAll);
+    assert.match(
+      texts.get('clusters/c3/ratings.yaml') ?? '',
+      /metadata: \{ name: ratings, namespace: shop, labels: \{ solo\.io\/service-scope: global \} \}/,
+    );
+  });
+
+  test('is suppressed by a disable-next-line comment or the ignore annotation', () => {
+    const checked = check(
+      `${exported}
+      //- clusters/c2/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        # mesh-lens-disable-next-line MESH101
+        name: ratings
+        namespace: shop
+      //- clusters/c3/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: ratings
+        namespace: shop
+        annotations: { mesh-lens.io/ignore: "MESH130, MESH101" }
+    `,
+      'MESH101',
+    );
+    assert.deepEqual(checked.findings, []);
+  });
+});
