@@ -58,7 +58,7 @@ describe('MESH101 unlabeled-sibling', () => {
     const texts = assertFixResolves(checked, finding, fix);
     assert.match(
       texts.get('clusters/c2/ratings.yaml') ?? '',
-      /namespace: shop\n {4}labels:\n {6}solo\.io\/service-scope: global\nspec:/,
+      /namespace: shop\n {2}labels:\n {4}solo\.io\/service-scope: global\nspec:/,
     );
   });
 
