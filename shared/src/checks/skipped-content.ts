@@ -7,5 +7,21 @@ export const skippedContent: Check = {
   severity: 'info',
   description:
     'A document or file was deliberately not analysed: a Helm/Go template (`{{ … }}`), a binary file, text that is not UTF-8, or a file over the size limit. Nothing is wrong with the mesh; Mesh Lens just cannot see these resources. Check rendered manifests instead of templates.',
+  example: {
+    wrong: `
+      //- charts/cart/templates/service.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: {{ .Release.Name }}-cart
+    `,
+    fixed: `
+      //- rendered/cart/service.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: shop-cart
+    `,
+  },
   run: (model) => model.findings.filter((finding) => finding.code === SKIPPED_CONTENT),
 };

@@ -12,6 +12,42 @@ export const unlabeledSibling: Check = {
   severity: 'warning',
   description:
     'A service is exported (`solo.io/service-scope`) in some clusters, but a Service of the same name and namespace in another cluster is not. Namespace sameness makes them one service, yet the unlabeled instance contributes no endpoints to the global hostname: traffic never reaches those pods, and if the exported clusters lose their endpoints, callers fail although healthy pods exist. Label the instance (or its namespace) with the same scope.',
+  example: {
+    wrong: `
+      //- clusters/east/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: ratings
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+      //- clusters/west/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: ratings
+        namespace: bookinfo
+    `,
+    fixed: `
+      //- clusters/east/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: ratings
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+      //- clusters/west/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: ratings
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+    `,
+  },
   run: (model) => [...model.globalServices.values()].flatMap(siblingFindings),
 };
 
