@@ -2,15 +2,32 @@ import type { Finding, Severity } from '../findings';
 import { compareFindings } from '../findings-order';
 import type { MeshModel } from '../model/types';
 import type { SeverityOverride } from '../topology/topology-file';
+import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';
+import { hostNotExported } from './host-not-exported';
 import { skippedContent } from './skipped-content';
+import { subsetRoutingUnsupported } from './subset-routing-unsupported';
 import { isSuppressed } from './suppression';
 import { topologyInvalid } from './topology-invalid';
+import { unknownGlobalHost } from './unknown-global-host';
 import { unlabeledSibling } from './unlabeled-sibling';
+import { unreachableFromCluster } from './unreachable-from-cluster';
+import { wrongHostnameSuffix } from './wrong-hostname-suffix';
 import { yamlSyntax } from './yaml-syntax';
 
 /** Every check, in catalogue order. Adding a check means one new file and one line here. */
-export const checks: readonly Check[] = [unlabeledSibling, yamlSyntax, topologyInvalid, skippedContent];
+export const checks: readonly Check[] = [
+  unlabeledSibling,
+  wrongHostnameSuffix,
+  unknownGlobalHost,
+  hostNotExported,
+  unreachableFromCluster,
+  subsetRoutingUnsupported,
+  backendrefHostnameKind,
+  yamlSyntax,
+  topologyInvalid,
+  skippedContent,
+];
 
 export function checkByCode(code: string): Check | undefined {
   return checks.find((check) => check.code === code);

@@ -1,0 +1,81 @@
+import type { Finding, Fix } from '../findings';
+import { replaceScalar } from '../fixes/yaml-edits';
+import type { MeshModel } from '../model/types';
+import { editDistance } from '../util/edit-distance';
+import type { Check } from './check';
+import { findingAt, singleFileFix } from './finding';
+import { resolvedReferences } from './host-references';
+
+const MAX_SUGGESTIONS = 3;
+
+export const unknownGlobalHost: Check = {
+  code: 'MESH121',
+  name: 'unknown-global-host',
+  severity: 'warning',
+  description:
+    'A hostname looks global (`<name>.<namespace>.mesh.internal`, a segment domain, or a near miss of one) but no Service of that name and namespace exists in any cluster of the workspace. Istio resolves nothing for it and requests fail. Usually a typo in the service or namespace name; otherwise the service lives outside this repository.',
+  example: {
+    wrong: `
+      //- clusters/east/route.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: { name: ratings, namespace: bookinfo }
+      spec:
+        host: rating.bookinfo.mesh.internal
+    `,
+    fixed: `
+      //- clusters/east/route.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: { name: ratings, namespace: bookinfo }
+      spec:
+        host: ratings.bookinfo.mesh.internal
+    `,
+  },
+  run: (model) =>
+    resolvedReferences(model).flatMap(({ reference, resolution }): Finding[] => {
+      if (resolution.kind !== 'unknown-global') return [];
+      const written = reference.host.value;
+      const suggestions = nearestHostnames(model, written);
+      const fixes: Fix[] = suggestions.map((hostname, index) =>
+        singleFileFix(
+          `Change to ${hostname}`,
+          reference.resource,
+          [replaceScalar(reference.resource, reference.host.range, hostname)],
+          index === 0 && suggestions.length === 1,
+        ),
+      );
+      const hint =
+        suggestions.length > 0
+          ? ` Did you mean ${suggestions.map((hostname) => `\`${hostname}\``).join(' or ')}?`
+          : '';
+      return [
+        findingAt(
+          unknownGlobalHost,
+          reference.resource,
+          reference.host.range,
+          `\`${written}\` matches no service: there is no Service ${resolution.namespace}/${resolution.name} in any cluster, so this hostname resolves to nothing.${hint}`,
+          { fixes },
+        ),
+      ];
+    }),
+};
+
+/** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
+function nearestHostnames(model: MeshModel, written: string): string[] {
+  const limit = Math.max(2, Math.floor(written.length / 5));
+  return [...model.globalServices.keys()]
+    .map((hostname) => ({ hostname, distance: editDistance(written, hostname) }))
+    .filter((candidate) => candidate.distance <= limit)
+    .sort((a, b) => a.distance - b.distance || (a.hostname < b.hostname ? -1 : 1))
+    .slice(0, MAX_SUGGESTIONS)
+    .map((candidate) => candidate.hostname);
+}

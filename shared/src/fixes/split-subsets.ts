@@ -1,0 +1,181 @@
+import type { FileEdit, Fix, TextEdit } from '../findings';
+import type { ServicePort } from '../model/declarations';
+import { SCOPE_LABEL } from '../model/mesh-labels';
+import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
+import { domainOf } from '../topology/types';
+import { asMap, getPath, locatedString, seqItems, stringEntries } from '../yaml/nodes';
+import { field, type Resource } from '../yaml/resource';
+import { rangeAt } from '../yaml/source';
+import { appendDocuments, removeEntry, yamlScalar } from './yaml-edits';
+
+interface Subset {
+  name: string;
+  labels: Map<string, string>;
+}
+
+/**
+ * SPEC §4's supported pattern, as one fix: a Service per subset next to every instance (selector =
+ * the service's selector plus the subset's labels, same ports, exported with the same scope), an
+ * HTTPRoute sending to each subset service's global hostname, and the DestinationRule's `subsets`
+ * removed (the whole rule replaced by the route when nothing else is left in it).
+ */
+export function splitSubsetsFix(
+  model: MeshModel,
+  rule: ClusterReference,
+  instances: ServiceInstance[],
+): Fix | undefined {
+  const subsets = readSubsets(rule.resource);
+  const base = instances.find((instance) => instance.cluster === rule.cluster) ?? instances[0];
+  if (subsets.length === 0 || !base) return undefined;
+  const perFile = new Map<string, { resource: Resource; documents: string[]; edits: TextEdit[] }>();
+  const entryFor = (resource: Resource) => {
+    const path = resource.source.path;
+    let entry = perFile.get(path);
+    if (!entry) {
+      entry = { resource, documents: [], edits: [] };
+      perFile.set(path, entry);
+    }
+    return entry;
+  };
+  for (const instance of instances) {
+    for (const subset of subsets) {
+      const name = subsetServiceName(instance.name, subset.name);
+      if (serviceExists(model, instance.cluster, instance.namespace, name)) continue;
+      entryFor(instance.resource).documents.push(subsetService(instance, subset));
+    }
+  }
+  const route = httpRoute(model, rule, base, subsets);
+  const ruleEntry = entryFor(rule.resource);
+  if (onlyHostAndSubsets(rule.resource) && rule.resource.range.start.character === 0) {
+    const [start = 0, end = 0] = rule.resource.node.range ?? [];
+    ruleEntry.edits.push({
+      range: rangeAt(rule.resource.source, start, end),
+      newText: route.replace(/\n$/, '').replaceAll('\n', eol(rule.resource)),
+    });
+  } else {
+    const spec = asMap(rule.resource, field(rule.resource, ['spec']));
+    const removal = spec && removeEntry(rule.resource, spec, 'subsets');
+    if (removal) ruleEntry.edits.push(removal);
+    ruleEntry.documents.push(route);
+  }
+  const changes: FileEdit[] = [...perFile.entries()].map(([file, entry]) => ({
+    file,
+    edits:
+      entry.documents.length > 0
+        ? [...entry.edits, appendDocuments(entry.resource, entry.documents)]
+        : entry.edits,
+  }));
+  return {
+    title: `Split the subsets of ${rule.host.value} into ${subsets.length === 1 ? 'a Service' : `${subsets.length} Services`} and an HTTPRoute`,
+    preferred: true,
+    changes,
+  };
+}
+
+function eol(resource: Resource): string {
+  return resource.source.text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+function readSubsets(rule: Resource): Subset[] {
+  return seqItems(rule, field(rule, ['spec', 'subsets'])).flatMap((node) => {
+    const name = locatedString(rule, getPath(rule, node, ['name']))?.value;
+    if (!name) return [];
+    const labels = new Map(
+      [...stringEntries(rule, getPath(rule, node, ['labels']))].map(([key, value]) => [key, value.value]),
+    );
+    return [{ name, labels }];
+  });
+}
+
+function onlyHostAndSubsets(rule: Resource): boolean {
+  const spec = asMap(rule, field(rule, ['spec']));
+  return (
+    !!spec &&
+    spec.items.every((pair) => ['host', 'subsets'].includes(String((pair.key as { value?: unknown })?.value)))
+  );
+}
+
+/** `reviews` + subset `v1` → `reviews-v1`, kept a valid DNS label. */
+export function subsetServiceName(service: string, subset: string): string {
+  const suffix = subset
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${service}-${suffix}`.slice(0, 63).replace(/-+$/, '');
+}
+
+function serviceExists(model: MeshModel, cluster: string, namespace: string, name: string): boolean {
+  return (model.servicesByName.get(`${namespace}/${name}`) ?? []).some(
+    (instance) => instance.cluster === cluster,
+  );
+}
+
+function subsetService(instance: ServiceInstance, subset: Subset): string {
+  const selector = new Map(
+    [...(instance.selector ?? new Map()).entries()].map(([key, value]) => [key, value.value]),
+  );
+  for (const [key, value] of subset.labels) selector.set(key, value);
+  const lines = [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    `  name: ${subsetServiceName(instance.name, subset.name)}`,
+    `  namespace: ${instance.namespace}`,
+    '  labels:',
+    `    ${SCOPE_LABEL}: ${instance.exportScope ?? 'global'}`,
+    'spec:',
+    '  selector:',
+    ...[...selector].map(([key, value]) => `    ${key}: ${yamlScalar(value)}`),
+  ];
+  if (instance.ports.length > 0) lines.push('  ports:', ...instance.ports.flatMap(portLines));
+  return `${lines.join('\n')}\n`;
+}
+
+function portLines(port: ServicePort): string[] {
+  const entries: string[] = [];
+  if (port.name) entries.push(`name: ${yamlScalar(port.name)}`);
+  if (port.port !== undefined) entries.push(`port: ${port.port}`);
+  if (port.protocol !== 'TCP') entries.push(`protocol: ${port.protocol}`);
+  if (port.targetPort !== undefined && port.targetPort !== String(port.port)) {
+    entries.push(
+      `targetPort: ${/^\d+$/.test(port.targetPort) ? port.targetPort : yamlScalar(port.targetPort)}`,
+    );
+  }
+  if (port.appProtocol) entries.push(`appProtocol: ${yamlScalar(port.appProtocol)}`);
+  return entries.map((entry, index) => `${index === 0 ? '    - ' : '      '}${entry}`);
+}
+
+function httpRoute(
+  model: MeshModel,
+  rule: ClusterReference,
+  base: ServiceInstance,
+  subsets: Subset[],
+): string {
+  const port = base.ports.find((candidate) => candidate.port !== undefined)?.port;
+  const domain = domainOf(model.topology, rule.cluster);
+  const portLine = port === undefined ? [] : [`      port: ${port}`];
+  // One rule with a backend per former subset (equal weights): rules without matches would shadow
+  // each other, so the traffic split of the old subsets is expressed as weights in one rule.
+  const backends = subsets.flatMap((subset) => [
+    '        - group: networking.istio.io',
+    '          kind: Hostname',
+    `          name: ${subsetServiceName(base.name, subset.name)}.${base.namespace}.${domain}`,
+    ...(port === undefined ? [] : [`          port: ${port}`]),
+  ]);
+  return `${[
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: HTTPRoute',
+    'metadata:',
+    `  name: ${base.name}-subsets`,
+    `  namespace: ${rule.namespace}`,
+    'spec:',
+    '  parentRefs:',
+    '    - group: ""',
+    '      kind: Service',
+    `      name: ${base.name}`,
+    ...portLine,
+    '  rules:',
+    '    - backendRefs:',
+    ...backends,
+  ].join('\n')}\n`;
+}
