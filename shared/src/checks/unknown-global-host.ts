@@ -71,7 +71,7 @@ export const unknownGlobalHost: Check = {
 
 /** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
 function nearestHostnames(model: MeshModel, written: string): string[] {
-  const limit = Math.max(2, Math.floor(written.length / 5));
+  const limit = Math.max(2, Math.floor(written.length / 8));
   return [...model.globalServices.keys()]
     .map((hostname) => ({ hostname, distance: editDistance(written, hostname) }))
     .filter((candidate) => candidate.distance <= limit)
