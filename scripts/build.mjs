@@ -43,9 +43,9 @@ await Promise.all([
     ? Promise.resolve()
     : esbuild.build({
         ...common,
-        entryPoints: testEntries('test'),
-        outdir: 'out/test',
-        outbase: 'test',
+        entryPoints: [...testEntries('test'), 'scripts/generate-docs.ts'],
+        outdir: 'out',
+        outbase: '.',
         packages: 'external',
       }),
 ]);

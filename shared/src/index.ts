@@ -1,7 +1,7 @@
 // The analysis core's public surface. Pure: no file system, no editor, no LSP types.
 export * from './checks/check';
 export * from './checks/registry';
-export * from './docs';
+export * from './docs/links';
 export * from './findings';
 export * from './findings-order';
 export * from './model/hostnames';

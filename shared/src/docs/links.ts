@@ -1,4 +1,4 @@
-import type { Check } from './checks/check';
+import type { Check } from '../checks/check';
 
 /** Where the diagnostic catalogue is published; each code has its own section (docs/diagnostics.md). */
 export const DOCS_BASE = 'https://github.com/mesh-lens/mesh-lens/blob/main/docs/diagnostics.md';
