@@ -89,9 +89,9 @@ export const randomWorkspace: fc.Arbitrary<Map<string, string>> = fc
           `# ${service.name} in c${index}\n${serviceDoc(service)}---\n${deploymentDoc(service)}`,
         );
       });
-      cluster.routes.forEach((route, routeIndex) =>
-        files.set(`${dir}/route-${routeIndex}.yaml`, routeDoc(route)),
-      );
+      for (const [routeIndex, route] of cluster.routes.entries()) {
+        files.set(`${dir}/route-${routeIndex}.yaml`, routeDoc(route));
+      }
     });
     return files;
   });

@@ -5,10 +5,23 @@ import type { SeverityOverride } from '../topology/topology-file';
 import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';
 import { hostNotExported } from './host-not-exported';
+import { inconsistentInstances } from './inconsistent-instances';
+import { invalidPeeringGateway } from './invalid-peering-gateway';
+import { invalidScopeValue } from './invalid-scope-value';
+import { invalidTakeoverValue } from './invalid-takeover-value';
+import { invalidTrafficDistribution } from './invalid-traffic-distribution';
+import { labelOnWrongKind } from './label-on-wrong-kind';
+import { legacyScopeValue } from './legacy-scope-value';
+import { noReadyEndpoints } from './no-ready-endpoints';
+import { scopeMismatch } from './scope-mismatch';
+import { segmentScopeWithoutSegment } from './segment-scope-without-segment';
 import { skippedContent } from './skipped-content';
 import { subsetRoutingUnsupported } from './subset-routing-unsupported';
 import { isSuppressed } from './suppression';
+import { takeoverOverridesDistribution } from './takeover-overrides-distribution';
+import { takeoverUnexported } from './takeover-unexported';
 import { topologyInvalid } from './topology-invalid';
+import { trafficDistributionUnexported } from './traffic-distribution-unexported';
 import { unknownGlobalHost } from './unknown-global-host';
 import { unlabeledSibling } from './unlabeled-sibling';
 import { unreachableFromCluster } from './unreachable-from-cluster';
@@ -18,12 +31,25 @@ import { yamlSyntax } from './yaml-syntax';
 /** Every check, in catalogue order. Adding a check means one new file and one line here. */
 export const checks: readonly Check[] = [
   unlabeledSibling,
+  scopeMismatch,
+  inconsistentInstances,
+  invalidScopeValue,
+  segmentScopeWithoutSegment,
+  labelOnWrongKind,
+  legacyScopeValue,
   wrongHostnameSuffix,
   unknownGlobalHost,
   hostNotExported,
   unreachableFromCluster,
   subsetRoutingUnsupported,
   backendrefHostnameKind,
+  invalidTrafficDistribution,
+  trafficDistributionUnexported,
+  takeoverOverridesDistribution,
+  takeoverUnexported,
+  invalidTakeoverValue,
+  noReadyEndpoints,
+  invalidPeeringGateway,
   yamlSyntax,
   topologyInvalid,
   skippedContent,

@@ -47,7 +47,10 @@ export function splitSubsetsFix(
   const route = httpRoute(model, rule, base, subsets);
   const ruleEntry = entryFor(rule.resource);
   if (onlyHostAndSubsets(rule.resource) && rule.resource.range.start.character === 0) {
-    const [start = 0, end = 0] = rule.resource.node.range ?? [];
+    const [start = 0, rangeEnd = 0] = rule.resource.node.range ?? [];
+    // The map's range can run over its trailing line break; stop at its last character so a
+    // document appended after it still starts on a line of its own.
+    const end = start + rule.resource.source.text.slice(start, rangeEnd).trimEnd().length;
     ruleEntry.edits.push({
       range: rangeAt(rule.resource.source, start, end),
       newText: route.replace(/\n$/, '').replaceAll('\n', eol(rule.resource)),

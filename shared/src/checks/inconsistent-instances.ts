@@ -1,0 +1,289 @@
+import type { Node, Pair, YAMLMap } from 'yaml';
+import type { FileEdit, Finding, Fix, RelatedLocation, TextEdit } from '../findings';
+import { compareStrings } from '../findings-order';
+import { copyEntryValue } from '../fixes/copy-node';
+import { removeEntry } from '../fixes/yaml-edits';
+import type { ServicePort } from '../model/declarations';
+import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import { majority } from '../util/majority';
+import { asMap, keyText, nodeRange } from '../yaml/nodes';
+import { field } from '../yaml/resource';
+import { offsetAt, positionAt, type Range } from '../yaml/source';
+import type { Check } from './check';
+import { findingAt, listClusters, multiFileFix } from './finding';
+
+export const inconsistentInstances: Check = {
+  code: 'MESH103',
+  name: 'inconsistent-instances',
+  severity: 'warning',
+  description:
+    "The instances of one global service disagree on their ports across clusters: a port number present in one cluster and missing in another, or the same port with a different `name`, `protocol`, `appProtocol` or `targetPort` (compared after the Kubernetes defaults: `protocol: TCP`, `targetPort` equal to `port`). The mesh merges the instances into one service, so a client gets a different protocol, or a connection refused, depending on which cluster's endpoint it lands on. Give every instance the same ports; the quick-fix copies the ports of the majority.",
+  example: {
+    wrong: `
+      //- clusters/east/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec:
+        ports:
+          - { name: http, port: 9080 }
+      //- clusters/west/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec:
+        ports:
+          - { name: grpc, port: 9080, appProtocol: grpc }
+    `,
+    fixed: `
+      //- clusters/east/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec:
+        ports:
+          - { name: http, port: 9080 }
+      //- clusters/west/ratings.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec:
+        ports:
+          - { name: http, port: 9080, protocol: TCP, targetPort: 9080 }
+    `,
+  },
+  run: (model) => [...model.globalServices.values()].flatMap((service) => serviceFindings(model, service)),
+};
+
+/** The fields compared once the port numbers match (SPEC §7, after Kubernetes defaults). */
+const FIELDS = ['name', 'protocol', 'appProtocol', 'targetPort'] as const;
+type Field = (typeof FIELDS)[number];
+/** Entries paired by protocol already agree on it. */
+const FIELDS_BUT_PROTOCOL = FIELDS.filter((name) => name !== 'protocol');
+
+interface Signed {
+  instance: ServiceInstance;
+  /** The ports in a canonical form: equal keys mean equal ports. */
+  key: string;
+}
+
+interface Difference {
+  text: string;
+  /** The odd instance's port entry at fault; absent when the entry is missing there. */
+  entry?: ServicePort;
+}
+
+function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
+  if (service.instances.length < 2) return [];
+  const order = [...model.topology.clusters.keys()];
+  const signed = [...service.instances]
+    .sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster))
+    .map((instance): Signed => ({ instance, key: signature(instance) }));
+  // Ties go to the first instance in cluster order (majority keeps the first value seen).
+  const majorityKey = majority(signed.map((entry) => entry.key));
+  const agreeing = signed.filter((entry) => entry.key === majorityKey).map((entry) => entry.instance);
+  const [reference] = agreeing;
+  if (!reference || agreeing.length === signed.length) return [];
+  return signed
+    .filter((entry) => entry.key !== majorityKey)
+    .map((entry) => oddFinding(service, entry, reference, agreeing, signed));
+}
+
+function numbered(instance: ServiceInstance): (ServicePort & { port: number })[] {
+  return instance.ports.filter((port): port is ServicePort & { port: number } => port.port !== undefined);
+}
+
+function signature(instance: ServiceInstance): string {
+  const ports = numbered(instance).map((port) => [
+    port.port,
+    port.protocol,
+    port.name ?? '',
+    port.appProtocol ?? '',
+    port.targetPort ?? '',
+  ]);
+  return JSON.stringify(ports.map((port) => JSON.stringify(port)).sort(compareStrings));
+}
+
+function oddFinding(
+  service: GlobalService,
+  { instance: odd, key: oddKey }: Signed,
+  reference: ServiceInstance,
+  agreeing: ServiceInstance[],
+  signed: Signed[],
+): Finding {
+  const found = portDifferences(odd, reference);
+  // Only a duplicated entry (invalid in Kubernetes anyway) can differ without a field to name.
+  const differences = found.length > 0 ? found : [{ text: 'the port lists differ' }];
+  const others = listClusters(agreeing.map((instance) => instance.cluster));
+  const related: RelatedLocation[] = agreeing.map((instance) => ({
+    file: instance.resource.source.path,
+    range: portsRange(instance),
+    message: `ports of ${service.namespace}/${service.name} in ${instance.cluster}`,
+  }));
+  const differing = signed.filter((entry) => entry.key !== oddKey).map((entry) => entry.instance);
+  const fixes = [
+    portsFix(
+      `Align the ports in ${odd.cluster} with the majority (as in ${reference.cluster})`,
+      reference,
+      [odd],
+      true,
+    ),
+    portsFix(`Align every instance's ports with ${odd.cluster}`, odd, differing, false),
+  ].filter((fix): fix is Fix => fix !== undefined);
+  return findingAt(
+    inconsistentInstances,
+    odd.resource,
+    findingRange(odd, differences),
+    `Service ${service.namespace}/${service.name} (${service.hostname}) has different ports in ${odd.cluster} than in ${others}: ${differences.map((difference) => difference.text).join('; ')}. The mesh merges the instances into one service, so clients get different ports or protocols depending on which cluster's endpoint serves them.`,
+    { related, fixes },
+  );
+}
+
+function portDifferences(odd: ServiceInstance, reference: ServiceInstance): Difference[] {
+  const oddPorts = byNumber(odd);
+  const referencePorts = byNumber(reference);
+  const numbers = [...new Set([...oddPorts.keys(), ...referencePorts.keys()])].sort((a, b) => a - b);
+  return numbers.flatMap((number) =>
+    entryDifferences(number, oddPorts.get(number) ?? [], referencePorts.get(number) ?? [], reference.cluster),
+  );
+}
+
+function byNumber(instance: ServiceInstance): Map<number, ServicePort[]> {
+  const ports = new Map<number, ServicePort[]>();
+  for (const port of numbered(instance)) ports.set(port.port, [...(ports.get(port.port) ?? []), port]);
+  return ports;
+}
+
+/**
+ * One port number may appear once per protocol (DNS on 53/TCP and 53/UDP): a lone entry on each side
+ * is compared field by field, several are paired by protocol.
+ */
+function entryDifferences(
+  number: number,
+  odd: ServicePort[],
+  reference: ServicePort[],
+  referenceCluster: string,
+): Difference[] {
+  const [oddOnly] = odd;
+  const [referenceOnly] = reference;
+  if (odd.length === 1 && reference.length === 1 && oddOnly && referenceOnly) {
+    return fieldDifferences(`port ${number}`, oddOnly, referenceOnly, referenceCluster, FIELDS);
+  }
+  if (odd.length === 0) return [{ text: `${portLabel(number, reference)} is missing here` }];
+  if (reference.length === 0) {
+    return [
+      {
+        text: `${portLabel(number, odd)} is not in ${referenceCluster}`,
+        entry: odd.length === 1 ? oddOnly : undefined,
+      },
+    ];
+  }
+  const missing = reference
+    .filter((port) => !odd.some((other) => other.protocol === port.protocol))
+    .map((port): Difference => ({ text: `port ${number}/${port.protocol} is missing here` }));
+  const extra = odd
+    .filter((port) => !reference.some((other) => other.protocol === port.protocol))
+    .map(
+      (port): Difference => ({
+        text: `port ${number}/${port.protocol} is not in ${referenceCluster}`,
+        entry: port,
+      }),
+    );
+  const changed = odd.flatMap((port) => {
+    const counterpart = reference.find((other) => other.protocol === port.protocol);
+    return counterpart
+      ? fieldDifferences(
+          `port ${number}/${port.protocol}`,
+          port,
+          counterpart,
+          referenceCluster,
+          FIELDS_BUT_PROTOCOL,
+        )
+      : [];
+  });
+  return [...missing, ...extra, ...changed];
+}
+
+/** `port 80`, or `port 53 (UDP, TCP)` when one number is used for several protocols. */
+function portLabel(number: number, entries: ServicePort[]): string {
+  return entries.length === 1
+    ? `port ${number}`
+    : `port ${number} (${entries.map((port) => port.protocol).join(', ')})`;
+}
+
+/** One difference per port entry, naming every field that differs: `port 80 has name `a` here (`b` in c1)`. */
+function fieldDifferences(
+  label: string,
+  odd: ServicePort,
+  reference: ServicePort,
+  referenceCluster: string,
+  fields: readonly Field[],
+): Difference[] {
+  const differing = fields.filter((name) => odd[name] !== reference[name]);
+  if (differing.length === 0) return [];
+  const parts = differing.map(
+    (name) => `${name} ${shown(odd[name])} here (${shown(reference[name])} in ${referenceCluster})`,
+  );
+  return [{ text: `${label} has ${parts.join(' and ')}`, entry: odd }];
+}
+
+function shown(value: string | undefined): string {
+  return value === undefined ? 'none' : `\`${value}\``;
+}
+
+/** The one port entry at fault when there is one, else the instance's `ports`. */
+function findingRange(odd: ServiceInstance, differences: Difference[]): Range {
+  const entries = new Set(differences.map((difference) => difference.entry));
+  const [entry] = entries;
+  if (entries.size === 1 && entry) return trimmed(odd, entry.range);
+  return portsRange(odd);
+}
+
+function trimmed(instance: ServiceInstance, range: Range): Range {
+  const { source } = instance.resource;
+  let end = offsetAt(source, range.end);
+  while (end > 0 && /\s/.test(source.text[end - 1] ?? '')) end--;
+  return { start: range.start, end: positionAt(source, end) };
+}
+
+function specMap(instance: ServiceInstance): YAMLMap | undefined {
+  return asMap(instance.resource, field(instance.resource, ['spec']));
+}
+
+function ownPair(instance: ServiceInstance, map: YAMLMap | undefined, key: string): Pair | undefined {
+  return map?.items.find((pair) => keyText(instance.resource, pair) === key) as Pair | undefined;
+}
+
+/** The `ports` key, else the `spec` key, else the Service's name. */
+function portsRange(instance: ServiceInstance): Range {
+  const { resource } = instance;
+  const ports = ownPair(instance, specMap(instance), 'ports');
+  const spec = ownPair(instance, resource.node, 'spec');
+  return (
+    nodeRange(resource, (ports?.key ?? spec?.key) as Node | undefined) ??
+    resource.name?.range ??
+    resource.range
+  );
+}
+
+/** Gives every `target` the ports of `source`, copied as text (comments and layout kept). */
+function portsFix(
+  title: string,
+  source: ServiceInstance,
+  targets: ServiceInstance[],
+  preferred: boolean,
+): Fix | undefined {
+  const edits = targets.map((target) => portsEdit(source, target));
+  if (targets.length === 0 || edits.some((edit) => edit === undefined)) return undefined;
+  return multiFileFix(title, edits as FileEdit[], preferred);
+}
+
+function portsEdit(source: ServiceInstance, target: ServiceInstance): FileEdit | undefined {
+  const targetSpec = specMap(target);
+  if (!targetSpec) return undefined;
+  const sourcePair = ownPair(source, specMap(source), 'ports');
+  const edit: TextEdit | undefined = sourcePair
+    ? copyEntryValue(source.resource, sourcePair, target.resource, targetSpec, 'ports')
+    : removeEntry(target.resource, targetSpec, 'ports');
+  return edit && { file: target.resource.source.path, edits: [edit] };
+}

@@ -1,0 +1,88 @@
+import type { Finding, Fix } from '../findings';
+import { replaceEntryValue } from '../fixes/replace-entry-value';
+import { SCOPE_LABEL, VALID_SCOPES } from '../model/mesh-labels';
+import type { MeshModel } from '../model/types';
+import { nearestValue } from '../util/nearest-value';
+import type { Check } from './check';
+import { findingAt, singleFileFix } from './finding';
+import {
+  describeHolder,
+  describeServices,
+  globalHostnameOf,
+  governedServices,
+  type LabelHolder,
+  labelHolders,
+  valueRange,
+} from './label-holders';
+
+// Suggestions skip the empty value: nobody mistypes "nothing".
+const SUGGESTIONS = VALID_SCOPES.filter((scope) => scope !== '');
+
+export const invalidScopeValue: Check = {
+  code: 'MESH110',
+  name: 'invalid-scope-value',
+  severity: 'error',
+  description:
+    'The `solo.io/service-scope` label of a Service or Namespace has a value Solo does not know. Values are case-sensitive: `global`, `segment`, `cluster`, `local`, empty, or the legacy `global-only`. With any other value (`Global`, `globl`) the service is simply not exported: its global hostname does not exist and its endpoints are missing from the global service, although the manifest looks exported to a reader. Replace the value with the intended one, usually `global`.',
+  example: {
+    wrong: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: Global
+    `,
+    fixed: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+    `,
+  },
+  run: (model) => labelHolders(model).flatMap((holder) => invalidScope(model, holder)),
+};
+
+function invalidScope(model: MeshModel, holder: LabelHolder): Finding[] {
+  const scope = holder.resource.labels.get(SCOPE_LABEL);
+  if (!scope || VALID_SCOPES.includes(scope.value)) return [];
+  const range = valueRange(scope);
+  const nearest = nearestValue(scope.value, SUGGESTIONS);
+  const fixes: Fix[] = nearest
+    ? [
+        singleFileFix(
+          scope.value === ''
+            ? `Set it to \`${nearest.value}\``
+            : `Replace \`${scope.value}\` with \`${nearest.value}\``,
+          holder.resource,
+          [replaceEntryValue(holder.resource, scope, nearest.value)],
+          // A far-off guess (`yes` → `local`) is offered, never applied unasked.
+          nearest.close,
+        ),
+      ]
+    : [];
+  const suggestion = nearest?.close ? ` Did you mean \`${nearest.value}\`?` : '';
+  return [
+    findingAt(
+      invalidScopeValue,
+      holder.resource,
+      range,
+      `\`${scope.value}\` is not a ${SCOPE_LABEL} value (case-sensitive: ${SUGGESTIONS.join(', ')} or empty): ${consequence(model, holder)}.${suggestion}`,
+      { fixes },
+    ),
+  ];
+}
+
+function consequence(model: MeshModel, holder: LabelHolder): string {
+  if (holder.service) {
+    return `${describeHolder(holder)} is not exported, so ${globalHostnameOf(model, holder.service)} gets no endpoints from ${holder.cluster}`;
+  }
+  const inheriting = governedServices(model, holder, (service) => service.scope);
+  return `${describeHolder(holder)} exports nothing (it governs ${describeServices(inheriting)})`;
+}

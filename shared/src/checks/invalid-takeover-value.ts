@@ -1,0 +1,96 @@
+import { isScalar } from 'yaml';
+import type { Finding, Fix } from '../findings';
+import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
+import { replaceEntryValue } from '../fixes/replace-entry-value';
+import { TAKEOVER_LABEL } from '../model/mesh-labels';
+import { findPair } from '../yaml/nodes';
+import type { Check } from './check';
+import { findingAt, singleFileFix } from './finding';
+import {
+  describeHolder,
+  type LabelHolder,
+  labelHolders,
+  metadataMap,
+  takeoverMeansOff,
+  valueRange,
+} from './label-holders';
+
+export const invalidTakeoverValue: Check = {
+  code: 'MESH161',
+  name: 'invalid-takeover-value',
+  severity: 'error',
+  description:
+    'The `solo.io/service-takeover` label has a value other than the string `"true"`. Any other value (`yes`, `True`, `"1"`, `enabled`) leaves takeover off, so clients of the local `svc.cluster.local` hostname keep reaching only the local instance; an unquoted `true` is a YAML boolean, and Kubernetes rejects a manifest whose label value is not a string. Write `"true"`, or remove the label to leave takeover off.',
+  example: {
+    wrong: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+          solo.io/service-takeover: "yes"
+    `,
+    fixed: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+          solo.io/service-takeover: "true"
+    `,
+  },
+  run: (model) => labelHolders(model).flatMap(invalidTakeover),
+};
+
+function invalidTakeover(holder: LabelHolder): Finding[] {
+  const takeover = holder.resource.labels.get(TAKEOVER_LABEL);
+  if (!takeover) return [];
+  const unquoted = writtenAsBoolean(holder);
+  if (takeover.value === 'true' && !unquoted) return [];
+  const range = valueRange(takeover);
+  const disables = takeoverMeansOff(takeover.value);
+  const fixes: Fix[] = [
+    singleFileFix(
+      'Set it to "true"',
+      holder.resource,
+      [replaceEntryValue(holder.resource, takeover, 'true')],
+      !disables,
+    ),
+  ];
+  const labels = metadataMap(holder.resource, 'labels');
+  const removal = labels && removeEntryKeepingComment(holder.resource, labels, TAKEOVER_LABEL);
+  if (removal) fixes.push(singleFileFix(`Remove ${TAKEOVER_LABEL}`, holder.resource, [removal], disables));
+  return [
+    findingAt(invalidTakeoverValue, holder.resource, range, message(holder, takeover.value, unquoted), {
+      fixes,
+    }),
+  ];
+}
+
+/** An unquoted `true`/`false` is a YAML boolean, which the Kubernetes API rejects as a label value. */
+function writtenAsBoolean(holder: LabelHolder): boolean {
+  const labels = metadataMap(holder.resource, 'labels');
+  const pair = labels && findPair(holder.resource, labels, TAKEOVER_LABEL);
+  return isScalar(pair?.value) && typeof pair.value.value === 'boolean';
+}
+
+function message(holder: LabelHolder, value: string, unquoted: boolean): string {
+  const subject = describeHolder(holder);
+  if (unquoted) {
+    const instead = takeoverMeansOff(value)
+      ? 'Remove the label to leave takeover off'
+      : `Write ${TAKEOVER_LABEL}: "true"`;
+    return `Unquoted \`${value}\` is a YAML boolean, but label values must be strings: the Kubernetes API rejects ${subject}. ${instead}.`;
+  }
+  const shown = JSON.stringify(value);
+  if (takeoverMeansOff(value)) {
+    return `${TAKEOVER_LABEL} only recognizes "true": ${shown} on ${subject} leaves takeover off, as no label would. Remove the label, or set it to "true" to take over the local hostname.`;
+  }
+  return `${TAKEOVER_LABEL} only recognizes "true" (case-sensitive): ${shown} on ${subject} leaves takeover off, so clients of the local svc.cluster.local hostname keep reaching only the local instance. Set it to "true".`;
+}

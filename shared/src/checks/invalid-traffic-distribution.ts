@@ -1,0 +1,88 @@
+import type { Finding, Fix } from '../findings';
+import { replaceEntryValue } from '../fixes/replace-entry-value';
+import { DISTRIBUTION_ANNOTATION, DISTRIBUTION_VALUES } from '../model/mesh-labels';
+import type { MeshModel } from '../model/types';
+import { nearestValue } from '../util/nearest-value';
+import type { Check } from './check';
+import { findingAt, singleFileFix } from './finding';
+import {
+  describeHolder,
+  describeServices,
+  governedServices,
+  type LabelHolder,
+  labelHolders,
+  valueRange,
+} from './label-holders';
+
+const VALID_VALUES = Object.keys(DISTRIBUTION_VALUES);
+
+export const invalidTrafficDistribution: Check = {
+  code: 'MESH150',
+  name: 'invalid-traffic-distribution',
+  severity: 'error',
+  description:
+    'The `networking.istio.io/traffic-distribution` annotation of a Service or Namespace has a value Istio does not know. Values are case-sensitive: `PreferNetwork`, `PreferClose` (or `PreferSameZone`), `PreferRegion`, `PreferSameNode`, `Any`. Istio does not reject the manifest: it silently falls back to `Any`, so clients spread their requests over every reachable cluster instead of staying close. Replace the value with the intended mode.',
+  example: {
+    wrong: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+        annotations:
+          networking.istio.io/traffic-distribution: preferClose
+    `,
+    fixed: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+        annotations:
+          networking.istio.io/traffic-distribution: PreferClose
+    `,
+  },
+  run: (model) => labelHolders(model).flatMap((holder) => invalidDistribution(model, holder)),
+};
+
+function invalidDistribution(model: MeshModel, holder: LabelHolder): Finding[] {
+  const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
+  if (!annotation || DISTRIBUTION_VALUES[annotation.value] !== undefined) return [];
+  const range = valueRange(annotation);
+  const nearest = nearestValue(annotation.value, VALID_VALUES);
+  const fixes: Fix[] = nearest
+    ? [
+        singleFileFix(
+          annotation.value === ''
+            ? `Set it to \`${nearest.value}\``
+            : `Replace \`${annotation.value}\` with \`${nearest.value}\``,
+          holder.resource,
+          [replaceEntryValue(holder.resource, annotation, nearest.value)],
+          // A far-off guess is offered, never applied unasked.
+          nearest.close,
+        ),
+      ]
+    : [];
+  const suggestion = nearest?.close ? ` Did you mean \`${nearest.value}\`?` : '';
+  return [
+    findingAt(
+      invalidTrafficDistribution,
+      holder.resource,
+      range,
+      `\`${annotation.value}\` is not a traffic distribution (case-sensitive: ${VALID_VALUES.join(', ')}): Istio silently falls back to \`Any\`, so clients of ${affected(model, holder)} spread requests over every reachable endpoint in any cluster.${suggestion}`,
+      { fixes },
+    ),
+  ];
+}
+
+function affected(model: MeshModel, holder: LabelHolder): string {
+  if (holder.service) return describeHolder(holder);
+  const inheriting = governedServices(model, holder, (service) => service.trafficDistribution);
+  return `${describeHolder(holder)} (${describeServices(inheriting)})`;
+}

@@ -1,0 +1,253 @@
+import type { YAMLMap } from 'yaml';
+import type { Finding, Fix } from '../findings';
+import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
+import { setMetadataEntry } from '../fixes/yaml-edits';
+import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
+import { selects } from '../model/selectors';
+import type { MeshModel, ServiceInstance } from '../model/types';
+import { asMap, type Located, stringEntries } from '../yaml/nodes';
+import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
+import type { Check } from './check';
+import { findingAt, multiFileFix, relatedAt, singleFileFix } from './finding';
+
+type Section = 'labels' | 'annotations';
+
+interface MeshKeyRule {
+  /** Where the key belongs on a Service. */
+  section: Section;
+  /** What silently happens when it is written elsewhere. */
+  ignored: string;
+}
+
+/** SPEC §2: the mesh keys read only on a Service or Namespace, and the section they belong in there. */
+const MESH_KEYS: Record<string, MeshKeyRule> = {
+  [SCOPE_LABEL]: { section: 'labels', ignored: 'nothing is exported by it' },
+  [TAKEOVER_LABEL]: { section: 'labels', ignored: 'takeover stays off' },
+  [DISTRIBUTION_ANNOTATION]: { section: 'annotations', ignored: 'clients keep the default distribution' },
+};
+
+/** Where objects other than Services carry metadata: their own, and the templates of the pods (or Jobs) they create. */
+const METADATA_PLACES: { path: string[]; name: string }[] = [
+  { path: ['metadata'], name: '' },
+  { path: ['spec', 'template', 'metadata'], name: 'pod template ' },
+  { path: ['spec', 'jobTemplate', 'metadata'], name: 'job template ' },
+  { path: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'], name: 'pod template ' },
+];
+
+const POD_LABEL_PATHS = [
+  ['spec', 'template', 'metadata', 'labels'],
+  ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
+];
+
+/** A workload's own pod selector: `matchLabels`, or a ReplicationController's plain map. */
+const SELECTOR_PATHS = [
+  ['spec', 'selector', 'matchLabels'],
+  ['spec', 'selector'],
+];
+
+/** A mesh key written where the mesh does not read it. */
+interface MisplacedEntry {
+  resource: Resource;
+  cluster: string;
+  map: YAMLMap;
+  /** "labels", "pod template annotations", … */
+  place: string;
+  key: string;
+  rule: MeshKeyRule;
+  located: Located<string>;
+  /** Written among the labels of the pods themselves (a pod template's, or a bare Pod's). */
+  podLabel: boolean;
+}
+
+export const labelOnWrongKind: Check = {
+  code: 'MESH112',
+  name: 'label-on-wrong-kind',
+  severity: 'warning',
+  description:
+    'A mesh label (`solo.io/service-scope`, `solo.io/service-takeover`) or the `networking.istio.io/traffic-distribution` annotation is written on a kind the mesh does not read it from: a Deployment, StatefulSet, Job, a pod template, a route. Solo and Istio read these keys only on a Service or its Namespace, so the label is silently ignored: the service is not exported, takeover stays off, the distribution stays the default. Move it to the Service that selects those pods.',
+  example: {
+    wrong: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+      spec:
+        selector: { app: reviews }
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: reviews-v1
+        namespace: bookinfo
+      spec:
+        selector:
+          matchLabels: { app: reviews }
+        template:
+          metadata:
+            labels:
+              app: reviews
+              solo.io/service-scope: global
+    `,
+    fixed: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+      spec:
+        selector: { app: reviews }
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: reviews-v1
+        namespace: bookinfo
+      spec:
+        selector:
+          matchLabels: { app: reviews }
+        template:
+          metadata:
+            labels:
+              app: reviews
+    `,
+  },
+  run: (model) => misplacedEntries(model).map((entry) => misplacedFinding(model, entry)),
+};
+
+function misplacedEntries(model: MeshModel): MisplacedEntry[] {
+  return [...model.files.values()].flatMap(({ parsed, assignment }) =>
+    parsed.resources
+      .filter((resource) => !readsMeshKeys(resource))
+      .flatMap((resource) => entriesOf(resource, assignment.cluster)),
+  );
+}
+
+function readsMeshKeys(resource: Resource): boolean {
+  return resource.group === '' && (resource.kind === 'Service' || resource.kind === 'Namespace');
+}
+
+function entriesOf(resource: Resource, cluster: string): MisplacedEntry[] {
+  return METADATA_PLACES.flatMap(({ path, name }) =>
+    (['labels', 'annotations'] as const).flatMap((section) => {
+      const map = asMap(resource, field(resource, [...path, section]));
+      if (!map) return [];
+      const entries = stringEntries(resource, map);
+      return Object.entries(MESH_KEYS).flatMap(([key, rule]) => {
+        const located = entries.get(key);
+        if (!located) return [];
+        const podLabel = section === 'labels' && (name === 'pod template ' || resource.kind === 'Pod');
+        return [{ resource, cluster, map, place: `${name}${section}`, key, rule, located, podLabel }];
+      });
+    }),
+  );
+}
+
+function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {
+  const { resource, key, located } = entry;
+  const pods = podLabels(model, resource);
+  const selecting = selectingServices(model, entry, pods);
+  const where = selecting.length > 0 ? moveAdvice(selecting) : noServiceAdvice(pods);
+  return findingAt(
+    labelOnWrongKind,
+    resource,
+    located.keyRange ?? located.range,
+    `${key} in the ${entry.place} of ${describeResource(resource)} in ${entry.cluster} is ignored: the mesh reads it only on a Service or its Namespace, so ${entry.rule.ignored}. ${where}`,
+    {
+      related: selecting.map((service) =>
+        relatedAt(
+          service.resource,
+          service.resource.name,
+          `Service ${service.namespace}/${service.name} selects these pods`,
+        ),
+      ),
+      fixes: fixesFor(entry, selecting),
+    },
+  );
+}
+
+/** The labels of the pods an object creates: a known workload's, else its (job) template's. */
+function podLabels(model: MeshModel, resource: Resource): Map<string, Located<string>> {
+  const workload = model.workloads.find((candidate) => candidate.resource === resource);
+  if (workload) return workload.podLabels;
+  for (const path of POD_LABEL_PATHS) {
+    const labels = stringEntries(resource, field(resource, path));
+    if (labels.size > 0) return labels;
+  }
+  return new Map();
+}
+
+function selectingServices(
+  model: MeshModel,
+  entry: MisplacedEntry,
+  pods: Map<string, Located<string>>,
+): ServiceInstance[] {
+  const namespace = namespaceOf(entry.resource);
+  return model.services.filter(
+    (service) =>
+      service.cluster === entry.cluster &&
+      service.namespace === namespace &&
+      service.selector !== undefined &&
+      selects(service.selector, pods),
+  );
+}
+
+function moveAdvice(selecting: ServiceInstance[]): string {
+  const names = selecting.map((service) => `${service.namespace}/${service.name}`).join(', ');
+  return `Move it to ${selecting.length === 1 ? 'Service' : 'Services'} ${names}, which ${selecting.length === 1 ? 'selects' : 'select'} these pods.`;
+}
+
+function noServiceAdvice(pods: Map<string, Located<string>>): string {
+  return pods.size > 0
+    ? 'No Service in the workspace selects these pods: put it on the Service that fronts them.'
+    : 'Put it on the Service it was meant for.';
+}
+
+function fixesFor(entry: MisplacedEntry, selecting: ServiceInstance[]): Fix[] {
+  // Removing a label that a selector matches on would orphan the pods: leave such an entry to the user.
+  if (selectorUses(entry, selecting)) return [];
+  const removal = removeEntryKeepingComment(entry.resource, entry.map, entry.key);
+  if (!removal) return [];
+  const description = describeResource(entry.resource);
+  if (selecting.length === 0) {
+    return [singleFileFix(`Remove ${entry.key} from ${description}`, entry.resource, [removal], false)];
+  }
+  // A Service that already sets the key keeps its own value: it is the one the mesh reads.
+  const { section } = entry.rule;
+  const targets = selecting.filter((service) => !service.resource[section].has(entry.key));
+  if (targets.length === 0) {
+    return [
+      singleFileFix(`Remove ${entry.key} from ${description} (its Services set it)`, entry.resource, [
+        removal,
+      ]),
+    ];
+  }
+  return [
+    multiFileFix(
+      `Move ${entry.key}: ${entry.located.value} to ${targets.map((service) => `Service ${service.namespace}/${service.name}`).join(', ')}`,
+      [
+        { file: entry.resource.source.path, edits: [removal] },
+        ...targets.map((service) => ({
+          file: service.resource.source.path,
+          edits: setMetadataEntry(service.resource, section, entry.key, entry.located.value),
+        })),
+      ],
+      true,
+    ),
+  ];
+}
+
+function selectorUses(entry: MisplacedEntry, selecting: ServiceInstance[]): boolean {
+  if (!entry.podLabel) return false;
+  const workloadSelectors = SELECTOR_PATHS.map((path) =>
+    stringEntries(entry.resource, field(entry.resource, path)),
+  );
+  return (
+    workloadSelectors.some((selector) => selector.has(entry.key)) ||
+    selecting.some((service) => service.selector?.has(entry.key))
+  );
+}

@@ -1,0 +1,64 @@
+import type { Finding, TextEdit } from '../findings';
+import { insertEntry, replaceScalar, yamlScalar } from '../fixes/yaml-edits';
+import { SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
+import type { Check } from './check';
+import { findingAt, singleFileFix } from './finding';
+import { describeHolder, type LabelHolder, labelHolders, metadataMap, valueRange } from './label-holders';
+
+export const legacyScopeValue: Check = {
+  code: 'MESH113',
+  name: 'legacy-scope-value',
+  severity: 'hint',
+  description:
+    'The scope `global-only` is the legacy spelling of `global` plus takeover. It still exports the service globally, and its local `<name>.<namespace>.svc.cluster.local` hostname still routes to the global service, but the two settings are hidden in one value that current releases no longer document. Write `solo.io/service-scope: global` and `solo.io/service-takeover: "true"` instead (quoted: a label value must be a string).',
+  example: {
+    wrong: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global-only
+    `,
+    fixed: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+          solo.io/service-takeover: "true"
+    `,
+  },
+  run: (model) => labelHolders(model).flatMap(legacyScope),
+};
+
+function legacyScope(holder: LabelHolder): Finding[] {
+  const scope = holder.resource.labels.get(SCOPE_LABEL);
+  if (scope?.value !== 'global-only') return [];
+  const range = valueRange(scope);
+  // A takeover label already decides takeover (SPEC §2: the label wins, the Service's over its
+  // Namespace's): adding one would change behaviour, so only the scope is rewritten.
+  const keepsTakeover =
+    holder.resource.labels.has(TAKEOVER_LABEL) || holder.service?.takeover.from === 'namespace';
+  const labels = metadataMap(holder.resource, 'labels');
+  const edits: TextEdit[] = [replaceScalar(holder.resource, range, 'global')];
+  if (!keepsTakeover && labels)
+    edits.push(insertEntry(holder.resource, labels, TAKEOVER_LABEL, yamlScalar('true')));
+  const title = keepsTakeover
+    ? 'Replace `global-only` with `global`'
+    : `Replace with \`global\` plus ${TAKEOVER_LABEL}: "true"`;
+  return [
+    findingAt(
+      legacyScopeValue,
+      holder.resource,
+      range,
+      `\`global-only\` is the legacy spelling of \`global\` plus takeover: ${describeHolder(holder)} is exported globally and its local hostnames route to the global service. Write ${SCOPE_LABEL}: global and ${TAKEOVER_LABEL}: "true" to say so explicitly.`,
+      { fixes: [singleFileFix(title, holder.resource, edits)] },
+    ),
+  ];
+}

@@ -1,0 +1,83 @@
+import type { Finding, RelatedLocation } from '../findings';
+import { replaceScalar } from '../fixes/yaml-edits';
+import { SCOPE_LABEL, SEGMENT_LABEL } from '../model/mesh-labels';
+import type { MeshModel } from '../model/types';
+import type { Check } from './check';
+import { findingAt, singleFileFix } from './finding';
+import {
+  describeHolder,
+  describeServices,
+  governedServices,
+  type LabelHolder,
+  labelHolders,
+  valueRange,
+} from './label-holders';
+
+export const segmentScopeWithoutSegment: Check = {
+  code: 'MESH111',
+  name: 'segment-scope-without-segment',
+  severity: 'error',
+  description:
+    "A Service or Namespace is labeled `solo.io/service-scope: segment`, but its cluster belongs to no segment (no `admin.solo.io/segment` label on its `istio-system` Namespace, no `segment` in the topology file). Scope `segment` exports only within the cluster's segment, so with no segment the service is exported nowhere: its global hostname does not exist and remote clients cannot reach it. Use `global`, or put the cluster in a segment.",
+  example: {
+    wrong: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: segment
+    `,
+    fixed: `
+      //- clusters/east/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        namespace: bookinfo
+        labels:
+          solo.io/service-scope: global
+    `,
+  },
+  run: (model) => labelHolders(model).flatMap((holder) => segmentWithoutSegment(model, holder)),
+};
+
+function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[] {
+  const scope = holder.resource.labels.get(SCOPE_LABEL);
+  if (scope?.value !== 'segment') return [];
+  const cluster = model.topology.clusters.get(holder.cluster);
+  if (cluster?.segment !== undefined) return [];
+  const range = valueRange(scope);
+  const related: RelatedLocation[] = cluster?.declaredAt
+    ? [{ ...cluster.declaredAt, message: `cluster ${holder.cluster} is declared here, without a segment` }]
+    : [];
+  return [
+    findingAt(
+      segmentScopeWithoutSegment,
+      holder.resource,
+      range,
+      `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(model)}: ${consequence(model, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
+      {
+        related,
+        fixes: [
+          singleFileFix('Change the scope to `global`', holder.resource, [
+            replaceScalar(holder.resource, range, 'global'),
+          ]),
+        ],
+      },
+    ),
+  ];
+}
+
+function knownSegments(model: MeshModel): string {
+  const names = [...model.topology.segments.keys()];
+  return names.length === 0 ? '' : ` (known segments: ${names.join(', ')})`;
+}
+
+function consequence(model: MeshModel, holder: LabelHolder): string {
+  if (holder.service) return `${describeHolder(holder)} is exported nowhere`;
+  const inheriting = governedServices(model, holder, (service) => service.scope);
+  return `${describeHolder(holder)} exports nothing (it governs ${describeServices(inheriting)})`;
+}

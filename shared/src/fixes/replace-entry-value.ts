@@ -1,0 +1,35 @@
+import type { TextEdit } from '../findings';
+import type { DocumentContext, Located } from '../yaml/nodes';
+import { offsetAt, type Range, rangeAt } from '../yaml/source';
+import { replaceScalar, yamlScalar } from './yaml-edits';
+
+/**
+ * Sets the value of a map entry read by `stringEntries`: replaces it keeping its quoting, or, for a
+ * `key:` written with no value, writes one after the colon (replacing "nothing" would hit the key).
+ */
+export function replaceEntryValue(ctx: DocumentContext, entry: Located<string>, value: string): TextEdit {
+  if (!entry.keyRange || hasValue(entry)) return replaceScalar(ctx, entry.range, value);
+  const text = ctx.source.text;
+  const keyEnd = offsetAt(ctx.source, entry.keyRange.end);
+  const colon = text.indexOf(':', keyEnd);
+  const afterColon = colon < 0 ? keyEnd : colon + 1;
+  return { range: rangeAt(ctx.source, keyEnd, afterColon), newText: `: ${yamlScalar(value)}` };
+}
+
+/** Whether the entry has a value node of its own (an empty `key:` has none, or an empty one). */
+export function hasValue(entry: Located<string>): boolean {
+  return !isEmpty(entry.range) && !(entry.keyRange && sameRange(entry.range, entry.keyRange));
+}
+
+function isEmpty(range: Range): boolean {
+  return sameRange({ start: range.start, end: range.start }, range);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
