@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  type Finding,
   getModel,
   type MeshModel,
   reachFrom,
@@ -7,11 +8,13 @@ import {
   type Severity,
   severityRank,
 } from '../../shared/src';
+import { type FixMode, runFixes } from './cli/fix-command';
 import { formatJson, formatSummary, formatText } from './cli/format-check';
 import { formatHostsText, formatReachText, hostRows, reachJson } from './cli/format-hosts';
 import { formatSarif } from './cli/format-sarif';
 import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
 import { painter, progressLine } from './cli/terminal';
+import { WriteError } from './cli/write-fixes';
 
 declare const MESH_LENS_VERSION: string | undefined;
 const VERSION = typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : '0.0.0-dev';
@@ -20,6 +23,7 @@ const HELP = `mesh-lens ${VERSION} — checks the manifests of a multicluster Is
 
 Usage:
   mesh-lens check [PATH] [--topology FILE] [--format text|json|sarif] [--severity error|warning|info]
+                  [--fix | --fix-dry-run]
   mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
   mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
 
@@ -27,6 +31,12 @@ Commands:
   check   report diagnostics; exit 1 when any is at or above --severity (default: error)
   hosts   list every global service with its clusters and endpoint counts
   reach   show which endpoints a client in CLUSTER uses for HOSTNAME, and why
+
+Fixing (check only):
+  --fix          apply every preferred quick-fix in place, then report what remains
+  --fix-dry-run  print the unified diff --fix would apply, then what would remain; writes nothing
+  With --format json or sarif, the fix report goes to stderr so stdout stays one document.
+  The exit code follows what remains after the fixes.
 
 PATH defaults to the current directory. Exit codes: 0 ok, 1 findings at or above the threshold,
 2 usage or I/O error. Options: --help, --version.
@@ -38,6 +48,8 @@ const OPTIONS = {
   severity: { type: 'string' },
   from: { type: 'string' },
   namespace: { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -47,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return print(HELP, 0);
   if (values.version) return print(`${VERSION}\n`, 0);
   const [command, ...rest] = positionals;
+  if (command !== 'check' && (values.fix || values['fix-dry-run'])) {
+    throw new UsageError('--fix and --fix-dry-run apply to check only');
+  }
   switch (command) {
     case 'check':
       return check(rest, values);
@@ -93,12 +108,31 @@ async function load(path: string, values: Values): Promise<LoadedWorkspace & { m
   return { ...loaded, model: getModel(loaded.workspace) };
 }
 
+function fixMode(values: Values): FixMode | undefined {
+  if (values.fix && values['fix-dry-run'])
+    throw new UsageError('use either --fix or --fix-dry-run, not both');
+  if (values.fix) return 'fix';
+  return values['fix-dry-run'] ? 'dry-run' : undefined;
+}
+
 async function check(paths: string[], values: Values): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'sarif'], 'text');
   const threshold = oneOf<Severity>('severity', values.severity, ['error', 'warning', 'info'], 'error');
+  const mode = fixMode(values);
   const started = performance.now();
-  const { model, fileCount } = await load(singlePath(paths), values);
-  const findings = runChecks(model);
+  const loaded = await load(singlePath(paths), values);
+  let { model, fileCount } = loaded;
+  let findings: Finding[];
+  if (mode) {
+    // The fix report must not break a JSON or SARIF document on stdout.
+    const stream = format === 'text' ? process.stdout : process.stderr;
+    const outcome = await runFixes(loaded, mode, painter(stream));
+    ({ model, fileCount, findings } = outcome);
+    stream.write(outcome.report);
+    if (outcome.report && format === 'text') stream.write('\n');
+  } else {
+    findings = runChecks(model);
+  }
   if (format === 'json') process.stdout.write(formatJson(findings));
   else if (format === 'sarif') process.stdout.write(formatSarif(findings, VERSION));
   else {
@@ -149,7 +183,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const usage =
-      error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+      error instanceof UsageError ||
+      error instanceof WriteError ||
+      (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       `mesh-lens: ${usage ? message : `internal error: ${(error as Error)?.stack ?? message}`}\n`,
