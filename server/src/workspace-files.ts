@@ -14,6 +14,8 @@ export interface SkippedFile {
 
 export interface ReadOptions {
   maxFileBytes: number;
+  /** Workspace-relative paths (files or folders) the user excluded. */
+  isExcluded?: (path: string) => boolean;
   /** Called after each file, for progress reporting. */
   onFile?: (count: number) => void;
 }
@@ -47,6 +49,7 @@ export async function readWorkspaceFiles(
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = relative(root, full).split(sep).join('/');
+      if (options.isExcluded?.(path)) continue;
       if (entry.isDirectory()) {
         if (!IGNORED_DIRECTORIES.has(entry.name)) await visit(full);
       } else if (entry.isSymbolicLink()) {

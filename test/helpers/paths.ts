@@ -6,7 +6,10 @@ import { parseFixture } from './fixture';
 /** The repository root: tests run from their bundles under out/test/, so walk up to package.json. */
 export const repoRoot = (() => {
   let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = dirname(dir);
+  }
   return dir;
 })();
 

@@ -1,0 +1,80 @@
+import {
+  type CodeAction,
+  CodeActionKind,
+  type CreateFile,
+  type Diagnostic,
+  DiagnosticSeverity,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { checkByCode, docsUrl, type Finding, type Fix, type Severity } from '../../../shared/src';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export type ToUri = (path: string) => string;
+
+/** A core finding as an LSP diagnostic, linking to its documentation section. */
+export function toDiagnostic(finding: Finding, toUri: ToUri): Diagnostic {
+  const check = checkByCode(finding.code);
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.code,
+    codeDescription: check ? { href: docsUrl(check) } : undefined,
+    source: 'mesh-lens',
+    message: finding.message,
+    relatedInformation: finding.related.map((related) => ({
+      location: { uri: toUri(related.file), range: related.range },
+      message: related.message,
+    })),
+  };
+}
+
+/**
+ * A core fix as a WorkspaceEdit: `documentChanges` (with file creation) when the client supports
+ * them, else the plain `changes` map — then a fix that must create a file cannot be offered.
+ */
+export function toWorkspaceEdit(
+  fix: Fix,
+  toUri: ToUri,
+  versionOf: (uri: string) => number | null,
+  documentChanges: boolean,
+): WorkspaceEdit | undefined {
+  if (!documentChanges) {
+    if (fix.changes.some((change) => change.create)) return undefined;
+    return { changes: Object.fromEntries(fix.changes.map((change) => [toUri(change.file), change.edits])) };
+  }
+  const operations: (TextDocumentEdit | CreateFile)[] = [];
+  for (const change of fix.changes) {
+    const uri = toUri(change.file);
+    if (change.create) operations.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    operations.push({
+      textDocument: { uri, version: change.create ? null : versionOf(uri) },
+      edits: change.edits,
+    });
+  }
+  return { documentChanges: operations };
+}
+
+export function quickFix(
+  finding: Finding,
+  fix: Fix,
+  toUri: ToUri,
+  versionOf: (uri: string) => number | null,
+  documentChanges: boolean,
+): CodeAction | undefined {
+  const edit = toWorkspaceEdit(fix, toUri, versionOf, documentChanges);
+  if (!edit) return undefined;
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(finding, toUri)],
+    isPreferred: fix.preferred === true,
+    edit,
+  };
+}

@@ -1,0 +1,446 @@
+import picomatch from 'picomatch';
+import {
+  type CancellationToken,
+  type CodeAction,
+  CodeActionKind,
+  type CompletionItem,
+  CompletionItemKind,
+  type Connection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  type InitializeParams,
+  type InitializeResult,
+  MarkupKind,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { deleteFile, type Finding, setFile, setSkippedFile, setTopologyPath } from '../../../shared/src';
+import { codeLenses } from '../../../shared/src/features/code-lens';
+import { completionsAt } from '../../../shared/src/features/completion';
+import { hoverAt } from '../../../shared/src/features/hover';
+import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
+import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/symbols';
+import { isManifestPath, readManifest, readWorkspaceFiles } from '../workspace-files';
+import { quickFix, toDiagnostic } from './convert';
+import { analyse, createFolder, type Folder, pathIn, uriIn } from './folders';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+
+const PUBLISH_DELAY_MS = 25;
+export const SHOW_INSTANCES_COMMAND = 'meshLens.showInstances';
+
+/**
+ * The language server: a thin adapter between LSP and the pure core. It keeps each workspace
+ * folder's core Workspace in step with the editor (open buffers win over disk), and converts the
+ * core's plain answers into LSP types. All analysis happens in shared/.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const folders: Folder[] = [];
+  let settings: Settings = DEFAULT_SETTINGS;
+  let client = {
+    pull: false,
+    refresh: false,
+    progress: false,
+    configuration: false,
+    watch: false,
+    documentChanges: false,
+    folders: false,
+  };
+  let ready = Promise.resolve();
+  let publishTimer: NodeJS.Timeout | undefined;
+  const published = new Map<string, string>();
+  const reportedCheckErrors = new Set<string>();
+
+  const onCheckError = (check: { code: string }, error: unknown) => {
+    if (reportedCheckErrors.has(check.code)) return;
+    reportedCheckErrors.add(check.code);
+    connection.console.error(
+      `Mesh Lens: check ${check.code} failed and was skipped: ${(error as Error)?.stack ?? error}`,
+    );
+  };
+
+  const locate = (uri: string): { folder: Folder; path: string } | undefined => {
+    for (const folder of folders) {
+      const path = pathIn(folder, uri);
+      if (path !== undefined) return { folder, path };
+    }
+    return undefined;
+  };
+  const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    client = {
+      pull: caps.textDocument?.diagnostic !== undefined,
+      refresh: caps.workspace?.diagnostics?.refreshSupport === true,
+      progress: caps.window?.workDoneProgress === true,
+      configuration: caps.workspace?.configuration === true,
+      watch: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
+      folders: caps.workspace?.workspaceFolders === true,
+    };
+    const roots =
+      params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    for (const uri of roots) folders.push(createFolder(uri, settings));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        completionProvider: { triggerCharacters: [':', ' ', '.'] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...(client.pull
+          ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } }
+          : {}),
+      },
+      serverInfo: {
+        name: 'mesh-lens',
+        version: typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : undefined,
+      },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (client.configuration)
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'meshLens' });
+    if (client.watch) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml}' }],
+      });
+    }
+    if (client.folders)
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        for (const removed of event.removed) {
+          const index = folders.findIndex((folder) => folder.uri === removed.uri);
+          if (index >= 0) folders.splice(index, 1);
+        }
+        for (const added of event.added) folders.push(createFolder(added.uri, settings));
+        ready = ready.then(() => scanAll()).then(publishNow);
+      });
+    ready = loadSettings()
+      .then(() => scanAll())
+      .then(publishNow);
+  });
+
+  async function loadSettings(): Promise<void> {
+    if (!client.configuration) return;
+    settings = readSettings(await connection.workspace.getConfiguration('meshLens'));
+  }
+
+  /** Reads every folder's YAML files from disk, reporting progress; open buffers keep their text. */
+  async function scanAll(): Promise<void> {
+    const progress = client.progress ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Mesh Lens', 0, 'Reading manifests…', false);
+    let count = 0;
+    for (const folder of folders) {
+      setTopologyPath(folder.workspace, settings.topologyFile);
+      const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
+      const { files, skipped } = await readWorkspaceFiles(folder.root, {
+        maxFileBytes: settings.maxFileSizeMB * 1024 * 1024,
+        isExcluded: excluded,
+        onFile: () => {
+          count++;
+          if (count % 200 === 0) progress?.report(`Reading manifests… ${count} files`);
+        },
+      }).catch((error: Error) => {
+        connection.console.error(`Mesh Lens: cannot read ${folder.root}: ${error.message}`);
+        return { files: [], skipped: [] };
+      });
+      const seen = new Set<string>();
+      for (const file of files) {
+        seen.add(file.path);
+        if (!folder.open.has(file.path)) setFile(folder.workspace, file.path, file.text);
+      }
+      for (const file of skipped) {
+        seen.add(file.path);
+        if (!folder.open.has(file.path)) setSkippedFile(folder.workspace, file.path, file.reason);
+      }
+      for (const path of [...folder.workspace.files.keys()]) {
+        if (!seen.has(path) && !folder.open.has(path)) deleteFile(folder.workspace, path);
+      }
+    }
+    progress?.done();
+  }
+
+  connection.onDidChangeConfiguration(async () => {
+    await ready;
+    const previous = settings;
+    await loadSettings();
+    const rescan =
+      previous.topologyFile !== settings.topologyFile ||
+      previous.maxFileSizeMB !== settings.maxFileSizeMB ||
+      previous.exclude.join('\n') !== settings.exclude.join('\n');
+    if (rescan) ready = scanAll();
+    await ready;
+    publishNow();
+    if (previous.codeLens !== settings.codeLens)
+      void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  });
+
+  const syncDocument = (document: TextDocument) => {
+    const located = locate(document.uri);
+    if (!located || !isManifestPath(located.path)) return;
+    located.folder.open.add(located.path);
+    if (setFile(located.folder.workspace, located.path, document.getText())) schedulePublish();
+  };
+  documents.onDidOpen((event) => syncDocument(event.document));
+  documents.onDidChangeContent((event) => syncDocument(event.document));
+  documents.onDidClose(async (event) => {
+    const located = locate(event.document.uri);
+    if (!located) return;
+    located.folder.open.delete(located.path);
+    await reloadFromDisk(located.folder, located.path);
+  });
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    await ready;
+    for (const change of changes) {
+      const located = locate(change.uri);
+      if (!located || located.folder.open.has(located.path) || !isManifestPath(located.path)) continue;
+      await reloadFromDisk(located.folder, located.path);
+    }
+  });
+
+  async function reloadFromDisk(folder: Folder, path: string): Promise<void> {
+    const result = await readManifest(`${folder.root}/${path}`, settings.maxFileSizeMB * 1024 * 1024).catch(
+      () => undefined,
+    );
+    let changed = true;
+    if (!result) changed = deleteFile(folder.workspace, path);
+    else if ('text' in result) changed = setFile(folder.workspace, path, result.text);
+    else setSkippedFile(folder.workspace, path, result.reason);
+    if (changed) schedulePublish();
+  }
+
+  function schedulePublish(): void {
+    if (publishTimer) clearTimeout(publishTimer);
+    publishTimer = setTimeout(publishNow, PUBLISH_DELAY_MS);
+  }
+
+  /** Pushes diagnostics for every file whose diagnostics changed (or asks a pull client to refresh). */
+  function publishNow(): void {
+    publishTimer = undefined;
+    if (client.pull) {
+      if (client.refresh) void connection.languages.diagnostics.refresh();
+      return;
+    }
+    for (const folder of folders) {
+      const { findings } = analyse(folder, settings.severity, onCheckError);
+      const byFile = groupByFile(folder, findings);
+      for (const [path, fileFindings] of byFile) {
+        const uri = uriIn(folder, path);
+        const diagnostics = fileFindings.map((finding) =>
+          toDiagnostic(finding, (file) => uriIn(folder, file)),
+        );
+        const key = JSON.stringify(diagnostics);
+        if (published.get(uri) === key) continue;
+        published.set(uri, key);
+        connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
+      }
+    }
+  }
+
+  function groupByFile(folder: Folder, findings: Finding[]): Map<string, Finding[]> {
+    const byFile = new Map<string, Finding[]>();
+    for (const path of folder.workspace.files.keys()) byFile.set(path, []);
+    for (const uri of published.keys()) {
+      const path = pathIn(folder, uri);
+      if (path !== undefined && !byFile.has(path)) byFile.set(path, []);
+    }
+    for (const finding of findings) byFile.get(finding.file)?.push(finding);
+    return byFile;
+  }
+
+  connection.languages.diagnostics.on(async (params) => {
+    await ready;
+    const located = locate(params.textDocument.uri);
+    if (!located) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const { findings } = analyse(located.folder, settings.severity, onCheckError);
+    return {
+      kind: DocumentDiagnosticReportKind.Full,
+      items: findings
+        .filter((finding) => finding.file === located.path)
+        .map((finding) => toDiagnostic(finding, (file) => uriIn(located.folder, file))),
+    };
+  });
+
+  connection.languages.diagnostics.onWorkspace(async () => {
+    await ready;
+    const items = folders.flatMap((folder) => {
+      const { findings } = analyse(folder, settings.severity, onCheckError);
+      return [...groupByFile(folder, findings)].map(([path, fileFindings]) => {
+        const uri = uriIn(folder, path);
+        return {
+          kind: DocumentDiagnosticReportKind.Full as typeof DocumentDiagnosticReportKind.Full,
+          uri,
+          version: documents.get(uri)?.version ?? null,
+          items: fileFindings.map((finding) => toDiagnostic(finding, (file) => uriIn(folder, file))),
+        };
+      });
+    });
+    return { items };
+  });
+
+  /** Runs a position request against the current model, unless the client already cancelled it. */
+  async function withModel<T>(
+    uri: string,
+    token: CancellationToken,
+    fallback: T,
+    answer: (folder: Folder, path: string) => T,
+  ): Promise<T> {
+    await ready;
+    const located = locate(uri);
+    if (!located || token.isCancellationRequested) return fallback;
+    return answer(located.folder, located.path);
+  }
+
+  const toLocation = (folder: Folder) => (location: Location) => ({
+    uri: uriIn(folder, location.file),
+    range: location.range,
+  });
+
+  connection.onHover((params, token) =>
+    withModel(params.textDocument.uri, token, null, (folder, path) => {
+      const { model } = analyse(folder, settings.severity, onCheckError);
+      const hover = hoverAt(
+        model,
+        path,
+        params.position,
+        (file, range) => `${uriIn(folder, file)}#L${range.start.line + 1}`,
+      );
+      return hover
+        ? { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: hover.range }
+        : null;
+    }),
+  );
+
+  connection.onCodeLens((params, token) =>
+    withModel(params.textDocument.uri, token, [], (folder, path) => {
+      if (!settings.codeLens) return [];
+      const { model } = analyse(folder, settings.severity, onCheckError);
+      return codeLenses(model, path).map((lens) => ({
+        range: lens.range,
+        command: {
+          title: lens.title,
+          command: SHOW_INSTANCES_COMMAND,
+          arguments: [params.textDocument.uri, lens.range.start, lens.locations.map(toLocation(folder))],
+        },
+      }));
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    withModel(params.textDocument.uri, token, [] as CodeAction[], (folder, path) => {
+      const { findings } = analyse(folder, settings.severity, onCheckError);
+      const toUri = (file: string) => uriIn(folder, file);
+      const inFile = findings.filter((finding) => finding.file === path);
+      const wanted = params.context.only;
+      const actions: CodeAction[] = [];
+      if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
+        for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
+          for (const fix of finding.fixes) {
+            const action = quickFix(finding, fix, toUri, versionOf, client.documentChanges);
+            if (action) actions.push(action);
+          }
+        }
+      }
+      return actions;
+    }),
+  );
+
+  connection.onCompletion((params, token) =>
+    withModel(params.textDocument.uri, token, [] as CompletionItem[], (folder, path) => {
+      const text =
+        documents.get(params.textDocument.uri)?.getText() ?? folder.workspace.files.get(path)?.text ?? '';
+      const { model } = analyse(folder, settings.severity, onCheckError);
+      return completionsAt(model, path, text, params.position).map((item) => ({
+        label: item.label,
+        kind:
+          item.kind === 'hostname'
+            ? CompletionItemKind.Reference
+            : item.kind === 'key'
+              ? CompletionItemKind.Property
+              : CompletionItemKind.Value,
+        detail: item.detail,
+        documentation: item.documentation
+          ? { kind: MarkupKind.Markdown, value: item.documentation }
+          : undefined,
+        sortText: item.sortText,
+        textEdit: { range: item.range, newText: item.label },
+      }));
+    }),
+  );
+
+  connection.onDefinition((params, token) =>
+    withModel(params.textDocument.uri, token, [], (folder, path) =>
+      definitionAt(analyse(folder, settings.severity, onCheckError).model, path, params.position).map(
+        toLocation(folder),
+      ),
+    ),
+  );
+
+  connection.onReferences((params, token) =>
+    withModel(params.textDocument.uri, token, [], (folder, path) =>
+      referencesAt(
+        analyse(folder, settings.severity, onCheckError).model,
+        path,
+        params.position,
+        params.context.includeDeclaration,
+      ).map(toLocation(folder)),
+    ),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    withModel(params.textDocument.uri, token, [], (folder, path) =>
+      documentSymbols(analyse(folder, settings.severity, onCheckError).model, path).map((symbol) => ({
+        name: symbol.name,
+        detail: symbol.detail,
+        kind:
+          symbol.kind === 'Namespace'
+            ? SymbolKind.Namespace
+            : symbol.kind === 'Service'
+              ? SymbolKind.Interface
+              : SymbolKind.Object,
+        range: symbol.range,
+        selectionRange: symbol.selectionRange,
+      })),
+    ),
+  );
+
+  connection.onWorkspaceSymbol(async (params, token) => {
+    await ready;
+    if (token.isCancellationRequested) return [];
+    return folders.flatMap((folder) =>
+      workspaceSymbols(analyse(folder, settings.severity, onCheckError).model, params.query).map(
+        (symbol) => ({
+          name: symbol.name,
+          containerName: symbol.detail,
+          kind: SymbolKind.Interface,
+          location: toLocation(folder)(symbol.location),
+        }),
+      ),
+    );
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function overlaps(
+  a: { start: { line: number; character: number }; end: { line: number; character: number } },
+  b: typeof a,
+): boolean {
+  const before = (p: typeof a.start, q: typeof a.start) =>
+    p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+declare const MESH_LENS_VERSION: string | undefined;

@@ -1,0 +1,49 @@
+import { DEFAULT_TOPOLOGY_FILE } from '../../../shared/src';
+import type { SeverityOverride } from '../../../shared/src/topology/topology-file';
+
+/** `meshLens.*` settings, as documented in package.json `contributes.configuration`. */
+export interface Settings {
+  topologyFile: string;
+  severity: Map<string, SeverityOverride>;
+  exclude: string[];
+  maxFileSizeMB: number;
+  codeLens: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  topologyFile: DEFAULT_TOPOLOGY_FILE,
+  severity: new Map(),
+  exclude: [],
+  maxFileSizeMB: 10,
+  codeLens: true,
+};
+
+const LEVELS: SeverityOverride[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+/** Reads the client's `meshLens` section, keeping defaults for anything missing or mistyped. */
+export function readSettings(raw: unknown): Settings {
+  const section = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const severity = new Map<string, SeverityOverride>();
+  if (section.severity && typeof section.severity === 'object') {
+    for (const [code, level] of Object.entries(section.severity as Record<string, unknown>)) {
+      if (/^MESH\d{3}$/.test(code) && LEVELS.includes(level as SeverityOverride))
+        severity.set(code, level as SeverityOverride);
+    }
+  }
+  const codeLens = section.codeLens as { enable?: unknown } | undefined;
+  return {
+    topologyFile:
+      typeof section.topologyFile === 'string' && section.topologyFile
+        ? section.topologyFile
+        : DEFAULT_SETTINGS.topologyFile,
+    severity,
+    exclude: Array.isArray(section.exclude)
+      ? section.exclude.filter((glob): glob is string => typeof glob === 'string')
+      : [],
+    maxFileSizeMB:
+      typeof section.maxFileSizeMB === 'number' && section.maxFileSizeMB > 0
+        ? section.maxFileSizeMB
+        : DEFAULT_SETTINGS.maxFileSizeMB,
+    codeLens: typeof codeLens?.enable === 'boolean' ? codeLens.enable : true,
+  };
+}

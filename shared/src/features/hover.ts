@@ -1,0 +1,167 @@
+import { type HostResolution, resolveHost } from '../model/hostnames';
+import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import { reachFrom } from '../reach/reach-from';
+import type { Position, Range } from '../yaml/source';
+import { type Target, targetAt } from './locate';
+import { MESH_KEY_DOCS } from './mesh-key-docs';
+
+/** Turns a workspace file and range into a link the editor can open. */
+export type LinkTo = (file: string, range: Range) => string;
+
+export interface Hover {
+  markdown: string;
+  range: Range;
+}
+
+export function hoverAt(
+  model: MeshModel,
+  file: string,
+  position: Position,
+  linkTo: LinkTo,
+): Hover | undefined {
+  const target = targetAt(model, file, position);
+  if (!target) return undefined;
+  return { markdown: hoverMarkdown(model, target, linkTo), range: target.range };
+}
+
+function hoverMarkdown(model: MeshModel, target: Target, linkTo: LinkTo): string {
+  switch (target.kind) {
+    case 'reference':
+      return hostnameHover(
+        model,
+        target.reference.host.value,
+        target.reference.cluster,
+        target.reference.namespace,
+        linkTo,
+      );
+    case 'service':
+      return serviceHover(model, target.instance, linkTo);
+    case 'mesh-key':
+      return meshKeyHover(target.key, target.entry.value);
+  }
+}
+
+function instanceRow(
+  instance: ServiceInstance,
+  linkTo: LinkTo,
+  exported = instance.hostname !== undefined,
+): string {
+  const location = instance.resource.name?.range ?? instance.resource.range;
+  return `| ${instance.cluster} | ${exported ? 'yes' : '**no**'} | ${instance.endpoints} | [${instance.resource.source.path}](${linkTo(instance.resource.source.path, location)}) |`;
+}
+
+function instancesTable(service: GlobalService, linkTo: LinkTo): string[] {
+  return [
+    '| cluster | exported | endpoints | file |',
+    '|---|---|---|---|',
+    ...service.instances.map((instance) => instanceRow(instance, linkTo)),
+    ...service.unexportedSiblings.map((instance) => instanceRow(instance, linkTo, false)),
+  ];
+}
+
+function serviceHover(model: MeshModel, instance: ServiceInstance, linkTo: LinkTo): string {
+  const lines = [
+    `**Service ${instance.namespace}/${instance.name}** in ${instance.cluster} · ${instance.endpoints} endpoint(s)`,
+    '',
+  ];
+  const global = instance.hostname ? model.globalServices.get(instance.hostname) : undefined;
+  if (!global) {
+    lines.push(`Local only: not exported (${scopeSource(instance)}).`);
+    const exportedElsewhere = (
+      model.servicesByName.get(`${instance.namespace}/${instance.name}`) ?? []
+    ).filter((other) => other.hostname);
+    if (exportedElsewhere.length > 0) {
+      lines.push(
+        '',
+        `Exported in ${exportedElsewhere.map((other) => other.cluster).join(', ')} as \`${exportedElsewhere[0]?.hostname}\`: this instance's endpoints are missing from it.`,
+      );
+    }
+    return lines.join('\n');
+  }
+  lines.push(
+    `Global: \`${global.hostname}\` · scope \`${instance.exportScope}\` (${scopeSource(instance)})`,
+    '',
+    ...instancesTable(global, linkTo),
+    '',
+  );
+  const distribution = instance.trafficDistribution;
+  lines.push(
+    `Traffic distribution: \`${distribution.value ?? `${distribution.raw?.value} (invalid: Any)`}\` (${settingSource(distribution.from)}) · takeover: ${instance.takeover.value ? 'on' : 'off'}`,
+  );
+  return lines.join('\n');
+}
+
+function scopeSource(instance: ServiceInstance): string {
+  if (instance.scope.from === 'default') return 'no scope label';
+  return `\`${instance.scope.value}\` from the ${instance.scope.from === 'namespace' ? 'Namespace' : 'Service'} label`;
+}
+
+function settingSource(from: string): string {
+  return (
+    {
+      field: 'spec.trafficDistribution',
+      service: 'Service annotation',
+      namespace: 'Namespace annotation',
+      default: 'default',
+    }[from] ?? from
+  );
+}
+
+function hostnameHover(
+  model: MeshModel,
+  host: string,
+  cluster: string,
+  namespace: string,
+  linkTo: LinkTo,
+): string {
+  const resolution = resolveHost(model, host, cluster, namespace);
+  const heading = `**${host}**`;
+  const service = globalOf(resolution);
+  if (!service) return `${heading}\n\n${unresolvedText(resolution)}`;
+  const reach = reachFrom(model, host, cluster, namespace);
+  const chosen =
+    reach.chosen.length > 0
+      ? reach.chosen.map((entry) => `${entry.cluster} (${entry.endpoints})`).join(', ')
+      : 'nothing: requests fail';
+  return [
+    `${heading} → global service \`${service.hostname}\``,
+    '',
+    ...instancesTable(service, linkTo),
+    '',
+    `From **${cluster}** (${reach.mode}): → ${chosen}`,
+    '',
+    reach.explanation.replaceAll('\n', '\n\n'),
+  ].join('\n');
+}
+
+function globalOf(resolution: HostResolution): GlobalService | undefined {
+  if (resolution.kind === 'global') return resolution.service;
+  if (resolution.kind === 'local') return resolution.global;
+  return undefined;
+}
+
+function unresolvedText(resolution: HostResolution): string {
+  switch (resolution.kind) {
+    case 'wrong-suffix':
+      return `Resolves to nothing: the service is exported as \`${resolution.expected}\`.`;
+    case 'not-exported':
+      return `Resolves to nothing: Service ${resolution.namespace}/${resolution.name} exists in ${resolution.instances.map((instance) => instance.cluster).join(', ')} but is not exported.`;
+    case 'unknown-global':
+      return `Resolves to nothing: no Service ${resolution.namespace}/${resolution.name} in the workspace.`;
+    case 'local':
+      return resolution.instance
+        ? `Cluster-local: Service ${resolution.namespace}/${resolution.name} in ${resolution.instance.cluster} only (${resolution.instance.endpoints} endpoint(s))${resolution.instance.hostname ? `; exported as \`${resolution.instance.hostname}\`, but without takeover this name stays local` : ''}.`
+        : `Cluster-local name: no Service ${resolution.namespace}/${resolution.name} in this cluster.`;
+    default:
+      return 'Not a mesh hostname.';
+  }
+}
+
+function meshKeyHover(key: string, value: string): string {
+  const doc = MESH_KEY_DOCS[key];
+  if (!doc) return `\`${key}\``;
+  const values = doc.values.map(
+    (entry) => `- \`${entry.value || '""'}\`${entry.value === value ? ' (this)' : ''}: ${entry.meaning}`,
+  );
+  return [`**${key}**`, '', doc.summary, ...(values.length > 0 ? ['', ...values] : [])].join('\n');
+}
