@@ -8,9 +8,10 @@ import {
   type Severity,
   severityRank,
 } from '../../shared/src';
+import { globalServiceRows } from '../../shared/src/features/global-services';
 import { type FixMode, runFixes } from './cli/fix-command';
 import { formatJson, formatSummary, formatText } from './cli/format-check';
-import { formatHostsText, formatReachText, hostRows, reachJson } from './cli/format-hosts';
+import { formatHostsText, formatReachText, reachJson } from './cli/format-hosts';
 import { formatSarif } from './cli/format-sarif';
 import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
 import { painter, progressLine } from './cli/terminal';
@@ -155,8 +156,14 @@ async function check(paths: string[], values: Values): Promise<number> {
 async function hosts(paths: string[], values: Values): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json'], 'text');
   const { model } = await load(singlePath(paths), values);
-  const rows = hostRows(model);
-  return print(format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : formatHostsText(rows), 0);
+  const rows = globalServiceRows(model);
+  if (format === 'text') return print(formatHostsText(rows), 0);
+  // The JSON contract of SPEC §8 has no ranges: they are for the editor's view.
+  const json = rows.map(({ clusters, ...row }) => ({
+    ...row,
+    clusters: clusters.map(({ range: _range, ...cluster }) => cluster),
+  }));
+  return print(`${JSON.stringify(json, null, 2)}\n`, 0);
 }
 
 async function reach(args: string[], values: Values): Promise<number> {

@@ -8,6 +8,7 @@ export * from './model/hostnames';
 export * from './model/mesh-labels';
 export * from './model/types';
 export * from './model/workspace';
+export * from './protocol';
 export * from './reach/reach-from';
 export * from './topology/types';
 export * from './yaml/source';

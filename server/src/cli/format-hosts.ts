@@ -1,34 +1,7 @@
-import type { GlobalService, MeshModel, Reach, ServiceInstance } from '../../../shared/src';
-import { compareStrings } from '../../../shared/src';
+import type { Reach } from '../../../shared/src';
+import type { GlobalServiceRow } from '../../../shared/src/features/global-services';
 
-export interface HostRow {
-  hostname: string;
-  scope: string;
-  clusters: { cluster: string; exported: boolean; endpoints: number; file: string }[];
-}
-
-/** SPEC §8 `hosts`: every global service, its exported instances and the siblings left out. */
-export function hostRows(model: MeshModel): HostRow[] {
-  return [...model.globalServices.values()].map((service) => ({
-    hostname: service.hostname,
-    scope: scopeOf(service),
-    clusters: [...service.instances, ...service.unexportedSiblings]
-      .map((instance) => ({
-        cluster: instance.cluster,
-        exported: instance.hostname === service.hostname,
-        endpoints: instance.endpoints,
-        file: instance.resource.source.path,
-      }))
-      .sort((a, b) => compareStrings(a.cluster, b.cluster) || compareStrings(a.file, b.file)),
-  }));
-}
-
-function scopeOf(service: GlobalService): string {
-  const scopes = new Set(service.instances.map((instance: ServiceInstance) => instance.exportScope));
-  return [...scopes].sort().join(', ');
-}
-
-export function formatHostsText(rows: HostRow[]): string {
+export function formatHostsText(rows: GlobalServiceRow[]): string {
   if (rows.length === 0)
     return 'No global services: no Service or Namespace carries an exporting solo.io/service-scope.\n';
   const table: string[][] = [['HOSTNAME', 'SCOPE', 'CLUSTER', 'EXPORTED', 'ENDPOINTS', 'FILE']];

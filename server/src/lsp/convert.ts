@@ -8,6 +8,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { checkByCode, docsUrl, type Finding, type Fix, type Severity } from '../../../shared/src';
+import type { FixedFile } from '../../../shared/src/fixes/fix-all';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -76,5 +77,31 @@ export function quickFix(
     diagnostics: [toDiagnostic(finding, toUri)],
     isPreferred: fix.preferred === true,
     edit,
+  };
+}
+
+/** Whole-file results of fix-all as one WorkspaceEdit: each changed file replaced, created files created. */
+export function fixedFilesEdit(
+  files: FixedFile[],
+  toUri: ToUri,
+  versionOf: (uri: string) => number | null,
+  documentChanges: boolean,
+): WorkspaceEdit {
+  const fix: Fix = {
+    title: 'fix all',
+    changes: files.map((file) => ({
+      file: file.path,
+      create: file.created,
+      edits: [{ range: wholeText(file.before), newText: file.after }],
+    })),
+  };
+  return toWorkspaceEdit(fix, toUri, versionOf, documentChanges) ?? { changes: {} };
+}
+
+function wholeText(text: string) {
+  const lines = text.split('\n');
+  return {
+    start: { line: 0, character: 0 },
+    end: { line: lines.length - 1, character: lines[lines.length - 1]?.length ?? 0 },
   };
 }

@@ -17,19 +17,38 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { deleteFile, type Finding, setFile, setSkippedFile, setTopologyPath } from '../../../shared/src';
+import {
+  deleteFile,
+  FIX_ALL_IN_WORKSPACE_COMMAND,
+  type Finding,
+  GLOBAL_SERVICES_REQUEST,
+  type GlobalServicesResult,
+  type MeshModel,
+  REACH_REQUEST,
+  type ReachParams,
+  type ReachResult,
+  reachFrom,
+  runChecks,
+  SHOW_INSTANCES_COMMAND,
+  STATUS_NOTIFICATION,
+  type StatusParams,
+  setFile,
+  setSkippedFile,
+  setTopologyPath,
+} from '../../../shared/src';
 import { codeLenses } from '../../../shared/src/features/code-lens';
 import { completionsAt } from '../../../shared/src/features/completion';
+import { globalServiceRows } from '../../../shared/src/features/global-services';
 import { hoverAt } from '../../../shared/src/features/hover';
 import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
 import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/symbols';
+import { applyPreferredFixes } from '../../../shared/src/fixes/fix-all';
 import { isManifestPath, readManifest, readWorkspaceFiles } from '../workspace-files';
-import { quickFix, toDiagnostic } from './convert';
+import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
 import { analyse, createFolder, type Folder, pathIn, uriIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 const PUBLISH_DELAY_MS = 25;
-export const SHOW_INSTANCES_COMMAND = 'meshLens.showInstances';
 
 /**
  * The language server: a thin adapter between LSP and the pure core. It keeps each workspace
@@ -96,6 +115,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
+        executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         ...(client.pull
           ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } }
@@ -137,6 +157,7 @@ export function startServer(connection: Connection): void {
 
   /** Reads every folder's YAML files from disk, reporting progress; open buffers keep their text. */
   async function scanAll(): Promise<void> {
+    sendStatus(true);
     const progress = client.progress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Mesh Lens', 0, 'Reading manifests…', false);
     let count = 0;
@@ -228,6 +249,7 @@ export function startServer(connection: Connection): void {
   /** Pushes diagnostics for every file whose diagnostics changed (or asks a pull client to refresh). */
   function publishNow(): void {
     publishTimer = undefined;
+    sendStatus(false);
     if (client.pull) {
       if (client.refresh) void connection.languages.diagnostics.refresh();
       return;
@@ -246,6 +268,21 @@ export function startServer(connection: Connection): void {
         connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
       }
     }
+  }
+
+  function sendStatus(scanning: boolean): void {
+    const status: StatusParams = { scanning, clusters: 0, globalServices: 0, problems: 0 };
+    if (!scanning) {
+      for (const folder of folders) {
+        const { model, findings } = analyse(folder, settings.severity, onCheckError);
+        status.clusters += model.topology.clusters.size;
+        status.globalServices += model.globalServices.size;
+        status.problems += findings.filter(
+          (finding) => finding.severity === 'error' || finding.severity === 'warning',
+        ).length;
+      }
+    }
+    void connection.sendNotification(STATUS_NOTIFICATION, status);
   }
 
   function groupByFile(folder: Folder, findings: Finding[]): Map<string, Finding[]> {
@@ -352,9 +389,82 @@ export function startServer(connection: Connection): void {
           }
         }
       }
+      if (
+        !wanted ||
+        wanted.some(
+          (kind) =>
+            CodeActionKind.SourceFixAll.startsWith(kind) || kind.startsWith(CodeActionKind.SourceFixAll),
+        )
+      ) {
+        const result = applyPreferredFixes(folder.workspace, (model) =>
+          runChecksFor(model).filter((finding) => finding.file === path),
+        );
+        if (result.files.length > 0) {
+          actions.push({
+            title: 'Fix all auto-fixable mesh problems in this file',
+            kind: CodeActionKind.SourceFixAll,
+            edit: fixedFilesEdit(result.files, toUri, versionOf, client.documentChanges),
+          });
+        }
+      }
       return actions;
     }),
   );
+
+  function runChecksFor(model: MeshModel): Finding[] {
+    return runChecks(model, { severityOverrides: settings.severity, onCheckError });
+  }
+
+  connection.onExecuteCommand(async (params) => {
+    await ready;
+    if (params.command !== FIX_ALL_IN_WORKSPACE_COMMAND) return null;
+    let fixed = 0;
+    for (const folder of folders) {
+      const result = applyPreferredFixes(folder.workspace, runChecksFor);
+      if (result.files.length === 0) continue;
+      const edit = fixedFilesEdit(
+        result.files,
+        (file) => uriIn(folder, file),
+        versionOf,
+        client.documentChanges,
+      );
+      const applied = await connection.workspace.applyEdit({ label: 'Mesh Lens: fix all', edit });
+      if (applied.applied) fixed += result.files.reduce((sum, file) => sum + file.fixes.length, 0);
+    }
+    return { fixed };
+  });
+
+  connection.onRequest(GLOBAL_SERVICES_REQUEST, async (): Promise<GlobalServicesResult> => {
+    await ready;
+    return {
+      folders: folders.map((folder) => {
+        const { model } = analyse(folder, settings.severity, onCheckError);
+        return {
+          uri: folder.uri,
+          clusters: [...model.topology.clusters.keys()],
+          services: globalServiceRows(model).map((row) => ({
+            ...row,
+            clusters: row.clusters.map(({ file, ...cluster }) => ({ ...cluster, uri: uriIn(folder, file) })),
+          })),
+        };
+      }),
+    };
+  });
+
+  connection.onRequest(REACH_REQUEST, async (params: ReachParams): Promise<ReachResult | null> => {
+    await ready;
+    const folder = folders.find((candidate) => candidate.uri === params.folderUri) ?? folders[0];
+    if (!folder) return null;
+    const { model } = analyse(folder, settings.severity, onCheckError);
+    const reach = reachFrom(model, params.hostname, params.cluster, params.namespace ?? 'default');
+    return {
+      hostname: reach.hostname,
+      from: reach.from,
+      mode: reach.mode,
+      chosen: reach.chosen,
+      explanation: reach.explanation,
+    };
+  });
 
   connection.onCompletion((params, token) =>
     withModel(params.textDocument.uri, token, [] as CompletionItem[], (folder, path) => {

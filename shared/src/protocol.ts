@@ -1,0 +1,59 @@
+import type { GlobalServiceRow } from './features/global-services';
+import type { Position, Range } from './yaml/source';
+
+// Mesh Lens's custom LSP messages, shared by the server and the VS Code client (docs/protocol.md).
+// Plain JSON types: no vscode or vscode-languageserver imports, so both sides can use them.
+
+/** Request `meshLens/globalServices`: every workspace folder's global services and clusters. */
+export const GLOBAL_SERVICES_REQUEST = 'meshLens/globalServices';
+
+export interface GlobalServicesResult {
+  folders: {
+    uri: string;
+    clusters: string[];
+    services: (Omit<GlobalServiceRow, 'clusters'> & {
+      clusters: (Omit<GlobalServiceRow['clusters'][number], 'file'> & { uri: string })[];
+    })[];
+  }[];
+}
+
+/** Request `meshLens/reach`: which endpoints a client in `cluster` uses for `hostname` (SPEC §3). */
+export const REACH_REQUEST = 'meshLens/reach';
+
+export interface ReachParams {
+  hostname: string;
+  cluster: string;
+  /** The workspace folder; the first one when omitted. */
+  folderUri?: string;
+  namespace?: string;
+}
+
+export interface ReachResult {
+  hostname: string;
+  from: string;
+  mode: string;
+  chosen: { cluster: string; endpoints: number }[];
+  explanation: string;
+}
+
+/** Notification `meshLens/status`, sent after every analysis: what the status bar shows. */
+export const STATUS_NOTIFICATION = 'meshLens/status';
+
+export interface StatusParams {
+  scanning: boolean;
+  clusters: number;
+  globalServices: number;
+  problems: number;
+}
+
+/** Command (workspace/executeCommand) that applies every preferred fix in every folder. */
+export const FIX_ALL_IN_WORKSPACE_COMMAND = 'meshLens.fixAllInWorkspace';
+
+/** Client-side command run by code lenses: arguments `[uri, position, locations]`. */
+export const SHOW_INSTANCES_COMMAND = 'meshLens.showInstances';
+
+export interface ShowInstancesArguments {
+  uri: string;
+  position: Position;
+  locations: { uri: string; range: Range }[];
+}
