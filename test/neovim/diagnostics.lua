@@ -1,0 +1,55 @@
+-- Drives Mesh Lens's language server from Neovim (0.7+, headless) and writes what Neovim received
+-- to a JSON file. Environment: MESH_LENS_SERVER (dist/server.js), MESH_LENS_ROOT (workspace),
+-- MESH_LENS_OPEN (a file to open, relative to the root), MESH_LENS_OUT (result file).
+local server = os.getenv('MESH_LENS_SERVER')
+local root = os.getenv('MESH_LENS_ROOT')
+local out = os.getenv('MESH_LENS_OUT')
+local open = root .. '/' .. os.getenv('MESH_LENS_OPEN')
+
+local received = {}
+local client_id = vim.lsp.start_client({
+  name = 'mesh-lens',
+  cmd = { 'node', server, '--stdio' },
+  root_dir = root,
+  workspace_folders = { { uri = vim.uri_from_fname(root), name = 'example' } },
+  handlers = {
+    ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+      received[result.uri] = result.diagnostics
+      return vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
+    end,
+  },
+})
+
+vim.cmd('edit ' .. vim.fn.fnameescape(open))
+vim.bo.filetype = 'yaml'
+vim.lsp.buf_attach_client(0, client_id)
+
+-- Diagnostics arrive for every file of the workspace, opened or not.
+local function count()
+  local n = 0
+  for _ in pairs(received) do n = n + 1 end
+  return n
+end
+vim.wait(20000, function() return count() >= 9 end, 50)
+
+local hover
+vim.lsp.buf_request(0, 'textDocument/hover', {
+  textDocument = { uri = vim.uri_from_bufnr(0) },
+  position = { line = 3, character = 10 },
+}, function(_, result) hover = result or vim.NIL end)
+vim.wait(10000, function() return hover ~= nil end, 50)
+
+local diagnostics = {}
+for uri, list in pairs(received) do
+  local entries = {}
+  for _, d in ipairs(list) do
+    table.insert(entries, { code = d.code, line = d.range.start.line, severity = d.severity, message = d.message })
+  end
+  diagnostics[string.sub(uri, #vim.uri_from_fname(root) + 2)] = entries
+end
+local buffer = {}
+for _, d in ipairs(vim.diagnostic.get(0)) do table.insert(buffer, { code = d.code, lnum = d.lnum }) end
+
+vim.fn.writefile({ vim.fn.json_encode({ diagnostics = diagnostics, hover = hover, openBuffer = buffer }) }, out)
+vim.lsp.stop_client(client_id)
+vim.cmd('qa!')

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { exampleWorkspace, repoRoot } from '../helpers/paths';
+
+// An editor we did not write: Neovim's built-in LSP client, headless, on the example workspace.
+// .ci/run installs Debian's neovim; without it the test fails rather than passing silently.
+test('Neovim receives the example diagnostics for every file, opened or not, and hovers', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mesh-lens-nvim-'));
+  cpSync(exampleWorkspace, root, { recursive: true });
+  const out = join(root, 'result.json');
+  const run = spawnSync(
+    'nvim',
+    [
+      '--headless',
+      '-u',
+      'NONE',
+      '-i',
+      'NONE',
+      '-c',
+      `luafile ${join(repoRoot, 'test', 'neovim', 'diagnostics.lua')}`,
+    ],
+    {
+      env: {
+        ...process.env,
+        MESH_LENS_SERVER: join(repoRoot, 'dist', 'server.js'),
+        MESH_LENS_ROOT: root,
+        MESH_LENS_OPEN: 'clusters/cluster0/ratings.yaml',
+        MESH_LENS_OUT: out,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  assert.equal(run.error, undefined, `nvim could not run: ${run.error}`);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as {
+    diagnostics: Record<string, { code: string; line: number; severity: number }[]>;
+    hover: { contents: { value: string } };
+  };
+  const codes = (file: string) => (result.diagnostics[file] ?? []).map((diagnostic) => diagnostic.code);
+  assert.deepEqual(codes('clusters/cluster1/ratings.yaml'), ['MESH101']);
+  assert.deepEqual(codes('clusters/cluster0/reviews-route.yaml'), ['MESH120', 'MESH140']);
+  assert.deepEqual(codes('clusters/cluster2/reviews.yaml'), ['MESH130']);
+  assert.deepEqual(codes('clusters/cluster0/ratings.yaml'), []);
+  assert.match(result.hover.contents.value, /Global: `ratings\.bookinfo\.mesh\.internal`/);
+});
