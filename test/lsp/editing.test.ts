@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { CodeAction, CompletionItem, Hover, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { parseFixture } from '../helpers/fixture';
+import { applyLspEdits, startSession } from '../helpers/lsp-client';
+import { writeFixture } from '../helpers/paths';
+
+const workspace = `
+  //- clusters/east/cart.yaml
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: cart
+    namespace: shop
+    labels:
+      solo.io/service-scope: globl   # typo
+  spec:
+    selector: { app: cart }
+  //- clusters/west/cart.yaml
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: cart
+    namespace: shop
+    labels:
+      solo.io/service-scope: global
+`;
+
+describe('language server over stdio: editing', () => {
+  test('hover on a mesh label key documents it; completion offers its values', async () => {
+    const session = await startSession(writeFixture(workspace));
+    try {
+      await session.open('clusters/east/cart.yaml');
+      const hover = (await session.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri: session.uri('clusters/east/cart.yaml') },
+        position: { line: 6, character: 8 },
+      })) as Hover;
+      assert.match(
+        (hover.contents as { value: string }).value,
+        /^\*\*solo\.io\/service-scope\*\*\n\nExports the Service/,
+      );
+      const items = (await session.connection.sendRequest('textDocument/completion', {
+        textDocument: { uri: session.uri('clusters/east/cart.yaml') },
+        position: { line: 6, character: 32 },
+      })) as CompletionItem[];
+      assert.deepEqual(
+        items.map((item) => item.label),
+        ['global', 'segment', 'cluster', 'local', 'global-only'],
+      );
+      const keys = (await session.connection.sendRequest('textDocument/completion', {
+        textDocument: { uri: session.uri('clusters/west/cart.yaml') },
+        position: { line: 6, character: 4 },
+      })) as CompletionItem[];
+      assert.deepEqual(
+        keys.map((item) => item.label),
+        ['solo.io/service-scope', 'solo.io/service-takeover'],
+        'label keys where a key of `labels` is typed',
+      );
+    } finally {
+      await session.stop();
+    }
+  });
+
+  test('the source action fixes every auto-fixable problem of the file', async () => {
+    const root = writeFixture(workspace);
+    const session = await startSession(root);
+    try {
+      const path = 'clusters/east/cart.yaml';
+      await session.open(path);
+      await session.waitForDiagnostics(path, (list) =>
+        list.some((diagnostic) => diagnostic.code === 'MESH110'),
+      );
+      const actions = (await session.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: session.uri(path) },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [], only: ['source.fixAll'] },
+      })) as CodeAction[];
+      assert.deepEqual(
+        actions.map((action) => action.title),
+        ['Fix all auto-fixable mesh problems in this file'],
+      );
+      const [edit] = (actions[0]?.edit?.documentChanges ?? []) as TextDocumentEdit[];
+      const text = parseFixture(workspace)[0]?.text ?? '';
+      const fixed = applyLspEdits(text, (edit?.edits ?? []) as Parameters<typeof applyLspEdits>[1]);
+      assert.match(fixed, /solo\.io\/service-scope: global {3}# typo/);
+      await session.change(path, fixed);
+      await session.waitForDiagnostics(path, (list) =>
+        list.every((diagnostic) => diagnostic.code !== 'MESH110'),
+      );
+    } finally {
+      await session.stop();
+    }
+  });
+
+  test('files created and deleted on disk are picked up from watched-file events', async () => {
+    const root = writeFixture(workspace);
+    const session = await startSession(root);
+    try {
+      await session.waitForDiagnostics('clusters/east/cart.yaml', (list) => list.length > 0);
+      const added = 'clusters/north/cart.yaml';
+      writeFileSync(
+        join(root, 'clusters/west/cart.yaml'),
+        'apiVersion: v1\nkind: Service\nmetadata: { name: cart, namespace: shop, labels: { solo.io/service-scope: global } }\n',
+      );
+      await import('node:fs').then((fs) => fs.mkdirSync(join(root, 'clusters/north'), { recursive: true }));
+      writeFileSync(
+        join(root, added),
+        'apiVersion: v1\nkind: Service\nmetadata: { name: cart, namespace: shop }\n',
+      );
+      await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: session.uri(added), type: 1 }],
+      });
+      const [sibling] = await session.waitForDiagnostics(added, (list) => list.length === 1);
+      assert.equal(sibling?.code, 'MESH101');
+      rmSync(join(root, added));
+      await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: session.uri(added), type: 3 }],
+      });
+      await session.waitForDiagnostics(added, (list) => list.length === 0);
+    } finally {
+      await session.stop();
+    }
+  });
+
+  test('rapid edits end with diagnostics for the last version only', async () => {
+    const root = writeFixture(workspace);
+    const session = await startSession(root);
+    try {
+      const path = 'clusters/east/cart.yaml';
+      const text = parseFixture(workspace)[0]?.text ?? '';
+      await session.open(path, text);
+      for (let index = 0; index < 30; index++)
+        await session.change(path, text.replace('globl', index % 2 ? 'global' : `globl${index}`));
+      await session.change(path, text.replace('globl', 'global'));
+      const list = await session.waitForDiagnostics(path, (diagnostics) =>
+        diagnostics.every((diagnostic) => diagnostic.code !== 'MESH110'),
+      );
+      assert.deepEqual(
+        list.map((diagnostic) => diagnostic.code),
+        ['MESH170'],
+        'only what the final text has: no workload selects cart',
+      );
+    } finally {
+      await session.stop();
+    }
+  });
+});
