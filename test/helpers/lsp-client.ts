@@ -16,6 +16,8 @@ export interface SessionOptions {
   pull?: boolean;
   /** The `meshLens` settings section the client answers workspace/configuration with. */
   settings?: Record<string, unknown>;
+  /** More workspace folders after `root` (a multi-root workspace). */
+  moreFolders?: string[];
 }
 
 /**
@@ -77,10 +79,14 @@ export async function startSession(root: string, options: SessionOptions = {}): 
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(root).toString(),
-    workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'test' }],
+    workspaceFolders: [root, ...(options.moreFolders ?? [])].map((folder, index) => ({
+      uri: pathToFileURL(folder).toString(),
+      name: `folder${index}`,
+    })),
     capabilities: {
       window: { workDoneProgress: true },
       workspace: {
+        workspaceFolders: true,
         configuration: true,
         workspaceEdit: { documentChanges: true },
         didChangeWatchedFiles: { dynamicRegistration: true },

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Hover } from 'vscode-languageserver-protocol';
+import { startSession } from '../helpers/lsp-client';
+import { writeFixture } from '../helpers/paths';
+
+const exported = (name: string) =>
+  `{ apiVersion: v1, kind: Service, metadata: { name: ${name}, namespace: shop, labels: { solo.io/service-scope: global } } }`;
+const plain = (name: string) =>
+  `{ apiVersion: v1, kind: Service, metadata: { name: ${name}, namespace: shop } }`;
+
+test('each folder of a multi-root workspace is its own mesh', async () => {
+  const first = writeFixture(`
+    //- clusters/east/cart.yaml
+    ${exported('cart')}
+    //- clusters/west/cart.yaml
+    ${plain('cart')}
+  `);
+  const second = writeFixture(`
+    //- clusters/west/cart.yaml
+    ${plain('cart')}
+  `);
+  const session = await startSession(first, { moreFolders: [second] });
+  try {
+    const [warning] = await session.waitForDiagnostics('clusters/west/cart.yaml', (list) => list.length > 0);
+    assert.equal(warning?.code, 'MESH101');
+    const otherUri = pathToFileURL(join(second, 'clusters/west/cart.yaml')).toString();
+    const waitUntil = async (accept: () => boolean) => {
+      for (let attempt = 0; attempt < 100 && !accept(); attempt++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await waitUntil(() => session.diagnostics.has(otherUri));
+    assert.deepEqual(session.diagnostics.get(otherUri), [], 'the second folder has no exported sibling');
+  } finally {
+    await session.stop();
+  }
+});
+
+test('a change to the topology file on disk re-reads the topology', async () => {
+  const routeLine =
+    '{ apiVersion: networking.istio.io/v1, kind: VirtualService, metadata: { name: v, namespace: shop }, spec: { hosts: [cart], http: [{ route: [{ destination: { host: cart.shop.mesh.internal } }] }] } }';
+  const root = writeFixture(`
+    //- mesh-topology.yaml
+    clusters:
+      east: { paths: ["east/**"] }
+      west: { paths: ["west/**"] }
+    //- east/cart.yaml
+    { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop, labels: { solo.io/service-scope: global } }, spec: { selector: { app: cart } } }
+    ---
+    { apiVersion: apps/v1, kind: Deployment, metadata: { name: cart, namespace: shop }, spec: { template: { metadata: { labels: { app: cart } } } } }
+    //- west/route.yaml
+    ${routeLine}
+  `);
+  const session = await startSession(root);
+  try {
+    await session.open('west/route.yaml');
+    const before = (await session.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: session.uri('west/route.yaml') },
+      position: { line: 0, character: routeLine.indexOf('host: cart') + 8 },
+    })) as Hover;
+    assert.match((before.contents as { value: string }).value, /From \*\*west\*\* \(PreferNetwork\): → east \(1\)/);
+    writeFileSync(
+      join(root, 'mesh-topology.yaml'),
+      'clusters:\n  east: { paths: ["east/**"] }\n  west: { paths: ["west/**"] }\nlinks:\n  - { from: east, to: west }\n',
+    );
+    await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: session.uri('mesh-topology.yaml'), type: 2 }],
+    });
+    const diagnostics = await session.waitForDiagnostics('west/route.yaml', (list) =>
+      list.some((diagnostic) => diagnostic.code === 'MESH123'),
+    );
+    assert.match(
+      diagnostics.find((diagnostic) => diagnostic.code === 'MESH123')?.message ?? '',
+      /no link from west to east/,
+    );
+  } finally {
+    await session.stop();
+  }
+});
