@@ -17,8 +17,19 @@ const REFERRING_ROLES = new Set([
   'destinationRuleHost',
 ]);
 
-/** Every hostname that refers to a service, resolved once per check run. */
+const resolvedByModel = new WeakMap<MeshModel, ResolvedReference[]>();
+
+/** Every hostname that refers to a service, resolved once per model (several checks read them). */
 export function resolvedReferences(model: MeshModel): ResolvedReference[] {
+  let resolved = resolvedByModel.get(model);
+  if (!resolved) {
+    resolved = resolveAll(model);
+    resolvedByModel.set(model, resolved);
+  }
+  return resolved;
+}
+
+function resolveAll(model: MeshModel): ResolvedReference[] {
   return model.references
     .filter((reference) => REFERRING_ROLES.has(reference.role))
     .map((reference) => ({
