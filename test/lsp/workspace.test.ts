@@ -61,7 +61,10 @@ test('a change to the topology file on disk re-reads the topology', async () => 
       textDocument: { uri: session.uri('west/route.yaml') },
       position: { line: 0, character: routeLine.indexOf('host: cart') + 8 },
     })) as Hover;
-    assert.match((before.contents as { value: string }).value, /From \*\*west\*\* \(PreferNetwork\): → east \(1\)/);
+    assert.match(
+      (before.contents as { value: string }).value,
+      /From \*\*west\*\* \(PreferNetwork\): → east \(1\)/,
+    );
     writeFileSync(
       join(root, 'mesh-topology.yaml'),
       'clusters:\n  east: { paths: ["east/**"] }\n  west: { paths: ["west/**"] }\nlinks:\n  - { from: east, to: west }\n',
@@ -73,7 +76,7 @@ test('a change to the topology file on disk re-reads the topology', async () => 
       list.some((diagnostic) => diagnostic.code === 'MESH123'),
     );
     assert.match(
-      diagnostics.find((diagnostic) => diagnostic.code === 'MESH123')?.message ?? '',
+      String(diagnostics.find((diagnostic) => diagnostic.code === 'MESH123')?.message ?? ''),
       /no link from west to east/,
     );
   } finally {

@@ -131,7 +131,20 @@ function readsMeshKeys(resource: Resource): boolean {
   return resource.group === '' && (resource.kind === 'Service' || resource.kind === 'Namespace');
 }
 
+// What a resource holds depends only on its text, and resources of unchanged files survive an
+// edit, so each resource is scanned once rather than on every re-check.
+const entriesByResource = new WeakMap<Resource, Omit<MisplacedEntry, 'cluster'>[]>();
+
 function entriesOf(resource: Resource, cluster: string): MisplacedEntry[] {
+  let entries = entriesByResource.get(resource);
+  if (!entries) {
+    entries = scanEntries(resource);
+    entriesByResource.set(resource, entries);
+  }
+  return entries.map((entry) => ({ ...entry, cluster }));
+}
+
+function scanEntries(resource: Resource): Omit<MisplacedEntry, 'cluster'>[] {
   return METADATA_PLACES.flatMap(({ path, name }) =>
     (['labels', 'annotations'] as const).flatMap((section) => {
       const map = asMap(resource, field(resource, [...path, section]));
@@ -141,7 +154,7 @@ function entriesOf(resource: Resource, cluster: string): MisplacedEntry[] {
         const located = entries.get(key);
         if (!located) return [];
         const podLabel = section === 'labels' && (name === 'pod template ' || resource.kind === 'Pod');
-        return [{ resource, cluster, map, place: `${name}${section}`, key, rule, located, podLabel }];
+        return [{ resource, map, place: `${name}${section}`, key, rule, located, podLabel }];
       });
     }),
   );

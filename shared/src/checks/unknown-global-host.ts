@@ -1,7 +1,7 @@
 import type { Finding, Fix } from '../findings';
 import { replaceScalar } from '../fixes/yaml-edits';
 import type { MeshModel } from '../model/types';
-import { editDistance } from '../util/edit-distance';
+import { boundedEditDistance } from '../util/edit-distance';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import { resolvedReferences } from './host-references';
@@ -69,11 +69,27 @@ export const unknownGlobalHost: Check = {
     }),
 };
 
+const suggestionsByModel = new WeakMap<MeshModel, Map<string, string[]>>();
+
 /** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
 function nearestHostnames(model: MeshModel, written: string): string[] {
+  let cache = suggestionsByModel.get(model);
+  if (!cache) {
+    cache = new Map();
+    suggestionsByModel.set(model, cache);
+  }
+  let suggestions = cache.get(written);
+  if (!suggestions) {
+    suggestions = computeNearest(model, written);
+    cache.set(written, suggestions);
+  }
+  return suggestions;
+}
+
+function computeNearest(model: MeshModel, written: string): string[] {
   const limit = Math.max(2, Math.floor(written.length / 8));
   return [...model.globalServices.keys()]
-    .map((hostname) => ({ hostname, distance: editDistance(written, hostname) }))
+    .map((hostname) => ({ hostname, distance: boundedEditDistance(written, hostname, limit) }))
     .filter((candidate) => candidate.distance <= limit)
     .sort((a, b) => a.distance - b.distance || (a.hostname < b.hostname ? -1 : 1))
     .slice(0, MAX_SUGGESTIONS)

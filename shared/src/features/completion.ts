@@ -1,6 +1,6 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
-import { reachFrom } from '../reach/reach-from';
+import { reachableEndpoints } from '../reach/reach-from';
 import { namespaceOf } from '../yaml/resource';
 import { containsPosition, type Position, type Range } from '../yaml/source';
 import { MESH_KEY_DOCS } from './mesh-key-docs';
@@ -25,10 +25,18 @@ export function completionsAt(
   model: MeshModel,
   file: string,
   text: string,
-  position: Position,
+  requested: Position,
 ): CompletionItem[] {
-  const lines = text.split(/\r?\n/);
-  const line = (lines[position.line] ?? '').slice(0, position.character);
+  const lines = text.split(/\r\n|\r|\n/);
+  const lineText = lines[requested.line];
+  if (lineText === undefined) return [];
+  // LSP: a character past the line's end means the end. Unclamped, the replaced range lay outside
+  // the document (found by fuzzing).
+  const position = {
+    line: requested.line,
+    character: Math.max(0, Math.min(requested.character, lineText.length)),
+  };
+  const line = lineText.slice(0, position.character);
   const value = VALUE_AFTER_KEY.exec(line);
   if (value?.[1] !== undefined) {
     const partial = value[2] ?? '';
@@ -133,19 +141,16 @@ function hostnameCompletions(
   const context = resourceContext(model, file, position);
   return [...model.globalServices.values()].map((service) => {
     const sameNamespace = context && service.namespace === context.namespace;
-    const reach = context
-      ? reachFrom(model, service.hostname, context.cluster, context.namespace)
-      : undefined;
-    const reachable = reach ? reach.chosen.length > 0 : true;
+    const endpoints = context ? reachableEndpoints(model, service, context.cluster) : undefined;
+    const reachable = endpoints === undefined || endpoints > 0;
     const rank = (sameNamespace ? 0 : 2) + (reachable ? 0 : 1);
-    const endpoints = reach?.chosen.reduce((sum, entry) => sum + entry.endpoints, 0);
     return {
       label: service.hostname,
       kind: 'hostname',
-      detail: reach
+      detail: context
         ? reachable
-          ? `${endpoints} endpoint(s) from ${context?.cluster}`
-          : `unreachable from ${context?.cluster}`
+          ? `${endpoints} endpoint(s) reachable from ${context.cluster}`
+          : `unreachable from ${context.cluster}`
         : `in ${service.instances.map((instance) => instance.cluster).join(', ')}`,
       sortText: `${rank}-${service.hostname}`,
       range,

@@ -1,5 +1,5 @@
 import { DEFAULT_DOMAIN, domainOf, type Topology } from '../topology/types';
-import { editDistance } from '../util/edit-distance';
+import { boundedEditDistance } from '../util/edit-distance';
 import { type GlobalService, type MeshModel, type ServiceInstance, serviceKey } from './types';
 
 /** How a hostname is read (SPEC §5), before looking anything up. */
@@ -55,7 +55,7 @@ function nearestDomain(suffix: string, domains: string[]): string | undefined {
   if (swapped) return swapped;
   let best: { domain: string; distance: number } | undefined;
   for (const domain of domains) {
-    const distance = editDistance(suffix, domain);
+    const distance = boundedEditDistance(suffix, domain, 2);
     if (distance <= 2 && distance < (best?.distance ?? Number.POSITIVE_INFINITY)) best = { domain, distance };
   }
   return best?.domain;

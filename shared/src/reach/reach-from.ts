@@ -148,6 +148,18 @@ function globalReach(
   };
 }
 
+/**
+ * Ready endpoints of a global service that a client in `from` can reach at all, whatever the
+ * distribution mode picks among them: a cheap answer for ranking many hostnames (completion).
+ */
+export function reachableEndpoints(model: MeshModel, service: GlobalService, from: string): number {
+  let total = 0;
+  for (const instance of service.instances) {
+    if (!exclusionReason(model, instance, from)) total += instance.endpoints;
+  }
+  return total;
+}
+
 function exclusionReason(model: MeshModel, instance: ServiceInstance, from: string): string | undefined {
   if (!canSend(model.topology, from, instance.cluster)) return `no link from ${from} to ${instance.cluster}`;
   if (instance.exportScope === 'segment') {

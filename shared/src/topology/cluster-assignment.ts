@@ -15,11 +15,26 @@ export interface ClusterAssignment {
 type PathMatcher = (path: string) => string | undefined;
 const matchers = new WeakMap<TopologyDeclaration, PathMatcher>();
 
+// A file's cluster depends only on its text and the topology file: remembered per parse, so a model
+// rebuilt after an edit does not test every path against every glob again.
+const assignments = new WeakMap<
+  ParsedFile,
+  { topology: TopologyDeclaration | undefined; assignment: ClusterAssignment }
+>();
+
 /** Which cluster a file's manifests are applied to, in SPEC §6's order of precedence. */
 export function assignCluster(
   parsed: ParsedFile,
   topology: TopologyDeclaration | undefined,
 ): ClusterAssignment {
+  const known = assignments.get(parsed);
+  if (known && known.topology === topology) return known.assignment;
+  const assignment = decideCluster(parsed, topology);
+  assignments.set(parsed, { topology, assignment });
+  return assignment;
+}
+
+function decideCluster(parsed: ParsedFile, topology: TopologyDeclaration | undefined): ClusterAssignment {
   const path = parsed.source.path;
   const fromTopology = topology && topologyMatcher(topology)(path);
   if (fromTopology) return { file: path, cluster: fromTopology, via: 'topology' };
