@@ -1,5 +1,6 @@
 import type { YAMLMap } from 'yaml';
 import { hasValue } from '../fixes/replace-entry-value';
+import { servicesIn } from '../model/indexes';
 import { LOCAL_SCOPES, SCOPE_LABEL } from '../model/mesh-labels';
 import type { MeshModel, ServiceInstance, Setting } from '../model/types';
 import { domainOf } from '../topology/types';
@@ -20,7 +21,19 @@ export interface LabelHolder {
   service?: ServiceInstance;
 }
 
+const holdersByModel = new WeakMap<MeshModel, LabelHolder[]>();
+
+/** Every Service and Namespace, built once per model: several checks walk them. */
 export function labelHolders(model: MeshModel): LabelHolder[] {
+  let holders = holdersByModel.get(model);
+  if (!holders) {
+    holders = collectHolders(model);
+    holdersByModel.set(model, holders);
+  }
+  return holders;
+}
+
+function collectHolders(model: MeshModel): LabelHolder[] {
   return [
     ...model.services.map(
       (service): LabelHolder => ({
@@ -54,11 +67,8 @@ export function governedServices(
   setting: (service: ServiceInstance) => Setting<unknown>,
 ): ServiceInstance[] {
   if (holder.service) return [holder.service];
-  return model.services.filter(
-    (service) =>
-      service.cluster === holder.cluster &&
-      service.namespace === holder.namespace &&
-      setting(service).resource === holder.resource,
+  return servicesIn(model, holder.cluster, holder.namespace).filter(
+    (service) => setting(service).resource === holder.resource,
   );
 }
 

@@ -2,10 +2,12 @@ import type { YAMLMap } from 'yaml';
 import type { Finding, Fix } from '../findings';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { setMetadataEntry } from '../fixes/yaml-edits';
+import { servicesIn, workloadOf } from '../model/indexes';
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
 import { selects } from '../model/selectors';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import { asMap, type Located, stringEntries } from '../yaml/nodes';
+import type { ParsedFile } from '../yaml/parse-file';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';
 import { findingAt, multiFileFix, relatedAt, singleFileFix } from './finding';
@@ -121,27 +123,25 @@ export const labelOnWrongKind: Check = {
 
 function misplacedEntries(model: MeshModel): MisplacedEntry[] {
   return [...model.files.values()].flatMap(({ parsed, assignment }) =>
-    parsed.resources
-      .filter((resource) => !readsMeshKeys(resource))
-      .flatMap((resource) => entriesOf(resource, assignment.cluster)),
+    fileEntries(parsed).map((entry) => ({ ...entry, cluster: assignment.cluster })),
   );
+}
+
+// What a file holds depends only on its text, and the parses of unchanged files survive an edit,
+// so each file is scanned once rather than on every re-check.
+const entriesByFile = new WeakMap<ParsedFile, Omit<MisplacedEntry, 'cluster'>[]>();
+
+function fileEntries(parsed: ParsedFile): Omit<MisplacedEntry, 'cluster'>[] {
+  let entries = entriesByFile.get(parsed);
+  if (!entries) {
+    entries = parsed.resources.filter((resource) => !readsMeshKeys(resource)).flatMap(scanEntries);
+    entriesByFile.set(parsed, entries);
+  }
+  return entries;
 }
 
 function readsMeshKeys(resource: Resource): boolean {
   return resource.group === '' && (resource.kind === 'Service' || resource.kind === 'Namespace');
-}
-
-// What a resource holds depends only on its text, and resources of unchanged files survive an
-// edit, so each resource is scanned once rather than on every re-check.
-const entriesByResource = new WeakMap<Resource, Omit<MisplacedEntry, 'cluster'>[]>();
-
-function entriesOf(resource: Resource, cluster: string): MisplacedEntry[] {
-  let entries = entriesByResource.get(resource);
-  if (!entries) {
-    entries = scanEntries(resource);
-    entriesByResource.set(resource, entries);
-  }
-  return entries.map((entry) => ({ ...entry, cluster }));
 }
 
 function scanEntries(resource: Resource): Omit<MisplacedEntry, 'cluster'>[] {
@@ -185,7 +185,7 @@ function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {
 
 /** The labels of the pods an object creates: a known workload's, else its (job) template's. */
 function podLabels(model: MeshModel, resource: Resource): Map<string, Located<string>> {
-  const workload = model.workloads.find((candidate) => candidate.resource === resource);
+  const workload = workloadOf(model, resource);
   if (workload) return workload.podLabels;
   for (const path of POD_LABEL_PATHS) {
     const labels = stringEntries(resource, field(resource, path));
@@ -199,13 +199,8 @@ function selectingServices(
   entry: MisplacedEntry,
   pods: Map<string, Located<string>>,
 ): ServiceInstance[] {
-  const namespace = namespaceOf(entry.resource);
-  return model.services.filter(
-    (service) =>
-      service.cluster === entry.cluster &&
-      service.namespace === namespace &&
-      service.selector !== undefined &&
-      selects(service.selector, pods),
+  return servicesIn(model, entry.cluster, namespaceOf(entry.resource)).filter(
+    (service) => service.selector !== undefined && selects(service.selector, pods),
   );
 }
 

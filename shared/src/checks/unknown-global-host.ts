@@ -69,21 +69,34 @@ export const unknownGlobalHost: Check = {
     }),
 };
 
-const suggestionsByModel = new WeakMap<MeshModel, Map<string, string[]>>();
+// Suggestions depend only on the written name and the set of known hostnames, which an edit rarely
+// changes: they are kept across models for as long as that set stays the same.
+let suggestionCache: { hostnames: string; byName: Map<string, string[]> } = {
+  hostnames: '',
+  byName: new Map(),
+};
 
 /** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
 function nearestHostnames(model: MeshModel, written: string): string[] {
-  let cache = suggestionsByModel.get(model);
-  if (!cache) {
-    cache = new Map();
-    suggestionsByModel.set(model, cache);
-  }
-  let suggestions = cache.get(written);
+  const hostnames = hostnameSet(model);
+  if (suggestionCache.hostnames !== hostnames) suggestionCache = { hostnames, byName: new Map() };
+  let suggestions = suggestionCache.byName.get(written);
   if (!suggestions) {
     suggestions = computeNearest(model, written);
-    cache.set(written, suggestions);
+    suggestionCache.byName.set(written, suggestions);
   }
   return suggestions;
+}
+
+const hostnameSets = new WeakMap<MeshModel, string>();
+
+function hostnameSet(model: MeshModel): string {
+  let set = hostnameSets.get(model);
+  if (set === undefined) {
+    set = [...model.globalServices.keys()].join('\n');
+    hostnameSets.set(model, set);
+  }
+  return set;
 }
 
 function computeNearest(model: MeshModel, written: string): string[] {
