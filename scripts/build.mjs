@@ -43,9 +43,40 @@ await Promise.all([
     ? Promise.resolve()
     : esbuild.build({
         ...common,
-        entryPoints: [...testEntries('test'), 'scripts/generate-docs.ts'],
+        entryPoints: [
+          ...testEntries('test'),
+          'scripts/generate-docs.ts',
+          // The benchmark (BENCHMARKS.md): `npm run gen`, `npm run bench`.
+          'bench/gen.ts',
+          'bench/run.ts',
+          'bench/floor.ts',
+          'bench/profile-summary.ts',
+          'bench/core-phases.ts',
+        ],
         outdir: 'out',
         outbase: '.',
+        packages: 'external',
+      }),
+  // End-to-end tests (test/e2e/, `npm run test:e2e`): the suite runs inside an editor's extension host,
+  // so it is one self-contained file; the drivers run in node and load playwright-core and
+  // @vscode/test-electron from node_modules.
+  production
+    ? Promise.resolve()
+    : esbuild.build({
+        ...common,
+        entryPoints: { 'e2e/suite/index': 'test/e2e/suite/index.ts' },
+        outdir: 'out',
+        external: ['vscode'],
+      }),
+  production
+    ? Promise.resolve()
+    : esbuild.build({
+        ...common,
+        entryPoints: {
+          'e2e/code-server.e2e': 'test/e2e/code-server.e2e.ts',
+          'e2e/electron': 'test/e2e/electron.ts',
+        },
+        outdir: 'out',
         packages: 'external',
       }),
 ]);

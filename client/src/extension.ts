@@ -1,27 +1,66 @@
-import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import {
-  LanguageClient,
-  type LanguageClientOptions,
-  type ServerOptions,
-  TransportKind,
-} from 'vscode-languageclient/node';
+import { commands, type ExtensionContext, window } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protocol';
+import { registerCommands } from './commands';
+import { GLOBAL_SERVICES_VIEW, GlobalServicesTree } from './global-services-view';
+import { createLanguageClient } from './language-client';
+import { ReachDocuments } from './reach';
+import { MeshStatusItem } from './status-item';
+import { createTraceChannel } from './trace-channel';
+
+/** What `activate` returns: the view's data, the status text and the start-up time, for the end-to-end tests. */
+export interface MeshLensApi {
+  readonly globalServices: GlobalServicesTree;
+  readonly statusText: string;
+  /** Milliseconds from `activate` to the end of the server's first analysis (its first `meshLens/status`). */
+  readonly firstAnalysisMs: Promise<number>;
+}
 
 let client: LanguageClient | undefined;
 
-/** Starts the bundled language server for YAML files; all analysis happens there. */
-export async function activate(context: ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--inspect=6009'] } },
+/** Starts the bundled language server for YAML files and the UI around it; all analysis happens there. */
+export async function activate(context: ExtensionContext): Promise<MeshLensApi> {
+  const activatedAt = Date.now();
+  let analysed: (ms: number) => void = () => undefined;
+  const firstAnalysisMs = new Promise<number>((resolve) => {
+    analysed = resolve;
+  });
+  const output = window.createOutputChannel('Mesh Lens', { log: true });
+  const trace = createTraceChannel();
+  const languageClient = createLanguageClient(context, output, trace);
+  client = languageClient;
+  const status = new MeshStatusItem(languageClient);
+  const tree = new GlobalServicesTree(languageClient);
+  const reachDocuments = new ReachDocuments();
+  languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
+    status.update(params);
+    if (params.scanning) return;
+    tree.refresh();
+    analysed(Date.now() - activatedAt);
+  });
+  void firstAnalysisMs.then((ms) => output.info(`First analysis done ${ms} ms after activation.`));
+  context.subscriptions.push(
+    output,
+    trace,
+    status,
+    reachDocuments,
+    window.createTreeView(GLOBAL_SERVICES_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
+    ...registerCommands({ client: languageClient, tree, reachDocuments, output }),
+  );
+  await commands.executeCommand('setContext', 'meshLens.active', true);
+  try {
+    await languageClient.start();
+  } catch (error) {
+    output.error(error as Error);
+    status.showStopped();
+  }
+  return {
+    globalServices: tree,
+    get statusText() {
+      return status.text;
+    },
+    firstAnalysisMs,
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'yaml' }],
-    synchronize: { configurationSection: 'meshLens' },
-  };
-  client = new LanguageClient('meshLens', 'Mesh Lens', serverOptions, clientOptions);
-  await client.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,82 @@
+import { commands, type Disposable, type LogOutputChannel, type QuickPickItem, window } from 'vscode';
+import type { LanguageClient, Location, Position } from 'vscode-languageclient/node';
+import {
+  FIX_ALL_IN_WORKSPACE_COMMAND,
+  type ReachParams,
+  SHOW_INSTANCES_COMMAND,
+} from '../../shared/src/protocol';
+import { GLOBAL_SERVICES_VIEW, type GlobalServicesTree } from './global-services-view';
+import { type ReachDocuments, showReach } from './reach';
+import { showInstances } from './show-instances';
+import { SHOW_COMMANDS_COMMAND } from './status-item';
+
+export const COMMANDS = {
+  restartServer: 'meshLens.restartServer',
+  showReach: 'meshLens.showReach',
+  showGlobalServices: 'meshLens.showGlobalServices',
+  refreshGlobalServices: 'meshLens.refreshGlobalServices',
+  showOutput: 'meshLens.showOutput',
+  showCommands: SHOW_COMMANDS_COMMAND,
+  showInstances: SHOW_INSTANCES_COMMAND,
+  // Registered by the language client from the server's executeCommandProvider.
+  fixAllInWorkspace: FIX_ALL_IN_WORKSPACE_COMMAND,
+} as const;
+
+interface CommandItem extends QuickPickItem {
+  command: string;
+}
+
+/** What the status item's quick pick offers. */
+const MENU: CommandItem[] = [
+  { label: '$(globe) Show Global Services', command: COMMANDS.showGlobalServices },
+  { label: '$(arrow-swap) Show Reach…', command: COMMANDS.showReach },
+  { label: '$(lightbulb-autofix) Fix All in Workspace', command: COMMANDS.fixAllInWorkspace },
+  { label: '$(debug-restart) Restart Server', command: COMMANDS.restartServer },
+  { label: '$(output) Show Output', command: COMMANDS.showOutput },
+];
+
+export interface CommandTargets {
+  client: LanguageClient;
+  tree: GlobalServicesTree;
+  reachDocuments: ReachDocuments;
+  output: LogOutputChannel;
+}
+
+export function registerCommands({ client, tree, reachDocuments, output }: CommandTargets): Disposable[] {
+  return [
+    commands.registerCommand(COMMANDS.restartServer, () => restartServer(client, output)),
+    commands.registerCommand(COMMANDS.showReach, (target?: ReachParams) =>
+      showReach(client, reachDocuments, target),
+    ),
+    commands.registerCommand(COMMANDS.showGlobalServices, () =>
+      commands.executeCommand(`${GLOBAL_SERVICES_VIEW}.focus`),
+    ),
+    commands.registerCommand(COMMANDS.refreshGlobalServices, () => tree.refresh()),
+    commands.registerCommand(COMMANDS.showOutput, () => output.show(true)),
+    commands.registerCommand(COMMANDS.showCommands, pickCommand),
+    commands.registerCommand(
+      COMMANDS.showInstances,
+      (uri: string, position: Position, locations: Location[]) =>
+        showInstances(client, uri, position, locations),
+    ),
+  ];
+}
+
+async function restartServer(client: LanguageClient, output: LogOutputChannel): Promise<void> {
+  try {
+    await client.restart();
+  } catch (error) {
+    output.error(error as Error);
+    void window.showErrorMessage(
+      `Mesh Lens: the language server did not restart: ${(error as Error).message}`,
+    );
+  }
+}
+
+async function pickCommand(): Promise<void> {
+  const picked = await window.showQuickPick(MENU, {
+    title: 'Mesh Lens',
+    placeHolder: 'Run a Mesh Lens command',
+  });
+  if (picked) await commands.executeCommand(picked.command);
+}

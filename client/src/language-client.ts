@@ -1,0 +1,34 @@
+import { type ExtensionContext, type LogOutputChannel, workspace } from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { reportFixAll } from './fix-all';
+
+/**
+ * The client for the bundled server (dist/server.js over stdio). Settings are not pushed: the server
+ * registers for `meshLens` configuration changes and pulls `workspace/configuration` itself.
+ */
+export function createLanguageClient(
+  context: ExtensionContext,
+  output: LogOutputChannel,
+  trace: LogOutputChannel,
+): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const yamlFiles = workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  context.subscriptions.push(yamlFiles);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'yaml' }],
+    synchronize: { fileEvents: yamlFiles },
+    outputChannel: output,
+    traceOutputChannel: trace,
+    middleware: { executeCommand: reportFixAll },
+  };
+  return new LanguageClient('meshLens', 'Mesh Lens', serverOptions, clientOptions);
+}

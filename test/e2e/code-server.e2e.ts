@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium } from 'playwright-core';
+import { repoRoot } from '../helpers/paths';
+import { CODE_SERVER_VERSION, CodeServer, e2eDir, ensureCodeServer } from './code-server';
+import type { SuiteReport } from './suite/runner';
+import { Workbench } from './workbench';
+import { copyExample, extensionPackage, suiteBundle } from './workspace';
+
+// `npm run test:e2e`: the packaged extension (.vsix) installed into code-server, driven by headless
+// Chromium. (a) the extension-test suite (test/e2e/suite) runs in code-server's extension host; (b) a few
+// checks of what a person sees. Nothing is skipped: if the editor cannot start, the run fails.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SUITE_TIMEOUT_MS = 150_000;
+const SCREENSHOTS = join(repoRoot, 'test', 'e2e', 'screenshots');
+const FAILURES = join(e2eDir, 'failures');
+// Quiet, predictable editor: no walkthrough, no sticky scroll or minimap over the lines the test hovers.
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'editor.stickyScroll.enabled': false,
+  'editor.minimap.enabled': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+};
+const SUMMARY = 'Mesh Lens: 3 clusters · 3 global services · 4 problems';
+const STATUS_ITEM = 'mesh-lens.mesh-lens.meshLens.status';
+const log = (line: string) => console.log(`${process.uptime().toFixed(1)} s: ${line}`);
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, () => {
+  let runDir: string;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const resultsFile = () => join(runDir, 'suite-results.json');
+
+  before(async () => {
+    assert.ok(existsSync(extensionPackage.vsix), `${extensionPackage.vsix} is missing: run npm run package`);
+    assert.ok(existsSync(suiteBundle), `${suiteBundle} is missing: run node scripts/build.mjs`);
+    assert.ok(
+      existsSync(CHROMIUM),
+      `${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
+    ensureCodeServer(log);
+    rmSync(FAILURES, { recursive: true, force: true });
+    runDir = realpathSync(mkdtempSync(join(tmpdir(), 'mesh-lens-e2e-')));
+    const started = Date.now();
+    server = await CodeServer.start({
+      runDir,
+      vsix: extensionPackage.vsix,
+      env: { MESH_LENS_E2E_RESULTS: resultsFile() },
+      settings: SETTINGS,
+    });
+    log(`code-server on ${server.url} in ${Date.now() - started} ms`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        server?.kill();
+        process.exit(130);
+      });
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (runDir) rmSync(runDir, { recursive: true, force: true });
+  });
+
+  test("the extension-test suite passes in code-server's extension host", async (t) => {
+    assert.ok(server && browser);
+    const workspace = copyExample(runDir, 'bookinfo-suite');
+    // The extension under test is the one installed from the .vsix (as a user gets it); VS Code's
+    // extension-test mode needs it named as the development path.
+    const extension = server.installedExtension(extensionPackage.id);
+    const payload = [
+      ['extensionDevelopmentPath', server.remoteUri(extension)],
+      ['extensionTestsPath', server.remoteUri(suiteBundle)],
+    ];
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The extension host's console reaches the page as `%c INFO color: … <text>`.
+    page.on('console', (message) => {
+      const text = message.text().replace(/^%c\s*\w+\s+color:\s*\S+\s*/, '');
+      if (/^[✔✖]|^Mesh Lens e2e/.test(text)) log(`suite: ${text.split('\n')[0]}`);
+    });
+    let exitCode: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => {
+      exitCode = resolve;
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => exitCode(code));
+    const started = Date.now();
+    await page.goto(
+      `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
+    const code = await withTimeout(exited, SUITE_TIMEOUT_MS, 'the extension-test suite');
+    log(`suite finished with ${code} after ${Date.now() - started} ms`);
+    assert.ok(existsSync(resultsFile()), 'the suite wrote its results (MESH_LENS_E2E_RESULTS)');
+    const report = JSON.parse(readFileSync(resultsFile(), 'utf8')) as SuiteReport;
+    for (const [name, value] of Object.entries(report.metrics)) log(`metric ${name}: ${value}`);
+    for (const result of report.cases) {
+      await t.test(result.name, () => {
+        if (!result.ok) assert.fail(result.error);
+      });
+    }
+    assert.notEqual(report.cases.length, 0, 'the suite ran its cases');
+    assert.equal(code, 0, 'codeAutomationExit(0): every case passed');
+    await page.close();
+  });
+
+  test('what a person sees: status, Problems, the view, code lenses, hover and a quick-fix', async (t) => {
+    assert.ok(server && browser);
+    const workspace = copyExample(runDir, 'bookinfo-ui');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    page.setDefaultTimeout(15_000);
+    const workbench = new Workbench(page);
+    const started = Date.now();
+    await workbench.open(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    log(`workbench loaded in ${Date.now() - started} ms`);
+    // A failing check leaves a screenshot in .e2e/failures/ to see what the workbench showed.
+    const check = (name: string, body: () => Promise<void>) =>
+      t.test(name, async () => {
+        try {
+          await body();
+        } catch (error) {
+          mkdirSync(FAILURES, { recursive: true });
+          await page.screenshot({ path: join(FAILURES, `${name.replace(/\W+/g, '-')}.png`) });
+          throw error;
+        }
+      });
+
+    await check('the status bar summarises the mesh', async () => {
+      await workbench.statusItem(STATUS_ITEM).filter({ hasText: SUMMARY }).waitFor({ timeout: 30_000 });
+      log(`status summary shown ${Date.now() - started} ms after opening the page`);
+    });
+
+    await check("the Problems panel lists the example's diagnostics, unopened files included", async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const panel = workbench.problemsPanel();
+      for (const code of ['MESH101', 'MESH120', 'MESH130', 'MESH140'])
+        await panel.getByText(code, { exact: false }).first().waitFor();
+      assert.match((await panel.textContent()) ?? '', /ratings\.yaml\s*clusters\/cluster1/);
+      await workbench.runCommand('View: Toggle Panel Visibility');
+      await panel.waitFor({ state: 'hidden' });
+    });
+
+    await check('the Global services view lists the services', async () => {
+      await workbench.runCommand('Mesh Lens: Show Global Services');
+      const rows = workbench.viewRows('Global services');
+      await rows.filter({ hasText: 'reviews-v2.bookinfo.mesh.internal' }).waitFor();
+      const texts = await rows.allInnerTexts();
+      assert.equal(texts.length, 3, texts.join('\n'));
+      assert.match(
+        texts[0] ?? '',
+        /ratings\.bookinfo\.mesh\.internal\s*global · 1 cluster · 1 endpoint · 1 not exported/,
+      );
+      await rows.first().click();
+      await page.keyboard.press('ArrowRight');
+      await rows.filter({ hasText: 'not exported · 1 endpoint' }).waitFor();
+    });
+
+    await check('code lenses are shown above the routing hostnames', async () => {
+      await workbench.openFile('clusters/cluster0/reviews-route.yaml', 'HTTPRoute');
+      await workbench.goTo(34, 30);
+      await workbench.codeLenses().filter({ hasText: '→ 2 endpoints in cluster1 (PreferClose)' }).waitFor();
+      await workbench.codeLenses().filter({ hasText: '→ resolves to nothing' }).waitFor();
+    });
+
+    await check('hovering the wrong hostname explains it', async () => {
+      await workbench.token('reviews-v2.bookinfo.internal.mesh').hover();
+      const hover = workbench.hover().filter({ hasText: 'Resolves to nothing' });
+      await hover.waitFor();
+      assert.match((await hover.textContent()) ?? '', /MESH120/);
+      await page.waitForTimeout(400); // let the hover finish fading in for the screenshot
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'hover-and-view.png') });
+    });
+
+    await check('the quick-fix replaces the hostname and the error goes away', async () => {
+      await page.keyboard.press('Escape');
+      await workbench.token('reviews-v2.bookinfo.internal.mesh').click();
+      await page.keyboard.press('Control+.');
+      const fix = page.locator('.action-widget .monaco-list-row', {
+        hasText: 'Change to reviews-v2.bookinfo.mesh.internal',
+      });
+      await fix.waitFor();
+      await page.keyboard.press('Enter'); // the only fix, focused
+      await workbench.token('reviews-v2.bookinfo.mesh.internal').waitFor();
+      assert.doesNotMatch((await workbench.editorLines().textContent()) ?? '', /internal\.mesh/);
+      await workbench.statusItem(STATUS_ITEM).filter({ hasText: '· 3 problems' }).waitFor();
+    });
+    await page.close();
+  });
+});

@@ -1,0 +1,390 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MeshLensApi } from '../../../client/src/extension';
+import type { GlobalServicesNode } from '../../../client/src/global-services-view';
+import type { ReachResult } from '../../../shared/src/protocol';
+import {
+  codeOf,
+  fileUri,
+  hoverText,
+  meshCodes,
+  openFile,
+  RATINGS_0,
+  RATINGS_1,
+  REVIEWS_2,
+  ROUTE,
+  runAcceptingFirstPicks,
+  waitFor,
+} from './helpers';
+import { type Case, runCases } from './runner';
+
+// The end-to-end suite: the packaged extension in a real extension host (VS Code through
+// @vscode/test-electron, or code-server through its extension-test payload), with a copy of
+// examples/bookinfo-multicluster open. The cases run in order: the fixes at the end change the workspace.
+
+const EXTENSION_ID = 'mesh-lens.mesh-lens';
+const SUMMARY = 'Mesh Lens: 3 clusters · 3 global services · 4 problems';
+
+const ran = new Set<string>();
+function execute<T>(command: string, ...args: unknown[]): Thenable<T> {
+  ran.add(command);
+  return vscode.commands.executeCommand<T>(command, ...args);
+}
+
+let api: MeshLensApi;
+const metrics: Record<string, number> = {};
+
+const extension = () => {
+  const found = vscode.extensions.getExtension<MeshLensApi>(EXTENSION_ID);
+  assert.ok(found, `${EXTENSION_ID} is installed`);
+  return found;
+};
+
+const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label);
+
+const cases: Case[] = [
+  {
+    name: 'activates, starts the server and summarises the workspace in the status bar',
+    timeoutMs: 60_000,
+    run: async () => {
+      // Usually active already (workspaceContains:**/mesh-topology.yaml): the extension measures itself
+      // from the start of activate() to the end of the server's first analysis.
+      api = await extension().activate();
+      metrics.firstAnalysisMs = await api.firstAnalysisMs;
+      await waitFor(
+        'the status summary',
+        () => api.statusText,
+        (text) => text === SUMMARY,
+      );
+    },
+  },
+  {
+    name: 'diagnostics appear in the right files, including files that are not open (MESH101 in cluster1)',
+    run: async () => {
+      const isOpen = vscode.workspace.textDocuments.some(
+        (document) => document.uri.toString() === fileUri(RATINGS_1).toString(),
+      );
+      assert.equal(isOpen, false, `${RATINGS_1} must not be open for this case to mean anything`);
+      await waitFor(
+        'MESH101 on the unlabeled sibling',
+        () => meshCodes(RATINGS_1),
+        (codes) => codes.includes('MESH101'),
+      );
+      const expected: Record<string, string[]> = {
+        [RATINGS_1]: ['MESH101'],
+        [ROUTE]: ['MESH120', 'MESH140'],
+        [REVIEWS_2]: ['MESH130'],
+      };
+      const files = await vscode.workspace.findFiles('**/*.yaml');
+      assert.equal(files.length, 9);
+      for (const file of files) {
+        const path = vscode.workspace.asRelativePath(file, false);
+        await waitFor(
+          `the diagnostics of ${path}`,
+          () => meshCodes(path).sort(),
+          (codes) => codes.join() === (expected[path] ?? []).join(),
+        );
+      }
+      const [sibling] = vscode.languages.getDiagnostics(fileUri(RATINGS_1));
+      assert.equal(sibling?.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(sibling?.range.start.line, 4);
+      assert.equal(sibling?.relatedInformation?.[0]?.location.uri.toString(), fileUri(RATINGS_0).toString());
+    },
+  },
+  {
+    name: 'hover on a global hostname names its clusters, endpoints and the reach from here',
+    run: async () => {
+      await openFile(ROUTE);
+      const hovers = await execute<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        fileUri(ROUTE),
+        new vscode.Position(36, 25),
+      );
+      const text = hoverText(hovers);
+      assert.match(text, /\*\*reviews-v1\.bookinfo\.mesh\.internal\*\* → global service/);
+      assert.match(text, /\| cluster1 \| yes \| 2 \|/);
+      assert.match(text, /From \*\*cluster0\*\* \(PreferClose\): → cluster1 \(2\)/);
+      const wrong = hoverText(
+        await execute<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          fileUri(ROUTE),
+          new vscode.Position(33, 25),
+        ),
+      );
+      assert.match(
+        wrong,
+        /Resolves to nothing: the service is exported as `reviews-v2\.bookinfo\.mesh\.internal`/,
+      );
+    },
+  },
+  {
+    name: 'code lenses show reach, and their command opens the instances (meshLens.showInstances)',
+    run: async () => {
+      const lenses = await execute<vscode.CodeLens[]>('vscode.executeCodeLensProvider', fileUri(ROUTE));
+      const titles = lenses.map((lens) => lens.command?.title);
+      assert.ok(titles.includes('→ 2 endpoints in cluster1 (PreferClose)'), titles.join('\n'));
+      assert.ok(titles.includes('→ resolves to nothing'), titles.join('\n'));
+      await openFile(RATINGS_0);
+      const [ratings] = await execute<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        fileUri(RATINGS_0),
+      );
+      assert.equal(
+        ratings?.command?.title,
+        'global · ratings.bookinfo.mesh.internal · 1/2 clusters · 1 endpoint',
+      );
+      assert.equal(ratings?.command?.command, 'meshLens.showInstances');
+      await execute(ratings.command.command, ...(ratings.command.arguments ?? []));
+      await vscode.commands.executeCommand('closeReferenceSearch');
+    },
+  },
+  {
+    name: 'the Global services view lists hostname → cluster → file, with the unexported sibling warned',
+    run: async () => {
+      await execute('meshLens.showGlobalServices');
+      await execute('meshLens.refreshGlobalServices');
+      const tree = api.globalServices;
+      const hostnames = await waitFor(
+        'three global services in the view',
+        () => tree.getChildren(),
+        (nodes) => nodes.length === 3,
+      );
+      assert.deepEqual(
+        hostnames.map((node) => label(tree.getTreeItem(node))),
+        [
+          'ratings.bookinfo.mesh.internal',
+          'reviews-v1.bookinfo.mesh.internal',
+          'reviews-v2.bookinfo.mesh.internal',
+        ],
+      );
+      assert.equal(
+        tree.getTreeItem(hostnames[0] as GlobalServicesNode).description,
+        'global · 1 cluster · 1 endpoint · 1 not exported',
+      );
+      const clusters = await tree.getChildren(hostnames[0]);
+      assert.deepEqual(
+        clusters.map((node) => [label(tree.getTreeItem(node)), tree.getTreeItem(node).description]),
+        [
+          ['cluster0', '1 endpoint'],
+          ['cluster1', 'not exported · 1 endpoint'],
+        ],
+      );
+      const sibling = tree.getTreeItem(clusters[1] as GlobalServicesNode);
+      assert.equal((sibling.iconPath as vscode.ThemeIcon).id, 'warning');
+      const [file] = await tree.getChildren(clusters[1]);
+      const item = tree.getTreeItem(file as GlobalServicesNode);
+      assert.equal(label(item), RATINGS_1);
+      assert.equal(item.description, '1 endpoint · not exported');
+      assert.ok(item.command);
+      await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.toString(), fileUri(RATINGS_1).toString());
+      assert.equal(editor?.selection.start.line, 4);
+    },
+  },
+  {
+    name: 'Show Reach answers for a hostname and a cluster, and shows the chosen endpoints and why',
+    run: async () => {
+      const result = await execute<ReachResult>('meshLens.showReach', {
+        hostname: 'reviews-v1.bookinfo.mesh.internal',
+        cluster: 'cluster0',
+      });
+      assert.deepEqual(result.chosen, [{ cluster: 'cluster1', endpoints: 2 }]);
+      assert.equal(result.mode, 'PreferClose');
+      const document = vscode.window.activeTextEditor?.document;
+      assert.equal(document?.uri.scheme, 'mesh-lens-reach');
+      assert.match(
+        document?.getText() ?? '',
+        /^reviews-v1\.bookinfo\.mesh\.internal from cluster0 · mode PreferClose\nchosen: cluster1 \(2 endpoints\) · 2 endpoints\n/,
+      );
+      assert.match(document?.getText() ?? '', /chose the same region \(us-west\)/);
+    },
+  },
+  {
+    name: 'Show Reach… asks for the hostname, then the client cluster',
+    run: async () => {
+      const result = await runAcceptingFirstPicks(execute<ReachResult | undefined>('meshLens.showReach'));
+      assert.equal(result?.hostname, 'ratings.bookinfo.mesh.internal');
+      assert.equal(result?.from, 'cluster0');
+      assert.deepEqual(result?.chosen, [{ cluster: 'cluster0', endpoints: 1 }]);
+    },
+  },
+  {
+    name: 'the status item quick pick runs a Mesh Lens command; Show Output opens the log',
+    run: async () => {
+      await runAcceptingFirstPicks(execute('meshLens.showCommands'));
+      await execute('meshLens.showOutput');
+    },
+  },
+  {
+    name: 'meshLens.trace.server traces the LSP messages into the Mesh Lens Trace channel; off stops it',
+    run: async () => {
+      const config = () => vscode.workspace.getConfiguration('meshLens');
+      const hover = () =>
+        vscode.commands.executeCommand(
+          'vscode.executeHoverProvider',
+          fileUri(ROUTE),
+          new vscode.Position(36, 25),
+        );
+      const hovers = () => (traceText().match(/Sending request 'textDocument\/hover/g) ?? []).length;
+      // Output channels reach extensions as `output:` documents once the Output view shows them.
+      const traceText = () =>
+        vscode.workspace.textDocuments
+          .find(
+            (document) => document.uri.scheme === 'output' && document.uri.path.endsWith('Mesh Lens Trace'),
+          )
+          ?.getText() ?? '';
+      await config().update('trace.server', 'messages', vscode.ConfigurationTarget.Workspace);
+      const show = (await vscode.commands.getCommands(true)).find((command) =>
+        /^workbench\.action\.output\.show\.extension-output-mesh-lens\.mesh-lens-#\d+-Mesh Lens Trace$/.test(
+          command,
+        ),
+      );
+      assert.ok(show, 'the Mesh Lens Trace output channel exists');
+      await vscode.commands.executeCommand(show);
+      await waitFor(
+        'a traced hover request',
+        async () => {
+          await hover();
+          return hovers();
+        },
+        (count) => count > 0,
+      );
+      await config().update('trace.server', undefined, vscode.ConfigurationTarget.Workspace);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const traced = hovers();
+      await hover();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(hovers(), traced, 'no trace once the setting is off');
+    },
+  },
+  {
+    name: 'settings apply without a restart (severity override, code lenses off)',
+    run: async () => {
+      const config = () => vscode.workspace.getConfiguration('meshLens');
+      await config().update('severity', { MESH130: 'off' }, vscode.ConfigurationTarget.Workspace);
+      await waitFor(
+        'MESH130 turned off',
+        () => meshCodes(REVIEWS_2),
+        (codes) => codes.length === 0,
+      );
+      await config().update('codeLens.enable', false, vscode.ConfigurationTarget.Workspace);
+      await waitFor(
+        'no code lenses',
+        () =>
+          vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            fileUri(RATINGS_0),
+          ),
+        (lenses) => lenses.length === 0,
+      );
+      await config().update('severity', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('codeLens.enable', undefined, vscode.ConfigurationTarget.Workspace);
+      await waitFor(
+        'MESH130 back',
+        () => meshCodes(REVIEWS_2),
+        (codes) => codes.includes('MESH130'),
+      );
+      await waitFor(
+        'code lenses back',
+        () =>
+          vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            fileUri(RATINGS_0),
+          ),
+        (lenses) => lenses.length > 0,
+      );
+    },
+  },
+  {
+    name: 'Restart Server brings the server back with the same diagnostics',
+    run: async () => {
+      await execute('meshLens.restartServer');
+      await waitFor(
+        'the status summary after the restart',
+        () => api.statusText,
+        (text) => text === SUMMARY,
+      );
+      await waitFor(
+        'MESH101 after the restart',
+        () => meshCodes(RATINGS_1),
+        (codes) => codes.includes('MESH101'),
+      );
+    },
+  },
+  {
+    name: 'the MESH101 quick-fix labels the sibling and clears the warning',
+    run: async () => {
+      const editor = await openFile(RATINGS_1);
+      const warning = vscode.languages
+        .getDiagnostics(fileUri(RATINGS_1))
+        .find((d) => codeOf(d) === 'MESH101');
+      assert.ok(warning, 'MESH101 is reported');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        fileUri(RATINGS_1),
+        warning.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const fix = actions.find((action) => action.isPreferred);
+      assert.equal(
+        fix?.title,
+        'Label Service bookinfo/ratings in cluster1 with solo.io/service-scope=global',
+      );
+      assert.ok(fix?.edit && (await vscode.workspace.applyEdit(fix.edit)), 'the fix applies');
+      await waitFor(
+        'MESH101 cleared',
+        () => meshCodes(RATINGS_1),
+        (codes) => codes.length === 0,
+      );
+      assert.match(
+        editor.document.getText(),
+        /labels:\n {4}app: ratings\n {4}solo\.io\/service-scope: global\n/,
+      );
+      assert.ok(await editor.document.save());
+    },
+  },
+  {
+    name: 'Fix All in Workspace (server command) fixes the rest: no Mesh Lens problem remains',
+    run: async () => {
+      const result = await execute<{ fixed: number }>('meshLens.fixAllInWorkspace');
+      assert.equal(result?.fixed, 3);
+      await waitFor(
+        'no Mesh Lens diagnostics anywhere',
+        () =>
+          vscode.languages
+            .getDiagnostics()
+            .flatMap(([, list]) => list.filter((d) => d.source === 'mesh-lens')),
+        (remaining) => remaining.length === 0,
+      );
+      await waitFor(
+        'the status summary after the fixes',
+        () => api.statusText,
+        (text) => / · 0 problems$/.test(text),
+      );
+      assert.ok(await vscode.workspace.saveAll(false));
+    },
+  },
+  {
+    name: 'every contributed command is registered and ran in a case above',
+    run: async () => {
+      const contributed = (extension().packageJSON.contributes.commands as { command: string }[]).map(
+        (entry) => entry.command,
+      );
+      const registered = new Set(await vscode.commands.getCommands(true));
+      assert.deepEqual(
+        contributed.filter((command) => !registered.has(command)),
+        [],
+      );
+      assert.deepEqual(
+        contributed.filter((command) => !ran.has(command)),
+        [],
+      );
+    },
+  },
+];
+
+/** The extension-test entry point that VS Code and code-server load. */
+export async function run(): Promise<void> {
+  await runCases(cases, metrics);
+}
