@@ -2,6 +2,7 @@ import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { Finding, Severity } from '../findings';
 import {
   asMap,
+  asSeq,
   type DocumentContext,
   findPair,
   keyText,
@@ -198,11 +199,12 @@ function readPaths(
   if (node === undefined) return [];
   const single = locatedString(ctx, node);
   if (single && !isMap(node)) return single.value ? [single] : [];
-  const items = seqItems(ctx, node);
-  if (items.length === 0 && !asMapOrSeq(ctx, node)) {
+  // A mapping here is a mistake, not an empty list: ignoring it would leave the cluster without paths.
+  if (!asSeq(ctx, node)) {
     report(node, `\`paths\` of cluster \`${cluster}\` must be a list of glob patterns.`);
     return [];
   }
+  const items = seqItems(ctx, node);
   return items.flatMap((item) => {
     const glob = locatedString(ctx, item);
     if (!glob || glob.value === '') {
@@ -211,11 +213,6 @@ function readPaths(
     }
     return [glob];
   });
-}
-
-function asMapOrSeq(ctx: DocumentContext, node: Node): boolean {
-  const resolved = resolveAlias(ctx, node);
-  return resolved !== undefined && 'items' in resolved;
 }
 
 function readSegments(
@@ -247,11 +244,12 @@ function readSegments(
 function readLinks(ctx: DocumentContext, node: Node | undefined, report: Report): LinkDeclaration[] {
   const links: LinkDeclaration[] = [];
   if (node === undefined || (node as { value?: unknown }).value === null) return links;
-  const items = seqItems(ctx, node);
-  if (items.length === 0 && !asMapOrSeq(ctx, node)) {
+  // A mapping here would otherwise read as "no links at all", silently cutting every cluster off.
+  if (!asSeq(ctx, node)) {
     report(node, '`links` must be a list of `{ from, to }` or `{ between: [a, b] }`.');
     return links;
   }
+  const items = seqItems(ctx, node);
   for (const item of items) links.push(...readLink(ctx, item, report));
   return links;
 }
