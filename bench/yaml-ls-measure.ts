@@ -11,7 +11,7 @@ export interface YamlLsRun {
   settledMs: number;
   publishes: number;
   peakRssMB: number;
-  /** Distinct diagnostic messages (first 100 characters) and how often they were published, last state. */
+  /** Distinct diagnostic messages (first 150 characters) and how often they were published, last state. */
   messages: Record<string, number>;
 }
 
@@ -45,7 +45,7 @@ export async function measureYamlLs(root: string, opened: string[], quietMs: num
     for (const diagnostics of session.watch.latest.values()) {
       for (const diagnostic of diagnostics) {
         const text = typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
-        const key = text.slice(0, 100);
+        const key = text.slice(0, 150);
         messages[key] = (messages[key] ?? 0) + 1;
       }
     }
