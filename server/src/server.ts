@@ -1,5 +1,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { injectCheckFaults } from './lsp/fault-injection';
 import { startServer } from './lsp/mesh-server';
 
 // `mesh-lens-language-server --stdio` (or node-ipc / socket, as vscode-languageserver accepts).
+injectCheckFaults(process.env.MESH_LENS_FAULT_INJECT);
 startServer(createConnection(ProposedFeatures.all));

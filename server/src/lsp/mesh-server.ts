@@ -43,7 +43,7 @@ import { hoverAt } from '../../../shared/src/features/hover';
 import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
 import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/symbols';
 import { applyPreferredFixes } from '../../../shared/src/fixes/fix-all';
-import { isManifestPath, readManifest, readWorkspaceFiles } from '../workspace-files';
+import { isManifestPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
 import { analyse, createFolder, type Folder, pathIn, uriIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
@@ -128,13 +128,20 @@ export function startServer(connection: Connection): void {
     };
   });
 
+  // A client may answer one of the server's own requests with an error (it does not support the
+  // registration, the progress, the refresh): the server carries on without it. Unhandled, such a
+  // refusal ended the server process (found by the reliability tests).
+  const carryOn = () => undefined;
+
   connection.onInitialized(() => {
     if (client.configuration)
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'meshLens' });
+      void connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'meshLens' })
+        .catch(carryOn);
     if (client.watch) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml}' }],
-      });
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .catch(carryOn);
     }
     if (client.folders)
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -152,13 +159,16 @@ export function startServer(connection: Connection): void {
 
   async function loadSettings(): Promise<void> {
     if (!client.configuration) return;
-    settings = readSettings(await connection.workspace.getConfiguration('meshLens'));
+    // Refused, the settings stay as they are.
+    settings = await connection.workspace.getConfiguration('meshLens').then(readSettings, () => settings);
   }
 
   /** Reads every folder's YAML files from disk, reporting progress; open buffers keep their text. */
   async function scanAll(): Promise<void> {
     sendStatus(true);
-    const progress = client.progress ? await connection.window.createWorkDoneProgress() : undefined;
+    const progress = client.progress
+      ? await connection.window.createWorkDoneProgress().catch(carryOn)
+      : undefined;
     progress?.begin('Mesh Lens', 0, 'Reading manifests…', false);
     let count = 0;
     for (const folder of folders) {
@@ -210,7 +220,14 @@ export function startServer(connection: Connection): void {
     const located = locate(document.uri);
     if (!located || !isManifestPath(located.path)) return;
     located.folder.open.add(located.path);
-    if (setFile(located.folder.workspace, located.path, document.getText())) schedulePublish();
+    const text = document.getText();
+    // The size limit holds for open buffers too: parsing a 20 MB buffer blocked every request for
+    // half a minute (found by the reliability tests).
+    const tooLarge = sizeLimitReason(Buffer.byteLength(text), settings.maxFileSizeMB * 1024 * 1024);
+    if (tooLarge) {
+      setSkippedFile(located.folder.workspace, located.path, tooLarge);
+      schedulePublish();
+    } else if (setFile(located.folder.workspace, located.path, text)) schedulePublish();
   };
   documents.onDidOpen((event) => syncDocument(event.document));
   documents.onDidChangeContent((event) => syncDocument(event.document));
@@ -231,7 +248,7 @@ export function startServer(connection: Connection): void {
   });
 
   async function reloadFromDisk(folder: Folder, path: string): Promise<void> {
-    const result = await readManifest(`${folder.root}/${path}`, settings.maxFileSizeMB * 1024 * 1024).catch(
+    const result = await readWorkspaceFile(folder.root, path, settings.maxFileSizeMB * 1024 * 1024).catch(
       () => undefined,
     );
     let changed = true;
@@ -251,7 +268,7 @@ export function startServer(connection: Connection): void {
     publishTimer = undefined;
     sendStatus(false);
     if (client.pull) {
-      if (client.refresh) void connection.languages.diagnostics.refresh();
+      if (client.refresh) void connection.languages.diagnostics.refresh().catch(carryOn);
       return;
     }
     for (const folder of folders) {

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../findings';
+import type { Finding, Fix, Severity } from '../findings';
 import { compareFindings } from '../findings-order';
 import type { MeshModel } from '../model/types';
 import type { SeverityOverride } from '../topology/topology-file';
@@ -78,10 +78,22 @@ export function runChecks(model: MeshModel, options: CheckOptions = {}): Finding
     }
     const override = options.severityOverrides?.get(check.code) ?? model.severityOverrides.get(check.code);
     if (override === 'off') continue;
-    for (const finding of found) {
-      if (isSuppressed(model, finding)) continue;
+    for (const raw of found) {
+      if (isSuppressed(model, raw)) continue;
+      const finding = withoutEmptyFixes(raw);
       findings.push(override ? { ...finding, severity: override as Severity } : finding);
     }
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * A fix whose edits came out empty (its builder found nothing it could change safely, e.g. labels
+ * written as a scalar) would do nothing if chosen: it is not offered. Found by fuzzing.
+ */
+function withoutEmptyFixes(finding: Finding): Finding {
+  const changesSomething = (fix: Fix) => fix.changes.some((change) => change.edits.length > 0);
+  return finding.fixes.every(changesSomething)
+    ? finding
+    : { ...finding, fixes: finding.fixes.filter(changesSomething) };
 }

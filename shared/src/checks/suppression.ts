@@ -37,11 +37,25 @@ function listsCode(list: string, code: string): boolean {
     .includes(code);
 }
 
+/**
+ * The resource a finding starts in. A file's resources never nest (document roots, or the items of
+ * a List) and come in text order, so a binary search finds it; scanning them all for every finding
+ * made a file of 5,000 documents take seconds (found while testing hostile inputs).
+ */
 function innermostResource(resources: Resource[], finding: Finding): Resource | undefined {
+  const position = finding.range.start;
   let best: Resource | undefined;
-  for (const resource of resources) {
-    if (!containsPosition(resource.range, finding.range.start)) continue;
-    if (!best || comparePositions(resource.range.start, best.range.start) > 0) best = resource;
+  let low = 0;
+  let high = resources.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const resource = resources[middle] as Resource;
+    if (comparePositions(resource.range.start, position) <= 0) {
+      best = resource;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
   }
-  return best;
+  return best && containsPosition(best.range, position) ? best : undefined;
 }

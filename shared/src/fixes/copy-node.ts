@@ -2,7 +2,7 @@ import { isAlias, isCollection, isMap, type Node, type Pair, visit, type YAMLMap
 import type { TextEdit } from '../findings';
 import { type DocumentContext, keyText } from '../yaml/nodes';
 import { positionAt, rangeAt } from '../yaml/source';
-import { insertEntry, lineEnding, yamlScalar } from './yaml-edits';
+import { entryColumn, insertEntry, lineEnding, yamlScalar } from './yaml-edits';
 
 // Copying a value between files as text (not re-serialising it) keeps its comments, quoting and
 // layout; only its indentation changes, shifted as a whole so relative indentation stays valid.
@@ -51,8 +51,20 @@ function sourceValue(source: DocumentContext, pair: Pair, flowOnly: boolean): Co
   const valueColumn = columnOf(source, node.range[0]);
   const text = source.source.text.slice(node.range[0], valueEnd(source, node, block));
   // An alias names an anchor of the source document only, and a flow map cannot hold block text
-  // (nor should it span lines): render those as one-line flow YAML instead.
-  if (hasAlias(node) || (flowOnly && (block || text.includes('\n')))) {
+  // (nor should it span lines): render those as one-line flow YAML instead. So too a flow value or
+  // scalar whose continuation lines are not indented deeper than its key: valid where it stands
+  // (in a flow document), it broke the YAML under a block key (found by fuzzing).
+  const shallow =
+    !block &&
+    text
+      .split(/\r?\n/)
+      .slice(1)
+      .some((line) => {
+        // A closing bracket may stand at the key's column; anything else must be deeper.
+        const indent = indentOf(line);
+        return /\S/.test(line) && (indent < keyColumn || (indent === keyColumn && !/^ *[\]}]/.test(line)));
+      });
+  if (hasAlias(node) || shallow || (flowOnly && (block || text.includes('\n')))) {
     const rendered = flowRendering(source, node);
     return rendered === undefined
       ? undefined
@@ -103,6 +115,10 @@ function valueEnd(ctx: DocumentContext, node: Node, block: boolean): number {
   return text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
 }
 
+function indentOf(line: string): number {
+  return /^ */.exec(line)?.[0].length ?? 0;
+}
+
 function columnOf(ctx: DocumentContext, offset: number): number {
   return positionAt(ctx.source, offset).character;
 }
@@ -128,7 +144,7 @@ function blockText(target: DocumentContext, value: CopiedValue, column: number):
 
 function insertCopy(target: DocumentContext, map: YAMLMap, key: string, value: CopiedValue): TextEdit {
   const firstKey = map.items[0]?.key as Node | undefined;
-  const keyColumn = firstKey?.range ? columnOf(target, firstKey.range[0]) : 0;
+  const keyColumn = firstKey?.range ? entryColumn(target, firstKey.range[0]) : 0;
   if (!value.block) {
     const shift = keyColumn - value.keyColumn;
     return insertEntry(target, map, key, reindent(value.text, shift, lineEnding(target)));

@@ -41,6 +41,20 @@ function columnOf(ctx: DocumentContext, offset: number): number {
   return positionAt(ctx.source, offset).character;
 }
 
+/**
+ * The column a block map's entries start at, given its first key: the key's own column, unless node
+ * properties (`!!str`, `&anchor`) or `? ` stand before it on its line. Aligned with the key after
+ * `!!str `, a new entry broke the map (found by fuzzing).
+ */
+export function entryColumn(ctx: DocumentContext, keyStart: number): number {
+  const text = ctx.source.text;
+  const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  const beforeKey = /^([ \t]*(?:-[ \t]+)*)(?:[!&]\S*[ \t]+)*(?:\?[ \t]+)?$/.exec(
+    text.slice(lineStart, keyStart),
+  );
+  return beforeKey?.[1] !== undefined ? beforeKey[1].length : columnOf(ctx, keyStart);
+}
+
 /** The end of the line holding `offset` (before its line break). */
 function endOfLine(text: string, offset: number): number {
   const newline = text.indexOf('\n', offset);
@@ -86,7 +100,7 @@ export function insertEntry(ctx: DocumentContext, map: YAMLMap, key: string, val
     return { range: rangeAt(ctx.source, afterLast, afterLast), newText: `, ${key}: ${valueText}` };
   }
   const first = map.items[0]?.key as Node | undefined;
-  const indent = ' '.repeat(first?.range ? columnOf(ctx, first.range[0]) : 0);
+  const indent = ' '.repeat(first?.range ? entryColumn(ctx, first.range[0]) : 0);
   const last = map.items[map.items.length - 1] as Pair | undefined;
   const lastEnd = valueEnd(ctx, (last?.value ?? last?.key) as Node, start);
   const at = endOfLine(text, lastEnd);
@@ -135,11 +149,15 @@ export function setMetadataEntry(
     return [setEntry(resource, existing, key, value)];
   }
   const pair = findOwnPair(resource, metadata, section);
+  // A section that is there but not a map (`labels: global`, a list, `~`) cannot take an entry:
+  // writing one under its key, or a second `labels` into a flow map, broke the YAML (found by
+  // fuzzing). Kubernetes rejects such a section anyway; no edit is offered.
+  if (pair && (metadata.flow || nodeRangeOf(resource, pair.value as Node | null))) return [];
   const entry = `${key}: ${yamlScalar(value)}`;
   if (metadata.flow) return [insertEntry(resource, metadata, section, `{ ${entry} }`)];
   const unit = indentUnit(resource, resource.node);
   const firstKey = metadata.items[0]?.key as Node | undefined;
-  const childIndent = ' '.repeat((firstKey?.range ? columnOf(resource, firstKey.range[0]) : 0) + unit);
+  const childIndent = ' '.repeat((firstKey?.range ? entryColumn(resource, firstKey.range[0]) : 0) + unit);
   if (pair) {
     // `labels:` with no value (null): write the entry under the key.
     const keyEnd = (pair.key as Node).range?.[1] ?? 0;

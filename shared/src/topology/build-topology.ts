@@ -287,10 +287,19 @@ function declaredLinks(
   report: Report,
 ): Link[] {
   const links: Link[] = [];
+  // `between: [a, b]` declares two links at one place: a problem with it is reported once, not
+  // twice at the same range (found by the reliability tests).
+  const reported = new Set<string>();
+  const reportOnce: Report = (file, range, message) => {
+    const key = JSON.stringify([range, message]);
+    if (reported.has(key)) return;
+    reported.add(key);
+    report(file, range, message);
+  };
   for (const link of declaration.links ?? []) {
     const unknown = [link.from, link.to].filter((end) => !clusters.has(end.value));
     for (const end of unknown) {
-      report(
+      reportOnce(
         declaration.file,
         end.range,
         `Link names \`${end.value}\`, which is not a known cluster (${[...clusters.keys()].join(', ')}).`,
@@ -298,7 +307,7 @@ function declaredLinks(
     }
     if (unknown.length > 0) continue;
     if (link.from.value === link.to.value) {
-      report(
+      reportOnce(
         declaration.file,
         link.range,
         `A link from \`${link.from.value}\` to itself has no effect: a cluster always reaches its own endpoints.`,

@@ -1,4 +1,5 @@
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -6,6 +7,7 @@ import {
   isSeq,
   type Node,
   type Pair,
+  visit,
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
@@ -29,9 +31,31 @@ export function resolveAlias(ctx: DocumentContext, node: unknown): Node | undefi
   let current = node;
   // An alias may point at another alias; a bounded walk keeps a hostile document from looping.
   for (let hops = 0; hops < 16 && isAlias(current); hops++) {
-    current = current.resolve(ctx.doc);
+    current = aliasTarget(ctx.doc, current);
   }
   return current === null || current === undefined || isAlias(current) ? undefined : (current as Node);
+}
+
+// `Alias.resolve(doc)` walks the whole document on every call, so a file with many aliases took
+// quadratic time (found while fuzzing hostile inputs). Each document's aliases are resolved in one
+// walk instead, by yaml's rule: the last node before the alias that carries its anchor.
+const aliasTargets = new WeakMap<Document, Map<Alias, Node | undefined>>();
+
+function aliasTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
+  let targets = aliasTargets.get(doc);
+  if (!targets) {
+    const found = new Map<Alias, Node | undefined>();
+    const anchored = new Map<string, Node>();
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) found.set(node, anchored.get(node.source));
+        else if (node.anchor) anchored.set(node.anchor, node);
+      },
+    });
+    targets = found;
+    aliasTargets.set(doc, targets);
+  }
+  return targets.get(alias);
 }
 
 export function asMap(ctx: DocumentContext, node: unknown): YAMLMap | undefined {
@@ -61,23 +85,54 @@ export function keyText(ctx: DocumentContext, pair: Pair): string | undefined {
   return scalarText(ctx, pair.key);
 }
 
-/** The pair for `key` in a map, following YAML merge keys (`<<: *base`) when the map itself lacks it. */
-export function findPair(ctx: DocumentContext, map: YAMLMap, key: string, depth = 0): Pair | undefined {
-  let mergeSources: unknown[] | undefined;
+/** A map's own keys (the first of duplicates) and its merge sources (`<<` values), in order. */
+interface MapKeys {
+  pairs: Map<string, Pair>;
+  merges: unknown[];
+}
+
+// Indexed once per map: merge keys let many maps share one base, and scanning that base on every
+// lookup made a 12 KB file of `- <<: *base` items take seconds and 100 KB take minutes (found
+// while fuzzing hostile inputs). Parsed documents are never mutated, so the index stays valid.
+const mapKeys = new WeakMap<YAMLMap, MapKeys>();
+
+function keysOf(ctx: DocumentContext, map: YAMLMap): MapKeys {
+  let keys = mapKeys.get(map);
+  if (keys) return keys;
+  keys = { pairs: new Map(), merges: [] };
   for (const pair of map.items) {
     const name = keyText(ctx, pair);
-    if (name === key) return pair;
-    if (name === '<<') {
-      mergeSources ??= [];
-      mergeSources.push(pair.value);
-    }
+    if (name === '<<') keys.merges.push(pair.value);
+    else if (name !== undefined && !keys.pairs.has(name)) keys.pairs.set(name, pair);
   }
-  if (!mergeSources || depth > 4) return undefined;
-  for (const source of mergeSources) {
+  mapKeys.set(map, keys);
+  return keys;
+}
+
+const MAX_MERGE_DEPTH = 4;
+/** Merge sources one lookup may visit: real manifests merge a handful; a hostile one, thousands. */
+const MERGE_BUDGET = 256;
+
+/** The pair for `key` in a map, following YAML merge keys (`<<: *base`) when the map itself lacks it. */
+export function findPair(
+  ctx: DocumentContext,
+  map: YAMLMap,
+  key: string,
+  depth = 0,
+  walk = { seen: new Set<YAMLMap>([map]), budget: MERGE_BUDGET },
+): Pair | undefined {
+  const { pairs, merges } = keysOf(ctx, map);
+  const own = pairs.get(key);
+  if (own || depth > MAX_MERGE_DEPTH) return own;
+  for (const source of merges) {
     const bases = asSeq(ctx, source)?.items ?? [source];
     for (const base of bases) {
+      if (--walk.budget < 0) return undefined;
       const baseMap = asMap(ctx, base);
-      const found = baseMap && findPair(ctx, baseMap, key, depth + 1);
+      // Each map once: a base merged twice (or into itself) has nothing new to offer.
+      if (!baseMap || walk.seen.has(baseMap)) continue;
+      walk.seen.add(baseMap);
+      const found = findPair(ctx, baseMap, key, depth + 1, walk);
       if (found) return found;
     }
   }

@@ -23,20 +23,19 @@ export interface SourceFile {
 
 export function createSourceFile(path: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
-  let offset = 0;
   lineCounter.addNewLine(0);
-  // Index every line, not only those the parser visits, so any offset maps to a position.
-  for (;;) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) break;
-    offset = next + 1;
-    lineCounter.addNewLine(offset);
-  }
+  // Index every line, not only those the parser visits, so any offset maps to a position. Line
+  // breaks are LSP's: `\n`, `\r\n` and a lone `\r` (found by fuzzing: counting only `\n` put
+  // positions of a file with lone CRs past the ends of the lines an editor shows).
+  for (const lineBreak of text.matchAll(/\r\n?|\n/g))
+    lineCounter.addNewLine(lineBreak.index + lineBreak[0].length);
   return { path, text, lineCounter };
 }
 
 export function positionAt(source: SourceFile, offset: number): Position {
-  const clamped = Math.max(0, Math.min(offset, source.text.length));
+  let clamped = Math.max(0, Math.min(offset, source.text.length));
+  // Between `\r` and `\n` is no position in LSP (the YAML parser reports some errors there).
+  if (source.text[clamped] === '\n' && source.text[clamped - 1] === '\r') clamped--;
   const { line, col } = source.lineCounter.linePos(clamped);
   return { line: line - 1, character: col - 1 };
 }
