@@ -380,6 +380,11 @@ const MESH_WORDS = [
   '',
   'MESH101',
   'off',
+  // Names of JavaScript's Object members, which a plain object used as a table would find.
+  'constructor',
+  '__proto__',
+  'toString',
+  'valueOf',
 ];
 
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(

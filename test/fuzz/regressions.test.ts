@@ -80,4 +80,13 @@ describe('fuzz regressions', () => {
       { hoverEverywhere: false, fixes: true },
     );
   });
+
+  test('completing a key named like an Object member (valueOf:) (shaped, seed 2133008784)', () => {
+    analyseTwice(
+      files({
+        'mesh-topology.yaml': 'clusters:\n  valueOf: null\n',
+        'clusters/c0/m0.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: false\n  namespace: shop\n',
+      }),
+    );
+  });
 });

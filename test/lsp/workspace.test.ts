@@ -22,18 +22,25 @@ test('each folder of a multi-root workspace is its own mesh', async () => {
   const second = writeFixture(`
     //- clusters/west/cart.yaml
     ${plain('cart')}
+    //- clusters/north/other.yaml
+    { apiVersion: v1, kind: Service, metadata: { name: other, namespace: shop, labels: { solo.io/service-scope: globl } } }
   `);
   const session = await startSession(first, { moreFolders: [second] });
   try {
     const [warning] = await session.waitForDiagnostics('clusters/west/cart.yaml', (list) => list.length > 0);
     assert.equal(warning?.code, 'MESH101');
+    // The second folder is analysed on its own: its invalid scope is reported there, and its cart
+    // has no exported sibling (the first folder's export does not count), so it gets no diagnostics.
     const otherUri = pathToFileURL(join(second, 'clusters/west/cart.yaml')).toString();
-    const waitUntil = async (accept: () => boolean) => {
-      for (let attempt = 0; attempt < 100 && !accept(); attempt++)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    await waitUntil(() => session.diagnostics.has(otherUri));
-    assert.deepEqual(session.diagnostics.get(otherUri), [], 'the second folder has no exported sibling');
+    const typoUri = pathToFileURL(join(second, 'clusters/north/other.yaml')).toString();
+    for (let attempt = 0; attempt < 200 && !session.diagnostics.has(typoUri); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(
+      session.diagnostics.get(typoUri)?.map((diagnostic) => diagnostic.code),
+      ['MESH110'],
+    );
+    assert.deepEqual(session.diagnostics.get(otherUri) ?? [], []);
   } finally {
     await session.stop();
   }

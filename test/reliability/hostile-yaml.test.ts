@@ -260,6 +260,14 @@ describe('hostile YAML', () => {
     );
   });
 
+  test("values named like JavaScript's Object members mean nothing special", () => {
+    const text = `${SERVICE_HEAD}  labels: { solo.io/service-scope: constructor }\n  annotations: { networking.istio.io/traffic-distribution: toString }\nspec:\n  selector: { app: cart }\n---\napiVersion: apps/v1\nkind: constructor\nmetadata: { name: cart, namespace: shop }\nspec: { template: { metadata: { labels: { app: cart } } } }\n`;
+    const { model, codes } = check({ 'clusters/a/cart.yaml': text });
+    assert.deepEqual(codes, ['MESH110', 'MESH150'], 'both values are invalid');
+    assert.equal(model.services[0]?.hostname, undefined, 'an invalid scope exports nothing');
+    assert.deepEqual(model.workloads, [], '`kind: constructor` is not a workload');
+  });
+
   test('fix-all on hostile input stops within its pass limit', () => {
     const text = `${billionLaughs()}\n${SERVICE_HEAD}  labels: { solo.io/service-scope: globl, solo.io/service-takeover: yes }\n`;
     const workspace = createWorkspace();

@@ -280,7 +280,8 @@ export function startServer(connection: Connection): void {
           toDiagnostic(finding, (file) => uriIn(folder, file)),
         );
         const key = JSON.stringify(diagnostics);
-        if (published.get(uri) === key) continue;
+        // A file that never had diagnostics needs no empty list: at start-up most files are clean.
+        if ((published.get(uri) ?? '[]') === key) continue;
         published.set(uri, key);
         connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
       }

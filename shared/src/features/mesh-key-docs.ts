@@ -6,6 +6,7 @@ import {
   SEGMENT_LABEL,
   TAKEOVER_LABEL,
 } from '../model/mesh-labels';
+import { lookupTable } from '../util/lookup-table';
 
 export interface MeshKeyDoc {
   summary: string;
@@ -13,7 +14,7 @@ export interface MeshKeyDoc {
 }
 
 /** SPEC §2, as shown in hover and completion. */
-export const MESH_KEY_DOCS: Record<string, MeshKeyDoc> = {
+export const MESH_KEY_DOCS = lookupTable<MeshKeyDoc>({
   [SCOPE_LABEL]: {
     summary:
       'Exports the Service (or every Service of the Namespace) across clusters. Needed in every cluster that should contribute endpoints; the Service label wins over the Namespace label.',
@@ -46,7 +47,7 @@ export const MESH_KEY_DOCS: Record<string, MeshKeyDoc> = {
       "On a cluster's `istio-system` Namespace: puts the cluster in a Segment (Solo Istio 1.28+, alpha).",
     values: [],
   },
-};
+});
 
 function distributionMeaning(value: string): string {
   switch (DISTRIBUTION_VALUES[value]) {

@@ -1,4 +1,5 @@
 import { isScalar, type Node } from 'yaml';
+import { lookupTable } from '../util/lookup-table';
 import { getPath, locatedNumber, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { field, namespaceOf, type Resource } from '../yaml/resource';
@@ -16,14 +17,14 @@ import type {
 import { extractHostReferences } from './extract-host-references';
 import { NETWORK_LABEL } from './mesh-labels';
 
-const WORKLOAD_KINDS: Record<string, WorkloadKind> = {
+const WORKLOAD_KINDS = lookupTable<WorkloadKind>({
   Deployment: 'Deployment',
   StatefulSet: 'StatefulSet',
   DaemonSet: 'DaemonSet',
   ReplicaSet: 'ReplicaSet',
   Pod: 'Pod',
   Rollout: 'Rollout',
-};
+});
 
 export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
   const declarations: FileDeclarations = {

@@ -1,3 +1,5 @@
+import { lookupTable } from '../util/lookup-table';
+
 /** The keys and values of SPEC §2, in one place so checks, hover and completion agree. */
 export const SCOPE_LABEL = 'solo.io/service-scope';
 export const TAKEOVER_LABEL = 'solo.io/service-takeover';
@@ -11,11 +13,11 @@ export const ISTIO_SYSTEM = 'istio-system';
 export type ExportScope = 'global' | 'segment';
 
 /** Scope values that export, and what they export as. `global-only` is legacy `global` plus takeover. */
-export const EXPORTING_SCOPES: Record<string, ExportScope> = {
+export const EXPORTING_SCOPES = lookupTable<ExportScope>({
   global: 'global',
   segment: 'segment',
   'global-only': 'global',
-};
+});
 /** Values that explicitly keep a service local (the default). */
 export const LOCAL_SCOPES = ['cluster', 'local', ''];
 export const VALID_SCOPES = [...Object.keys(EXPORTING_SCOPES), ...LOCAL_SCOPES];
@@ -23,13 +25,13 @@ export const VALID_SCOPES = [...Object.keys(EXPORTING_SCOPES), ...LOCAL_SCOPES];
 export type DistributionMode = 'PreferNetwork' | 'PreferClose' | 'PreferRegion' | 'PreferSameNode' | 'Any';
 
 /** Accepted spellings → the mode they select (`PreferSameZone` is an alias of `PreferClose`). */
-export const DISTRIBUTION_VALUES: Record<string, DistributionMode> = {
+export const DISTRIBUTION_VALUES = lookupTable<DistributionMode>({
   PreferNetwork: 'PreferNetwork',
   PreferClose: 'PreferClose',
   PreferSameZone: 'PreferClose',
   PreferRegion: 'PreferRegion',
   PreferSameNode: 'PreferSameNode',
   Any: 'Any',
-};
+});
 
 export const DEFAULT_DISTRIBUTION: DistributionMode = 'PreferNetwork';
