@@ -1,10 +1,8 @@
-import type { Finding, Fix } from '../findings';
-import { replaceEntryValue } from '../fixes/replace-entry-value';
+import type { Finding } from '../findings';
 import { SCOPE_LABEL, VALID_SCOPES } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
-import { nearestValue } from '../util/nearest-value';
 import type { Check } from './check';
-import { findingAt, singleFileFix } from './finding';
+import { findingAt } from './finding';
 import {
   describeHolder,
   describeServices,
@@ -14,6 +12,7 @@ import {
   labelHolders,
   valueRange,
 } from './label-holders';
+import { nearestValueFix } from './nearest-value-fix';
 
 // Suggestions skip the empty value: nobody mistypes "nothing".
 const SUGGESTIONS = VALID_SCOPES.filter((scope) => scope !== '');
@@ -53,21 +52,7 @@ function invalidScope(model: MeshModel, holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (!scope || VALID_SCOPES.includes(scope.value)) return [];
   const range = valueRange(scope);
-  const nearest = nearestValue(scope.value, SUGGESTIONS);
-  const fixes: Fix[] = nearest
-    ? [
-        singleFileFix(
-          scope.value === ''
-            ? `Set it to \`${nearest.value}\``
-            : `Replace \`${scope.value}\` with \`${nearest.value}\``,
-          holder.resource,
-          [replaceEntryValue(holder.resource, scope, nearest.value)],
-          // A far-off guess (`yes` → `local`) is offered, never applied unasked.
-          nearest.close,
-        ),
-      ]
-    : [];
-  const suggestion = nearest?.close ? ` Did you mean \`${nearest.value}\`?` : '';
+  const { fixes, suggestion } = nearestValueFix(holder.resource, scope, SUGGESTIONS);
   return [
     findingAt(
       invalidScopeValue,

@@ -1,10 +1,8 @@
-import type { Finding, Fix } from '../findings';
-import { replaceEntryValue } from '../fixes/replace-entry-value';
+import type { Finding } from '../findings';
 import { DISTRIBUTION_ANNOTATION, DISTRIBUTION_VALUES } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
-import { nearestValue } from '../util/nearest-value';
 import type { Check } from './check';
-import { findingAt, singleFileFix } from './finding';
+import { findingAt } from './finding';
 import {
   describeHolder,
   describeServices,
@@ -13,6 +11,7 @@ import {
   labelHolders,
   valueRange,
 } from './label-holders';
+import { nearestValueFix } from './nearest-value-fix';
 
 const VALID_VALUES = Object.keys(DISTRIBUTION_VALUES);
 
@@ -55,21 +54,7 @@ function invalidDistribution(model: MeshModel, holder: LabelHolder): Finding[] {
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation || DISTRIBUTION_VALUES[annotation.value] !== undefined) return [];
   const range = valueRange(annotation);
-  const nearest = nearestValue(annotation.value, VALID_VALUES);
-  const fixes: Fix[] = nearest
-    ? [
-        singleFileFix(
-          annotation.value === ''
-            ? `Set it to \`${nearest.value}\``
-            : `Replace \`${annotation.value}\` with \`${nearest.value}\``,
-          holder.resource,
-          [replaceEntryValue(holder.resource, annotation, nearest.value)],
-          // A far-off guess is offered, never applied unasked.
-          nearest.close,
-        ),
-      ]
-    : [];
-  const suggestion = nearest?.close ? ` Did you mean \`${nearest.value}\`?` : '';
+  const { fixes, suggestion } = nearestValueFix(holder.resource, annotation, VALID_VALUES);
   return [
     findingAt(
       invalidTrafficDistribution,

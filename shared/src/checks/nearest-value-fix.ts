@@ -1,0 +1,30 @@
+import type { Fix } from '../findings';
+import { replaceEntryValue } from '../fixes/replace-entry-value';
+import { nearestValue } from '../util/nearest-value';
+import type { Located } from '../yaml/nodes';
+import type { Resource } from '../yaml/resource';
+import { singleFileFix } from './finding';
+
+/**
+ * The "replace with the nearest valid value" fix of MESH110 and MESH150, and the "Did you mean"
+ * sentence for the message. A far-off guess (`yes` → `local`) is offered, never applied unasked,
+ * and is not suggested in the message.
+ */
+export function nearestValueFix(
+  resource: Resource,
+  entry: Located<string>,
+  candidates: readonly string[],
+): { fixes: Fix[]; suggestion: string } {
+  const nearest = nearestValue(entry.value, candidates);
+  if (!nearest) return { fixes: [], suggestion: '' };
+  const title =
+    entry.value === ''
+      ? `Set it to \`${nearest.value}\``
+      : `Replace \`${entry.value}\` with \`${nearest.value}\``;
+  return {
+    fixes: [
+      singleFileFix(title, resource, [replaceEntryValue(resource, entry, nearest.value)], nearest.close),
+    ],
+    suggestion: nearest.close ? ` Did you mean \`${nearest.value}\`?` : '',
+  };
+}
