@@ -1,9 +1,18 @@
 import type { Finding } from './findings';
 import { compareRanges } from './yaml/source';
 
-/** Sorted by file, then position, then code: the stable order of CLI output (SPEC §8). */
+/**
+ * Sorted by file, then position, then code: the stable order of CLI output (SPEC §8). The message
+ * breaks the remaining ties, so the order does not depend on which check ran first (the
+ * incremental analysis merges findings made in different runs).
+ */
 export function compareFindings(a: Finding, b: Finding): number {
-  return compareStrings(a.file, b.file) || compareRanges(a.range, b.range) || compareStrings(a.code, b.code);
+  return (
+    compareStrings(a.file, b.file) ||
+    compareRanges(a.range, b.range) ||
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.message, b.message)
+  );
 }
 
 /** Plain code-unit order, independent of the machine's locale. */

@@ -1,4 +1,5 @@
 // The analysis core's public surface. Pure: no file system, no editor, no LSP types.
+export * from './analysis/analyse-workspace';
 export * from './checks/check';
 export * from './checks/registry';
 export * from './docs/links';

@@ -27,8 +27,10 @@ interface RouteSpec {
   kind: 'httproute' | 'virtualservice' | 'destinationrule';
   namespace: string;
   target: string;
+  /** The namespace the hostname names: routes often point into other namespaces. */
+  targetNamespace: string;
   suffix: string;
-  typo: boolean;
+  typo: false | 'name' | 'namespace';
   hostnameKind: boolean;
   withNamespace: boolean;
   withPort: boolean;
@@ -53,8 +55,9 @@ const routeSpec: fc.Arbitrary<RouteSpec> = fc.record({
   kind: maybe<RouteSpec['kind']>(['httproute', 'virtualservice', 'destinationrule']),
   namespace: maybe(NAMESPACES),
   target: maybe([...SERVICE_NAMES, 'catalog']),
+  targetNamespace: maybe(NAMESPACES),
   suffix: maybe(SUFFIXES),
-  typo: fc.boolean(),
+  typo: maybe<RouteSpec['typo']>([false, 'name', 'namespace']),
   hostnameKind: fc.boolean(),
   withNamespace: fc.boolean(),
   withPort: fc.boolean(),
@@ -184,8 +187,9 @@ spec:
 }
 
 function hostname(route: RouteSpec): string {
-  const name = route.typo ? `${route.target}x` : route.target;
-  return `${name}.${route.namespace}.${route.suffix}`;
+  const name = route.typo === 'name' ? `${route.target}x` : route.target;
+  const namespace = route.typo === 'namespace' ? `${route.targetNamespace}x` : route.targetNamespace;
+  return `${name}.${namespace}.${route.suffix}`;
 }
 
 function routeDoc(route: RouteSpec): string {

@@ -1,12 +1,12 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type Analysis,
+  analyseWorkspace,
   type CheckOptions,
   createWorkspace,
   type Finding,
-  getModel,
   type MeshModel,
-  runChecks,
   type Workspace,
 } from '../../../shared/src';
 import type { Settings } from './settings';
@@ -18,8 +18,10 @@ export interface Folder {
   workspace: Workspace;
   /** Files whose text comes from an open editor buffer rather than disk. */
   open: Set<string>;
-  /** The last analysis, reused until the workspace changes (the model is rebuilt on change). */
-  analysis?: { model: MeshModel; findings: Finding[]; severity: Settings['severity'] };
+  /** The last analysis: reused until the workspace changes, then updated shard by shard. */
+  analysis?: Analysis;
+  /** Files whose diagnostics may have changed since they were last published. */
+  unpublished: Set<string> | 'all';
 }
 
 export function createFolder(uri: string, settings: Settings): Folder {
@@ -28,6 +30,7 @@ export function createFolder(uri: string, settings: Settings): Folder {
     root: fileURLToPath(uri),
     workspace: createWorkspace(settings.topologyFile),
     open: new Set(),
+    unpublished: 'all',
   };
 }
 
@@ -48,9 +51,19 @@ export function analyse(
   severity: Settings['severity'],
   onCheckError: CheckOptions['onCheckError'],
 ): { model: MeshModel; findings: Finding[] } {
-  const model = getModel(folder.workspace);
-  if (folder.analysis?.model === model && folder.analysis.severity === severity) return folder.analysis;
-  const findings = runChecks(model, { severityOverrides: severity, onCheckError });
-  folder.analysis = { model, findings, severity };
-  return folder.analysis;
+  const { analysis, changedFiles } = analyseWorkspace(folder.workspace, folder.analysis, {
+    severityOverrides: severity,
+    onCheckError,
+  });
+  folder.analysis = analysis;
+  if (changedFiles === 'all') folder.unpublished = 'all';
+  else if (folder.unpublished !== 'all') for (const file of changedFiles) folder.unpublished.add(file);
+  return analysis;
+}
+
+/** The files to publish diagnostics for, once: every file after a full analysis, else the changed ones. */
+export function takeUnpublished(folder: Folder): Set<string> | 'all' {
+  const files = folder.unpublished;
+  folder.unpublished = new Set();
+  return files;
 }

@@ -45,10 +45,8 @@ import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/
 import { applyPreferredFixes } from '../../../shared/src/fixes/fix-all';
 import { isManifestPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
-import { analyse, createFolder, type Folder, pathIn, uriIn } from './folders';
+import { analyse, createFolder, type Folder, pathIn, takeUnpublished, uriIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
-
-const PUBLISH_DELAY_MS = 25;
 
 /**
  * The language server: a thin adapter between LSP and the pure core. It keeps each workspace
@@ -69,7 +67,7 @@ export function startServer(connection: Connection): void {
     folders: false,
   };
   let ready = Promise.resolve();
-  let publishTimer: NodeJS.Timeout | undefined;
+  let publishPending: NodeJS.Immediate | undefined;
   const published = new Map<string, string>();
   const reportedCheckErrors = new Set<string>();
 
@@ -258,22 +256,28 @@ export function startServer(connection: Connection): void {
     if (changed) schedulePublish();
   }
 
+  /**
+   * Publishes once the messages already received are handled: a burst of changes (typing, a
+   * branch switch) is analysed once, and a single edit is published without a fixed delay.
+   */
   function schedulePublish(): void {
-    if (publishTimer) clearTimeout(publishTimer);
-    publishTimer = setTimeout(publishNow, PUBLISH_DELAY_MS);
+    publishPending ??= setImmediate(publishNow);
   }
 
   /** Pushes diagnostics for every file whose diagnostics changed (or asks a pull client to refresh). */
   function publishNow(): void {
-    publishTimer = undefined;
+    if (publishPending) clearImmediate(publishPending);
+    publishPending = undefined;
     sendStatus(false);
     if (client.pull) {
+      for (const folder of folders) takeUnpublished(folder);
       if (client.refresh) void connection.languages.diagnostics.refresh().catch(carryOn);
       return;
     }
     for (const folder of folders) {
       const { findings } = analyse(folder, settings.severity, onCheckError);
-      const byFile = groupByFile(folder, findings);
+      const changed = takeUnpublished(folder);
+      const byFile = changed === 'all' ? groupByFile(folder, findings) : groupChanged(changed, findings);
       for (const [path, fileFindings] of byFile) {
         const uri = uriIn(folder, path);
         const diagnostics = fileFindings.map((finding) =>
@@ -310,6 +314,13 @@ export function startServer(connection: Connection): void {
       const path = pathIn(folder, uri);
       if (path !== undefined && !byFile.has(path)) byFile.set(path, []);
     }
+    for (const finding of findings) byFile.get(finding.file)?.push(finding);
+    return byFile;
+  }
+
+  function groupChanged(files: ReadonlySet<string>, findings: Finding[]): Map<string, Finding[]> {
+    const byFile = new Map<string, Finding[]>();
+    for (const path of files) byFile.set(path, []);
     for (const finding of findings) byFile.get(finding.file)?.push(finding);
     return byFile;
   }

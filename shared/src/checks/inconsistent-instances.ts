@@ -4,6 +4,7 @@ import { compareStrings } from '../findings-order';
 import { copyEntryValue } from '../fixes/copy-node';
 import { removeEntry } from '../fixes/yaml-edits';
 import type { ServicePort } from '../model/declarations';
+import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import { majority } from '../util/majority';
 import { asMap, keyText, nodeRange } from '../yaml/nodes';
@@ -52,7 +53,7 @@ export const inconsistentInstances: Check = {
           - { name: http, port: 9080, protocol: TCP, targetPort: 9080 }
     `,
   },
-  run: (model) => [...model.globalServices.values()].flatMap((service) => serviceFindings(model, service)),
+  run: (model) => [...globalServicesInScope(model)].flatMap((service) => serviceFindings(model, service)),
 };
 
 /** The fields compared once the port numbers match (SPEC §7, after Kubernetes defaults). */

@@ -5,6 +5,7 @@ import { setMetadataEntry } from '../fixes/yaml-edits';
 import { servicesIn, workloadOf } from '../model/indexes';
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
 import { selects } from '../model/selectors';
+import { filesInScope, resourceInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import { asMap, type Located, stringEntries } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
@@ -122,8 +123,10 @@ export const labelOnWrongKind: Check = {
 };
 
 function misplacedEntries(model: MeshModel): MisplacedEntry[] {
-  return [...model.files.values()].flatMap(({ parsed, assignment }) =>
-    fileEntries(parsed).map((entry) => ({ ...entry, cluster: assignment.cluster })),
+  return [...filesInScope(model)].flatMap(({ parsed, assignment }) =>
+    fileEntries(parsed)
+      .filter((entry) => resourceInScope(model, entry.resource))
+      .map((entry) => ({ ...entry, cluster: assignment.cluster })),
   );
 }
 

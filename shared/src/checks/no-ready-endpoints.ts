@@ -1,4 +1,5 @@
 import type { Finding, RelatedLocation } from '../findings';
+import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import { nodeRange } from '../yaml/nodes';
 import { describeResource, field } from '../yaml/resource';
@@ -44,7 +45,7 @@ export const noReadyEndpoints: Check = {
         template: { metadata: { labels: { app: reviews } } }
     `,
   },
-  run: (model) => [...model.globalServices.values()].flatMap((service) => serviceFindings(model, service)),
+  run: (model) => [...globalServicesInScope(model)].flatMap((service) => serviceFindings(model, service)),
 };
 
 function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {

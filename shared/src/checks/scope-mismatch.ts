@@ -1,6 +1,7 @@
 import type { Finding, Fix } from '../findings';
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import { type ExportScope, SCOPE_LABEL } from '../model/mesh-labels';
+import { serviceGroupsInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import { majority } from '../util/majority';
 import type { Check } from './check';
@@ -81,7 +82,7 @@ interface OddInstance {
 function oddByLabel(model: MeshModel): Map<string, OddInstance[]> {
   const order = [...model.topology.clusters.keys()];
   const groups = new Map<string, OddInstance[]>();
-  for (const instances of model.servicesByName.values()) {
+  for (const instances of serviceGroupsInScope(model)) {
     const exported = instances
       .filter((instance) => instance.exportScope !== undefined && instance.scope.raw)
       .sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));

@@ -1,6 +1,7 @@
 import type { Finding } from '../findings';
 import { exportInstanceEdits, exportTargetName } from '../fixes/export-service';
 import { SCOPE_LABEL } from '../model/mesh-labels';
+import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, ServiceInstance } from '../model/types';
 import { majority } from '../util/majority';
 import type { Check } from './check';
@@ -48,7 +49,7 @@ export const unlabeledSibling: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => [...model.globalServices.values()].flatMap(siblingFindings),
+  run: (model) => [...globalServicesInScope(model)].flatMap(siblingFindings),
 };
 
 function siblingFindings(service: GlobalService): Finding[] {

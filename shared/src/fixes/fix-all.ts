@@ -2,7 +2,7 @@ import { type CheckOptions, runChecks } from '../checks/registry';
 import { type FileEdit, type Finding, type Fix, severityRank, type TextEdit } from '../findings';
 import { compareStrings } from '../findings-order';
 import type { MeshModel } from '../model/types';
-import { getModel, setFile, type Workspace } from '../model/workspace';
+import { createWorkspace, getModel, setFile, type Workspace } from '../model/workspace';
 import { type ParsedFile, parseFile, YAML_SYNTAX } from '../yaml/parse-file';
 import { createSourceFile, offsetAt } from '../yaml/source';
 import { applyTextEdits, editsOverlap } from './apply-edits';
@@ -65,11 +65,7 @@ export function applyPreferredFixes(
   findingsOf: (model: MeshModel) => Finding[],
   maxPasses = MAX_FIX_PASSES,
 ): FixAllResult {
-  const work: Workspace = {
-    topologyPath: workspace.topologyPath,
-    files: new Map(workspace.files),
-    stats: { parses: 0, modelBuilds: 0 },
-  };
+  const work: Workspace = { ...createWorkspace(workspace.topologyPath), files: new Map(workspace.files) };
   const fixed = new Map<string, FixedFile>();
   let findings = findingsOf(getModel(work));
   let passes = 0;

@@ -5,6 +5,7 @@ import { assignCluster } from '../topology/cluster-assignment';
 import type { TopologyDeclaration } from '../topology/topology-file';
 import { domainOf, type Topology } from '../topology/types';
 import type { ParsedFile } from '../yaml/parse-file';
+import { namespaceOf } from '../yaml/resource';
 import type { FileDeclarations, ServiceDecl } from './declarations';
 import {
   DEFAULT_DISTRIBUTION,
@@ -16,6 +17,7 @@ import {
   TAKEOVER_LABEL,
 } from './mesh-labels';
 import { selects } from './selectors';
+import { GLOBAL_SHARD, shardOfHost, shardOfResource } from './shards';
 import {
   type ClusterReference,
   type EndpointSet,
@@ -35,68 +37,121 @@ export interface FileFacts {
   declarations: FileDeclarations;
 }
 
+/** A file that changed since a model was built: its facts then and now (absent: no such file). */
+export interface FileChange {
+  before?: FileFacts;
+  after?: FileFacts;
+}
+
+/** A model and which shards (model/shards.ts) may differ from the model it was updated from. */
+export interface ModelUpdate {
+  model: MeshModel;
+  dirty: ReadonlySet<string> | 'all';
+}
+
 /**
  * Assembles the mesh model from every file's facts (SPEC §1–§6). Pure: no I/O, and the per-file
  * work (parsing, extraction) is done before, once per file text, so this step only joins indexes.
  */
 export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDeclaration): MeshModel {
+  return updateModel(facts, topologyDeclaration).model;
+}
+
+/**
+ * The model of `facts`, reusing `previous` where the `changes` cannot have touched it: when no
+ * change can alter the topology, only the namespaces the changed files speak of (their shards) are
+ * re-assembled, and every other Service instance is the previous model's object. The result is
+ * the same as a build from scratch (the incremental fuzz test holds it to that).
+ */
+export function updateModel(
+  facts: FileFacts[],
+  topologyDeclaration?: TopologyDeclaration,
+  previous?: { model: MeshModel; changes: FileChange[] },
+): ModelUpdate {
   const files = new Map<string, ModelFile>();
-  const perCluster = facts.map((fact) => {
+  const perFile = facts.map((fact) => {
     const assignment = assignCluster(fact.parsed, topologyDeclaration);
-    files.set(fact.parsed.source.path, { parsed: fact.parsed, assignment });
-    return { cluster: assignment.cluster, declarations: fact.declarations };
+    const path = fact.parsed.source.path;
+    const known = previous?.model.files.get(path);
+    files.set(
+      path,
+      known?.parsed === fact.parsed && known.assignment === assignment
+        ? known
+        : { parsed: fact.parsed, assignment },
+    );
+    return { cluster: assignment.cluster, declarations: fact.declarations, fact };
   });
+  const reusable = previous?.changes.every((change) =>
+    keepsTopology(change, previous.model, topologyDeclaration),
+  )
+    ? previous
+    : undefined;
+  const dirty = reusable ? dirtyShards(reusable.changes) : 'all';
 
-  const namespaces = perCluster.flatMap(({ cluster, declarations }) =>
-    declarations.namespaces.map((namespace): NamespaceInstance => ({ ...namespace, cluster })),
+  const nodes = nodesPerCluster(perFile);
+  const bound = perFile.map(({ cluster, fact }) => boundFacts(fact, cluster, nodes.get(cluster) ?? 0));
+  const namespaces = bound.flatMap((entry) => entry.namespaces);
+  const workloads = bound.flatMap((entry) => entry.workloads);
+  const endpointSets = bound.flatMap((entry) => entry.endpointSets);
+  const references = bound.flatMap((entry) => entry.references);
+
+  const { topology, peeringGateways, eastWestClusters } = reusable
+    ? reusable.model
+    : buildTopology({
+        declaration: topologyDeclaration,
+        // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
+        // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
+        assignments: [...files.values()]
+          .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
+          .filter(contributesCluster)
+          .map((file) => file.assignment),
+        istioSystemNamespaces: namespaces
+          .filter((namespace) => namespace.name === ISTIO_SYSTEM)
+          .map((namespace) => ({ cluster: namespace.cluster, namespace })),
+        segmentManifests: perFile.flatMap(({ declarations }) => declarations.segments),
+        gateways: perFile.flatMap(({ cluster, declarations }) =>
+          declarations.gateways.map((gateway) => ({ cluster, gateway })),
+        ),
+      });
+
+  const inDirty = (namespace: string) => dirty === 'all' || dirty.has(namespace);
+  const namespaceIndex = indexFirst(
+    namespaces.filter((namespace) => inDirty(namespace.name)),
+    (namespace) => `${namespace.cluster}/${namespace.name}`,
   );
-  const { topology, peeringGateways, eastWestClusters } = buildTopology({
-    declaration: topologyDeclaration,
-    // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
-    // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
-    assignments: [...files.values()]
-      .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
-      .filter((file) => file.parsed.resources.length > 0 || file.assignment.via === 'modeline')
-      .map((file) => file.assignment),
-    istioSystemNamespaces: namespaces
-      .filter((namespace) => namespace.name === ISTIO_SYSTEM)
-      .map((namespace) => ({ cluster: namespace.cluster, namespace })),
-    segmentManifests: perCluster.flatMap(({ declarations }) => declarations.segments),
-    gateways: perCluster.flatMap(({ cluster, declarations }) =>
-      declarations.gateways.map((gateway) => ({ cluster, gateway })),
-    ),
-  });
-
-  const namespaceIndex = indexFirst(namespaces, (namespace) => `${namespace.cluster}/${namespace.name}`);
-  const workloads = clusterWorkloads(perCluster);
-  const workloadIndex = indexAll(workloads, (workload) => `${workload.cluster}/${workload.namespace}`);
-  const endpointSets = perCluster.flatMap(({ cluster, declarations }) =>
-    declarations.endpointSets.map((set): EndpointSet => ({ ...set, cluster })),
+  const workloadIndex = indexAll(
+    workloads.filter((workload) => inDirty(workload.namespace)),
+    (workload) => `${workload.cluster}/${workload.namespace}`,
   );
-  const endpointIndex = indexAll(endpointSets, (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`);
+  const endpointIndex = indexAll(
+    endpointSets.filter((set) => inDirty(set.namespace)),
+    (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`,
+  );
+  const previousInstances =
+    dirty === 'all'
+      ? undefined
+      : new Map(previous?.model.services.map((service) => [service.resource, service]));
 
-  const services = perCluster.flatMap(({ cluster, declarations }) =>
-    declarations.services.map((service) => {
+  const services: ServiceInstance[] = [];
+  for (const { cluster, declarations } of perFile) {
+    for (const service of declarations.services) {
+      if (!inDirty(service.namespace)) {
+        const kept = previousInstances?.get(service.resource);
+        // Cannot happen when the changes are complete; a full build is always right.
+        if (!kept || kept.cluster !== cluster) return updateModel(facts, topologyDeclaration);
+        services.push(kept);
+        continue;
+      }
       const namespaceInstance = namespaceIndex.get(`${cluster}/${service.namespace}`);
       const instance = serviceInstance(service, cluster, namespaceInstance, topology);
       attachEndpoints(instance, workloadIndex, endpointIndex);
-      return instance;
-    }),
-  );
+      services.push(instance);
+    }
+  }
   const servicesByName = indexAll(services, (service) => serviceKey(service.namespace, service.name));
 
-  const references = perCluster.flatMap(({ cluster, declarations }) =>
-    declarations.hostReferences.map(
-      (reference): ClusterReference => ({
-        ...reference,
-        cluster,
-        namespace: reference.resource.namespace?.value || 'default',
-      }),
-    ),
-  );
-
   const findings: Finding[] = [...facts.flatMap((fact) => fact.parsed.findings), ...topology.findings];
-  return {
+  const model: MeshModel = {
     topology,
     files,
     namespaces,
@@ -116,6 +171,108 @@ export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDec
     ),
     resourceCount: facts.reduce((sum, fact) => sum + fact.parsed.resources.length, 0),
   };
+  return { model, dirty };
+}
+
+function contributesCluster(file: ModelFile): boolean {
+  return file.parsed.resources.length > 0 || file.assignment.via === 'modeline';
+}
+
+/**
+ * Whether a change leaves the topology as it was: it is not about the clusters, segments, links or
+ * nodes (istio-system, Segment, peering Gateways, Nodes, modelines), and the file stays in its
+ * cluster, which exists with or without it.
+ */
+function keepsTopology(change: FileChange, model: MeshModel, declaration?: TopologyDeclaration): boolean {
+  const sides = [change.before, change.after].filter((fact): fact is FileFacts => fact !== undefined);
+  const assignments = sides.map((fact) => assignCluster(fact.parsed, declaration));
+  const [first] = assignments;
+  if (!first) return true;
+  if (sides.some((fact) => fact.parsed.source.path === declaration?.file || !topologyNeutral(fact)))
+    return false;
+  if (assignments.some((assignment) => assignment.cluster !== first.cluster || assignment.via !== first.via))
+    return false;
+  const contributed = (fact?: FileFacts) =>
+    fact !== undefined && contributesCluster({ parsed: fact.parsed, assignment: first });
+  if (contributed(change.before) === contributed(change.after)) return true;
+  // A cluster the topology file declares exists whatever its files hold.
+  return model.topology.clusters.get(first.cluster)?.via === 'topology';
+}
+
+function topologyNeutral(fact: FileFacts): boolean {
+  const { declarations, parsed } = fact;
+  return (
+    parsed.modelineCluster === undefined &&
+    declarations.segments.length === 0 &&
+    declarations.gateways.length === 0 &&
+    declarations.nodeCount === 0 &&
+    !parsed.resources.some((resource) => shardOfResource(resource) === ISTIO_SYSTEM)
+  );
+}
+
+/** The shards a set of changes speaks of: every namespace their manifests and hostnames name. */
+function dirtyShards(changes: FileChange[]): Set<string> {
+  const dirty = new Set<string>([GLOBAL_SHARD]);
+  for (const change of changes) {
+    for (const fact of [change.before, change.after]) {
+      if (!fact) continue;
+      for (const resource of fact.parsed.resources) dirty.add(shardOfResource(resource));
+      for (const reference of fact.declarations.hostReferences)
+        dirty.add(shardOfHost(reference.host.value, namespaceOf(reference.resource)));
+    }
+  }
+  return dirty;
+}
+
+function nodesPerCluster(
+  perFile: { cluster: string; declarations: FileDeclarations }[],
+): Map<string, number> {
+  const nodes = new Map<string, number>();
+  for (const { cluster, declarations } of perFile) {
+    if (declarations.nodeCount > 0) nodes.set(cluster, (nodes.get(cluster) ?? 0) + declarations.nodeCount);
+  }
+  return nodes;
+}
+
+/** A file's declarations placed in its cluster: kept per file, so an edit elsewhere reuses them. */
+interface BoundFacts {
+  cluster: string;
+  nodes: number;
+  namespaces: NamespaceInstance[];
+  workloads: Workload[];
+  endpointSets: EndpointSet[];
+  references: ClusterReference[];
+}
+
+const boundByFacts = new WeakMap<FileFacts, BoundFacts>();
+
+function boundFacts(fact: FileFacts, cluster: string, nodes: number): BoundFacts {
+  const known = boundByFacts.get(fact);
+  if (known && known.cluster === cluster && known.nodes === nodes) return known;
+  const { declarations } = fact;
+  const bound: BoundFacts = {
+    cluster,
+    nodes,
+    namespaces: declarations.namespaces.map((namespace): NamespaceInstance => ({ ...namespace, cluster })),
+    // SPEC §1: a DaemonSet runs a pod per node when the cluster's nodes are known, else count 1.
+    workloads: declarations.workloads.map(
+      (workload): Workload => ({
+        ...workload,
+        cluster,
+        pods: workload.kind === 'DaemonSet' ? nodes || 1 : workload.replicas,
+      }),
+    ),
+    endpointSets: declarations.endpointSets.map((set): EndpointSet => ({ ...set, cluster })),
+    references: declarations.hostReferences.map(
+      (reference): ClusterReference => ({
+        ...reference,
+        cluster,
+        namespace: namespaceOf(reference.resource),
+      }),
+    ),
+  };
+  boundByFacts.set(fact, bound);
+  return bound;
 }
 
 function indexFirst<T>(items: T[], key: (item: T) => string): Map<string, T> {
@@ -133,23 +290,6 @@ function indexAll<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else index.set(k, [item]);
   }
   return index;
-}
-
-function clusterWorkloads(perCluster: { cluster: string; declarations: FileDeclarations }[]): Workload[] {
-  const nodes = new Map<string, number>();
-  for (const { cluster, declarations } of perCluster) {
-    nodes.set(cluster, (nodes.get(cluster) ?? 0) + declarations.nodeCount);
-  }
-  // SPEC §1: a DaemonSet runs a pod per node when the cluster's nodes are known, else count 1.
-  return perCluster.flatMap(({ cluster, declarations }) =>
-    declarations.workloads.map(
-      (workload): Workload => ({
-        ...workload,
-        cluster,
-        pods: workload.kind === 'DaemonSet' ? nodes.get(cluster) || 1 : workload.replicas,
-      }),
-    ),
-  );
 }
 
 function serviceInstance(

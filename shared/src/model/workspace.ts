@@ -2,7 +2,7 @@ import type { Finding } from '../findings';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { type ParsedFile, parseFile, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { createSourceFile } from '../yaml/source';
-import { buildModel, type FileFacts } from './build-model';
+import { type FileChange, type FileFacts, updateModel } from './build-model';
 import { extractDeclarations } from './extract-declarations';
 import type { MeshModel } from './types';
 
@@ -25,11 +25,26 @@ export interface Workspace {
   stats: { parses: number; modelBuilds: number };
   model?: MeshModel;
   topology?: { parsed: ParsedFile; declaration: TopologyDeclaration };
+  /** Files changed since `model` was built, with their facts before the first of those changes. */
+  pending: Map<string, FileFacts | undefined>;
+  /** Which shards each model build may have changed, newest last: lets an analysis catch up. */
+  history: { generation: number; dirty: ReadonlySet<string> | 'all' }[];
+  generations: WeakMap<MeshModel, number>;
 }
 
 export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace {
-  return { topologyPath, files: new Map(), stats: { parses: 0, modelBuilds: 0 } };
+  return {
+    topologyPath,
+    files: new Map(),
+    stats: { parses: 0, modelBuilds: 0 },
+    pending: new Map(),
+    history: [],
+    generations: new WeakMap(),
+  };
 }
+
+// Enough for an analysis to catch up with the edits of a burst of typing; an older one starts over.
+const HISTORY_LENGTH = 64;
 
 /** Sets a file's text; re-parses only if the text differs. Returns whether anything changed. */
 export function setFile(workspace: Workspace, path: string, text: string): boolean {
@@ -37,8 +52,8 @@ export function setFile(workspace: Workspace, path: string, text: string): boole
   if (existing?.text === text) return false;
   workspace.stats.parses++;
   const parsed = parseFile(path, text);
-  workspace.files.set(path, { text, facts: { parsed, declarations: extractDeclarations(parsed) } });
   invalidate(workspace, path);
+  workspace.files.set(path, { text, facts: { parsed, declarations: extractDeclarations(parsed) } });
   return true;
 }
 
@@ -55,17 +70,18 @@ export function setSkippedFile(workspace: Workspace, path: string, reason: strin
     fixes: [],
   };
   const parsed: ParsedFile = { source, documents: [], resources: [], findings: [finding], documentCount: 0 };
+  invalidate(workspace, path);
   workspace.files.set(path, {
     text: `\u0000skipped:${reason}`,
     facts: { parsed, declarations: extractDeclarations(parsed) },
   });
-  invalidate(workspace, path);
 }
 
 export function deleteFile(workspace: Workspace, path: string): boolean {
-  const deleted = workspace.files.delete(path);
-  if (deleted) invalidate(workspace, path);
-  return deleted;
+  if (!workspace.files.has(path)) return false;
+  invalidate(workspace, path);
+  workspace.files.delete(path);
+  return true;
 }
 
 export function setTopologyPath(workspace: Workspace, path: string): void {
@@ -76,12 +92,47 @@ export function setTopologyPath(workspace: Workspace, path: string): void {
 }
 
 export function getModel(workspace: Workspace): MeshModel {
-  if (!workspace.model) {
-    workspace.stats.modelBuilds++;
-    const facts = [...workspace.files.values()].map((entry) => entry.facts);
-    workspace.model = buildModel(facts, topologyDeclaration(workspace));
+  const { model, pending } = workspace;
+  if (model && pending.size === 0) return model;
+  workspace.stats.modelBuilds++;
+  const facts = [...workspace.files.values()].map((entry) => entry.facts);
+  const changes: FileChange[] = [...pending].map(([path, before]) => ({
+    before,
+    after: workspace.files.get(path)?.facts,
+  }));
+  // A changed topology file changes everything; so does a model that was thrown away.
+  const incremental = model && !pending.has(workspace.topologyPath) ? { model, changes } : undefined;
+  const update = updateModel(facts, topologyDeclaration(workspace), incremental);
+  pending.clear();
+  record(workspace, update.model, incremental ? update.dirty : 'all');
+  workspace.model = update.model;
+  return update.model;
+}
+
+function record(workspace: Workspace, model: MeshModel, dirty: ReadonlySet<string> | 'all'): void {
+  const generation = (workspace.history[workspace.history.length - 1]?.generation ?? 0) + 1;
+  workspace.history.push({ generation, dirty });
+  if (workspace.history.length > HISTORY_LENGTH) workspace.history.shift();
+  workspace.generations.set(model, generation);
+}
+
+/**
+ * The shards (model/shards.ts) in which the workspace's current model may differ from `since`, an
+ * earlier model of this workspace; 'all' when that is not known (too old, or from elsewhere).
+ */
+export function changedShardsSince(workspace: Workspace, since: MeshModel): ReadonlySet<string> | 'all' {
+  const from = workspace.generations.get(since);
+  const current = getModel(workspace);
+  const to = workspace.generations.get(current);
+  if (from === undefined || to === undefined) return 'all';
+  const entries = workspace.history.filter((entry) => entry.generation > from && entry.generation <= to);
+  if (entries.length !== to - from) return 'all';
+  const dirty = new Set<string>();
+  for (const entry of entries) {
+    if (entry.dirty === 'all') return 'all';
+    for (const shard of entry.dirty) dirty.add(shard);
   }
-  return workspace.model;
+  return dirty;
 }
 
 function topologyDeclaration(workspace: Workspace): TopologyDeclaration | undefined {
@@ -93,7 +144,8 @@ function topologyDeclaration(workspace: Workspace): TopologyDeclaration | undefi
   return workspace.topology.declaration;
 }
 
+/** Call before changing a file's entry: remembers its facts as the model knew them. */
 function invalidate(workspace: Workspace, path: string): void {
-  workspace.model = undefined;
+  if (!workspace.pending.has(path)) workspace.pending.set(path, workspace.files.get(path)?.facts);
   if (path === workspace.topologyPath) workspace.topology = undefined;
 }

@@ -1,0 +1,89 @@
+import { type CheckOptions, runChecks } from '../checks/registry';
+import { unknownGlobalHost } from '../checks/unknown-global-host';
+import type { Finding } from '../findings';
+import { compareFindings } from '../findings-order';
+import { GLOBAL_SHARD, partitionModel, shardView } from '../model/shards';
+import type { MeshModel } from '../model/types';
+import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
+
+/** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
+export interface Analysis {
+  model: MeshModel;
+  /** Every finding, in the CLI's order. */
+  findings: Finding[];
+  /** What the checks found on each shard's view of the model (model/shards.ts). */
+  shards: ReadonlyMap<string, Finding[]>;
+  options: CheckOptions;
+}
+
+export interface AnalysisUpdate {
+  analysis: Analysis;
+  /** The files whose findings may differ from the previous analysis's. */
+  changedFiles: ReadonlySet<string> | 'all';
+}
+
+/**
+ * The findings of the workspace's current model, as `runChecks` would report them, re-running the
+ * checks only on the shards that changed since `previous` (same options) was made. An edit of one
+ * Service re-checks its namespace in every cluster and the routes into it, not the workspace.
+ */
+export function analyseWorkspace(
+  workspace: Workspace,
+  previous: Analysis | undefined,
+  options: CheckOptions = {},
+): AnalysisUpdate {
+  const model = getModel(workspace);
+  const comparable = previous !== undefined && sameOptions(previous.options, options);
+  if (comparable && previous.model === model) return { analysis: previous, changedFiles: new Set() };
+  const changed = comparable ? changedShardsSince(workspace, previous.model) : 'all';
+  if (changed === 'all' || !previous) return { analysis: analyseAll(model, options), changedFiles: 'all' };
+
+  const dirty = new Set(changed);
+  // MESH121 suggests the nearest existing hostnames: a hostname appearing or going anywhere can
+  // change its message in a shard the edit did not touch.
+  if (hostnamesDiffer(previous.model, model))
+    for (const [shard, found] of previous.shards)
+      if (found.some((finding) => finding.code === unknownGlobalHost.code)) dirty.add(shard);
+  dirty.add(GLOBAL_SHARD);
+
+  const shards = new Map(previous.shards);
+  const changedFiles = new Set<string>();
+  const noteFiles = (found: Finding[] | undefined) => {
+    for (const finding of found ?? []) changedFiles.add(finding.file);
+  };
+  for (const shard of dirty) {
+    noteFiles(shards.get(shard));
+    shards.delete(shard);
+  }
+  for (const [shard, parts] of partitionModel(model, dirty)) {
+    const found = runChecks(shardView(model, shard, parts), options);
+    noteFiles(found);
+    if (found.length > 0) shards.set(shard, found);
+  }
+  const analysis = { model, findings: sortedFindings(shards), shards, options };
+  return { analysis, changedFiles };
+}
+
+function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
+  const shards = new Map<string, Finding[]>();
+  for (const [shard, parts] of partitionModel(model, 'all')) {
+    const found = runChecks(shardView(model, shard, parts), options);
+    if (found.length > 0) shards.set(shard, found);
+  }
+  return { model, findings: sortedFindings(shards), shards, options };
+}
+
+function sortedFindings(shards: ReadonlyMap<string, Finding[]>): Finding[] {
+  return [...shards.values()].flat().sort(compareFindings);
+}
+
+function sameOptions(a: CheckOptions, b: CheckOptions): boolean {
+  return a.severityOverrides === b.severityOverrides && a.onCheckError === b.onCheckError;
+}
+
+function hostnamesDiffer(a: MeshModel, b: MeshModel): boolean {
+  if (a.globalServices.size !== b.globalServices.size) return true;
+  const others = b.globalServices.keys();
+  for (const hostname of a.globalServices.keys()) if (others.next().value !== hostname) return true;
+  return false;
+}
