@@ -357,9 +357,10 @@ describe('host references', () => {
       spec:
         hosts: [api.example.com]
     `);
-    const summary = model.references.map(
-      (reference) => `${reference.role} ${reference.host.value} ${reference.host.range.start.line}`,
-    );
+    // The model lists references by the namespace they point into, not by position: sort by line.
+    const summary = [...model.references]
+      .sort((a, b) => a.host.range.start.line - b.host.range.start.line)
+      .map((reference) => `${reference.role} ${reference.host.value} ${reference.host.range.start.line}`);
     assert.deepEqual(summary, [
       'parentRef cart 5',
       'backendRef cart.shop.mesh.internal 9',

@@ -5,8 +5,6 @@ import {
   analyseWorkspace,
   type CheckOptions,
   createWorkspace,
-  type Finding,
-  type MeshModel,
   type Workspace,
 } from '../../../shared/src';
 import type { Settings } from './settings';
@@ -50,7 +48,7 @@ export function analyse(
   folder: Folder,
   severity: Settings['severity'],
   onCheckError: CheckOptions['onCheckError'],
-): { model: MeshModel; findings: Finding[] } {
+): Analysis {
   const { analysis, changedFiles } = analyseWorkspace(folder.workspace, folder.analysis, {
     severityOverrides: severity,
     onCheckError,

@@ -21,9 +21,11 @@ import {
   deleteFile,
   FIX_ALL_IN_WORKSPACE_COMMAND,
   type Finding,
+  findingsOfFiles,
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
   type MeshModel,
+  problemCount,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
@@ -275,9 +277,10 @@ export function startServer(connection: Connection): void {
       return;
     }
     for (const folder of folders) {
-      const { findings } = analyse(folder, settings.severity, onCheckError);
+      const analysis = analyse(folder, settings.severity, onCheckError);
       const changed = takeUnpublished(folder);
-      const byFile = changed === 'all' ? groupByFile(folder, findings) : groupChanged(changed, findings);
+      const byFile =
+        changed === 'all' ? groupByFile(folder, analysis.findings) : findingsOfFiles(analysis, changed);
       for (const [path, fileFindings] of byFile) {
         const uri = uriIn(folder, path);
         const diagnostics = fileFindings.map((finding) =>
@@ -296,12 +299,10 @@ export function startServer(connection: Connection): void {
     const status: StatusParams = { scanning, clusters: 0, globalServices: 0, problems: 0 };
     if (!scanning) {
       for (const folder of folders) {
-        const { model, findings } = analyse(folder, settings.severity, onCheckError);
-        status.clusters += model.topology.clusters.size;
-        status.globalServices += model.globalServices.size;
-        status.problems += findings.filter(
-          (finding) => finding.severity === 'error' || finding.severity === 'warning',
-        ).length;
+        const analysis = analyse(folder, settings.severity, onCheckError);
+        status.clusters += analysis.model.topology.clusters.size;
+        status.globalServices += analysis.model.globalServices.size;
+        status.problems += problemCount(analysis);
       }
     }
     void connection.sendNotification(STATUS_NOTIFICATION, status);
@@ -314,13 +315,6 @@ export function startServer(connection: Connection): void {
       const path = pathIn(folder, uri);
       if (path !== undefined && !byFile.has(path)) byFile.set(path, []);
     }
-    for (const finding of findings) byFile.get(finding.file)?.push(finding);
-    return byFile;
-  }
-
-  function groupChanged(files: ReadonlySet<string>, findings: Finding[]): Map<string, Finding[]> {
-    const byFile = new Map<string, Finding[]>();
-    for (const path of files) byFile.set(path, []);
     for (const finding of findings) byFile.get(finding.file)?.push(finding);
     return byFile;
   }

@@ -2,7 +2,7 @@ import { type CheckOptions, runChecks } from '../checks/registry';
 import { unknownGlobalHost } from '../checks/unknown-global-host';
 import type { Finding } from '../findings';
 import { compareFindings } from '../findings-order';
-import { GLOBAL_SHARD, partitionModel, shardView } from '../model/shards';
+import { GLOBAL_SHARD, shardsOf, shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
 
@@ -55,26 +55,69 @@ export function analyseWorkspace(
     noteFiles(shards.get(shard));
     shards.delete(shard);
   }
-  for (const [shard, parts] of partitionModel(model, dirty)) {
-    const found = runChecks(shardView(model, shard, parts), options);
+  const present = shardsOf(model);
+  for (const shard of dirty) {
+    if (!present.has(shard)) continue;
+    const found = runChecks(shardView(model, shard), options);
     noteFiles(found);
     if (found.length > 0) shards.set(shard, found);
   }
-  const analysis = { model, findings: sortedFindings(shards), shards, options };
-  return { analysis, changedFiles };
+  return { analysis: analysisOf(model, shards, options), changedFiles };
 }
 
 function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
   const shards = new Map<string, Finding[]>();
-  for (const [shard, parts] of partitionModel(model, 'all')) {
-    const found = runChecks(shardView(model, shard, parts), options);
+  for (const shard of shardsOf(model).keys()) {
+    const found = runChecks(shardView(model, shard), options);
     if (found.length > 0) shards.set(shard, found);
   }
-  return { model, findings: sortedFindings(shards), shards, options };
+  return analysisOf(model, shards, options);
 }
 
-function sortedFindings(shards: ReadonlyMap<string, Finding[]>): Finding[] {
-  return [...shards.values()].flat().sort(compareFindings);
+/** The findings are sorted into one list on first use: publishing an edit reads only its files'. */
+function analysisOf(
+  model: MeshModel,
+  shards: ReadonlyMap<string, Finding[]>,
+  options: CheckOptions,
+): Analysis {
+  let findings: Finding[] | undefined;
+  const analysis = { model, shards, options } as Analysis;
+  Object.defineProperty(analysis, 'findings', {
+    get: () => {
+      findings ??= ([] as Finding[]).concat(...shards.values()).sort(compareFindings);
+      return findings;
+    },
+    enumerable: true,
+  });
+  return analysis;
+}
+
+/** The findings of some files, each file's in the CLI's order. */
+export function findingsOfFiles(analysis: Analysis, files: Iterable<string>): Map<string, Finding[]> {
+  const byFile = new Map<string, Finding[]>();
+  for (const file of files) byFile.set(file, []);
+  for (const found of analysis.shards.values())
+    for (const finding of found) byFile.get(finding.file)?.push(finding);
+  for (const list of byFile.values()) list.sort(compareFindings);
+  return byFile;
+}
+
+const problemCounts = new WeakMap<Finding[], number>();
+
+/** Errors and warnings: what the status bar counts. Counted once per shard's findings. */
+export function problemCount(analysis: Analysis): number {
+  let total = 0;
+  for (const found of analysis.shards.values()) {
+    let count = problemCounts.get(found);
+    if (count === undefined) {
+      count = found.filter(
+        (finding) => finding.severity === 'error' || finding.severity === 'warning',
+      ).length;
+      problemCounts.set(found, count);
+    }
+    total += count;
+  }
+  return total;
 }
 
 function sameOptions(a: CheckOptions, b: CheckOptions): boolean {

@@ -3,32 +3,27 @@ import { compareStrings } from '../findings-order';
 import { buildTopology } from '../topology/build-topology';
 import { assignCluster } from '../topology/cluster-assignment';
 import type { TopologyDeclaration } from '../topology/topology-file';
-import { domainOf, type Topology } from '../topology/types';
+import type { Topology } from '../topology/types';
 import type { ParsedFile } from '../yaml/parse-file';
 import { namespaceOf } from '../yaml/resource';
-import type { FileDeclarations, ServiceDecl } from './declarations';
+import type { FileDeclarations } from './declarations';
+import { ISTIO_SYSTEM } from './mesh-labels';
+import { assembleShard, type FilePart, filePartsOf, type ShardFile } from './shard-assembly';
 import {
-  DEFAULT_DISTRIBUTION,
-  DISTRIBUTION_ANNOTATION,
-  DISTRIBUTION_VALUES,
-  EXPORTING_SCOPES,
-  ISTIO_SYSTEM,
-  SCOPE_LABEL,
-  TAKEOVER_LABEL,
-} from './mesh-labels';
-import { selects } from './selectors';
-import { GLOBAL_SHARD, shardOfHost, shardOfResource } from './shards';
+  EMPTY_PARTS,
+  GLOBAL_SHARD,
+  recordShards,
+  type ShardParts,
+  shardOfHost,
+  shardOfResource,
+  shardsOf,
+} from './shards';
 import {
-  type ClusterReference,
-  type EndpointSet,
   type GlobalService,
   type MeshModel,
   type ModelFile,
-  type NamespaceInstance,
   type ServiceInstance,
-  type Setting,
   serviceKey,
-  type Workload,
 } from './types';
 
 /** One file's cached analysis inputs: its parse and what it declares. */
@@ -54,124 +49,274 @@ export interface ModelUpdate {
  * work (parsing, extraction) is done before, once per file text, so this step only joins indexes.
  */
 export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDeclaration): MeshModel {
-  return updateModel(facts, topologyDeclaration).model;
+  const files = new Map<string, ModelFile>();
+  const positions = new Map<string, number>();
+  for (const fact of facts) {
+    const path = fact.parsed.source.path;
+    const assignment = assignCluster(fact.parsed, topologyDeclaration);
+    files.set(path, { parsed: fact.parsed, declarations: fact.declarations, assignment });
+    positions.set(path, positions.size);
+  }
+  const nodes = nodesPerCluster(files.values());
+  const filesByShard = new Map<string, Set<string>>();
+  const parts: ReadonlyMap<string, FilePart>[] = [];
+  for (const file of files.values()) {
+    const fileParts = partsOfFile(file, nodes);
+    parts.push(fileParts);
+    for (const shard of fileParts.keys()) {
+      const paths = filesByShard.get(shard);
+      if (paths) paths.add(file.parsed.source.path);
+      else filesByShard.set(shard, new Set([file.parsed.source.path]));
+    }
+  }
+  const { topology, peeringGateways, eastWestClusters } = buildTopology({
+    declaration: topologyDeclaration,
+    // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
+    // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
+    assignments: [...files.values()]
+      .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
+      .filter(contributesCluster)
+      .map((file) => file.assignment),
+    istioSystemNamespaces: parts.flatMap((fileParts) =>
+      (fileParts.get(ISTIO_SYSTEM)?.namespaces ?? []).map((namespace) => ({
+        cluster: namespace.cluster,
+        namespace,
+      })),
+    ),
+    segmentManifests: facts.flatMap(({ declarations }) => declarations.segments),
+    gateways: facts.flatMap((fact) =>
+      fact.declarations.gateways.map((gateway) => ({
+        cluster: files.get(fact.parsed.source.path)?.assignment.cluster ?? '',
+        gateway,
+      })),
+    ),
+  });
+  const state: ModelState = { topologyDeclaration, positions, filesByShard, nodes };
+  const shards = new Map<string, ShardParts>();
+  for (const shard of filesByShard.keys())
+    shards.set(shard, assembleShard(shard, shardFiles(state, files, shard), topology, peeringGateways));
+  const findings = [...facts.flatMap((fact) => fact.parsed.findings), ...topology.findings];
+  const resourceCount = facts.reduce((sum, fact) => sum + fact.parsed.resources.length, 0);
+  return finish(
+    { topology, peeringGateways, eastWestClusters, files, findings, resourceCount },
+    state,
+    shards,
+  );
 }
 
 /**
- * The model of `facts`, reusing `previous` where the `changes` cannot have touched it: when no
- * change can alter the topology, only the namespaces the changed files speak of (their shards) are
- * re-assembled, and every other Service instance is the previous model's object. The result is
- * the same as a build from scratch (the incremental fuzz test holds it to that).
+ * The model after `changes`, reusing `previous` where they cannot have touched it; undefined when
+ * a change can alter the topology (then only a full build is right). Only the shards the changed
+ * files speak of are re-assembled; the result equals a build from scratch (the incremental fuzz
+ * test holds it to that).
  */
 export function updateModel(
-  facts: FileFacts[],
+  previous: MeshModel,
+  changes: FileChange[],
   topologyDeclaration?: TopologyDeclaration,
-  previous?: { model: MeshModel; changes: FileChange[] },
-): ModelUpdate {
-  const files = new Map<string, ModelFile>();
-  const perFile = facts.map((fact) => {
-    const assignment = assignCluster(fact.parsed, topologyDeclaration);
-    const path = fact.parsed.source.path;
-    const known = previous?.model.files.get(path);
-    files.set(
-      path,
-      known?.parsed === fact.parsed && known.assignment === assignment
-        ? known
-        : { parsed: fact.parsed, assignment },
-    );
-    return { cluster: assignment.cluster, declarations: fact.declarations, fact };
-  });
-  const reusable = previous?.changes.every((change) =>
-    keepsTopology(change, previous.model, topologyDeclaration),
-  )
-    ? previous
-    : undefined;
-  const dirty = reusable ? dirtyShards(reusable.changes) : 'all';
-
-  const nodes = nodesPerCluster(perFile);
-  const bound = perFile.map(({ cluster, fact }) => boundFacts(fact, cluster, nodes.get(cluster) ?? 0));
-  const namespaces = bound.flatMap((entry) => entry.namespaces);
-  const workloads = bound.flatMap((entry) => entry.workloads);
-  const endpointSets = bound.flatMap((entry) => entry.endpointSets);
-  const references = bound.flatMap((entry) => entry.references);
-
-  const { topology, peeringGateways, eastWestClusters } = reusable
-    ? reusable.model
-    : buildTopology({
-        declaration: topologyDeclaration,
-        // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
-        // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
-        assignments: [...files.values()]
-          .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
-          .filter(contributesCluster)
-          .map((file) => file.assignment),
-        istioSystemNamespaces: namespaces
-          .filter((namespace) => namespace.name === ISTIO_SYSTEM)
-          .map((namespace) => ({ cluster: namespace.cluster, namespace })),
-        segmentManifests: perFile.flatMap(({ declarations }) => declarations.segments),
-        gateways: perFile.flatMap(({ cluster, declarations }) =>
-          declarations.gateways.map((gateway) => ({ cluster, gateway })),
-        ),
-      });
-
-  const inDirty = (namespace: string) => dirty === 'all' || dirty.has(namespace);
-  const namespaceIndex = indexFirst(
-    namespaces.filter((namespace) => inDirty(namespace.name)),
-    (namespace) => `${namespace.cluster}/${namespace.name}`,
-  );
-  const workloadIndex = indexAll(
-    workloads.filter((workload) => inDirty(workload.namespace)),
-    (workload) => `${workload.cluster}/${workload.namespace}`,
-  );
-  const endpointIndex = indexAll(
-    endpointSets.filter((set) => inDirty(set.namespace)),
-    (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`,
-  );
-  const previousInstances =
-    dirty === 'all'
-      ? undefined
-      : new Map(previous?.model.services.map((service) => [service.resource, service]));
-
-  const services: ServiceInstance[] = [];
-  for (const { cluster, declarations } of perFile) {
-    for (const service of declarations.services) {
-      if (!inDirty(service.namespace)) {
-        const kept = previousInstances?.get(service.resource);
-        // Cannot happen when the changes are complete; a full build is always right.
-        if (!kept || kept.cluster !== cluster) return updateModel(facts, topologyDeclaration);
-        services.push(kept);
-        continue;
-      }
-      const namespaceInstance = namespaceIndex.get(`${cluster}/${service.namespace}`);
-      const instance = serviceInstance(service, cluster, namespaceInstance, topology);
-      attachEndpoints(instance, workloadIndex, endpointIndex);
-      services.push(instance);
+): ModelUpdate | undefined {
+  const state = statesByModel.get(previous);
+  if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
+  if (!changes.every((change) => keepsTopology(change, previous, topologyDeclaration))) return undefined;
+  const dirty = dirtyShards(changes);
+  const files = new Map(previous.files);
+  const next: ModelState = { ...state, filesByShard: new Map(state.filesByShard) };
+  let findings = previous.findings;
+  let resourceCount = previous.resourceCount;
+  for (const { before, after } of changes) {
+    const path = (after ?? before)?.parsed.source.path ?? '';
+    const known = previous.files.get(path);
+    for (const shard of known ? partsOfFile(known, next.nodes).keys() : [])
+      removeFrom(next.filesByShard, shard, path);
+    if (before?.parsed.findings.length || after?.parsed.findings.length) findings = [];
+    resourceCount += (after?.parsed.resources.length ?? 0) - (before?.parsed.resources.length ?? 0);
+    if (!after) {
+      files.delete(path);
+      continue;
     }
+    const assignment = assignCluster(after.parsed, topologyDeclaration);
+    const file: ModelFile = { parsed: after.parsed, declarations: after.declarations, assignment };
+    files.set(path, file);
+    if (!next.positions.has(path)) {
+      next.positions = new Map(next.positions);
+      next.positions.set(path, Math.max(-1, ...next.positions.values()) + 1);
+    }
+    for (const shard of partsOfFile(file, next.nodes).keys()) addTo(next.filesByShard, shard, path);
   }
-  const servicesByName = indexAll(services, (service) => serviceKey(service.namespace, service.name));
+  if (findings.length === 0)
+    findings = [
+      ...[...files.values()].flatMap((file) => file.parsed.findings),
+      ...previous.topology.findings,
+    ];
+  const shards = new Map(shardsOf(previous));
+  for (const shard of dirty) {
+    if (next.filesByShard.has(shard))
+      shards.set(
+        shard,
+        assembleShard(shard, shardFiles(next, files, shard), previous.topology, previous.peeringGateways),
+      );
+    else shards.delete(shard);
+  }
+  const { topology, peeringGateways, eastWestClusters } = previous;
+  const model = finish(
+    { topology, peeringGateways, eastWestClusters, files, findings, resourceCount },
+    next,
+    shards,
+    { previous, previousShards: shardsOf(previous), dirty },
+  );
+  return { model, dirty };
+}
 
-  const findings: Finding[] = [...facts.flatMap((fact) => fact.parsed.findings), ...topology.findings];
-  const model: MeshModel = {
-    topology,
-    files,
-    namespaces,
-    services,
-    servicesByName,
-    globalServices: globalServices(services, servicesByName, topology),
-    workloads,
-    references,
-    peeringGateways,
-    eastWestClusters,
-    findings,
+/** What a model keeps to be updated: where each file's parts went, and in which order files come. */
+interface ModelState {
+  topologyDeclaration?: TopologyDeclaration;
+  /** A file's place in the workspace's order: within a shard, files contribute in this order. */
+  positions: Map<string, number>;
+  filesByShard: Map<string, Set<string>>;
+  nodes: Map<string, number>;
+}
+
+function partsOfFile(file: ModelFile, nodes: Map<string, number>): ReadonlyMap<string, FilePart> {
+  const { cluster } = file.assignment;
+  return filePartsOf(file, cluster, nodes.get(cluster) ?? 0);
+}
+
+const statesByModel = new WeakMap<MeshModel, ModelState>();
+
+function addTo(index: Map<string, Set<string>>, shard: string, path: string): void {
+  const paths = new Set(index.get(shard));
+  paths.add(path);
+  index.set(shard, paths);
+}
+
+function removeFrom(index: Map<string, Set<string>>, shard: string, path: string): void {
+  const paths = new Set(index.get(shard));
+  paths.delete(path);
+  if (paths.size > 0) index.set(shard, paths);
+  else index.delete(shard);
+}
+
+function shardFiles(state: ModelState, files: Map<string, ModelFile>, shard: string): ShardFile[] {
+  const paths = [...(state.filesByShard.get(shard) ?? [])].sort(
+    (a, b) => (state.positions.get(a) ?? 0) - (state.positions.get(b) ?? 0),
+  );
+  return paths.flatMap((path) => {
+    const file = files.get(path);
+    const part = file && partsOfFile(file, state.nodes).get(shard);
+    return file && part ? [{ file, part }] : [];
+  });
+}
+
+interface ModelBase {
+  topology: Topology;
+  peeringGateways: MeshModel['peeringGateways'];
+  eastWestClusters: Set<string>;
+  files: Map<string, ModelFile>;
+  findings: Finding[];
+  resourceCount: number;
+}
+
+/** What an update changed: the maps are patched shard by shard instead of rebuilt. */
+interface Patch {
+  previous: MeshModel;
+  previousShards: ReadonlyMap<string, ShardParts>;
+  dirty: ReadonlySet<string>;
+}
+
+/**
+ * The model's lists and maps, joined from its shards. The lists are joined on first use, in shard
+ * order: an edit followed by a re-check of its shards reads only the shards' own lists.
+ */
+function finish(
+  base: ModelBase,
+  state: ModelState,
+  shards: Map<string, ShardParts>,
+  patch?: Patch,
+): MeshModel {
+  if (!shards.has(GLOBAL_SHARD)) shards.set(GLOBAL_SHARD, EMPTY_PARTS);
+  let ordered: ShardParts[] | undefined;
+  const inOrder = () => {
+    ordered ??= [...shards.keys()].sort(compareStrings).map((key) => shards.get(key) as ShardParts);
+    return ordered;
+  };
+  const joined = <T>(pick: (shard: ShardParts) => T[]): (() => T[]) => {
+    let list: T[] | undefined;
+    return () => {
+      list ??= ([] as T[]).concat(...inOrder().map(pick));
+      return list;
+    };
+  };
+  const model = {
+    ...base,
+    servicesByName: servicesByNameOf(shards, patch),
+    globalServices: globalServicesOf(shards, patch),
     severityOverrides: new Map(
-      [...(topologyDeclaration?.severity ?? new Map()).entries()].map(([code, located]) => [
+      [...(state.topologyDeclaration?.severity ?? new Map()).entries()].map(([code, located]) => [
         code,
         located.value,
       ]),
     ),
-    resourceCount: facts.reduce((sum, fact) => sum + fact.parsed.resources.length, 0),
-  };
-  return { model, dirty };
+  } as MeshModel;
+  Object.defineProperties(model, {
+    namespaces: lazyList(joined((shard) => shard.namespaces)),
+    services: lazyList(joined((shard) => shard.services)),
+    workloads: lazyList(joined((shard) => shard.workloads)),
+    references: lazyList(joined((shard) => shard.references)),
+  });
+  statesByModel.set(model, state);
+  recordShards(model, shards);
+  return model;
+}
+
+function lazyList<T>(get: () => T[]): PropertyDescriptor {
+  return { get, enumerable: true, configurable: false };
+}
+
+function servicesByNameOf(
+  shards: ReadonlyMap<string, ShardParts>,
+  patch: Patch | undefined,
+): Map<string, ServiceInstance[]> {
+  const keyOf = (group: ServiceInstance[]) => (group[0] ? serviceKey(group[0].namespace, group[0].name) : '');
+  if (!patch) {
+    const byName = new Map<string, ServiceInstance[]>();
+    for (const shard of shards.values())
+      for (const group of shard.serviceGroups) byName.set(keyOf(group), group);
+    return byName;
+  }
+  const byName = new Map(patch.previous.servicesByName);
+  for (const shard of patch.dirty)
+    for (const group of patch.previousShards.get(shard)?.serviceGroups ?? []) byName.delete(keyOf(group));
+  for (const shard of patch.dirty)
+    for (const group of shards.get(shard)?.serviceGroups ?? []) byName.set(keyOf(group), group);
+  return byName;
+}
+
+/** Sorted by hostname; after an edit, the dirty shards' services are merged into the kept ones. */
+function globalServicesOf(
+  shards: ReadonlyMap<string, ShardParts>,
+  patch: Patch | undefined,
+): Map<string, GlobalService> {
+  const byHostname = (a: GlobalService, b: GlobalService) => compareStrings(a.hostname, b.hostname);
+  if (!patch) {
+    const all = [...shards.values()].flatMap((shard) => shard.globalServices).sort(byHostname);
+    return new Map(all.map((global) => [global.hostname, global]));
+  }
+  const added = [...patch.dirty].flatMap((shard) => shards.get(shard)?.globalServices ?? []).sort(byHostname);
+  const result = new Map<string, GlobalService>();
+  let next = 0;
+  for (const [hostname, global] of patch.previous.globalServices) {
+    if (patch.dirty.has(global.namespace)) continue;
+    while (next < added.length && compareStrings((added[next] as GlobalService).hostname, hostname) < 0) {
+      const entry = added[next++] as GlobalService;
+      result.set(entry.hostname, entry);
+    }
+    result.set(hostname, global);
+  }
+  for (; next < added.length; next++) {
+    const entry = added[next] as GlobalService;
+    result.set(entry.hostname, entry);
+  }
+  return result;
 }
 
 function contributesCluster(file: ModelFile): boolean {
@@ -193,7 +338,7 @@ function keepsTopology(change: FileChange, model: MeshModel, declaration?: Topol
   if (assignments.some((assignment) => assignment.cluster !== first.cluster || assignment.via !== first.via))
     return false;
   const contributed = (fact?: FileFacts) =>
-    fact !== undefined && contributesCluster({ parsed: fact.parsed, assignment: first });
+    fact !== undefined && contributesCluster({ ...fact, assignment: first });
   if (contributed(change.before) === contributed(change.after)) return true;
   // A cluster the topology file declares exists whatever its files hold.
   return model.topology.clusters.get(first.cluster)?.via === 'topology';
@@ -224,195 +369,11 @@ function dirtyShards(changes: FileChange[]): Set<string> {
   return dirty;
 }
 
-function nodesPerCluster(
-  perFile: { cluster: string; declarations: FileDeclarations }[],
-): Map<string, number> {
+function nodesPerCluster(files: Iterable<ModelFile>): Map<string, number> {
   const nodes = new Map<string, number>();
-  for (const { cluster, declarations } of perFile) {
+  for (const { assignment, declarations } of files) {
+    const { cluster } = assignment;
     if (declarations.nodeCount > 0) nodes.set(cluster, (nodes.get(cluster) ?? 0) + declarations.nodeCount);
   }
   return nodes;
-}
-
-/** A file's declarations placed in its cluster: kept per file, so an edit elsewhere reuses them. */
-interface BoundFacts {
-  cluster: string;
-  nodes: number;
-  namespaces: NamespaceInstance[];
-  workloads: Workload[];
-  endpointSets: EndpointSet[];
-  references: ClusterReference[];
-}
-
-const boundByFacts = new WeakMap<FileFacts, BoundFacts>();
-
-function boundFacts(fact: FileFacts, cluster: string, nodes: number): BoundFacts {
-  const known = boundByFacts.get(fact);
-  if (known && known.cluster === cluster && known.nodes === nodes) return known;
-  const { declarations } = fact;
-  const bound: BoundFacts = {
-    cluster,
-    nodes,
-    namespaces: declarations.namespaces.map((namespace): NamespaceInstance => ({ ...namespace, cluster })),
-    // SPEC §1: a DaemonSet runs a pod per node when the cluster's nodes are known, else count 1.
-    workloads: declarations.workloads.map(
-      (workload): Workload => ({
-        ...workload,
-        cluster,
-        pods: workload.kind === 'DaemonSet' ? nodes || 1 : workload.replicas,
-      }),
-    ),
-    endpointSets: declarations.endpointSets.map((set): EndpointSet => ({ ...set, cluster })),
-    references: declarations.hostReferences.map(
-      (reference): ClusterReference => ({
-        ...reference,
-        cluster,
-        namespace: namespaceOf(reference.resource),
-      }),
-    ),
-  };
-  boundByFacts.set(fact, bound);
-  return bound;
-}
-
-function indexFirst<T>(items: T[], key: (item: T) => string): Map<string, T> {
-  const index = new Map<string, T>();
-  for (const item of items) if (!index.has(key(item))) index.set(key(item), item);
-  return index;
-}
-
-function indexAll<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const index = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = index.get(k);
-    if (list) list.push(item);
-    else index.set(k, [item]);
-  }
-  return index;
-}
-
-function serviceInstance(
-  service: ServiceDecl,
-  cluster: string,
-  namespaceInstance: NamespaceInstance | undefined,
-  topology: Topology,
-): ServiceInstance {
-  const scope = labelSetting(service, namespaceInstance, SCOPE_LABEL, '');
-  const exportsAs = EXPORTING_SCOPES[scope.value];
-  // `segment` only exports from a cluster that belongs to a segment (SPEC §2; MESH111 otherwise).
-  const inSegment = topology.clusters.get(cluster)?.segment !== undefined;
-  const exportScope = exportsAs === 'segment' && !inSegment ? undefined : exportsAs;
-  const instance: ServiceInstance = {
-    ...service,
-    cluster,
-    namespaceInstance,
-    scope,
-    exportScope,
-    takeover: takeoverSetting(service, namespaceInstance, scope),
-    trafficDistribution: distributionSetting(service, namespaceInstance),
-    workloads: [],
-    endpointSets: [],
-    endpoints: 0,
-  };
-  if (exportScope) instance.hostname = `${service.name}.${service.namespace}.${domainOf(topology, cluster)}`;
-  return instance;
-}
-
-/** SPEC §2: the Service's own label wins over its Namespace's, key by key. */
-function labelSetting(
-  service: ServiceDecl,
-  namespace: NamespaceInstance | undefined,
-  key: string,
-  fallback: string,
-): Setting<string> {
-  const own = service.resource.labels.get(key);
-  if (own) return { value: own.value, from: 'service', raw: own, resource: service.resource };
-  const inherited = namespace?.resource.labels.get(key);
-  if (inherited && namespace)
-    return { value: inherited.value, from: 'namespace', raw: inherited, resource: namespace.resource };
-  return { value: fallback, from: 'default' };
-}
-
-function takeoverSetting(
-  service: ServiceDecl,
-  namespace: NamespaceInstance | undefined,
-  scope: Setting<string>,
-): Setting<boolean> {
-  const label = labelSetting(service, namespace, TAKEOVER_LABEL, '');
-  if (label.from !== 'default') return { ...label, value: label.value === 'true' };
-  // Legacy `global-only` means `global` plus takeover (SPEC §2).
-  if (scope.value === 'global-only') return { ...scope, value: true };
-  return { value: false, from: 'default' };
-}
-
-function distributionSetting(
-  service: ServiceDecl,
-  namespace: NamespaceInstance | undefined,
-): Setting<ServiceInstance['trafficDistribution']['value']> {
-  const field = service.trafficDistributionField;
-  if (field)
-    return { value: DISTRIBUTION_VALUES[field.value], from: 'field', raw: field, resource: service.resource };
-  const own = service.resource.annotations.get(DISTRIBUTION_ANNOTATION);
-  if (own)
-    return { value: DISTRIBUTION_VALUES[own.value], from: 'service', raw: own, resource: service.resource };
-  const inherited = namespace?.resource.annotations.get(DISTRIBUTION_ANNOTATION);
-  if (inherited && namespace) {
-    return {
-      value: DISTRIBUTION_VALUES[inherited.value],
-      from: 'namespace',
-      raw: inherited,
-      resource: namespace.resource,
-    };
-  }
-  return { value: DEFAULT_DISTRIBUTION, from: 'default' };
-}
-
-function attachEndpoints(
-  instance: ServiceInstance,
-  workloads: Map<string, Workload[]>,
-  endpointSets: Map<string, EndpointSet[]>,
-): void {
-  const { selector } = instance;
-  if (selector) {
-    instance.workloads = (workloads.get(`${instance.cluster}/${instance.namespace}`) ?? []).filter(
-      (workload) => selects(selector, workload.podLabels),
-    );
-    instance.endpoints = instance.workloads.reduce((sum, workload) => sum + workload.pods, 0);
-    return;
-  }
-  instance.endpointSets =
-    endpointSets.get(`${instance.cluster}/${instance.namespace}/${instance.name}`) ?? [];
-  instance.endpoints = instance.endpointSets.reduce((sum, set) => sum + set.ready, 0);
-}
-
-function globalServices(
-  services: ServiceInstance[],
-  servicesByName: Map<string, ServiceInstance[]>,
-  topology: Topology,
-): Map<string, GlobalService> {
-  const result = new Map<string, GlobalService>();
-  for (const instance of services) {
-    if (!instance.hostname) continue;
-    let global = result.get(instance.hostname);
-    if (!global) {
-      const domain = domainOf(topology, instance.cluster);
-      global = {
-        hostname: instance.hostname,
-        name: instance.name,
-        namespace: instance.namespace,
-        domain,
-        instances: [],
-        unexportedSiblings: [],
-      };
-      result.set(instance.hostname, global);
-    }
-    global.instances.push(instance);
-  }
-  for (const global of result.values()) {
-    global.unexportedSiblings = (servicesByName.get(serviceKey(global.namespace, global.name)) ?? []).filter(
-      (sibling) => !sibling.hostname && domainOf(topology, sibling.cluster) === global.domain,
-    );
-  }
-  return new Map([...result.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }

@@ -1,6 +1,16 @@
+import type { PeeringGateway } from '../topology/build-topology';
 import type { Resource } from '../yaml/resource';
 import { namespaceOf } from '../yaml/resource';
-import type { GlobalService, MeshModel, ModelFile, ServiceInstance } from './types';
+import type {
+  ClusterReference,
+  EndpointSet,
+  GlobalService,
+  MeshModel,
+  ModelFile,
+  NamespaceInstance,
+  ServiceInstance,
+  Workload,
+} from './types';
 
 // The incremental analysis (analysis/incremental.ts) splits the workspace into shards that can be
 // re-checked on their own. Almost everything in the mesh is keyed by namespace — services meet
@@ -34,118 +44,84 @@ export function shardOfHost(host: string, referrerNamespace: string): string {
   return host.slice(firstDot + 1, secondDot < 0 ? undefined : secondDot);
 }
 
-/** A model's view holding one shard's elements: set on views only (see `shardView`). */
-export interface ShardScope {
-  shard: string;
+export interface ShardParts {
+  namespaces: NamespaceInstance[];
+  services: ServiceInstance[];
+  workloads: Workload[];
+  endpointSets: EndpointSet[];
+  references: ClusterReference[];
+  peeringGateways: PeeringGateway[];
+  /** The shard's global services, in no particular order (the model's map is sorted). */
   globalServices: GlobalService[];
+  /** The instances of each `namespace/name`, every cluster's. */
   serviceGroups: ServiceInstance[][];
+  /** The files with a manifest in the shard. */
   files: ModelFile[];
 }
 
-const scopes = new WeakMap<MeshModel, ShardScope>();
+export const EMPTY_PARTS: ShardParts = Object.freeze({
+  namespaces: [],
+  services: [],
+  workloads: [],
+  endpointSets: [],
+  references: [],
+  peeringGateways: [],
+  globalServices: [],
+  serviceGroups: [],
+  files: [],
+}) as unknown as ShardParts;
+
+const shardsByModel = new WeakMap<MeshModel, ReadonlyMap<string, ShardParts>>();
+
+/** Records how a model is split into shards (done by the model's assembly). */
+export function recordShards(model: MeshModel, shards: ReadonlyMap<string, ShardParts>): void {
+  shardsByModel.set(model, shards);
+}
+
+/** The model's shards, by key; a shard with nothing in it is absent. */
+export function shardsOf(model: MeshModel): ReadonlyMap<string, ShardParts> {
+  return shardsByModel.get(model) ?? new Map();
+}
+
+const scopes = new WeakMap<MeshModel, { shard: string; parts: ShardParts }>();
 
 /**
  * The model as seen by a check run on one shard: the lists (services, namespaces, workloads,
  * references, gateways, findings) hold the shard's elements only; the lookup maps and the topology
  * are the whole model's, so resolving a hostname or a sibling still sees everything.
  */
-export function shardView(model: MeshModel, shard: string, parts: ShardParts): MeshModel {
+export function shardView(model: MeshModel, shard: string): MeshModel {
+  const parts = shardsOf(model).get(shard) ?? EMPTY_PARTS;
+  // Not a spread: the model's own lists are joined lazily, and a view must not join them.
   const view: MeshModel = {
-    ...model,
+    topology: model.topology,
+    files: model.files,
     namespaces: parts.namespaces,
     services: parts.services,
+    servicesByName: model.servicesByName,
+    globalServices: model.globalServices,
     workloads: parts.workloads,
     references: parts.references,
     peeringGateways: parts.peeringGateways,
+    eastWestClusters: model.eastWestClusters,
     findings: shard === GLOBAL_SHARD ? model.findings : [],
+    severityOverrides: model.severityOverrides,
+    resourceCount: model.resourceCount,
   };
-  scopes.set(view, {
-    shard,
-    globalServices: parts.globalServices,
-    serviceGroups: parts.serviceGroups,
-    files: parts.files,
-  });
+  scopes.set(view, { shard, parts });
   return view;
-}
-
-export interface ShardParts {
-  namespaces: MeshModel['namespaces'];
-  services: MeshModel['services'];
-  workloads: MeshModel['workloads'];
-  references: MeshModel['references'];
-  peeringGateways: MeshModel['peeringGateways'];
-  globalServices: GlobalService[];
-  serviceGroups: ServiceInstance[][];
-  files: ModelFile[];
-}
-
-function emptyParts(): ShardParts {
-  return {
-    namespaces: [],
-    services: [],
-    workloads: [],
-    references: [],
-    peeringGateways: [],
-    globalServices: [],
-    serviceGroups: [],
-    files: [],
-  };
-}
-
-/**
- * The model's elements split by shard, in one pass; only the `wanted` shards are collected (the
- * global shard is always available, as it holds no list of its own).
- */
-export function partitionModel(
-  model: MeshModel,
-  wanted: ReadonlySet<string> | 'all',
-): Map<string, ShardParts> {
-  const parts = new Map<string, ShardParts>();
-  const into = (shard: string): ShardParts | undefined => {
-    if (wanted !== 'all' && !wanted.has(shard)) return undefined;
-    let part = parts.get(shard);
-    if (!part) {
-      part = emptyParts();
-      parts.set(shard, part);
-    }
-    return part;
-  };
-  for (const namespace of model.namespaces) into(namespace.name)?.namespaces.push(namespace);
-  for (const service of model.services) into(service.namespace)?.services.push(service);
-  for (const workload of model.workloads) into(workload.namespace)?.workloads.push(workload);
-  for (const reference of model.references)
-    into(shardOfHost(reference.host.value, reference.namespace))?.references.push(reference);
-  for (const peering of model.peeringGateways)
-    into(shardOfResource(peering.gateway.resource))?.peeringGateways.push(peering);
-  for (const global of model.globalServices.values()) into(global.namespace)?.globalServices.push(global);
-  for (const group of model.servicesByName.values()) {
-    const first = group[0];
-    if (first) into(first.namespace)?.serviceGroups.push(group);
-  }
-  for (const file of model.files.values()) {
-    let previous: string | undefined;
-    for (const resource of file.parsed.resources) {
-      const shard = shardOfResource(resource);
-      if (shard === previous) continue;
-      const files = into(shard)?.files;
-      if (files && files[files.length - 1] !== file) files.push(file);
-      previous = shard;
-    }
-  }
-  if (wanted === 'all' || wanted.has(GLOBAL_SHARD)) into(GLOBAL_SHARD);
-  return parts;
 }
 
 // What the checks iterate, through these helpers, so that a check run on a shard's view reports
 // exactly that shard's findings (and on the whole model, everything).
 
 export function globalServicesInScope(model: MeshModel): Iterable<GlobalService> {
-  return scopes.get(model)?.globalServices ?? model.globalServices.values();
+  return scopes.get(model)?.parts.globalServices ?? model.globalServices.values();
 }
 
 /** The instances of each `namespace/name` (every cluster's), group by group. */
 export function serviceGroupsInScope(model: MeshModel): Iterable<ServiceInstance[]> {
-  return scopes.get(model)?.serviceGroups ?? model.servicesByName.values();
+  return scopes.get(model)?.parts.serviceGroups ?? model.servicesByName.values();
 }
 
 /** Whether a resource's findings belong to this model (always, unless it is a shard's view). */
@@ -156,5 +132,5 @@ export function resourceInScope(model: MeshModel, resource: Resource): boolean {
 
 /** The files with a manifest in scope. */
 export function filesInScope(model: MeshModel): Iterable<ModelFile> {
-  return scopes.get(model)?.files ?? model.files.values();
+  return scopes.get(model)?.parts.files ?? model.files.values();
 }

@@ -8,6 +8,7 @@ import type { ParsedFile } from '../yaml/parse-file';
 import type { Resource } from '../yaml/resource';
 import type {
   EndpointSetDecl,
+  FileDeclarations,
   GatewayDecl,
   HostReference,
   NamespaceDecl,
@@ -81,6 +82,7 @@ export interface ClusterGateway {
 
 export interface ModelFile {
   parsed: ParsedFile;
+  declarations: FileDeclarations;
   assignment: ClusterAssignment;
 }
 

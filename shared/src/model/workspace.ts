@@ -2,7 +2,7 @@ import type { Finding } from '../findings';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { type ParsedFile, parseFile, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { createSourceFile } from '../yaml/source';
-import { type FileChange, type FileFacts, updateModel } from './build-model';
+import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
 import { extractDeclarations } from './extract-declarations';
 import type { MeshModel } from './types';
 
@@ -95,18 +95,24 @@ export function getModel(workspace: Workspace): MeshModel {
   const { model, pending } = workspace;
   if (model && pending.size === 0) return model;
   workspace.stats.modelBuilds++;
-  const facts = [...workspace.files.values()].map((entry) => entry.facts);
   const changes: FileChange[] = [...pending].map(([path, before]) => ({
     before,
     after: workspace.files.get(path)?.facts,
   }));
+  const declaration = topologyDeclaration(workspace);
   // A changed topology file changes everything; so does a model that was thrown away.
-  const incremental = model && !pending.has(workspace.topologyPath) ? { model, changes } : undefined;
-  const update = updateModel(facts, topologyDeclaration(workspace), incremental);
+  const update =
+    model && !pending.has(workspace.topologyPath) ? updateModel(model, changes, declaration) : undefined;
+  const next =
+    update?.model ??
+    buildModel(
+      [...workspace.files.values()].map((entry) => entry.facts),
+      declaration,
+    );
   pending.clear();
-  record(workspace, update.model, incremental ? update.dirty : 'all');
-  workspace.model = update.model;
-  return update.model;
+  record(workspace, next, update?.dirty ?? 'all');
+  workspace.model = next;
+  return next;
 }
 
 function record(workspace: Workspace, model: MeshModel, dirty: ReadonlySet<string> | 'all'): void {

@@ -1,0 +1,110 @@
+import type { Topology } from '../topology/types';
+import { domainOf } from '../topology/types';
+import type { ServiceDecl } from './declarations';
+import {
+  DEFAULT_DISTRIBUTION,
+  DISTRIBUTION_ANNOTATION,
+  DISTRIBUTION_VALUES,
+  EXPORTING_SCOPES,
+  SCOPE_LABEL,
+  TAKEOVER_LABEL,
+} from './mesh-labels';
+import { selects } from './selectors';
+import type { EndpointSet, NamespaceInstance, ServiceInstance, Setting, Workload } from './types';
+
+// One Service manifest placed in its cluster: its settings after SPEC §2's precedence (the
+// Service's own label over its Namespace's) and its endpoints (SPEC §1).
+
+export function serviceInstance(
+  service: ServiceDecl,
+  cluster: string,
+  namespaceInstance: NamespaceInstance | undefined,
+  topology: Topology,
+): ServiceInstance {
+  const scope = labelSetting(service, namespaceInstance, SCOPE_LABEL, '');
+  const exportsAs = EXPORTING_SCOPES[scope.value];
+  // `segment` only exports from a cluster that belongs to a segment (SPEC §2; MESH111 otherwise).
+  const inSegment = topology.clusters.get(cluster)?.segment !== undefined;
+  const exportScope = exportsAs === 'segment' && !inSegment ? undefined : exportsAs;
+  const instance: ServiceInstance = {
+    ...service,
+    cluster,
+    namespaceInstance,
+    scope,
+    exportScope,
+    takeover: takeoverSetting(service, namespaceInstance, scope),
+    trafficDistribution: distributionSetting(service, namespaceInstance),
+    workloads: [],
+    endpointSets: [],
+    endpoints: 0,
+  };
+  if (exportScope) instance.hostname = `${service.name}.${service.namespace}.${domainOf(topology, cluster)}`;
+  return instance;
+}
+
+/** SPEC §2: the Service's own label wins over its Namespace's, key by key. */
+function labelSetting(
+  service: ServiceDecl,
+  namespace: NamespaceInstance | undefined,
+  key: string,
+  fallback: string,
+): Setting<string> {
+  const own = service.resource.labels.get(key);
+  if (own) return { value: own.value, from: 'service', raw: own, resource: service.resource };
+  const inherited = namespace?.resource.labels.get(key);
+  if (inherited && namespace)
+    return { value: inherited.value, from: 'namespace', raw: inherited, resource: namespace.resource };
+  return { value: fallback, from: 'default' };
+}
+
+function takeoverSetting(
+  service: ServiceDecl,
+  namespace: NamespaceInstance | undefined,
+  scope: Setting<string>,
+): Setting<boolean> {
+  const label = labelSetting(service, namespace, TAKEOVER_LABEL, '');
+  if (label.from !== 'default') return { ...label, value: label.value === 'true' };
+  // Legacy `global-only` means `global` plus takeover (SPEC §2).
+  if (scope.value === 'global-only') return { ...scope, value: true };
+  return { value: false, from: 'default' };
+}
+
+function distributionSetting(
+  service: ServiceDecl,
+  namespace: NamespaceInstance | undefined,
+): Setting<ServiceInstance['trafficDistribution']['value']> {
+  const field = service.trafficDistributionField;
+  if (field)
+    return { value: DISTRIBUTION_VALUES[field.value], from: 'field', raw: field, resource: service.resource };
+  const own = service.resource.annotations.get(DISTRIBUTION_ANNOTATION);
+  if (own)
+    return { value: DISTRIBUTION_VALUES[own.value], from: 'service', raw: own, resource: service.resource };
+  const inherited = namespace?.resource.annotations.get(DISTRIBUTION_ANNOTATION);
+  if (inherited && namespace) {
+    return {
+      value: DISTRIBUTION_VALUES[inherited.value],
+      from: 'namespace',
+      raw: inherited,
+      resource: namespace.resource,
+    };
+  }
+  return { value: DEFAULT_DISTRIBUTION, from: 'default' };
+}
+
+export function attachEndpoints(
+  instance: ServiceInstance,
+  workloads: Map<string, Workload[]>,
+  endpointSets: Map<string, EndpointSet[]>,
+): void {
+  const { selector } = instance;
+  if (selector) {
+    instance.workloads = (workloads.get(`${instance.cluster}/${instance.namespace}`) ?? []).filter(
+      (workload) => selects(selector, workload.podLabels),
+    );
+    instance.endpoints = instance.workloads.reduce((sum, workload) => sum + workload.pods, 0);
+    return;
+  }
+  instance.endpointSets =
+    endpointSets.get(`${instance.cluster}/${instance.namespace}/${instance.name}`) ?? [];
+  instance.endpoints = instance.endpointSets.reduce((sum, set) => sum + set.ready, 0);
+}

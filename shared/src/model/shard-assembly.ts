@@ -1,0 +1,176 @@
+import type { PeeringGateway } from '../topology/build-topology';
+import { domainOf, type Topology } from '../topology/types';
+import { namespaceOf } from '../yaml/resource';
+import type { FileDeclarations, ServiceDecl } from './declarations';
+import { attachEndpoints, serviceInstance } from './service-instance';
+import { type ShardParts, shardOfHost, shardOfResource } from './shards';
+import {
+  type ClusterReference,
+  type EndpointSet,
+  type GlobalService,
+  type ModelFile,
+  type NamespaceInstance,
+  type ServiceInstance,
+  serviceKey,
+  type Workload,
+} from './types';
+
+// The model is assembled shard by shard (model/shards.ts): each file's declarations are split by
+// the namespace they belong to, once per file text and cluster, and a shard is assembled from the
+// parts of the files that speak of it. An edit re-assembles only its shards.
+
+/** What one file says about one shard, placed in the file's cluster. */
+export interface FilePart {
+  /** Whether the file holds manifests of this namespace (not only hostnames pointing into it). */
+  holdsResources: boolean;
+  namespaces: NamespaceInstance[];
+  services: ServiceDecl[];
+  workloads: Workload[];
+  endpointSets: EndpointSet[];
+  references: ClusterReference[];
+}
+
+interface FileFactsLike {
+  parsed: ModelFile['parsed'];
+  declarations: FileDeclarations;
+}
+
+// Keyed by the declarations, which exist once per file text (a model file and the workspace's
+// facts of the same text share them).
+const partsByFacts = new WeakMap<
+  FileDeclarations,
+  { cluster: string; nodes: number; parts: Map<string, FilePart> }
+>();
+
+/** A file's declarations by shard; `nodes` is its cluster's Node count (a DaemonSet's pods). */
+export function filePartsOf(
+  fact: FileFactsLike,
+  cluster: string,
+  nodes: number,
+): ReadonlyMap<string, FilePart> {
+  const known = partsByFacts.get(fact.declarations);
+  if (known && known.cluster === cluster && known.nodes === nodes) return known.parts;
+  const parts = new Map<string, FilePart>();
+  const part = (shard: string): FilePart => {
+    let found = parts.get(shard);
+    if (!found) {
+      found = {
+        holdsResources: false,
+        namespaces: [],
+        services: [],
+        workloads: [],
+        endpointSets: [],
+        references: [],
+      };
+      parts.set(shard, found);
+    }
+    return found;
+  };
+  const { declarations } = fact;
+  for (const resource of fact.parsed.resources) part(shardOfResource(resource)).holdsResources = true;
+  for (const namespace of declarations.namespaces)
+    part(namespace.name).namespaces.push({ ...namespace, cluster });
+  for (const service of declarations.services) part(service.namespace).services.push(service);
+  for (const workload of declarations.workloads) {
+    // SPEC §1: a DaemonSet runs a pod per node when the cluster's nodes are known, else count 1.
+    const pods = workload.kind === 'DaemonSet' ? nodes || 1 : workload.replicas;
+    part(workload.namespace).workloads.push({ ...workload, cluster, pods });
+  }
+  for (const set of declarations.endpointSets) part(set.namespace).endpointSets.push({ ...set, cluster });
+  for (const reference of declarations.hostReferences) {
+    const namespace = namespaceOf(reference.resource);
+    part(shardOfHost(reference.host.value, namespace)).references.push({ ...reference, cluster, namespace });
+  }
+  partsByFacts.set(fact.declarations, { cluster, nodes, parts });
+  return parts;
+}
+
+export interface ShardFile {
+  file: ModelFile;
+  part: FilePart;
+}
+
+/** One namespace of every cluster: its Service instances, global services and what points into it. */
+export function assembleShard(
+  shard: string,
+  files: ShardFile[],
+  topology: Topology,
+  peeringGateways: PeeringGateway[],
+): ShardParts {
+  const namespaces = files.flatMap(({ part }) => part.namespaces);
+  const workloads = files.flatMap(({ part }) => part.workloads);
+  const endpointSets = files.flatMap(({ part }) => part.endpointSets);
+  const namespaceIndex = new Map<string, NamespaceInstance>();
+  for (const namespace of namespaces) {
+    const key = namespace.cluster;
+    if (!namespaceIndex.has(key)) namespaceIndex.set(key, namespace);
+  }
+  const workloadIndex = groupBy(workloads, (workload) => `${workload.cluster}/${workload.namespace}`);
+  const endpointIndex = groupBy(endpointSets, (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`);
+  const services = files.flatMap(({ file, part }) =>
+    part.services.map((service) => {
+      const instance = serviceInstance(
+        service,
+        file.assignment.cluster,
+        namespaceIndex.get(file.assignment.cluster),
+        topology,
+      );
+      attachEndpoints(instance, workloadIndex, endpointIndex);
+      return instance;
+    }),
+  );
+  const byName = groupBy(services, (service) => serviceKey(service.namespace, service.name));
+  return {
+    namespaces,
+    services,
+    workloads,
+    endpointSets,
+    references: files.flatMap(({ part }) => part.references),
+    peeringGateways: peeringGateways.filter((peering) => shardOfResource(peering.gateway.resource) === shard),
+    globalServices: globalServicesOf(services, byName, topology),
+    serviceGroups: [...byName.values()],
+    files: files.filter(({ part }) => part.holdsResources).map(({ file }) => file),
+  };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** The exported instances by hostname, each with its siblings that are not exported (SPEC §1). */
+function globalServicesOf(
+  services: ServiceInstance[],
+  byName: Map<string, ServiceInstance[]>,
+  topology: Topology,
+): GlobalService[] {
+  const result = new Map<string, GlobalService>();
+  for (const instance of services) {
+    if (!instance.hostname) continue;
+    let global = result.get(instance.hostname);
+    if (!global) {
+      global = {
+        hostname: instance.hostname,
+        name: instance.name,
+        namespace: instance.namespace,
+        domain: domainOf(topology, instance.cluster),
+        instances: [],
+        unexportedSiblings: [],
+      };
+      result.set(instance.hostname, global);
+    }
+    global.instances.push(instance);
+  }
+  for (const global of result.values()) {
+    global.unexportedSiblings = (byName.get(serviceKey(global.namespace, global.name)) ?? []).filter(
+      (sibling) => !sibling.hostname && domainOf(topology, sibling.cluster) === global.domain,
+    );
+  }
+  return [...result.values()];
+}
