@@ -1,5 +1,6 @@
+import { resolvedReferences } from '../checks/host-references';
 import { type CheckOptions, runChecks } from '../checks/registry';
-import { unknownGlobalHost } from '../checks/unknown-global-host';
+import { couldSuggest } from '../checks/unknown-global-host';
 import type { Finding } from '../findings';
 import { compareFindings } from '../findings-order';
 import { GLOBAL_SHARD, shardsOf, shardView } from '../model/shards';
@@ -13,6 +14,8 @@ export interface Analysis {
   findings: Finding[];
   /** What the checks found on each shard's view of the model (model/shards.ts). */
   shards: ReadonlyMap<string, Finding[]>;
+  /** Per shard, the hostnames that resolve to nothing: their MESH121 suggestions read every hostname. */
+  unknownHosts: ReadonlyMap<string, string[]>;
   options: CheckOptions;
 }
 
@@ -39,14 +42,17 @@ export function analyseWorkspace(
   if (changed === 'all' || !previous) return { analysis: analyseAll(model, options), changedFiles: 'all' };
 
   const dirty = new Set(changed);
-  // MESH121 suggests the nearest existing hostnames: a hostname appearing or going anywhere can
-  // change its message in a shard the edit did not touch.
-  if (hostnamesDiffer(previous.model, model))
-    for (const [shard, found] of previous.shards)
-      if (found.some((finding) => finding.code === unknownGlobalHost.code)) dirty.add(shard);
+  // MESH121 suggests the nearest existing hostnames: a hostname appearing or going away anywhere
+  // can change its message in a shard the edit did not touch.
+  const changedHostnames = hostnameChanges(previous.model, model);
+  if (changedHostnames.length > 0)
+    for (const [shard, written] of previous.unknownHosts)
+      if (written.some((host) => changedHostnames.some((hostname) => couldSuggest(host, hostname))))
+        dirty.add(shard);
   dirty.add(GLOBAL_SHARD);
 
   const shards = new Map(previous.shards);
+  const unknownHosts = new Map(previous.unknownHosts);
   const changedFiles = new Set<string>();
   const noteFiles = (found: Finding[] | undefined) => {
     for (const finding of found ?? []) changedFiles.add(finding.file);
@@ -54,34 +60,50 @@ export function analyseWorkspace(
   for (const shard of dirty) {
     noteFiles(shards.get(shard));
     shards.delete(shard);
+    unknownHosts.delete(shard);
   }
   const present = shardsOf(model);
   for (const shard of dirty) {
     if (!present.has(shard)) continue;
-    const found = runChecks(shardView(model, shard), options);
+    const found = checkShard(model, shard, options, shards, unknownHosts);
     noteFiles(found);
-    if (found.length > 0) shards.set(shard, found);
   }
-  return { analysis: analysisOf(model, shards, options), changedFiles };
+  return { analysis: analysisOf(model, shards, unknownHosts, options), changedFiles };
+}
+
+function checkShard(
+  model: MeshModel,
+  shard: string,
+  options: CheckOptions,
+  shards: Map<string, Finding[]>,
+  unknownHosts: Map<string, string[]>,
+): Finding[] {
+  const view = shardView(model, shard);
+  const found = runChecks(view, options);
+  if (found.length > 0) shards.set(shard, found);
+  const unknown = resolvedReferences(view)
+    .filter(({ resolution }) => resolution.kind === 'unknown-global')
+    .map(({ reference }) => reference.host.value);
+  if (unknown.length > 0) unknownHosts.set(shard, unknown);
+  return found;
 }
 
 function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
   const shards = new Map<string, Finding[]>();
-  for (const shard of shardsOf(model).keys()) {
-    const found = runChecks(shardView(model, shard), options);
-    if (found.length > 0) shards.set(shard, found);
-  }
-  return analysisOf(model, shards, options);
+  const unknownHosts = new Map<string, string[]>();
+  for (const shard of shardsOf(model).keys()) checkShard(model, shard, options, shards, unknownHosts);
+  return analysisOf(model, shards, unknownHosts, options);
 }
 
 /** The findings are sorted into one list on first use: publishing an edit reads only its files'. */
 function analysisOf(
   model: MeshModel,
   shards: ReadonlyMap<string, Finding[]>,
+  unknownHosts: ReadonlyMap<string, string[]>,
   options: CheckOptions,
 ): Analysis {
   let findings: Finding[] | undefined;
-  const analysis = { model, shards, options } as Analysis;
+  const analysis = { model, shards, unknownHosts, options } as Analysis;
   Object.defineProperty(analysis, 'findings', {
     get: () => {
       findings ??= ([] as Finding[]).concat(...shards.values()).sort(compareFindings);
@@ -124,9 +146,26 @@ function sameOptions(a: CheckOptions, b: CheckOptions): boolean {
   return a.severityOverrides === b.severityOverrides && a.onCheckError === b.onCheckError;
 }
 
-function hostnamesDiffer(a: MeshModel, b: MeshModel): boolean {
-  if (a.globalServices.size !== b.globalServices.size) return true;
-  const others = b.globalServices.keys();
-  for (const hostname of a.globalServices.keys()) if (others.next().value !== hostname) return true;
-  return false;
+/** The hostnames one model has and the other has not (both maps are sorted by hostname). */
+function hostnameChanges(a: MeshModel, b: MeshModel): string[] {
+  const before = [...a.globalServices.keys()];
+  const after = [...b.globalServices.keys()];
+  const changes: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    const x = before[i];
+    const y = after[j];
+    if (x === y) {
+      i++;
+      j++;
+    } else if (y === undefined || (x !== undefined && x < y)) {
+      changes.push(x as string);
+      i++;
+    } else {
+      changes.push(y);
+      j++;
+    }
+  }
+  return changes;
 }

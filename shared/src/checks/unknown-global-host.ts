@@ -99,8 +99,22 @@ function hostnameSet(model: MeshModel): string {
   return set;
 }
 
+/** A typo's worth of edits, scaled to the written name's length. */
+function suggestionLimit(written: string): number {
+  return Math.max(2, Math.floor(written.length / 8));
+}
+
+/**
+ * Whether `hostname` is close enough to be suggested for `written`: the incremental analysis
+ * re-checks an unknown hostname only when a hostname this close appeared or went away.
+ */
+export function couldSuggest(written: string, hostname: string): boolean {
+  const limit = suggestionLimit(written);
+  return boundedEditDistance(written, hostname, limit) <= limit;
+}
+
 function computeNearest(model: MeshModel, written: string): string[] {
-  const limit = Math.max(2, Math.floor(written.length / 8));
+  const limit = suggestionLimit(written);
   return [...model.globalServices.keys()]
     .map((hostname) => ({ hostname, distance: boundedEditDistance(written, hostname, limit) }))
     .filter((candidate) => candidate.distance <= limit)
