@@ -2,10 +2,20 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { CodeAction, CompletionItem, Hover, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CompletionItem,
+  CompletionList,
+  Hover,
+  TextDocumentEdit,
+} from 'vscode-languageserver-protocol';
 import { parseFixture } from '../helpers/fixture';
 import { applyLspEdits, startSession } from '../helpers/lsp-client';
 import { writeFixture } from '../helpers/paths';
+
+/** The items of a completion answer, whether the server sent `CompletionItem[]` or a `CompletionList`. */
+const completionItems = (answer: unknown): CompletionItem[] =>
+  Array.isArray(answer) ? answer : (answer as CompletionList).items;
 
 const workspace = `
   //- clusters/east/cart.yaml
@@ -41,18 +51,22 @@ describe('language server over stdio: editing', () => {
         (hover.contents as { value: string }).value,
         /^\*\*solo\.io\/service-scope\*\*\n\nExports the Service/,
       );
-      const items = (await session.connection.sendRequest('textDocument/completion', {
-        textDocument: { uri: session.uri('clusters/east/cart.yaml') },
-        position: { line: 6, character: 32 },
-      })) as CompletionItem[];
+      const items = completionItems(
+        await session.connection.sendRequest('textDocument/completion', {
+          textDocument: { uri: session.uri('clusters/east/cart.yaml') },
+          position: { line: 6, character: 32 },
+        }),
+      );
       assert.deepEqual(
         items.map((item) => item.label),
         ['global', 'segment', 'cluster', 'local', 'global-only'],
       );
-      const keys = (await session.connection.sendRequest('textDocument/completion', {
-        textDocument: { uri: session.uri('clusters/west/cart.yaml') },
-        position: { line: 6, character: 4 },
-      })) as CompletionItem[];
+      const keys = completionItems(
+        await session.connection.sendRequest('textDocument/completion', {
+          textDocument: { uri: session.uri('clusters/west/cart.yaml') },
+          position: { line: 6, character: 4 },
+        }),
+      );
       assert.deepEqual(
         keys.map((item) => item.label),
         ['solo.io/service-scope', 'solo.io/service-takeover'],

@@ -7,6 +7,7 @@ import type {
   CodeAction,
   CodeLens,
   CompletionItem,
+  CompletionList,
   Hover,
   Location,
   Range,
@@ -25,6 +26,11 @@ const RATINGS_1 = 'clusters/cluster1/ratings.yaml';
 const RATINGS_0 = 'clusters/cluster0/ratings.yaml';
 const ROUTE = 'clusters/cluster0/reviews-route.yaml';
 const codes = (diagnostics: { code?: string | number }[]) => diagnostics.map((diagnostic) => diagnostic.code);
+/** A completion answer as a list, whether the server sent `CompletionItem[]` or a `CompletionList`. */
+const completionList = (answer: unknown): CompletionList =>
+  Array.isArray(answer)
+    ? { items: answer as CompletionItem[], isIncomplete: false }
+    : (answer as CompletionList);
 
 describe('language server over stdio: the example workspace', () => {
   let session: LspSession;
@@ -85,25 +91,28 @@ describe('language server over stdio: the example workspace', () => {
     assert.equal(ratings[0]?.command?.command, 'meshLens.showInstances');
   });
 
-  test('completion offers global hostnames after `name:` in a backendRef', async () => {
+  test('completion offers the global hostnames matching what is typed after `name:` in a backendRef', async () => {
     const text = readFileSync(join(session.root, ROUTE), 'utf8').replace(
       'name: reviews-v1.bookinfo.mesh.internal',
       'name: rev',
     );
     await session.change(ROUTE, text);
-    const items = (await session.connection.sendRequest('textDocument/completion', {
-      textDocument: { uri: session.uri(ROUTE) },
-      position: { line: 36, character: 19 },
-    })) as CompletionItem[];
-    assert.deepEqual(items.map((item) => item.label).sort(), [
-      'ratings.bookinfo.mesh.internal',
-      'reviews-v1.bookinfo.mesh.internal',
-      'reviews-v2.bookinfo.mesh.internal',
-    ]);
-    assert.deepEqual(
-      items[0]?.textEdit && 'range' in items[0].textEdit ? items[0].textEdit.range.start : undefined,
-      { line: 36, character: 16 },
+    const list = completionList(
+      await session.connection.sendRequest('textDocument/completion', {
+        textDocument: { uri: session.uri(ROUTE) },
+        position: { line: 36, character: 19 },
+      }),
     );
+    assert.deepEqual(
+      list.items.map((item) => item.label),
+      ['reviews-v1.bookinfo.mesh.internal', 'reviews-v2.bookinfo.mesh.internal'],
+    );
+    assert.equal(list.isIncomplete, false);
+    assert.deepEqual(
+      list.items[0]?.textEdit && 'range' in list.items[0].textEdit ? list.items[0].textEdit.range : undefined,
+      { start: { line: 36, character: 16 }, end: { line: 36, character: 19 } },
+    );
+    assert.match(list.items[0]?.detail ?? '', /endpoint\(s\) reachable from cluster0/);
   });
 
   test('definition goes from a hostname to every instance; references from a Service to the routes', async () => {

@@ -5,6 +5,7 @@ import {
   CodeActionKind,
   type CompletionItem,
   CompletionItemKind,
+  type CompletionList,
   type Connection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -39,7 +40,7 @@ import {
   setTopologyPath,
 } from '../../../shared/src';
 import { codeLenses } from '../../../shared/src/features/code-lens';
-import { completionsAt } from '../../../shared/src/features/completion';
+import { completionListAt } from '../../../shared/src/features/completion';
 import { globalServiceRows } from '../../../shared/src/features/global-services';
 import { hoverAt } from '../../../shared/src/features/hover';
 import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
@@ -489,26 +490,33 @@ export function startServer(connection: Connection): void {
     };
   });
 
+  const EMPTY_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
   connection.onCompletion((params, token) =>
-    withModel(params.textDocument.uri, token, [] as CompletionItem[], (folder, path) => {
+    withModel(params.textDocument.uri, token, EMPTY_COMPLETIONS, (folder, path): CompletionList => {
       const text =
         documents.get(params.textDocument.uri)?.getText() ?? folder.workspace.files.get(path)?.text ?? '';
       const { model } = analyse(folder, settings.severity, onCheckError);
-      return completionsAt(model, path, text, params.position).map((item) => ({
-        label: item.label,
-        kind:
-          item.kind === 'hostname'
-            ? CompletionItemKind.Reference
-            : item.kind === 'key'
-              ? CompletionItemKind.Property
-              : CompletionItemKind.Value,
-        detail: item.detail,
-        documentation: item.documentation
-          ? { kind: MarkupKind.Markdown, value: item.documentation }
-          : undefined,
-        sortText: item.sortText,
-        textEdit: { range: item.range, newText: item.label },
-      }));
+      const list = completionListAt(model, path, text, params.position);
+      return {
+        isIncomplete: list.isIncomplete,
+        items: list.items.map(
+          (item): CompletionItem => ({
+            label: item.label,
+            kind:
+              item.kind === 'hostname'
+                ? CompletionItemKind.Reference
+                : item.kind === 'key'
+                  ? CompletionItemKind.Property
+                  : CompletionItemKind.Value,
+            detail: item.detail,
+            documentation: item.documentation
+              ? { kind: MarkupKind.Markdown, value: item.documentation }
+              : undefined,
+            sortText: item.sortText,
+            textEdit: { range: item.range, newText: item.label },
+          }),
+        ),
+      };
     }),
   );
 
