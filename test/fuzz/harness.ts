@@ -164,9 +164,11 @@ export function analyse(
   const global = {
     rows: globalServiceRows(model),
     symbols: workspaceSymbols(model, ''),
-    reach: [...model.globalServices.keys()].flatMap((hostname) =>
-      [...model.topology.clusters.keys()].map((cluster) => reachFrom(model, hostname, cluster).explanation),
-    ),
+    reach: [...model.globalServices.keys()]
+      .sort()
+      .flatMap((hostname) =>
+        [...model.topology.clusters.keys()].map((cluster) => reachFrom(model, hostname, cluster).explanation),
+      ),
   };
   for (const row of global.rows)
     for (const cluster of row.clusters) assertInside(lines, cluster.file, cluster.range, 'a hosts row');

@@ -44,7 +44,7 @@ export function analyseWorkspace(
   const dirty = new Set(changed);
   // MESH121 suggests the nearest existing hostnames: a hostname appearing or going away anywhere
   // can change its message in a shard the edit did not touch.
-  const changedHostnames = hostnameChanges(previous.model, model);
+  const changedHostnames = hostnameChanges(previous.model, model, dirty);
   if (changedHostnames.length > 0)
     for (const [shard, written] of previous.unknownHosts)
       if (written.some((host) => changedHostnames.some((hostname) => couldSuggest(host, hostname))))
@@ -146,26 +146,18 @@ function sameOptions(a: CheckOptions, b: CheckOptions): boolean {
   return a.severityOverrides === b.severityOverrides && a.onCheckError === b.onCheckError;
 }
 
-/** The hostnames one model has and the other has not (both maps are sorted by hostname). */
-function hostnameChanges(a: MeshModel, b: MeshModel): string[] {
-  const before = [...a.globalServices.keys()];
-  const after = [...b.globalServices.keys()];
-  const changes: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length || j < after.length) {
-    const x = before[i];
-    const y = after[j];
-    if (x === y) {
-      i++;
-      j++;
-    } else if (y === undefined || (x !== undefined && x < y)) {
-      changes.push(x as string);
-      i++;
-    } else {
-      changes.push(y);
-      j++;
-    }
-  }
-  return changes;
+/** The global hostnames that appeared or went away in the dirty shards (only they can change). */
+function hostnameChanges(before: MeshModel, after: MeshModel, dirty: ReadonlySet<string>): string[] {
+  const hostnamesIn = (model: MeshModel) =>
+    new Set(
+      [...dirty].flatMap((shard) =>
+        (shardsOf(model).get(shard)?.globalServices ?? []).map((global) => global.hostname),
+      ),
+    );
+  const old = hostnamesIn(before);
+  const now = hostnamesIn(after);
+  return [
+    ...[...old].filter((hostname) => !now.has(hostname)),
+    ...[...now].filter((hostname) => !old.has(hostname)),
+  ];
 }

@@ -1,5 +1,6 @@
 import type { Finding, Fix } from '../findings';
 import { replaceScalar } from '../fixes/yaml-edits';
+import { sortedGlobalServices } from '../model/indexes';
 import type { MeshModel } from '../model/types';
 import { boundedEditDistance } from '../util/edit-distance';
 import type { Check } from './check';
@@ -93,7 +94,9 @@ const hostnameSets = new WeakMap<MeshModel, string>();
 function hostnameSet(model: MeshModel): string {
   let set = hostnameSets.get(model);
   if (set === undefined) {
-    set = [...model.globalServices.keys()].join('\n');
+    set = sortedGlobalServices(model)
+      .map((service) => service.hostname)
+      .join('\n');
     hostnameSets.set(model, set);
   }
   return set;

@@ -1,3 +1,4 @@
+import { sortedGlobalServices } from '../model/indexes';
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
 import type { GlobalService, MeshModel } from '../model/types';
 import { reachableEndpoints } from '../reach/reach-from';
@@ -209,7 +210,7 @@ function hostnameCompletions(
   const query = prepareQuery(typed);
   const groups: GlobalService[][] = Array.from({ length: GROUPS }, () => []);
   let matched = 0;
-  for (const service of model.globalServices.values()) {
+  for (const service of sortedGlobalServices(model)) {
     const quality = matchHostname(query, matchTarget(service.hostname));
     if (quality === undefined) continue;
     const sameNamespace = context !== undefined && service.namespace === context.namespace;

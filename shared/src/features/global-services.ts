@@ -1,4 +1,5 @@
 import { compareStrings } from '../findings-order';
+import { sortedGlobalServices } from '../model/indexes';
 import type { GlobalService, MeshModel } from '../model/types';
 import type { Range } from '../yaml/source';
 
@@ -19,7 +20,7 @@ export interface GlobalServiceRow {
 
 /** SPEC §8 `hosts` (and the editor's Global services view): every global service, its exported instances and the siblings left out. */
 export function globalServiceRows(model: MeshModel): GlobalServiceRow[] {
-  return [...model.globalServices.values()].map((service) => ({
+  return sortedGlobalServices(model).map((service) => ({
     hostname: service.hostname,
     scope: scopeOf(service),
     clusters: [...service.instances, ...service.unexportedSiblings]

@@ -1,3 +1,4 @@
+import { sortedGlobalServices } from '../model/indexes';
 import type { MeshModel } from '../model/types';
 import type { Range } from '../yaml/source';
 import type { Location } from './navigation';
@@ -32,7 +33,7 @@ export interface WorkspaceSymbol {
 /** Global hostnames, each at its first instance, filtered by a case-insensitive substring. */
 export function workspaceSymbols(model: MeshModel, query: string): WorkspaceSymbol[] {
   const needle = query.toLowerCase();
-  return [...model.globalServices.values()]
+  return sortedGlobalServices(model)
     .filter((service) => service.hostname.toLowerCase().includes(needle))
     .flatMap((service) => {
       const first = service.instances[0];

@@ -1,8 +1,8 @@
 import type { Resource } from '../yaml/resource';
-import type { MeshModel, ServiceInstance, Workload } from './types';
+import type { GlobalService, MeshModel, ServiceInstance, Workload } from './types';
 
-// Lookups several checks need, built once per model on first use (a model never changes; an edit
-// builds a new one), so a check's cost per finding does not grow with the workspace.
+// Lookups several checks need, built once per model object on first use (an edit makes a new
+// one), so a check's cost per finding does not grow with the workspace.
 
 interface Indexes {
   workloadByResource: Map<Resource, Workload>;
@@ -37,4 +37,18 @@ export function workloadOf(model: MeshModel, resource: Resource): Workload | und
 /** The Services of one namespace in one cluster. */
 export function servicesIn(model: MeshModel, cluster: string, namespace: string): ServiceInstance[] {
   return indexesOf(model).servicesByNamespace.get(`${cluster}/${namespace}`) ?? [];
+}
+
+const sortedByModel = new WeakMap<MeshModel, GlobalService[]>();
+
+/** The global services sorted by hostname: the order every list shown to a user follows. */
+export function sortedGlobalServices(model: MeshModel): GlobalService[] {
+  let sorted = sortedByModel.get(model);
+  if (!sorted) {
+    sorted = [...model.globalServices.values()].sort((a, b) =>
+      a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0,
+    );
+    sortedByModel.set(model, sorted);
+  }
+  return sorted;
 }

@@ -86,6 +86,11 @@ export interface ModelFile {
   assignment: ClusterAssignment;
 }
 
+/**
+ * The mesh as the workspace describes it. An edit produces a new model that shares everything the
+ * edit did not touch with the previous one, and patches the previous one's maps (`files`,
+ * `servicesByName`, `globalServices`) in place: only the newest model of a Workspace is to be read.
+ */
 export interface MeshModel {
   topology: Topology;
   files: Map<string, ModelFile>;
@@ -93,6 +98,7 @@ export interface MeshModel {
   services: ServiceInstance[];
   /** `namespace/name` → instances in every cluster. */
   servicesByName: Map<string, ServiceInstance[]>;
+  /** By hostname, in no particular order: lists shown to users come from `sortedGlobalServices`. */
   globalServices: Map<string, GlobalService>;
   workloads: Workload[];
   references: ClusterReference[];
