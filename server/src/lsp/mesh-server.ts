@@ -71,6 +71,8 @@ export function startServer(connection: Connection): void {
   };
   let ready = Promise.resolve();
   let publishPending: NodeJS.Immediate | undefined;
+  /** Publishing waits while this is above 0: until the first scan is done, and during rescans. */
+  let holdPublishes = 1;
   const published = new Map<string, string>();
   const reportedCheckErrors = new Set<string>();
 
@@ -155,7 +157,10 @@ export function startServer(connection: Connection): void {
       });
     ready = loadSettings()
       .then(() => scanAll())
-      .then(publishNow);
+      .then(() => {
+        holdPublishes--;
+        publishNow();
+      });
   });
 
   async function loadSettings(): Promise<void> {
@@ -166,6 +171,15 @@ export function startServer(connection: Connection): void {
 
   /** Reads every folder's YAML files from disk, reporting progress; open buffers keep their text. */
   async function scanAll(): Promise<void> {
+    holdPublishes++;
+    try {
+      await readAllFolders();
+    } finally {
+      holdPublishes--;
+    }
+  }
+
+  async function readAllFolders(): Promise<void> {
     sendStatus(true);
     const progress = client.progress
       ? await connection.window.createWorkDoneProgress().catch(carryOn)
@@ -264,6 +278,9 @@ export function startServer(connection: Connection): void {
    * branch switch) is analysed once, and a single edit is published without a fixed delay.
    */
   function schedulePublish(): void {
+    // A scan ends with a publish; diagnostics of a half-read workspace would be wrong (an exported
+    // sibling not read yet looks missing), so edits during a scan wait for it.
+    if (holdPublishes > 0) return;
     publishPending ??= setImmediate(publishNow);
   }
 

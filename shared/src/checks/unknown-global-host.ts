@@ -71,20 +71,25 @@ export const unknownGlobalHost: Check = {
 };
 
 // Suggestions depend only on the written name and the set of known hostnames, which an edit rarely
-// changes: they are kept across models for as long as that set stays the same.
-let suggestionCache: { hostnames: string; byName: Map<string, string[]> } = {
-  hostnames: '',
-  byName: new Map(),
-};
+// changes — and when it does (a scope label toggled), it often changes back: the suggestions are
+// kept for the last few sets.
+const suggestionCaches = new Map<string, Map<string, string[]>>();
+const CACHED_SETS = 4;
 
 /** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
 function nearestHostnames(model: MeshModel, written: string): string[] {
   const hostnames = hostnameSet(model);
-  if (suggestionCache.hostnames !== hostnames) suggestionCache = { hostnames, byName: new Map() };
-  let suggestions = suggestionCache.byName.get(written);
+  let byName = suggestionCaches.get(hostnames);
+  if (!byName) {
+    byName = new Map();
+    suggestionCaches.set(hostnames, byName);
+    if (suggestionCaches.size > CACHED_SETS)
+      suggestionCaches.delete(suggestionCaches.keys().next().value as string);
+  }
+  let suggestions = byName.get(written);
   if (!suggestions) {
     suggestions = computeNearest(model, written);
-    suggestionCache.byName.set(written, suggestions);
+    byName.set(written, suggestions);
   }
   return suggestions;
 }

@@ -117,19 +117,21 @@ export function updateModel(
 ): ModelUpdate | undefined {
   const state = statesByModel.get(previous);
   if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
+  // A scan or a branch switch changes a good part of the workspace: building afresh is cheaper.
+  if (changes.length > Math.max(64, previous.files.size / 8)) return undefined;
   if (!changes.every((change) => keepsTopology(change, previous, topologyDeclaration))) return undefined;
   const dirty = dirtyShards(changes);
   // Patched in place rather than copied (a copy costs milliseconds at tens of thousands of files):
   // the previous model is superseded, and the Workspace never hands it out again.
   const files = previous.files;
   const next: ModelState = { ...state, filesByShard: new Map(state.filesByShard) };
+  const index = shardIndexEditor(next.filesByShard);
   let findings = previous.findings;
   let resourceCount = previous.resourceCount;
   for (const { before, after } of changes) {
     const path = (after ?? before)?.parsed.source.path ?? '';
     const known = previous.files.get(path);
-    for (const shard of known ? partsOfFile(known, next.nodes).keys() : [])
-      removeFrom(next.filesByShard, shard, path);
+    for (const shard of known ? partsOfFile(known, next.nodes).keys() : []) index.remove(shard, path);
     if (before?.parsed.findings.length || after?.parsed.findings.length) findings = [];
     resourceCount += (after?.parsed.resources.length ?? 0) - (before?.parsed.resources.length ?? 0);
     if (!after) {
@@ -143,7 +145,7 @@ export function updateModel(
       next.positions = new Map(next.positions);
       next.positions.set(path, Math.max(-1, ...next.positions.values()) + 1);
     }
-    for (const shard of partsOfFile(file, next.nodes).keys()) addTo(next.filesByShard, shard, path);
+    for (const shard of partsOfFile(file, next.nodes).keys()) index.add(shard, path);
   }
   if (findings.length === 0)
     findings = [
@@ -185,17 +187,29 @@ function partsOfFile(file: ModelFile, nodes: Map<string, number>): ReadonlyMap<s
 
 const statesByModel = new WeakMap<MeshModel, ModelState>();
 
-function addTo(index: Map<string, Set<string>>, shard: string, path: string): void {
-  const paths = new Set(index.get(shard));
-  paths.add(path);
-  index.set(shard, paths);
-}
-
-function removeFrom(index: Map<string, Set<string>>, shard: string, path: string): void {
-  const paths = new Set(index.get(shard));
-  paths.delete(path);
-  if (paths.size > 0) index.set(shard, paths);
-  else index.delete(shard);
+/** Edits a copy of the shard → files index, copying each shard's set once (the previous model keeps its own). */
+function shardIndexEditor(index: Map<string, Set<string>>) {
+  const copied = new Set<string>();
+  const paths = (shard: string) => {
+    let set = index.get(shard);
+    if (!copied.has(shard)) {
+      set = new Set(set);
+      index.set(shard, set);
+      copied.add(shard);
+    }
+    return set as Set<string>;
+  };
+  return {
+    add: (shard: string, path: string) => paths(shard).add(path),
+    remove: (shard: string, path: string) => {
+      const set = paths(shard);
+      set.delete(path);
+      if (set.size === 0) {
+        index.delete(shard);
+        copied.delete(shard);
+      }
+    },
+  };
 }
 
 function shardFiles(state: ModelState, files: Map<string, ModelFile>, shard: string): ShardFile[] {
