@@ -1,6 +1,7 @@
 import type { Finding, Fix } from '../findings';
 import { replaceScalar } from '../fixes/yaml-edits';
 import { sortedGlobalServices } from '../model/indexes';
+import { wholeModel } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { boundedEditDistance } from '../util/edit-distance';
 import type { Check } from './check';
@@ -96,7 +97,8 @@ function nearestHostnames(model: MeshModel, written: string): string[] {
 
 const hostnameSets = new WeakMap<MeshModel, string>();
 
-function hostnameSet(model: MeshModel): string {
+function hostnameSet(view: MeshModel): string {
+  const model = wholeModel(view);
   let set = hostnameSets.get(model);
   if (set === undefined) {
     set = sortedGlobalServices(model)

@@ -213,9 +213,10 @@ function shardIndexEditor(index: Map<string, Set<string>>) {
 }
 
 function shardFiles(state: ModelState, files: Map<string, ModelFile>, shard: string): ShardFile[] {
-  const paths = [...(state.filesByShard.get(shard) ?? [])].sort(
-    (a, b) => (state.positions.get(a) ?? 0) - (state.positions.get(b) ?? 0),
-  );
+  const paths = [...(state.filesByShard.get(shard) ?? [])]
+    .map((path) => ({ path, position: state.positions.get(path) ?? 0 }))
+    .sort((a, b) => a.position - b.position)
+    .map(({ path }) => path);
   return paths.flatMap((path) => {
     const file = files.get(path);
     const part = file && partsOfFile(file, state.nodes).get(shard);

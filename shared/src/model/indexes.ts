@@ -1,4 +1,5 @@
 import type { Resource } from '../yaml/resource';
+import { wholeModel } from './shards';
 import type { GlobalService, MeshModel, ServiceInstance, Workload } from './types';
 
 // Lookups several checks need, built once per model object on first use (an edit makes a new
@@ -42,7 +43,9 @@ export function servicesIn(model: MeshModel, cluster: string, namespace: string)
 const sortedByModel = new WeakMap<MeshModel, GlobalService[]>();
 
 /** The global services sorted by hostname: the order every list shown to a user follows. */
-export function sortedGlobalServices(model: MeshModel): GlobalService[] {
+export function sortedGlobalServices(view: MeshModel): GlobalService[] {
+  // A shard's view shares the whole model's map: sorted once for all of them.
+  const model = wholeModel(view);
   let sorted = sortedByModel.get(model);
   if (!sorted) {
     sorted = [...model.globalServices.values()].sort((a, b) =>

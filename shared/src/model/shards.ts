@@ -83,7 +83,7 @@ export function shardsOf(model: MeshModel): ReadonlyMap<string, ShardParts> {
   return shardsByModel.get(model) ?? new Map();
 }
 
-const scopes = new WeakMap<MeshModel, { shard: string; parts: ShardParts }>();
+const scopes = new WeakMap<MeshModel, { shard: string; parts: ShardParts; whole: MeshModel }>();
 
 /**
  * The model as seen by a check run on one shard: the lists (services, namespaces, workloads,
@@ -108,8 +108,13 @@ export function shardView(model: MeshModel, shard: string): MeshModel {
     severityOverrides: model.severityOverrides,
     resourceCount: model.resourceCount,
   };
-  scopes.set(view, { shard, parts });
+  scopes.set(view, { shard, parts, whole: model });
   return view;
+}
+
+/** The model a view was made from (a model is its own): caches of whole-model facts key on it. */
+export function wholeModel(model: MeshModel): MeshModel {
+  return scopes.get(model)?.whole ?? model;
 }
 
 // What the checks iterate, through these helpers, so that a check run on a shard's view reports
