@@ -265,4 +265,49 @@ describe('language server over stdio: settings and pull diagnostics', () => {
       await session.stop();
     }
   });
+
+  test('a re-pull gets "unchanged" for every file an edit did not touch', async () => {
+    const session = await startSession(copyExample(), { pull: true });
+    type Report = { uri: string; kind: string; resultId?: string; items?: { code: string }[] };
+    const pullAll = async (previous: Report[]) =>
+      (
+        (await session.connection.sendRequest('workspace/diagnostic', {
+          previousResultIds: previous.flatMap((item) =>
+            item.resultId ? [{ uri: item.uri, value: item.resultId }] : [],
+          ),
+        })) as { items: Report[] }
+      ).items;
+    try {
+      const first = await pullAll([]);
+      assert.ok(first.every((item) => item.kind === 'full' && item.resultId));
+      const again = await pullAll(first);
+      assert.deepEqual(
+        again.filter((item) => item.kind !== 'unchanged').map((item) => item.uri),
+        [],
+        'nothing changed, so nothing is sent again',
+      );
+
+      // cluster0 stops exporting ratings: MESH101 leaves cluster1's file; files of other services stay.
+      const text = readFileSync(join(session.root, RATINGS_0), 'utf8');
+      await session.open(RATINGS_0, text);
+      await session.change(
+        RATINGS_0,
+        text.replace('solo.io/service-scope: global', 'solo.io/service-scope: cluster'),
+      );
+      const afterEdit = await pullAll(first);
+      const ratings1 = afterEdit.find((item) => item.uri === session.uri(RATINGS_1));
+      assert.equal(ratings1?.kind, 'full');
+      assert.deepEqual(ratings1?.items, []);
+      const reviews = afterEdit.find((item) => item.uri === session.uri('clusters/cluster2/reviews.yaml'));
+      assert.equal(reviews?.kind, 'unchanged', 'the reviews file was not re-sent');
+
+      const document = (await session.connection.sendRequest('textDocument/diagnostic', {
+        textDocument: { uri: session.uri(RATINGS_1) },
+        previousResultId: ratings1?.resultId,
+      })) as Report;
+      assert.equal(document.kind, 'unchanged');
+    } finally {
+      await session.stop();
+    }
+  });
 });

@@ -20,6 +20,11 @@ export interface Folder {
   analysis?: Analysis;
   /** Files whose diagnostics may have changed since they were last published. */
   unpublished: Set<string> | 'all';
+  /**
+   * Pull diagnostics' result ids: `<epoch>.<stamp>`. A full analysis starts a new epoch; a file whose
+   * findings may have changed gets a new stamp. A client that sends the current id gets "unchanged".
+   */
+  results: { epoch: number; counter: number; stamps: Map<string, number> };
 }
 
 export function createFolder(uri: string, settings: Settings): Folder {
@@ -29,6 +34,7 @@ export function createFolder(uri: string, settings: Settings): Folder {
     workspace: createWorkspace(settings.topologyFile),
     open: new Set(),
     unpublished: 'all',
+    results: { epoch: 0, counter: 0, stamps: new Map() },
   };
 }
 
@@ -54,9 +60,21 @@ export function analyse(
     onCheckError,
   });
   folder.analysis = analysis;
-  if (changedFiles === 'all') folder.unpublished = 'all';
-  else if (folder.unpublished !== 'all') for (const file of changedFiles) folder.unpublished.add(file);
+  const { results } = folder;
+  if (changedFiles === 'all') {
+    folder.unpublished = 'all';
+    results.epoch++;
+    results.stamps.clear();
+  } else {
+    if (folder.unpublished !== 'all') for (const file of changedFiles) folder.unpublished.add(file);
+    for (const file of changedFiles) results.stamps.set(file, ++results.counter);
+  }
   return analysis;
+}
+
+/** The result id of a file's diagnostics in the current analysis (call after `analyse`). */
+export function resultIdOf(folder: Folder, path: string): string {
+  return `${folder.results.epoch}.${folder.results.stamps.get(path) ?? 0}`;
 }
 
 /** The files to publish diagnostics for, once: every file after a full analysis, else the changed ones. */

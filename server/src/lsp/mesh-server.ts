@@ -16,6 +16,7 @@ import {
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -48,7 +49,7 @@ import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/
 import { applyPreferredFixes } from '../../../shared/src/fixes/fix-all';
 import { isManifestPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
-import { analyse, createFolder, type Folder, pathIn, takeUnpublished, uriIn } from './folders';
+import { analyse, createFolder, type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 /**
@@ -337,32 +338,46 @@ export function startServer(connection: Connection): void {
     return byFile;
   }
 
+  // Pull diagnostics carry result ids, so a client that re-pulls (VS Code does, every few seconds)
+  // gets "unchanged" for every file whose findings the edits since did not touch.
   connection.languages.diagnostics.on(async (params) => {
     await ready;
     const located = locate(params.textDocument.uri);
     if (!located) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const { findings } = analyse(located.folder, settings.severity, onCheckError);
+    const analysis = analyse(located.folder, settings.severity, onCheckError);
+    const resultId = resultIdOf(located.folder, located.path);
+    if (params.previousResultId === resultId)
+      return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     return {
       kind: DocumentDiagnosticReportKind.Full,
-      items: findings
-        .filter((finding) => finding.file === located.path)
-        .map((finding) => toDiagnostic(finding, (file) => uriIn(located.folder, file))),
+      resultId,
+      items: (findingsOfFiles(analysis, [located.path]).get(located.path) ?? []).map((finding) =>
+        toDiagnostic(finding, (file) => uriIn(located.folder, file)),
+      ),
     };
   });
 
-  connection.languages.diagnostics.onWorkspace(async () => {
+  connection.languages.diagnostics.onWorkspace(async (params) => {
     await ready;
+    const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
     const items = folders.flatMap((folder) => {
       const { findings } = analyse(folder, settings.severity, onCheckError);
-      return [...groupByFile(folder, findings)].map(([path, fileFindings]) => {
-        const uri = uriIn(folder, path);
-        return {
-          kind: DocumentDiagnosticReportKind.Full as typeof DocumentDiagnosticReportKind.Full,
-          uri,
-          version: documents.get(uri)?.version ?? null,
-          items: fileFindings.map((finding) => toDiagnostic(finding, (file) => uriIn(folder, file))),
-        };
-      });
+      return [...groupByFile(folder, findings)].map(
+        ([path, fileFindings]): WorkspaceDocumentDiagnosticReport => {
+          const uri = uriIn(folder, path);
+          const version = documents.get(uri)?.version ?? null;
+          const resultId = resultIdOf(folder, path);
+          if (previous.get(uri) === resultId)
+            return { kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId };
+          return {
+            kind: DocumentDiagnosticReportKind.Full,
+            uri,
+            version,
+            resultId,
+            items: fileFindings.map((finding) => toDiagnostic(finding, (file) => uriIn(folder, file))),
+          };
+        },
+      );
     });
     return { items };
   });

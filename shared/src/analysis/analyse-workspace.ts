@@ -53,22 +53,38 @@ export function analyseWorkspace(
 
   const shards = new Map(previous.shards);
   const unknownHosts = new Map(previous.unknownHosts);
-  const changedFiles = new Set<string>();
-  const noteFiles = (found: Finding[] | undefined) => {
-    for (const finding of found ?? []) changedFiles.add(finding.file);
-  };
+  const before: Finding[] = [];
+  const after: Finding[] = [];
   for (const shard of dirty) {
-    noteFiles(shards.get(shard));
+    before.push(...(shards.get(shard) ?? []));
     shards.delete(shard);
     unknownHosts.delete(shard);
   }
   const present = shardsOf(model);
-  for (const shard of dirty) {
-    if (!present.has(shard)) continue;
-    const found = checkShard(model, shard, options, shards, unknownHosts);
-    noteFiles(found);
-  }
+  for (const shard of dirty)
+    if (present.has(shard)) after.push(...checkShard(model, shard, options, shards, unknownHosts));
+  const changedFiles = filesThatDiffer(before, after);
   return { analysis: analysisOf(model, shards, unknownHosts, options), changedFiles };
+}
+
+/**
+ * The files whose findings differ between two lists (the re-checked shards' findings before and
+ * after): a re-checked namespace often has findings in many files that the edit left as they were,
+ * and a client should not be sent those again.
+ */
+function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
+  const byFile = (findings: Finding[]) => {
+    const grouped = new Map<string, Finding[]>();
+    for (const finding of findings)
+      grouped.set(finding.file, [...(grouped.get(finding.file) ?? []), finding]);
+    return new Map([...grouped].map(([file, list]) => [file, JSON.stringify(list.sort(compareFindings))]));
+  };
+  const old = byFile(before);
+  const now = byFile(after);
+  const changed = new Set<string>();
+  for (const file of new Set([...old.keys(), ...now.keys()]))
+    if (old.get(file) !== now.get(file)) changed.add(file);
+  return changed;
 }
 
 function checkShard(
