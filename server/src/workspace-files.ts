@@ -30,6 +30,19 @@ export function isManifestPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/**
+ * Whether the scan would read this workspace-relative path: a YAML file, under no ignored folder,
+ * and neither it nor a folder above it excluded. Change events and opened editors follow the same
+ * rule, so a file the scan skips does not enter the model through them.
+ */
+export function isScannedPath(path: string, isExcluded?: (path: string) => boolean): boolean {
+  if (!isManifestPath(path)) return false;
+  const segments = path.split('/');
+  if (segments.slice(0, -1).some((segment) => IGNORED_DIRECTORIES.has(segment))) return false;
+  if (!isExcluded) return true;
+  return !segments.some((_, index) => isExcluded(segments.slice(0, index + 1).join('/')));
+}
+
 /** Where a symbolic link leads, by the rules of `readWorkspaceFiles`. */
 type LinkTarget = { kind: 'broken' | 'outside' } | { kind: 'directory' | 'file' | 'other'; real: string };
 

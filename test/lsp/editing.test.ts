@@ -138,6 +138,38 @@ describe('language server over stdio: editing', () => {
     }
   });
 
+  test('files the scan skips (node_modules, .git) stay out of the model when changed or opened', async () => {
+    const root = writeFixture(workspace);
+    const session = await startSession(root);
+    try {
+      await session.waitForDiagnostics('clusters/east/cart.yaml', (list) => list.length > 0);
+      const fs = await import('node:fs');
+      const unlabeled = 'apiVersion: v1\nkind: Service\nmetadata: { name: cart, namespace: shop }\n';
+      const ignored = ['clusters/north/node_modules/cart.yaml', 'clusters/north/.git/cart.yaml'];
+      for (const path of ignored) {
+        fs.mkdirSync(join(root, path, '..'), { recursive: true });
+        writeFileSync(join(root, path), unlabeled);
+      }
+      await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: ignored.map((path) => ({ uri: session.uri(path), type: 1 })),
+      });
+      await session.open(ignored[0] as string, unlabeled);
+      // A real sibling in the same cluster: it gets MESH101; the skipped copies must get nothing.
+      const added = 'clusters/north/cart.yaml';
+      writeFileSync(join(root, added), unlabeled);
+      await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: session.uri(added), type: 1 }],
+      });
+      await session.waitForDiagnostics(added, (list) =>
+        list.some((diagnostic) => diagnostic.code === 'MESH101'),
+      );
+      for (const path of ignored)
+        assert.deepEqual(session.diagnostics.get(session.uri(path)) ?? [], [], path);
+    } finally {
+      await session.stop();
+    }
+  });
+
   test('rapid edits end with diagnostics for the last version only', async () => {
     const root = writeFixture(workspace);
     const session = await startSession(root);

@@ -47,7 +47,7 @@ import { hoverAt } from '../../../shared/src/features/hover';
 import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
 import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/symbols';
 import { applyPreferredFixes } from '../../../shared/src/fixes/fix-all';
-import { isManifestPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
+import { isScannedPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
 import { analyse, createFolder, type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
@@ -189,7 +189,7 @@ export function startServer(connection: Connection): void {
     let count = 0;
     for (const folder of folders) {
       setTopologyPath(folder.workspace, settings.topologyFile);
-      const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : undefined;
+      const excluded = excludedMatcher();
       const { files, skipped } = await readWorkspaceFiles(folder.root, {
         maxFileBytes: settings.maxFileSizeMB * 1024 * 1024,
         isExcluded: excluded,
@@ -232,9 +232,18 @@ export function startServer(connection: Connection): void {
       void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
 
+  let excludedCache: { globs: string[]; match?: (path: string) => boolean } | undefined;
+  function excludedMatcher(): ((path: string) => boolean) | undefined {
+    if (excludedCache?.globs !== settings.exclude) {
+      const globs = settings.exclude;
+      excludedCache = { globs, match: globs.length > 0 ? picomatch(globs, { dot: true }) : undefined };
+    }
+    return excludedCache.match;
+  }
+
   const syncDocument = (document: TextDocument) => {
     const located = locate(document.uri);
-    if (!located || !isManifestPath(located.path)) return;
+    if (!located || !isScannedPath(located.path, excludedMatcher())) return;
     located.folder.open.add(located.path);
     const text = document.getText();
     // The size limit holds for open buffers too: parsing a 20 MB buffer blocked every request for
@@ -258,12 +267,17 @@ export function startServer(connection: Connection): void {
     await ready;
     for (const change of changes) {
       const located = locate(change.uri);
-      if (!located || located.folder.open.has(located.path) || !isManifestPath(located.path)) continue;
+      if (!located || located.folder.open.has(located.path)) continue;
+      if (!isScannedPath(located.path, excludedMatcher())) continue;
       await reloadFromDisk(located.folder, located.path);
     }
   });
 
   async function reloadFromDisk(folder: Folder, path: string): Promise<void> {
+    if (!isScannedPath(path, excludedMatcher())) {
+      if (deleteFile(folder.workspace, path)) schedulePublish();
+      return;
+    }
     const result = await readWorkspaceFile(folder.root, path, settings.maxFileSizeMB * 1024 * 1024).catch(
       () => undefined,
     );
