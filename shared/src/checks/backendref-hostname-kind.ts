@@ -56,14 +56,15 @@ function kindFindings(reference: ClusterReference): Finding[] {
   const kind = ref.kind?.value ?? 'Service';
   const group = ref.group?.value ?? '';
   if (kind === 'Hostname' && group === ISTIO_GROUP) return [];
-  const fix = singleFileFix(
-    `Set kind: Hostname and group: ${ISTIO_GROUP}`,
-    reference.resource,
-    setEntries(reference.resource, ref.node, [
-      ['kind', 'Hostname'],
-      ['group', ISTIO_GROUP],
-    ]),
-  );
+  const fix = () =>
+    singleFileFix(
+      `Set kind: Hostname and group: ${ISTIO_GROUP}`,
+      reference.resource,
+      setEntries(reference.resource, ref.node, [
+        ['kind', 'Hostname'],
+        ['group', ISTIO_GROUP],
+      ]),
+    );
   const written = ref.kind ? `kind \`${kind}\`` : 'no kind (so kind Service)';
   return [
     findingAt(
@@ -71,7 +72,7 @@ function kindFindings(reference: ClusterReference): Finding[] {
       reference.resource,
       reference.host.range,
       `\`${reference.host.value}\` is a hostname, but this backendRef has ${written}${kind === 'Hostname' ? ` and group \`${group}\`` : ''}: it is read as a Service name, which cannot contain dots, so the backend resolves to nothing. Use kind: Hostname, group: ${ISTIO_GROUP}.`,
-      { fixes: [fix] },
+      { fixes: () => [fix()] },
     ),
   ];
 }
@@ -79,8 +80,10 @@ function kindFindings(reference: ClusterReference): Finding[] {
 function namespaceFindings(reference: ClusterReference): Finding[] {
   const ref = reference.ref;
   if (!ref?.namespace || ref.kind?.value !== 'Hostname') return [];
-  const removal = removeEntry(reference.resource, ref.node, 'namespace');
-  const fixes: Fix[] = removal ? [singleFileFix('Remove the namespace', reference.resource, [removal])] : [];
+  const fixes = (): Fix[] => {
+    const removal = removeEntry(reference.resource, ref.node, 'namespace');
+    return removal ? [singleFileFix('Remove the namespace', reference.resource, [removal])] : [];
+  };
   return [
     findingAt(
       backendrefHostnameKind,
@@ -96,7 +99,7 @@ function portFindings(model: MeshModel, reference: ClusterReference): Finding[] 
   const ref = reference.ref;
   if (!ref || ref.port || ref.kind?.value !== 'Hostname') return [];
   const port = servicePort(model, reference.host.value);
-  const fixes: Fix[] =
+  const fixes = (): Fix[] =>
     port === undefined
       ? []
       : [

@@ -4,23 +4,51 @@ import type { Resource } from '../yaml/resource';
 import type { Range } from '../yaml/source';
 import type { Check } from './check';
 
+/**
+ * A finding's fixes, or how to build them: a function is called when the fixes are first read.
+ * Building a fix reads the file's YAML nodes, which are not kept after parsing (re-reading a file
+ * costs about a third of a millisecond), and most findings are never fixed: a check run does not
+ * build them until a code action or `--fix` asks.
+ */
+export type FixesSource = Fix[] | (() => Fix[]);
+
 /** A finding of `check` at a node of `resource`, with the check's default severity. */
 export function findingAt(
   check: Pick<Check, 'code' | 'severity'>,
   resource: Resource,
   range: Range,
   message: string,
-  extra: { related?: RelatedLocation[]; fixes?: Fix[]; severity?: Finding['severity'] } = {},
+  extra: { related?: RelatedLocation[]; fixes?: FixesSource; severity?: Finding['severity'] } = {},
 ): Finding {
-  return {
-    code: check.code,
-    severity: extra.severity ?? check.severity,
-    file: resource.source.path,
-    range,
-    message,
-    related: extra.related ?? [],
-    fixes: extra.fixes ?? [],
-  };
+  return withFixes(
+    {
+      code: check.code,
+      severity: extra.severity ?? check.severity,
+      file: resource.source.path,
+      range,
+      message,
+      related: extra.related ?? [],
+    },
+    extra.fixes ?? [],
+  );
+}
+
+/** The finding with its fixes: a list as is, a function as a property computed once, on first read. */
+export function withFixes(finding: Omit<Finding, 'fixes'>, fixes: FixesSource): Finding {
+  if (Array.isArray(fixes)) return { ...finding, fixes };
+  let built: Fix[] | undefined;
+  return Object.defineProperty({ ...finding }, 'fixes', {
+    get: () => {
+      built ??= fixes();
+      return built;
+    },
+    enumerable: true,
+  }) as Finding;
+}
+
+/** Whether a finding's fixes are still to be built (reading them would build them). */
+export function fixesPending(finding: Finding): boolean {
+  return Object.getOwnPropertyDescriptor(finding, 'fixes')?.get !== undefined;
 }
 
 export function relatedAt(

@@ -47,11 +47,12 @@ export const hostNotExported: Check = {
     resolvedReferences(model).flatMap(({ reference, resolution }): Finding[] => {
       if (resolution.kind !== 'not-exported') return [];
       const clusters = listClusters(resolution.instances.map((instance) => instance.cluster));
-      const fix = multiFileFix(
-        `Export ${resolution.namespace}/${resolution.name} in ${clusters} (${SCOPE_LABEL}=global)`,
-        resolution.instances.map((instance) => exportInstanceEdits(instance, 'global', false)),
-        true,
-      );
+      const fix = () =>
+        multiFileFix(
+          `Export ${resolution.namespace}/${resolution.name} in ${clusters} (${SCOPE_LABEL}=global)`,
+          resolution.instances.map((instance) => exportInstanceEdits(instance, 'global', false)),
+          true,
+        );
       return [
         findingAt(
           hostNotExported,
@@ -62,7 +63,7 @@ export const hostNotExported: Check = {
             related: resolution.instances.map((instance) =>
               relatedAt(instance.resource, instance.resource.name, `not exported in ${instance.cluster}`),
             ),
-            fixes: [fix],
+            fixes: () => [fix()],
           },
         ),
       ];

@@ -122,15 +122,16 @@ function oddFinding(
     message: `ports of ${service.namespace}/${service.name} in ${instance.cluster}`,
   }));
   const differing = signed.filter((entry) => entry.key !== oddKey).map((entry) => entry.instance);
-  const fixes = [
-    portsFix(
-      `Align the ports in ${odd.cluster} with the majority (as in ${reference.cluster})`,
-      reference,
-      [odd],
-      true,
-    ),
-    portsFix(`Align every instance's ports with ${odd.cluster}`, odd, differing, false),
-  ].filter((fix): fix is Fix => fix !== undefined);
+  const fixes = (): Fix[] =>
+    [
+      portsFix(
+        `Align the ports in ${odd.cluster} with the majority (as in ${reference.cluster})`,
+        reference,
+        [odd],
+        true,
+      ),
+      portsFix(`Align every instance's ports with ${odd.cluster}`, odd, differing, false),
+    ].filter((fix): fix is Fix => fix !== undefined);
   return findingAt(
     inconsistentInstances,
     odd.resource,

@@ -83,7 +83,7 @@ function peerFinding(model: MeshModel, peering: PeeringGateway): Finding | undef
       gateway.resource,
       gateway.name.range,
       `${describeGateway(peering)} has no \`${NETWORK_LABEL}\` label: Istio cannot tell that the endpoints of ${peerCluster.name} are on another network (\`${peerCluster.network}\`), so traffic to them is not sent through this gateway and fails.`,
-      { fixes: [networkFix(peering, peerCluster)] },
+      { fixes: () => [networkFix(peering, peerCluster)] },
     );
   }
   if (peerCluster) return undefined;

@@ -1,14 +1,13 @@
-import type { YAMLMap } from 'yaml';
 import type { Finding, Fix } from '../findings';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import { servicesIn, workloadOf } from '../model/indexes';
+import type { MeshKeyElsewhere } from '../model/mesh-keys-elsewhere';
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
 import { selects } from '../model/selectors';
 import { filesInScope, resourceInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
-import { asMap, type Located, stringEntries } from '../yaml/nodes';
-import type { ParsedFile } from '../yaml/parse-file';
+import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';
 import { findingAt, multiFileFix, relatedAt, singleFileFix } from './finding';
@@ -29,14 +28,6 @@ const MESH_KEYS: Record<string, MeshKeyRule> = {
   [DISTRIBUTION_ANNOTATION]: { section: 'annotations', ignored: 'clients keep the default distribution' },
 };
 
-/** Where objects other than Services carry metadata: their own, and the templates of the pods (or Jobs) they create. */
-const METADATA_PLACES: { path: string[]; name: string }[] = [
-  { path: ['metadata'], name: '' },
-  { path: ['spec', 'template', 'metadata'], name: 'pod template ' },
-  { path: ['spec', 'jobTemplate', 'metadata'], name: 'job template ' },
-  { path: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'], name: 'pod template ' },
-];
-
 const POD_LABEL_PATHS = [
   ['spec', 'template', 'metadata', 'labels'],
   ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
@@ -48,18 +39,10 @@ const SELECTOR_PATHS = [
   ['spec', 'selector'],
 ];
 
-/** A mesh key written where the mesh does not read it. */
-interface MisplacedEntry {
-  resource: Resource;
+/** A mesh key written where the mesh does not read it, in its cluster. */
+interface MisplacedEntry extends MeshKeyElsewhere {
   cluster: string;
-  map: YAMLMap;
-  /** "labels", "pod template annotations", … */
-  place: string;
-  key: string;
   rule: MeshKeyRule;
-  located: Located<string>;
-  /** Written among the labels of the pods themselves (a pod template's, or a bare Pod's). */
-  podLabel: boolean;
 }
 
 export const labelOnWrongKind: Check = {
@@ -123,43 +106,10 @@ export const labelOnWrongKind: Check = {
 };
 
 function misplacedEntries(model: MeshModel): MisplacedEntry[] {
-  return [...filesInScope(model)].flatMap(({ parsed, assignment }) =>
-    fileEntries(parsed)
+  return [...filesInScope(model)].flatMap(({ declarations, assignment }) =>
+    declarations.meshKeysElsewhere
       .filter((entry) => resourceInScope(model, entry.resource))
-      .map((entry) => ({ ...entry, cluster: assignment.cluster })),
-  );
-}
-
-// What a file holds depends only on its text, and the parses of unchanged files survive an edit,
-// so each file is scanned once rather than on every re-check.
-const entriesByFile = new WeakMap<ParsedFile, Omit<MisplacedEntry, 'cluster'>[]>();
-
-function fileEntries(parsed: ParsedFile): Omit<MisplacedEntry, 'cluster'>[] {
-  let entries = entriesByFile.get(parsed);
-  if (!entries) {
-    entries = parsed.resources.filter((resource) => !readsMeshKeys(resource)).flatMap(scanEntries);
-    entriesByFile.set(parsed, entries);
-  }
-  return entries;
-}
-
-function readsMeshKeys(resource: Resource): boolean {
-  return resource.group === '' && (resource.kind === 'Service' || resource.kind === 'Namespace');
-}
-
-function scanEntries(resource: Resource): Omit<MisplacedEntry, 'cluster'>[] {
-  return METADATA_PLACES.flatMap(({ path, name }) =>
-    (['labels', 'annotations'] as const).flatMap((section) => {
-      const map = asMap(resource, field(resource, [...path, section]));
-      if (!map) return [];
-      const entries = stringEntries(resource, map);
-      return Object.entries(MESH_KEYS).flatMap(([key, rule]) => {
-        const located = entries.get(key);
-        if (!located) return [];
-        const podLabel = section === 'labels' && (name === 'pod template ' || resource.kind === 'Pod');
-        return [{ resource, map, place: `${name}${section}`, key, rule, located, podLabel }];
-      });
-    }),
+      .map((entry) => ({ ...entry, cluster: assignment.cluster, rule: MESH_KEYS[entry.key] as MeshKeyRule })),
   );
 }
 
@@ -181,7 +131,7 @@ function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {
           `Service ${service.namespace}/${service.name} selects these pods`,
         ),
       ),
-      fixes: fixesFor(entry, selecting),
+      fixes: () => fixesFor(entry, selecting),
     },
   );
 }
@@ -221,7 +171,8 @@ function noServiceAdvice(pods: Map<string, Located<string>>): string {
 function fixesFor(entry: MisplacedEntry, selecting: ServiceInstance[]): Fix[] {
   // Removing a label that a selector matches on would orphan the pods: leave such an entry to the user.
   if (selectorUses(entry, selecting)) return [];
-  const removal = removeEntryKeepingComment(entry.resource, entry.map, entry.key);
+  const map = mapAt(entry.resource, entry.mapOffset);
+  const removal = map && removeEntryKeepingComment(entry.resource, map, entry.key);
   if (!removal) return [];
   const description = describeResource(entry.resource);
   if (selecting.length === 0) {

@@ -58,7 +58,7 @@ function legacyScope(holder: LabelHolder): Finding[] {
       holder.resource,
       range,
       `\`global-only\` is the legacy spelling of \`global\` plus takeover: ${describeHolder(holder)} is exported globally and its local hostnames route to the global service. Write ${SCOPE_LABEL}: global and ${TAKEOVER_LABEL}: "true" to say so explicitly.`,
-      { fixes: [singleFileFix(title, holder.resource, edits)] },
+      { fixes: () => [singleFileFix(title, holder.resource, edits)] },
     ),
   ];
 }

@@ -4,6 +4,7 @@ import type { MeshModel } from '../model/types';
 import type { SeverityOverride } from '../topology/topology-file';
 import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';
+import { fixesPending, withFixes } from './finding';
 import { hostNotExported } from './host-not-exported';
 import { inconsistentInstances } from './inconsistent-instances';
 import { invalidPeeringGateway } from './invalid-peering-gateway';
@@ -80,20 +81,45 @@ export function runChecks(model: MeshModel, options: CheckOptions = {}): Finding
     if (override === 'off') continue;
     for (const raw of found) {
       if (isSuppressed(model, raw)) continue;
-      const finding = withoutEmptyFixes(raw);
-      findings.push(override ? { ...finding, severity: override as Severity } : finding);
+      findings.push(refine(raw, override as Severity | undefined, options.onCheckError));
     }
   }
   return findings.sort(compareFindings);
+}
+
+/** The finding as reported: the override's severity, and only fixes that change something. */
+function refine(
+  raw: Finding,
+  severity: Severity | undefined,
+  onError: CheckOptions['onCheckError'],
+): Finding {
+  const base: Omit<Finding, 'fixes'> = {
+    code: raw.code,
+    severity: severity ?? raw.severity,
+    file: raw.file,
+    range: raw.range,
+    message: raw.message,
+    related: raw.related,
+  };
+  if (!fixesPending(raw)) return withFixes(base, offered(raw.fixes));
+  // Built on first read, after the check returned: a builder that throws must not take a code
+  // action down with it, so it is reported like a failing check and offers nothing.
+  return withFixes(base, () => {
+    try {
+      return offered(raw.fixes);
+    } catch (error) {
+      const check = checkByCode(raw.code);
+      if (check) onError?.(check, error);
+      return [];
+    }
+  });
 }
 
 /**
  * A fix whose edits came out empty (its builder found nothing it could change safely, e.g. labels
  * written as a scalar) would do nothing if chosen: it is not offered. Found by fuzzing.
  */
-function withoutEmptyFixes(finding: Finding): Finding {
+function offered(fixes: Fix[]): Fix[] {
   const changesSomething = (fix: Fix) => fix.changes.some((change) => change.edits.length > 0);
-  return finding.fixes.every(changesSomething)
-    ? finding
-    : { ...finding, fixes: finding.fixes.filter(changesSomething) };
+  return fixes.every(changesSomething) ? fixes : fixes.filter(changesSomething);
 }

@@ -129,7 +129,7 @@ function mismatchFinding(model: MeshModel, group: OddInstance[]): Finding {
           `scope \`${other.scope.value}\` in ${other.cluster} (${other.scope.from === 'namespace' ? 'Namespace' : 'Service'} label)`,
         ),
       ),
-      fixes: alignFixes(model, group, others),
+      fixes: () => alignFixes(model, group, others),
     },
   );
 }

@@ -61,7 +61,7 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
       `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(model)}: ${consequence(model, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
       {
         related,
-        fixes: [
+        fixes: () => [
           singleFileFix('Change the scope to `global`', holder.resource, [
             replaceScalar(holder.resource, range, 'global'),
           ]),

@@ -78,14 +78,20 @@ export const subsetRoutingUnsupported: Check = {
           ? 'without takeover this local hostname only reaches local endpoints, so the subsets never include other clusters'
           : `its endpoints in ${clusters} cannot be split by pod labels across clusters, so the subset matches only local pods or none`;
       if (reference.role === 'destinationRuleHost' && reference.subsets) {
-        const fix = splitSubsetsFix(model, reference, target.instances);
         return [
           findingAt(
             subsetRoutingUnsupported,
             reference.resource,
             reference.subsets.keyRange,
             `Subsets of \`${reference.host.value}\` do not work across clusters: ${consequence}. Use one exported Service per subset and an HTTPRoute (SPEC §4).`,
-            { related, fixes: fix ? [fix] : [], severity: target.severity },
+            {
+              related,
+              fixes: () => {
+                const fix = splitSubsetsFix(model, reference, target.instances);
+                return fix ? [fix] : [];
+              },
+              severity: target.severity,
+            },
           ),
         ];
       }

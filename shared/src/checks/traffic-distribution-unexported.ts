@@ -62,7 +62,7 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
       holder.resource,
       annotation.keyRange,
       `${DISTRIBUTION_ANNOTATION}: ${annotation.value} on ${describeHolder(holder)} has nothing to steer: ${notExportedReason(holder, 'the annotation')}, so there is no global service whose endpoints it would choose among. Export it (${SCOPE_LABEL}: global) or remove the annotation.`,
-      { fixes: removeFix ? [exportHolderFix(holder), removeFix] : [exportHolderFix(holder)] },
+      { fixes: () => (removeFix ? [exportHolderFix(holder), removeFix] : [exportHolderFix(holder)]) },
     ),
   ];
 }

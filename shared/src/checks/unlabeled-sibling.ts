@@ -1,4 +1,4 @@
-import type { Finding } from '../findings';
+import type { Finding, Fix } from '../findings';
 import { exportInstanceEdits, exportTargetName } from '../fixes/export-service';
 import { SCOPE_LABEL } from '../model/mesh-labels';
 import { globalServicesInScope } from '../model/shards';
@@ -68,25 +68,29 @@ function siblingFindings(service: GlobalService): Finding[] {
       `exported in ${instance.cluster} (${instance.scope.from === 'namespace' ? 'namespace label' : 'Service label'})`,
     ),
   );
+  // One fix shared by every sibling's finding, built when the first of them is asked for.
+  let labelAllFix: Fix | undefined;
   const labelAll =
     siblings.length > 1
-      ? multiFileFix(
-          `Label all unlabeled siblings of ${service.hostname} with ${SCOPE_LABEL}=${scope}`,
-          siblings.map((sibling) => exportInstanceEdits(sibling, scope, viaNamespace)),
-        )
+      ? () =>
+          (labelAllFix ??= multiFileFix(
+            `Label all unlabeled siblings of ${service.hostname} with ${SCOPE_LABEL}=${scope}`,
+            siblings.map((sibling) => exportInstanceEdits(sibling, scope, viaNamespace)),
+          ))
       : undefined;
   return siblings.map((sibling) => {
-    const fix = multiFileFix(
-      `Label ${exportTargetName(sibling, viaNamespace)} with ${SCOPE_LABEL}=${scope}`,
-      [exportInstanceEdits(sibling, scope, viaNamespace)],
-      true,
-    );
+    const fix = () =>
+      multiFileFix(
+        `Label ${exportTargetName(sibling, viaNamespace)} with ${SCOPE_LABEL}=${scope}`,
+        [exportInstanceEdits(sibling, scope, viaNamespace)],
+        true,
+      );
     return findingAt(
       unlabeledSibling,
       sibling.resource,
       sibling.resource.name?.range ?? sibling.resource.range,
       `${describe(sibling)} is not exported in ${sibling.cluster}, but its siblings in ${exportedIn} are (${service.hostname}): its ${plural(sibling.endpoints, 'endpoint')} ${sibling.endpoints === 1 ? 'is' : 'are'} missing from the global service. Label it ${SCOPE_LABEL}=${scope}.`,
-      { related, fixes: labelAll ? [fix, labelAll] : [fix] },
+      { related, fixes: () => (labelAll ? [fix(), labelAll()] : [fix()]) },
     );
   });
 }

@@ -68,7 +68,7 @@ export const wrongHostnameSuffix: Check = {
                 `exported in ${service.cluster} as ${service.hostname}`,
               ),
             ),
-            fixes: [
+            fixes: () => [
               singleFileFix(`Change to ${resolution.expected}`, reference.resource, [
                 replaceScalar(reference.resource, reference.host.range, resolution.expected),
               ]),

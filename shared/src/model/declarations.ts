@@ -2,6 +2,7 @@ import type { YAMLMap } from 'yaml';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 import type { Range } from '../yaml/source';
+import type { MeshKeyElsewhere } from './mesh-keys-elsewhere';
 
 /**
  * What one file declares, before we know which cluster it belongs to. Extracted once per file
@@ -17,6 +18,8 @@ export interface FileDeclarations {
   gateways: GatewayDecl[];
   /** `kind: Node` manifests: when a cluster lists its nodes, a DaemonSet runs one pod on each. */
   nodeCount: number;
+  /** Mesh keys written where the mesh does not read them (MESH112). */
+  meshKeysElsewhere: MeshKeyElsewhere[];
 }
 
 export interface NamespaceDecl {
@@ -91,7 +94,8 @@ export interface HostReference {
 }
 
 export interface GatewayApiRef {
-  node: YAMLMap;
+  /** The ref's map, found again in the file's current reading of its documents. */
+  readonly node: YAMLMap;
   range: Range;
   group?: Located<string>;
   kind?: Located<string>;

@@ -15,6 +15,7 @@ import type {
   WorkloadKind,
 } from './declarations';
 import { extractHostReferences } from './extract-host-references';
+import { meshKeysElsewhere } from './mesh-keys-elsewhere';
 import { NETWORK_LABEL } from './mesh-labels';
 
 const WORKLOAD_KINDS = lookupTable<WorkloadKind>({
@@ -36,8 +37,12 @@ export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
     segments: [],
     gateways: [],
     nodeCount: 0,
+    meshKeysElsewhere: [],
   };
-  for (const resource of parsed.resources) addResource(declarations, resource);
+  for (const resource of parsed.resources) {
+    addResource(declarations, resource);
+    declarations.meshKeysElsewhere.push(...meshKeysElsewhere(resource));
+  }
   return declarations;
 }
 

@@ -1,5 +1,5 @@
-import type { Node } from 'yaml';
-import { asMap, getPath, locatedString, nodeRange, seqItems } from '../yaml/nodes';
+import type { Node, YAMLMap } from 'yaml';
+import { asMap, getPath, locatedString, mapAt, nodeRange, seqItems } from '../yaml/nodes';
 import { field, type Resource } from '../yaml/resource';
 import type { GatewayApiRef, HostReference, HostRole } from './declarations';
 
@@ -64,8 +64,11 @@ function gatewayApiRef(
   const range = nodeRange(resource, map);
   const host = locatedString(resource, getPath(resource, map, ['name']));
   if (!map || !range || !host) return undefined;
+  const offset = map.range?.[0] ?? 0;
   const ref: GatewayApiRef = {
-    node: map,
+    get node() {
+      return mapAt(resource, offset) as YAMLMap;
+    },
     range,
     group: locatedString(resource, getPath(resource, map, ['group'])),
     kind: locatedString(resource, getPath(resource, map, ['kind'])),

@@ -202,3 +202,20 @@ export function seqItems(ctx: DocumentContext, node: unknown): Node[] {
   if (!seq) return [];
   return seq.items.map((item) => resolveAlias(ctx, item)).filter((item): item is Node => item !== undefined);
 }
+
+/**
+ * The map that starts at `offset` in the context's document. Facts keep offsets rather than nodes,
+ * because the documents are re-read on demand (`ParsedFile.documents`) and a kept node would belong
+ * to an older reading of the same text.
+ */
+export function mapAt(ctx: DocumentContext, offset: number): YAMLMap | undefined {
+  let found: YAMLMap | undefined;
+  visit(ctx.doc, {
+    Map: (_key, map) => {
+      if (map.range?.[0] !== offset) return undefined;
+      found = map;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}

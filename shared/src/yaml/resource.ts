@@ -1,19 +1,28 @@
-import type { Node, YAMLMap } from 'yaml';
+import { type Document, isMap, type Node, type YAMLMap } from 'yaml';
+import { documentsOf } from './document-cache';
 import {
+  asMap,
   type DocumentContext,
   getPath,
   type Located,
   locatedString,
   nodeRange,
+  seqItems,
   stringEntries,
 } from './nodes';
 import type { Range } from './source';
 
-/** One Kubernetes object as written in a file: a document's root map, or an item of a `List`. */
+/**
+ * One Kubernetes object as written in a file: a document's root map, or an item of a `List`. Its
+ * facts are plain values with ranges; `doc` and `node` come from the file's documents, which are
+ * not retained (see `ParsedFile.documents`) and are re-read when a fix or the topology needs them.
+ */
 export interface Resource extends DocumentContext {
   /** Index of the YAML document in its file (0-based). */
   docIndex: number;
-  node: YAMLMap;
+  /** Index among the document's objects: 0, or the item's index in a `List`. */
+  nodeIndex: number;
+  readonly node: YAMLMap;
   apiVersion: string;
   kind: string;
   /** `group` part of apiVersion; '' for the core group (`v1`). */
@@ -26,17 +35,29 @@ export interface Resource extends DocumentContext {
   range: Range;
 }
 
-export function createResource(ctx: DocumentContext, docIndex: number, node: YAMLMap): Resource | undefined {
+export function createResource(
+  ctx: DocumentContext,
+  docIndex: number,
+  nodeIndex: number,
+  node: YAMLMap,
+): Resource | undefined {
   const apiVersion = locatedString(ctx, getPath(ctx, node, ['apiVersion']))?.value;
   const kind = locatedString(ctx, getPath(ctx, node, ['kind']))?.value;
   if (!apiVersion || !kind) return undefined;
   const range = nodeRange(ctx, node);
   if (!range) return undefined;
   const slash = apiVersion.lastIndexOf('/');
-  return {
-    ...ctx,
+  const { source } = ctx;
+  const resource = {
+    source,
+    get doc(): Document.Parsed {
+      return documentsOf(source)[docIndex] as Document.Parsed;
+    },
+    get node(): YAMLMap {
+      return nodeOf(this.doc, { source, doc: this.doc }, nodeIndex);
+    },
     docIndex,
-    node,
+    nodeIndex,
     apiVersion,
     kind,
     group: slash < 0 ? '' : apiVersion.slice(0, slash),
@@ -46,6 +67,29 @@ export function createResource(ctx: DocumentContext, docIndex: number, node: YAM
     annotations: stringEntries(ctx, getPath(ctx, node, ['metadata', 'annotations'])),
     range,
   };
+  return resource;
+}
+
+/** A `List` (or `ServiceList`, …) holds its objects under `items`; anything else is one object. */
+export function resourceNodes(ctx: DocumentContext, root: YAMLMap): YAMLMap[] {
+  const kind = getPath(ctx, root, ['kind']);
+  const items = getPath(ctx, root, ['items']);
+  const kindText = kind && 'value' in kind ? String(kind.value) : '';
+  if (kindText.endsWith('List') && items) return seqItems(ctx, items).filter(isMap);
+  return [root];
+}
+
+// The object maps of a document, found once per (re-)parse of it.
+const nodesByDocument = new WeakMap<Document.Parsed, YAMLMap[]>();
+
+function nodeOf(doc: Document.Parsed, ctx: DocumentContext, nodeIndex: number): YAMLMap {
+  let nodes = nodesByDocument.get(doc);
+  if (!nodes) {
+    const root = asMap(ctx, doc.contents);
+    nodes = root ? resourceNodes(ctx, root) : [];
+    nodesByDocument.set(doc, nodes);
+  }
+  return nodes[nodeIndex] as YAMLMap;
 }
 
 export function namespaceOf(resource: Resource): string {

@@ -1,0 +1,75 @@
+import { type Document, isScalar, parseAllDocuments, visit, YAMLParseError } from 'yaml';
+import type { SourceFile } from './source';
+
+// The documents of the files parsed or used last. A burst of work on a file (extracting its facts,
+// building a fix, an edit re-checking its namespace) finds them here; anything else re-parses
+// one file, which takes about a third of a millisecond.
+const CACHED_FILES = 512;
+const documentCache = new Map<SourceFile, Document.Parsed[]>();
+
+/** The YAML documents of a file's text, as `parseFile` read them (duplicate keys are errors). */
+export function documentsOf(source: SourceFile): Document.Parsed[] {
+  const cached = documentCache.get(source);
+  if (cached) {
+    if (lastUsed !== source) {
+      documentCache.delete(source);
+      documentCache.set(source, cached);
+      lastUsed = source;
+    }
+    return cached;
+  }
+  return composeDocuments(source) ?? [];
+}
+
+let lastUsed: SourceFile | undefined;
+
+export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
+  const list = readDocuments(source.text);
+  if (!list) return undefined;
+  for (const doc of list) doc.errors.push(...duplicateKeyErrors(doc));
+  documentCache.set(source, list);
+  lastUsed = source;
+  if (documentCache.size > CACHED_FILES)
+    documentCache.delete(documentCache.keys().next().value as SourceFile);
+  return list;
+}
+
+/**
+ * The file's YAML documents, or undefined when yaml's parser overflowed the stack: it recurses once
+ * per nesting level, so ten thousand nested block maps threw a RangeError out of parseFile (found
+ * by the reliability tests). Its composer catches the same overflow itself (RESOURCE_EXHAUSTION).
+ */
+function readDocuments(text: string): Document.Parsed[] | undefined {
+  try {
+    const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+    return Array.isArray(documents) ? documents : [];
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * yaml's own duplicate-key check compares each key with every key before it, so a map of 20,000
+ * keys (300 KB) took seconds and a 10 MB one would take hours (found while testing hostile
+ * inputs). This is the same check by the same rule (scalar keys with equal values), one set per
+ * map; the errors join the document's own, so such a document is still MESH190 and not analysed.
+ */
+function duplicateKeyErrors(doc: Document.Parsed): YAMLParseError[] {
+  const errors: YAMLParseError[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (!seen.has(key.value)) {
+          seen.add(key.value);
+          continue;
+        }
+        const at = key.range?.[0] ?? 0;
+        errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+      }
+    },
+  });
+  return errors;
+}
