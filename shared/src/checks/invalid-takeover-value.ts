@@ -1,9 +1,7 @@
-import { isScalar } from 'yaml';
 import type { Finding, Fix } from '../findings';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { replaceEntryValue } from '../fixes/replace-entry-value';
 import { TAKEOVER_LABEL } from '../model/mesh-labels';
-import { findPair } from '../yaml/nodes';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import {
@@ -51,21 +49,23 @@ export const invalidTakeoverValue: Check = {
 function invalidTakeover(holder: LabelHolder): Finding[] {
   const takeover = holder.resource.labels.get(TAKEOVER_LABEL);
   if (!takeover) return [];
-  const unquoted = writtenAsBoolean(holder);
+  const unquoted = takeover.yamlBoolean === true;
   if (takeover.value === 'true' && !unquoted) return [];
   const range = valueRange(takeover);
   const disables = takeoverMeansOff(takeover.value);
-  const fixes: Fix[] = [
-    singleFileFix(
+  const fixes = (): Fix[] => {
+    const set = singleFileFix(
       'Set it to "true"',
       holder.resource,
       [replaceEntryValue(holder.resource, takeover, 'true')],
       !disables,
-    ),
-  ];
-  const labels = metadataMap(holder.resource, 'labels');
-  const removal = labels && removeEntryKeepingComment(holder.resource, labels, TAKEOVER_LABEL);
-  if (removal) fixes.push(singleFileFix(`Remove ${TAKEOVER_LABEL}`, holder.resource, [removal], disables));
+    );
+    const labels = metadataMap(holder.resource, 'labels');
+    const removal = labels && removeEntryKeepingComment(holder.resource, labels, TAKEOVER_LABEL);
+    return removal
+      ? [set, singleFileFix(`Remove ${TAKEOVER_LABEL}`, holder.resource, [removal], disables)]
+      : [set];
+  };
   return [
     findingAt(invalidTakeoverValue, holder.resource, range, message(holder, takeover.value, unquoted), {
       fixes,
@@ -74,12 +74,6 @@ function invalidTakeover(holder: LabelHolder): Finding[] {
 }
 
 /** An unquoted `true`/`false` is a YAML boolean, which the Kubernetes API rejects as a label value. */
-function writtenAsBoolean(holder: LabelHolder): boolean {
-  const labels = metadataMap(holder.resource, 'labels');
-  const pair = labels && findPair(holder.resource, labels, TAKEOVER_LABEL);
-  return isScalar(pair?.value) && typeof pair.value.value === 'boolean';
-}
-
 function message(holder: LabelHolder, value: string, unquoted: boolean): string {
   const subject = describeHolder(holder);
   if (unquoted) {

@@ -45,10 +45,13 @@ function legacyScope(holder: LabelHolder): Finding[] {
   // Namespace's): adding one would change behaviour, so only the scope is rewritten.
   const keepsTakeover =
     holder.resource.labels.has(TAKEOVER_LABEL) || holder.service?.takeover.from === 'namespace';
-  const labels = metadataMap(holder.resource, 'labels');
-  const edits: TextEdit[] = [replaceScalar(holder.resource, range, 'global')];
-  if (!keepsTakeover && labels)
-    edits.push(insertEntry(holder.resource, labels, TAKEOVER_LABEL, yamlScalar('true')));
+  const edits = (): TextEdit[] => {
+    const labels = metadataMap(holder.resource, 'labels');
+    const replace = replaceScalar(holder.resource, range, 'global');
+    return !keepsTakeover && labels
+      ? [replace, insertEntry(holder.resource, labels, TAKEOVER_LABEL, yamlScalar('true'))]
+      : [replace];
+  };
   const title = keepsTakeover
     ? 'Replace `global-only` with `global`'
     : `Replace with \`global\` plus ${TAKEOVER_LABEL}: "true"`;
@@ -58,7 +61,7 @@ function legacyScope(holder: LabelHolder): Finding[] {
       holder.resource,
       range,
       `\`global-only\` is the legacy spelling of \`global\` plus takeover: ${describeHolder(holder)} is exported globally and its local hostnames route to the global service. Write ${SCOPE_LABEL}: global and ${TAKEOVER_LABEL}: "true" to say so explicitly.`,
-      { fixes: () => [singleFileFix(title, holder.resource, edits)] },
+      { fixes: () => [singleFileFix(title, holder.resource, edits())] },
     ),
   ];
 }

@@ -1,8 +1,7 @@
 import type { Finding, RelatedLocation } from '../findings';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
-import { nodeRange } from '../yaml/nodes';
-import { describeResource, field } from '../yaml/resource';
+import { describeResource } from '../yaml/resource';
 import type { Range } from '../yaml/source';
 import type { Check } from './check';
 import { findingAt, listClusters, plural } from './finding';
@@ -133,10 +132,7 @@ function causes(instance: ServiceInstance): RelatedLocation[] {
   }
   return instance.workloads.map((workload) => ({
     file: workload.resource.source.path,
-    range:
-      nodeRange(workload.resource, field(workload.resource, ['spec', 'replicas'])) ??
-      workload.resource.name?.range ??
-      workload.resource.range,
+    range: workload.replicasRange ?? workload.resource.name?.range ?? workload.resource.range,
     message: `${describeResource(workload.resource)}: 0 replicas`,
   }));
 }

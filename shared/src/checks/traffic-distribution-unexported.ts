@@ -44,25 +44,33 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation?.keyRange) return [];
   if (!settingIsUnexported(model, holder, (service) => service.trafficDistribution)) return [];
-  const annotations = metadataMap(holder.resource, 'annotations');
-  const removal =
-    annotations && removeEntryKeepingComment(holder.resource, annotations, DISTRIBUTION_ANNOTATION);
-  // A local scope written on purpose outranks the annotation: removing it is then the likelier intent.
-  const removeFix =
-    removal &&
-    singleFileFix(
-      `Remove the ${DISTRIBUTION_ANNOTATION} annotation`,
-      holder.resource,
-      [removal],
-      scopeWritten(holder),
+  const removeFix = () => {
+    const annotations = metadataMap(holder.resource, 'annotations');
+    const removal =
+      annotations && removeEntryKeepingComment(holder.resource, annotations, DISTRIBUTION_ANNOTATION);
+    // A local scope written on purpose outranks the annotation: removing it is then the likelier intent.
+    return (
+      removal &&
+      singleFileFix(
+        `Remove the ${DISTRIBUTION_ANNOTATION} annotation`,
+        holder.resource,
+        [removal],
+        scopeWritten(holder),
+      )
     );
+  };
   return [
     findingAt(
       trafficDistributionUnexported,
       holder.resource,
       annotation.keyRange,
       `${DISTRIBUTION_ANNOTATION}: ${annotation.value} on ${describeHolder(holder)} has nothing to steer: ${notExportedReason(holder, 'the annotation')}, so there is no global service whose endpoints it would choose among. Export it (${SCOPE_LABEL}: global) or remove the annotation.`,
-      { fixes: () => (removeFix ? [exportHolderFix(holder), removeFix] : [exportHolderFix(holder)]) },
+      {
+        fixes: () => {
+          const remove = removeFix();
+          return remove ? [exportHolderFix(holder), remove] : [exportHolderFix(holder)];
+        },
+      },
     ),
   ];
 }

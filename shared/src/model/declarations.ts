@@ -58,6 +58,8 @@ export interface WorkloadDecl {
   namespace: string;
   /** `spec.replicas`, default 1; a DaemonSet's count is decided per cluster from its nodes. */
   replicas: number;
+  /** Where `spec.replicas` is written, whatever it holds. */
+  replicasRange?: Range;
   podLabels: Map<string, Located<string>>;
   /** Where the pod labels stand (the template's `labels` map), for moving labels there. */
   podLabelsRange?: Range;

@@ -102,16 +102,15 @@ function servicePort(resource: Resource, node: Node): ServicePort[] {
 function workloadDecl(resource: Resource, kind: WorkloadKind, name: string): WorkloadDecl {
   const labelsPath = kind === 'Pod' ? ['metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels'];
   const labelsNode = field(resource, labelsPath);
-  const replicas =
-    kind === 'Pod' || kind === 'DaemonSet'
-      ? undefined
-      : locatedNumber(resource, field(resource, ['spec', 'replicas']));
+  const replicasNode = field(resource, ['spec', 'replicas']);
+  const replicas = kind === 'Pod' || kind === 'DaemonSet' ? undefined : locatedNumber(resource, replicasNode);
   return {
     resource,
     kind,
     name,
     namespace: namespaceOf(resource),
     replicas: replicas ? Math.max(0, Math.floor(replicas.value)) : 1,
+    replicasRange: nodeRange(resource, replicasNode),
     podLabels: stringEntries(resource, labelsNode),
     podLabelsRange: nodeRange(resource, labelsNode),
   };

@@ -19,6 +19,8 @@ export interface Located<T> {
   range: Range;
   /** The key of the pair holding the value, when it came from a map. */
   keyRange?: Range;
+  /** Written as a YAML boolean (`true`, unquoted), which a Kubernetes label value must not be. */
+  yamlBoolean?: boolean;
 }
 
 /** Everything needed to read nodes of one YAML document: its file (for ranges) and itself (for aliases). */
@@ -178,7 +180,10 @@ export function stringEntries(ctx: DocumentContext, node: unknown): Map<string, 
     const keyRange = nodeRange(ctx, pair.key as Node);
     const valueRange = nodeRange(ctx, pair.value as Node) ?? keyRange;
     if (!valueRange) continue;
-    entries.set(key, { value, range: valueRange, keyRange });
+    const resolved = resolveAlias(ctx, pair.value);
+    const located: Located<string> = { value, range: valueRange, keyRange };
+    if (isScalar(resolved) && typeof resolved.value === 'boolean') located.yamlBoolean = true;
+    entries.set(key, located);
   }
   return entries;
 }
