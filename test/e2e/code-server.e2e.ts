@@ -200,15 +200,28 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
     });
 
     await check('the quick-fix replaces the hostname and the error goes away', async () => {
-      await page.keyboard.press('Escape');
-      await workbench.token('reviews-v2.bookinfo.internal.mesh').click();
-      await page.keyboard.press('Control+.');
-      const fix = page.locator('.action-widget .monaco-list-row', {
-        hasText: 'Change to reviews-v2.bookinfo.mesh.internal',
-      });
-      await fix.waitFor();
-      await page.keyboard.press('Enter'); // the only fix, focused
-      await workbench.token('reviews-v2.bookinfo.mesh.internal').waitFor();
+      const wrong = workbench.token('reviews-v2.bookinfo.internal.mesh');
+      const fixed = workbench.token('reviews-v2.bookinfo.mesh.internal');
+      // If the action widget closes under the key press (once in five runs here), the Enter lands in
+      // the editor and splits the hostname in two lines: undo it and ask again, up to three times.
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        if (await fixed.isVisible()) break; // a slow edit from the try before
+        await page.keyboard.press('Escape');
+        if (attempt > 1 && !(await wrong.isVisible())) await page.keyboard.press('Control+Z');
+        await wrong.click();
+        await page.keyboard.press('Control+.');
+        const fix = page.locator('.action-widget .monaco-list-row.focused', {
+          hasText: 'Change to reviews-v2.bookinfo.mesh.internal',
+        });
+        await fix.waitFor();
+        await page.keyboard.press('Enter'); // the only fix, focused
+        const shown = await fixed.waitFor({ timeout: 5000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) break;
+        if (attempt === 3) await fixed.waitFor();
+      }
       assert.doesNotMatch((await workbench.editorLines().textContent()) ?? '', /internal\.mesh/);
       await workbench.statusItem(STATUS_ITEM).filter({ hasText: '· 3 problems' }).waitFor();
     });
