@@ -18,6 +18,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** More workspace folders after `root` (a multi-root workspace). */
   moreFolders?: string[];
+  /** Declare dynamic registration of workspace/didChangeConfiguration. */
+  configurationRegistration?: boolean;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface LspSession {
   uri(path: string): string;
   /** The latest published diagnostics per URI. */
   diagnostics: Map<string, Diagnostic[]>;
+  /** The methods the server registered dynamically (client/registerCapability), in order. */
+  registrations: string[];
   waitForDiagnostics(path: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   open(path: string, text?: string): Promise<void>;
   change(path: string, text: string): Promise<void>;
@@ -63,9 +67,13 @@ export async function startSession(root: string, options: SessionOptions = {}): 
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
     params.items.map(() => settings),
   );
+  const registrations: string[] = [];
+  connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
+    registrations.push(...params.registrations.map((registration) => registration.method));
+    return null;
+  });
   for (const method of [
     'window/workDoneProgress/create',
-    'client/registerCapability',
     'workspace/diagnostic/refresh',
     'workspace/codeLens/refresh',
   ]) {
@@ -90,6 +98,9 @@ export async function startSession(root: string, options: SessionOptions = {}): 
         configuration: true,
         workspaceEdit: { documentChanges: true },
         didChangeWatchedFiles: { dynamicRegistration: true },
+        ...(options.configurationRegistration
+          ? { didChangeConfiguration: { dynamicRegistration: true } }
+          : {}),
         ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
       },
       textDocument: {
@@ -105,6 +116,7 @@ export async function startSession(root: string, options: SessionOptions = {}): 
     root,
     uri,
     diagnostics,
+    registrations,
     waitForDiagnostics(path, accept) {
       const target = uri(path);
       return new Promise((resolve, reject) => {

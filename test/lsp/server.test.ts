@@ -266,6 +266,22 @@ describe('language server over stdio: settings and pull diagnostics', () => {
     }
   });
 
+  test('the server registers for configuration changes only where the client supports that', async () => {
+    for (const configurationRegistration of [false, true]) {
+      const session = await startSession(copyExample(), { configurationRegistration });
+      try {
+        await session.waitForDiagnostics(RATINGS_1, (list) => list.length > 0);
+        assert.ok(session.registrations.includes('workspace/didChangeWatchedFiles'));
+        assert.equal(
+          session.registrations.includes('workspace/didChangeConfiguration'),
+          configurationRegistration,
+        );
+      } finally {
+        await session.stop();
+      }
+    }
+  });
+
   test('a re-pull gets "unchanged" for every file an edit did not touch', async () => {
     const session = await startSession(copyExample(), { pull: true });
     type Report = { uri: string; kind: string; resultId?: string; items?: { code: string }[] };

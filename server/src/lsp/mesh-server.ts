@@ -66,6 +66,7 @@ export function startServer(connection: Connection): void {
     refresh: false,
     progress: false,
     configuration: false,
+    configurationChanges: false,
     watch: false,
     documentChanges: false,
     folders: false,
@@ -101,6 +102,8 @@ export function startServer(connection: Connection): void {
       refresh: caps.workspace?.diagnostics?.refreshSupport === true,
       progress: caps.window?.workDoneProgress === true,
       configuration: caps.workspace?.configuration === true,
+      // Without dynamic registration a client sends didChangeConfiguration anyway (or never).
+      configurationChanges: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       watch: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
       folders: caps.workspace?.workspaceFolders === true,
@@ -138,7 +141,7 @@ export function startServer(connection: Connection): void {
   const carryOn = () => undefined;
 
   connection.onInitialized(() => {
-    if (client.configuration)
+    if (client.configuration && client.configurationChanges)
       void connection.client
         .register(DidChangeConfigurationNotification.type, { section: 'meshLens' })
         .catch(carryOn);
