@@ -3,7 +3,7 @@ import { type CheckOptions, runChecks } from '../checks/registry';
 import { couldSuggest } from '../checks/unknown-global-host';
 import type { Finding } from '../findings';
 import { compareFindings } from '../findings-order';
-import { GLOBAL_SHARD, shardsOf, shardView } from '../model/shards';
+import { shardsOf, shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
 
@@ -49,7 +49,6 @@ export function analyseWorkspace(
     for (const [shard, written] of previous.unknownHosts)
       if (written.some((host) => changedHostnames.some((hostname) => couldSuggest(host, hostname))))
         dirty.add(shard);
-  dirty.add(GLOBAL_SHARD);
 
   const shards = new Map(previous.shards);
   const unknownHosts = new Map(previous.unknownHosts);
@@ -73,18 +72,25 @@ export function analyseWorkspace(
  * and a client should not be sent those again.
  */
 function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
-  const byFile = (findings: Finding[]) => {
-    const grouped = new Map<string, Finding[]>();
-    for (const finding of findings)
-      grouped.set(finding.file, [...(grouped.get(finding.file) ?? []), finding]);
-    return new Map([...grouped].map(([file, list]) => [file, JSON.stringify(list.sort(compareFindings))]));
-  };
-  const old = byFile(before);
-  const now = byFile(after);
+  const old = sortedByFile(before);
+  const now = sortedByFile(after);
   const changed = new Set<string>();
   for (const file of new Set([...old.keys(), ...now.keys()]))
-    if (old.get(file) !== now.get(file)) changed.add(file);
+    if (JSON.stringify(old.get(file)) !== JSON.stringify(now.get(file))) changed.add(file);
   return changed;
+}
+
+/** Findings grouped by file, each file's in the CLI's order; `files` start with an empty list. */
+function sortedByFile(findings: Iterable<Finding>, files: Iterable<string> = []): Map<string, Finding[]> {
+  const byFile = new Map<string, Finding[]>();
+  for (const file of files) byFile.set(file, []);
+  for (const finding of findings) {
+    const list = byFile.get(finding.file);
+    if (list) list.push(finding);
+    else byFile.set(finding.file, [finding]);
+  }
+  for (const list of byFile.values()) list.sort(compareFindings);
+  return byFile;
 }
 
 function checkShard(
@@ -132,12 +138,11 @@ function analysisOf(
 
 /** The findings of some files, each file's in the CLI's order. */
 export function findingsOfFiles(analysis: Analysis, files: Iterable<string>): Map<string, Finding[]> {
-  const byFile = new Map<string, Finding[]>();
-  for (const file of files) byFile.set(file, []);
-  for (const found of analysis.shards.values())
-    for (const finding of found) byFile.get(finding.file)?.push(finding);
-  for (const list of byFile.values()) list.sort(compareFindings);
-  return byFile;
+  const wanted = new Set(files);
+  const found = [...analysis.shards.values()].flatMap((list) =>
+    list.filter((finding) => wanted.has(finding.file)),
+  );
+  return sortedByFile(found, wanted);
 }
 
 const problemCounts = new WeakMap<Finding[], number>();

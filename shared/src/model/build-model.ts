@@ -5,7 +5,6 @@ import { assignCluster } from '../topology/cluster-assignment';
 import type { TopologyDeclaration } from '../topology/topology-file';
 import type { Topology } from '../topology/types';
 import type { ParsedFile } from '../yaml/parse-file';
-import { namespaceOf } from '../yaml/resource';
 import type { FileDeclarations } from './declarations';
 import { ISTIO_SYSTEM } from './mesh-labels';
 import { assembleShard, type FilePart, filePartsOf, type ShardFile } from './shard-assembly';
@@ -14,7 +13,6 @@ import {
   GLOBAL_SHARD,
   recordShards,
   type ShardParts,
-  shardOfHost,
   shardOfResource,
   shardsOf,
 } from './shards';
@@ -91,7 +89,13 @@ export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDec
       })),
     ),
   });
-  const state: ModelState = { topologyDeclaration, positions, filesByShard, nodes };
+  const state: ModelState = {
+    topologyDeclaration,
+    positions,
+    nextPosition: positions.size,
+    filesByShard,
+    nodes,
+  };
   const shards = new Map<string, ShardParts>();
   for (const shard of filesByShard.keys())
     shards.set(shard, assembleShard(shard, shardFiles(state, files, shard), topology, peeringGateways));
@@ -120,38 +124,44 @@ export function updateModel(
   // A scan or a branch switch changes a good part of the workspace: building afresh is cheaper.
   if (changes.length > Math.max(64, previous.files.size / 8)) return undefined;
   if (!changes.every((change) => keepsTopology(change, previous, topologyDeclaration))) return undefined;
-  const dirty = dirtyShards(changes);
+  // The shards the changed files speak of, before and after: every namespace their manifests and
+  // hostnames name (the keys of their parts), and the global shard (their parse findings).
+  const dirty = new Set<string>([GLOBAL_SHARD]);
   // Patched in place rather than copied (a copy costs milliseconds at tens of thousands of files):
   // the previous model is superseded, and the Workspace never hands it out again.
   const files = previous.files;
+  // Positions, like the file map, are patched in place.
   const next: ModelState = { ...state, filesByShard: new Map(state.filesByShard) };
   const index = shardIndexEditor(next.filesByShard);
-  let findings = previous.findings;
+  let parseFindingsChanged = false;
   let resourceCount = previous.resourceCount;
   for (const { before, after } of changes) {
     const path = (after ?? before)?.parsed.source.path ?? '';
     const known = previous.files.get(path);
-    for (const shard of known ? partsOfFile(known, next.nodes).keys() : []) index.remove(shard, path);
-    if (before?.parsed.findings.length || after?.parsed.findings.length) findings = [];
+    for (const shard of known ? partsOfFile(known, next.nodes).keys() : []) {
+      index.remove(shard, path);
+      dirty.add(shard);
+    }
+    if (before?.parsed.findings.length || after?.parsed.findings.length) parseFindingsChanged = true;
     resourceCount += (after?.parsed.resources.length ?? 0) - (before?.parsed.resources.length ?? 0);
     if (!after) {
       files.delete(path);
+      next.positions.delete(path); // back later, it comes last, as in the Workspace's map
       continue;
     }
     const assignment = assignCluster(after.parsed, topologyDeclaration);
     const file: ModelFile = { parsed: after.parsed, declarations: after.declarations, assignment };
     files.set(path, file);
-    if (!next.positions.has(path)) {
-      next.positions = new Map(next.positions);
-      next.positions.set(path, Math.max(-1, ...next.positions.values()) + 1);
+    // A new file comes last, as it does in the Workspace's map (a kept file keeps its place).
+    if (!next.positions.has(path)) next.positions.set(path, next.nextPosition++);
+    for (const shard of partsOfFile(file, next.nodes).keys()) {
+      index.add(shard, path);
+      dirty.add(shard);
     }
-    for (const shard of partsOfFile(file, next.nodes).keys()) index.add(shard, path);
   }
-  if (findings.length === 0)
-    findings = [
-      ...[...files.values()].flatMap((file) => file.parsed.findings),
-      ...previous.topology.findings,
-    ];
+  const findings = parseFindingsChanged
+    ? [...[...files.values()].flatMap((file) => file.parsed.findings), ...previous.topology.findings]
+    : previous.findings;
   const shards = new Map(shardsOf(previous));
   for (const shard of dirty) {
     if (next.filesByShard.has(shard))
@@ -176,6 +186,8 @@ interface ModelState {
   topologyDeclaration?: TopologyDeclaration;
   /** A file's place in the workspace's order: within a shard, files contribute in this order. */
   positions: Map<string, number>;
+  /** The place the next new file takes. */
+  nextPosition: number;
   filesByShard: Map<string, Set<string>>;
   nodes: Map<string, number>;
 }
@@ -360,20 +372,6 @@ function topologyNeutral(fact: FileFacts): boolean {
     declarations.nodeCount === 0 &&
     !parsed.resources.some((resource) => shardOfResource(resource) === ISTIO_SYSTEM)
   );
-}
-
-/** The shards a set of changes speaks of: every namespace their manifests and hostnames name. */
-function dirtyShards(changes: FileChange[]): Set<string> {
-  const dirty = new Set<string>([GLOBAL_SHARD]);
-  for (const change of changes) {
-    for (const fact of [change.before, change.after]) {
-      if (!fact) continue;
-      for (const resource of fact.parsed.resources) dirty.add(shardOfResource(resource));
-      for (const reference of fact.declarations.hostReferences)
-        dirty.add(shardOfHost(reference.host.value, namespaceOf(reference.resource)));
-    }
-  }
-  return dirty;
 }
 
 function nodesPerCluster(files: Iterable<ModelFile>): Map<string, number> {
