@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 const west = `
   //- clusters/west/istio-system.yaml
@@ -44,7 +45,7 @@ describe('MESH180 invalid-peering-gateway', () => {
     assert.equal(finding.file, 'clusters/east/peer-west.yaml');
     assert.equal(finding.severity, 'error');
     const cursor = checked.files[1]?.cursors[0];
-    assert.deepEqual(finding.range, { start: cursor, end: { line: 3, character: 30 } });
+    assert.deepEqual(plainRange(finding.range), { start: cursor, end: { line: 3, character: 30 } });
     assert.equal(
       finding.message,
       'Peering gateway istio-remote-peer-west in east has no `topology.istio.io/network` label: Istio cannot tell that the endpoints of west are on another network (`west-net`), so traffic to them is not sent through this gateway and fails.',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 describe('MESH110 invalid-scope-value', () => {
   test('reports a wrongly cased scope on a Service at its value, and lowercases it', () => {
@@ -22,7 +23,7 @@ describe('MESH110 invalid-scope-value', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'error');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /`Global` is not a solo\.io\/service-scope value .*Service shop\/cart in c1 is not exported, so cart\.shop\.mesh\.internal gets no endpoints from c1\. Did you mean `global`\?/,
@@ -52,7 +53,10 @@ describe('MESH110 invalid-scope-value', () => {
       'MESH110',
     );
     const finding = only(checked);
-    assert.deepEqual(finding.range, { start: { line: 4, character: 35 }, end: { line: 4, character: 42 } });
+    assert.deepEqual(plainRange(finding.range), {
+      start: { line: 4, character: 35 },
+      end: { line: 4, character: 42 },
+    });
     assert.match(
       finding.message,
       /Namespace shop in c1 exports nothing \(it governs Services cart and web\)/,

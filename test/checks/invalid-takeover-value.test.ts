@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 describe('MESH161 invalid-takeover-value', () => {
   test('reports a value other than "true" at the value and sets it to "true", keeping the quotes', () => {
@@ -23,7 +24,7 @@ describe('MESH161 invalid-takeover-value', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'error');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /only recognizes "true" \(case-sensitive\): "yes" on Service shop\/cart in c1 leaves takeover off/,
@@ -51,7 +52,7 @@ describe('MESH161 invalid-takeover-value', () => {
     );
     const finding = only(checked);
     const [start, end] = checked.files[0]?.cursors ?? [];
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /Unquoted `true` is a YAML boolean, .*the Kubernetes API rejects Service shop\/cart in c1/,
@@ -77,7 +78,7 @@ describe('MESH161 invalid-takeover-value', () => {
     );
     const finding = only(checked);
     const [start, end] = checked.files[0]?.cursors ?? [];
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
     assert.match(
       texts.get('clusters/c1/cart.yaml') ?? '',

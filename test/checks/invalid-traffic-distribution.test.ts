@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 describe('MESH150 invalid-traffic-distribution', () => {
   test('reports a wrongly cased value at the value, says Istio falls back to Any, and fixes the case', () => {
@@ -23,7 +24,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'error');
-    assert.deepEqual(finding.range, {
+    assert.deepEqual(plainRange(finding.range), {
       start: { line: start?.line ?? 0, character: (start?.character ?? 0) - 1 },
       end: { line: end?.line ?? 0, character: (end?.character ?? 0) + 1 },
     });
@@ -60,7 +61,10 @@ describe('MESH150 invalid-traffic-distribution', () => {
       'MESH150',
     );
     const finding = only(checked);
-    assert.deepEqual(finding.range, { start: { line: 5, character: 59 }, end: { line: 5, character: 71 } });
+    assert.deepEqual(plainRange(finding.range), {
+      start: { line: 5, character: 59 },
+      end: { line: 5, character: 71 },
+    });
     assert.match(finding.message, /clients of Namespace shop in c1 \(Service cart\)/);
     const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
     assert.match(
@@ -92,7 +96,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
     );
     const finding = only(checked);
     const [start, end] = checked.files[0]?.cursors ?? [];
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     const [fix] = finding.fixes;
     assert.equal(fix?.title, 'Set it to `Any`');
     const texts = assertFixResolves(checked, finding, fix ?? { title: '', changes: [] });

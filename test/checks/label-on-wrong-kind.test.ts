@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { asJson, plainRange } from '../helpers/fixture';
 
 const cartService = `
       //- clusters/c1/service.yaml
@@ -41,12 +42,12 @@ describe('MESH112 label-on-wrong-kind', () => {
     const [start, end] = checked.files[1]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/deployment.yaml');
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /solo\.io\/service-scope in the pod template labels of Deployment shop\/cart-v1 in c1 is ignored: .*nothing is exported by it\. Move it to Service shop\/cart, which selects these pods\./,
     );
-    assert.deepEqual(finding.related, [
+    assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/c1/service.yaml',
         range: { start: { line: 3, character: 8 }, end: { line: 3, character: 12 } },
@@ -158,7 +159,7 @@ describe('MESH112 label-on-wrong-kind', () => {
       finding.message,
       /pod template labels of CronJob shop\/cleanup .*No Service in the workspace selects these pods/,
     );
-    assert.deepEqual(finding.related, []);
+    assert.deepEqual(asJson(finding.related), []);
     const [fix] = finding.fixes;
     assert.equal(fix?.title, 'Remove solo.io/service-scope from CronJob shop/cleanup');
     assert.equal(fix?.preferred, false);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 describe('MESH113 legacy-scope-value', () => {
   test('hints at global-only and rewrites it as global plus a quoted takeover label', () => {
@@ -25,7 +26,7 @@ describe('MESH113 legacy-scope-value', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'hint');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /legacy spelling of `global` plus takeover: Service shop\/cart in c1 is exported globally/,

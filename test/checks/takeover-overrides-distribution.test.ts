@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { check, only } from '../helpers/checks';
+import { asJson, plainRange } from '../helpers/fixture';
 
 describe('MESH152 takeover-overrides-distribution', () => {
   test('warns at the written distribution of an exported Service with takeover, pointing at the takeover label', () => {
@@ -24,12 +25,12 @@ describe('MESH152 takeover-overrides-distribution', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /Takeover is on for Service shop\/cart in c1: cart\.shop\.svc\.cluster\.local now routes like cart\.shop\.mesh\.internal, so `PreferClose` can no longer keep local callers in their cluster/,
     );
-    assert.deepEqual(finding.related, [
+    assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/c1/cart.yaml',
         range: { start: { line: 7, character: 4 }, end: { line: 7, character: 28 } },
@@ -61,7 +62,7 @@ describe('MESH152 takeover-overrides-distribution', () => {
     assert.equal(checked.findings.length, 2);
     const [namespace, legacy] = checked.findings;
     assert.equal(namespace?.file, 'clusters/c1/shop.yaml');
-    assert.deepEqual(namespace?.range, {
+    assert.deepEqual(plainRange(namespace?.range), {
       start: { line: 5, character: 59 },
       end: { line: 5, character: 73 },
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 describe('MESH160 takeover-unexported', () => {
   test('warns at the takeover key of an unexported Service and exports it', () => {
@@ -25,7 +26,7 @@ describe('MESH160 takeover-unexported', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /solo\.io\/service-takeover on Service shop\/cart in c1 takes nothing over: the Service has no solo\.io\/service-scope, so there is no global service for cart\.shop\.svc\.cluster\.local to route to/,
@@ -63,7 +64,10 @@ describe('MESH160 takeover-unexported', () => {
     assert.equal(checked.findings.length, 2);
     const [namespace, local] = checked.findings;
     assert.ok(namespace && local);
-    assert.deepEqual(namespace.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 28 } });
+    assert.deepEqual(plainRange(namespace.range), {
+      start: { line: 5, character: 4 },
+      end: { line: 5, character: 28 },
+    });
     assert.match(namespace.message, /on Namespace shop in c1 .*the \*\.shop\.svc\.cluster\.local hostnames/);
     const texts = assertFixResolves(checked, namespace, namespace.fixes[0] ?? { title: '', changes: [] });
     assert.match(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { plainRange } from '../helpers/fixture';
 
 const unexported = `
   //- clusters/c1/cart.yaml
@@ -22,7 +23,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'hint');
-    assert.deepEqual(finding.range, { start, end });
+    assert.deepEqual(plainRange(finding.range), { start, end });
     assert.match(
       finding.message,
       /networking\.istio\.io\/traffic-distribution: PreferClose on Service shop\/cart in c1 has nothing to steer: the Service has no solo\.io\/service-scope/,
@@ -87,7 +88,10 @@ describe('MESH151 traffic-distribution-unexported', () => {
       'MESH151',
     );
     const finding = only(checked);
-    assert.deepEqual(finding.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 44 } });
+    assert.deepEqual(plainRange(finding.range), {
+      start: { line: 5, character: 4 },
+      end: { line: 5, character: 44 },
+    });
     assert.match(
       finding.message,
       /on Namespace shop in c1 .*neither the Namespace nor any Service inheriting the annotation is exported/,

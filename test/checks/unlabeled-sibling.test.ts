@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
+import { asJson, plainRange } from '../helpers/fixture';
 
 const exported = `
   //- clusters/c1/ratings.yaml
@@ -38,7 +39,7 @@ describe('MESH101 unlabeled-sibling', () => {
     const finding = only(checked);
     assert.equal(finding.file, 'clusters/c2/ratings.yaml');
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(finding.range, {
+    assert.deepEqual(plainRange(finding.range), {
       start: checked.files[1]?.cursors[0],
       end: { line: 4, character: 15 },
     });
@@ -46,7 +47,7 @@ describe('MESH101 unlabeled-sibling', () => {
       finding.message,
       /Service shop\/ratings is not exported in c2.*c1.*ratings\.shop\.mesh\.internal.*2 endpoints are missing/,
     );
-    assert.deepEqual(finding.related, [
+    assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/c1/ratings.yaml',
         range: { start: { line: 6, character: 27 }, end: { line: 6, character: 33 } },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { check, only } from '../helpers/checks';
+import { asJson } from '../helpers/fixture';
 
 const topology = `
   //- mesh-topology.yaml
@@ -46,7 +47,7 @@ describe('MESH123 unreachable-from-cluster', () => {
       checked.files.find((file) => file.path === 'clusters/west/route.yaml')?.cursors[0],
     );
     assert.match(finding.message, /From west, .* \(east: no link from west to east\)/);
-    assert.deepEqual(finding.related, [
+    assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/east/ratings.yaml',
         range: { start: { line: 0, character: 51 }, end: { line: 0, character: 58 } },

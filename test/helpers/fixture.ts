@@ -3,6 +3,7 @@ import {
   getModel,
   type MeshModel,
   type Position,
+  type Range,
   setFile,
   type Workspace,
 } from '../../shared/src';
@@ -31,4 +32,14 @@ export function cursorOf(files: FixtureFile[], path?: string): Position {
   const cursor = file?.cursors[0];
   if (!cursor) throw new Error(`no $0 cursor in ${path ?? 'the fixture'}`);
   return cursor;
+}
+
+/** A range as the wire carries it: the core's ranges are compact objects whose positions are getters. */
+export function plainRange(range: Range | undefined): Range | undefined {
+  return range && { start: { ...range.start }, end: { ...range.end } };
+}
+
+/** A value as JSON carries it (ranges become plain objects), for comparing findings' parts. */
+export function asJson<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }

@@ -1,6 +1,7 @@
 import type { Node, YAMLMap } from 'yaml';
-import { asMap, getPath, locatedString, mapAt, nodeRange, seqItems } from '../yaml/nodes';
+import { asMap, getPath, type Located, locatedString, mapAt, nodeRange, seqItems } from '../yaml/nodes';
 import { field, type Resource } from '../yaml/resource';
+import type { Range } from '../yaml/source';
 import type { GatewayApiRef, HostReference, HostRole } from './declarations';
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
@@ -64,18 +65,37 @@ function gatewayApiRef(
   const range = nodeRange(resource, map);
   const host = locatedString(resource, getPath(resource, map, ['name']));
   if (!map || !range || !host) return undefined;
-  const offset = map.range?.[0] ?? 0;
-  const ref: GatewayApiRef = {
-    get node() {
-      return mapAt(resource, offset) as YAMLMap;
-    },
-    range,
+  const ref = new GatewayApiRefFacts(resource, map.range?.[0] ?? 0, range, {
     group: locatedString(resource, getPath(resource, map, ['group'])),
     kind: locatedString(resource, getPath(resource, map, ['kind'])),
     namespace: locatedString(resource, getPath(resource, map, ['namespace'])),
     port: locatedString(resource, getPath(resource, map, ['port'])),
-  };
+  });
   return { resource, role, host, ref };
+}
+
+// A class so that `node` is a prototype getter, not a closure and a property dictionary per ref.
+class GatewayApiRefFacts implements GatewayApiRef {
+  group?: Located<string>;
+  kind?: Located<string>;
+  namespace?: Located<string>;
+  port?: Located<string>;
+
+  constructor(
+    private readonly resource: Resource,
+    private readonly offset: number,
+    readonly range: Range,
+    fields: Pick<GatewayApiRef, 'group' | 'kind' | 'namespace' | 'port'>,
+  ) {
+    this.group = fields.group;
+    this.kind = fields.kind;
+    this.namespace = fields.namespace;
+    this.port = fields.port;
+  }
+
+  get node(): YAMLMap {
+    return mapAt(this.resource, this.offset) as YAMLMap;
+  }
 }
 
 function virtualServiceReferences(resource: Resource): HostReference[] {

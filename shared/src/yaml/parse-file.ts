@@ -34,7 +34,7 @@ const MODELINE = /^\uFEFF?#\s*mesh-lens:\s*cluster\s*=\s*([A-Za-z0-9][-A-Za-z0-9
 
 export function parseFile(path: string, text: string): ParsedFile {
   const source = createSourceFile(path, text);
-  const parsed = withLazyDocuments({ source, resources: [], findings: [], documentCount: 0 });
+  const parsed = new ParsedFacts(source);
   parsed.modelineCluster = readModeline(source);
   const list = composeDocuments(source);
   if (!list) {
@@ -48,12 +48,19 @@ export function parseFile(path: string, text: string): ParsedFile {
   return parsed;
 }
 
-/** A parsed file whose `documents` come from the document cache (re-parsed when evicted). */
-export function withLazyDocuments(file: Omit<ParsedFile, 'documents'>): ParsedFile {
-  return Object.defineProperty(file, 'documents', {
-    get: () => documentsOf(file.source),
-    enumerable: false,
-  }) as ParsedFile;
+// A class so that `documents` is one getter on the prototype: defined on each object it cost a
+// closure and a dictionary of properties per file.
+class ParsedFacts implements ParsedFile {
+  resources: Resource[] = [];
+  findings: Finding[] = [];
+  modelineCluster?: Located<string>;
+  documentCount = 0;
+
+  constructor(readonly source: SourceFile) {}
+
+  get documents(): Document.Parsed[] {
+    return documentsOf(this.source);
+  }
 }
 
 function readModeline(source: SourceFile): Located<string> | undefined {

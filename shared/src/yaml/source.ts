@@ -51,7 +51,35 @@ export function offsetAt(source: SourceFile, position: Position): number {
 }
 
 export function rangeAt(source: SourceFile, start: number, end: number): Range {
-  return { start: positionAt(source, start), end: positionAt(source, end) };
+  const from = positionAt(source, start);
+  const to = positionAt(source, end);
+  return new CompactRange(from.line, from.character, to.line, to.character);
+}
+
+/**
+ * A range as four numbers in one object. The facts of a workspace hold hundreds of thousands of
+ * ranges, and a plain `{ start: {…}, end: {…} }` is three objects: 15 % of the heap at 50,000
+ * resources. Positions are made when read; `toJSON` keeps the wire and report formats plain.
+ */
+class CompactRange implements Range {
+  constructor(
+    private readonly startLine: number,
+    private readonly startCharacter: number,
+    private readonly endLine: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get start(): Position {
+    return { line: this.startLine, character: this.startCharacter };
+  }
+
+  get end(): Position {
+    return { line: this.endLine, character: this.endCharacter };
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
 }
 
 export function containsPosition(range: Range, position: Position): boolean {
