@@ -1,5 +1,6 @@
 import { isScalar, type Node } from 'yaml';
 import { lookupTable } from '../util/lookup-table';
+import { settledList } from '../util/settled';
 import { getPath, locatedNumber, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { field, namespaceOf, type Resource } from '../yaml/resource';
@@ -43,7 +44,17 @@ export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
     addResource(declarations, resource);
     declarations.meshKeysElsewhere.push(...meshKeysElsewhere(resource));
   }
-  return declarations;
+  return {
+    namespaces: settledList(declarations.namespaces),
+    services: settledList(declarations.services),
+    workloads: settledList(declarations.workloads),
+    endpointSets: settledList(declarations.endpointSets),
+    hostReferences: settledList(declarations.hostReferences),
+    segments: settledList(declarations.segments),
+    gateways: settledList(declarations.gateways),
+    nodeCount: declarations.nodeCount,
+    meshKeysElsewhere: settledList(declarations.meshKeysElsewhere),
+  };
 }
 
 function addResource(declarations: FileDeclarations, resource: Resource): void {

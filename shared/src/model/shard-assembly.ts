@@ -1,5 +1,6 @@
 import type { PeeringGateway } from '../topology/build-topology';
 import { domainOf, type Topology } from '../topology/types';
+import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
 import type { FileDeclarations, ServiceDecl } from './declarations';
 import { attachEndpoints, serviceInstance } from './service-instance';
@@ -67,22 +68,35 @@ export function filePartsOf(
     return found;
   };
   const { declarations } = fact;
+  // Added fields first: `{ ...a, b }` gets a V8 map of its own per object, `{ b, ...a }` a shared one.
   for (const resource of fact.parsed.resources) part(shardOfResource(resource)).holdsResources = true;
   for (const namespace of declarations.namespaces)
-    part(namespace.name).namespaces.push({ ...namespace, cluster });
+    part(namespace.name).namespaces.push({ cluster, ...namespace });
   for (const service of declarations.services) part(service.namespace).services.push(service);
   for (const workload of declarations.workloads) {
     // SPEC §1: a DaemonSet runs a pod per node when the cluster's nodes are known, else count 1.
     const pods = workload.kind === 'DaemonSet' ? nodes || 1 : workload.replicas;
-    part(workload.namespace).workloads.push({ ...workload, cluster, pods });
+    part(workload.namespace).workloads.push({ cluster, pods, ...workload });
   }
-  for (const set of declarations.endpointSets) part(set.namespace).endpointSets.push({ ...set, cluster });
+  for (const set of declarations.endpointSets) part(set.namespace).endpointSets.push({ cluster, ...set });
   for (const reference of declarations.hostReferences) {
     const namespace = namespaceOf(reference.resource);
-    part(shardOfHost(reference.host.value, namespace)).references.push({ ...reference, cluster, namespace });
+    part(shardOfHost(reference.host.value, namespace)).references.push({ cluster, namespace, ...reference });
   }
+  for (const [shard, found] of parts) parts.set(shard, settledPart(found));
   partsByFacts.set(fact.declarations, { cluster, nodes, parts });
   return parts;
+}
+
+function settledPart(part: FilePart): FilePart {
+  return {
+    holdsResources: part.holdsResources,
+    namespaces: settledList(part.namespaces),
+    services: settledList(part.services),
+    workloads: settledList(part.workloads),
+    endpointSets: settledList(part.endpointSets),
+    references: settledList(part.references),
+  };
 }
 
 export interface ShardFile {

@@ -11,6 +11,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { settledMap } from '../util/settled';
 import { type Range, rangeAt, type SourceFile } from './source';
 
 /** A value read from YAML together with where it stands, so checks and fixes can point at it. */
@@ -171,7 +172,7 @@ export function nodeRange(ctx: DocumentContext, node: Node | null | undefined): 
 export function stringEntries(ctx: DocumentContext, node: unknown): Map<string, Located<string>> {
   const entries = new Map<string, Located<string>>();
   const map = asMap(ctx, node);
-  if (!map) return entries;
+  if (!map) return settledMap(entries);
   for (const pair of map.items) {
     const key = keyText(ctx, pair);
     if (key === undefined || key === '<<' || entries.has(key)) continue;
@@ -185,7 +186,7 @@ export function stringEntries(ctx: DocumentContext, node: unknown): Map<string, 
     if (isScalar(resolved) && typeof resolved.value === 'boolean') located.yamlBoolean = true;
     entries.set(key, located);
   }
-  return entries;
+  return settledMap(entries);
 }
 
 export function locatedString(ctx: DocumentContext, node: Node | undefined): Located<string> | undefined {

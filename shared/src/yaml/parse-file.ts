@@ -1,6 +1,7 @@
 import type { Document, YAMLError } from 'yaml';
 
 import type { Finding } from '../findings';
+import { settledList } from '../util/settled';
 import { composeDocuments, documentsOf } from './document-cache';
 import { asMap, type DocumentContext, type Located } from './nodes';
 import { createResource, type Resource, resourceNodes } from './resource';
@@ -45,6 +46,8 @@ export function parseFile(path: string, text: string): ParsedFile {
   list.forEach((doc, docIndex) => {
     addDocument(parsed, doc, docIndex);
   });
+  parsed.resources = settledList(parsed.resources);
+  parsed.findings = settledList(parsed.findings);
   return parsed;
 }
 
