@@ -65,6 +65,8 @@ export interface MeshLensRun {
   codeLens?: Latency;
   completionHostname?: Latency;
   completionScopeValue?: Latency;
+  /** VmHWM after the edit loop, before the requests: what the edits added to the peak. */
+  peakRssAfterEditsMB?: number;
   peakRssMB: number;
   /** Wall-clock offsets from spawn (ms), to cut a CPU profile into phases. */
   phases: {
@@ -120,6 +122,7 @@ export async function measureMeshLens(
       run.phases.editsStartMs = round(performance.now() - spawned);
       run.edits = await editLoop(session, watch, files, expected, options.edits, options.editBudgetMs);
       run.phases.editsEndMs = round(performance.now() - spawned);
+      run.peakRssAfterEditsMB = memoryOf(pid).peakMB;
       if (options.gapMs) await sleep(options.gapMs);
     }
     if (options.requests > 0) {

@@ -16,6 +16,7 @@ import { formatSarif } from './cli/format-sarif';
 import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
 import { painter, progressLine } from './cli/terminal';
 import { WriteError } from './cli/write-fixes';
+import { limitHeapGrowth } from './heap-growth';
 
 declare const MESH_LENS_VERSION: string | undefined;
 const VERSION = typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : '0.0.0-dev';
@@ -184,6 +185,7 @@ async function reach(args: string[], values: Values): Promise<number> {
   );
 }
 
+limitHeapGrowth();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -22,7 +22,7 @@ import { definitionAt, referencesAt } from '../../shared/src/features/navigation
 import { documentSymbols, workspaceSymbols } from '../../shared/src/features/symbols';
 import { applyTextEdits, editsOverlap } from '../../shared/src/fixes/apply-edits';
 import { fixAll } from '../../shared/src/fixes/fix-all';
-import { createSourceFile, offsetAt } from '../../shared/src/yaml/source';
+import { createSourceFile, lineStarts, offsetAt } from '../../shared/src/yaml/source';
 
 // The fuzzing oracle: feeds a workspace through every layer of the core (parse, model, checks,
 // every feature, every fix, fix-all) and asserts what must hold for ANY input: nothing throws,
@@ -370,7 +370,7 @@ function syntaxErrorsByFile(findings: Finding[]): Map<string, number> {
 function toTextEdit(text: string) {
   const source = createSourceFile('', text);
   const positionOf = (offset: number): Position => {
-    const starts = source.lineCounter.lineStarts;
+    const starts = lineStarts(source);
     let line = 0;
     while (line + 1 < starts.length && (starts[line + 1] ?? 0) <= offset) line++;
     return { line, character: offset - (starts[line] ?? 0) };

@@ -2,7 +2,7 @@ import type { Finding } from '../findings';
 import { IGNORE_ANNOTATION } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
 import type { Resource } from '../yaml/resource';
-import { comparePositions, containsPosition } from '../yaml/source';
+import { comparePositions, containsPosition, lineStarts } from '../yaml/source';
 
 const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
 
@@ -13,13 +13,13 @@ const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
 export function isSuppressed(model: MeshModel, finding: Finding): boolean {
   const file = model.files.get(finding.file)?.parsed;
   if (!file) return false;
-  if (disabledByComment(file.source.text, file.source.lineCounter.lineStarts, finding)) return true;
+  if (disabledByComment(file.source.text, lineStarts(file.source), finding)) return true;
   const resource = innermostResource(file.resources, finding);
   const ignored = resource?.annotations.get(IGNORE_ANNOTATION)?.value;
   return ignored !== undefined && listsCode(ignored, finding.code);
 }
 
-function disabledByComment(text: string, lineStarts: number[], finding: Finding): boolean {
+function disabledByComment(text: string, lineStarts: readonly number[], finding: Finding): boolean {
   const line = finding.range.start.line - 1;
   if (line < 0) return false;
   const start = lineStarts[line] ?? 0;

@@ -2,7 +2,7 @@ import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../findings';
 import { asMap, type DocumentContext, findPair, getPath, keyText } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import { positionAt, type Range, rangeAt } from '../yaml/source';
+import { lineStarts, positionAt, type Range, rangeAt } from '../yaml/source';
 
 // Minimal text edits computed from node ranges: the rest of the file (comments, quoting, key
 // order, indentation) is left byte-for-byte as it was (DESIGN: "Ranges are first-class").
@@ -33,7 +33,7 @@ export function replaceScalar(ctx: DocumentContext, range: Range, value: string)
 }
 
 function offsetOf(ctx: DocumentContext, position: Range['start']): number {
-  const starts = ctx.source.lineCounter.lineStarts;
+  const starts = lineStarts(ctx.source);
   return (starts[position.line] ?? 0) + position.character;
 }
 

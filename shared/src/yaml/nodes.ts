@@ -11,6 +11,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { intern } from '../util/intern';
 import { settledMap } from '../util/settled';
 import { type Range, rangeAt, type SourceFile } from './source';
 
@@ -76,9 +77,9 @@ export function scalarText(ctx: DocumentContext, node: unknown): string | undefi
   const resolved = resolveAlias(ctx, node);
   if (!isScalar(resolved)) return undefined;
   const { value } = resolved;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return intern(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return resolved.source ?? String(value);
+    return intern(resolved.source ?? String(value));
   }
   if (value === null) return '';
   return undefined;

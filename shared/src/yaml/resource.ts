@@ -1,4 +1,5 @@
 import { type Document, isMap, type Node, type YAMLMap } from 'yaml';
+import { intern } from '../util/intern';
 import { documentsOf } from './document-cache';
 import {
   asMap,
@@ -53,7 +54,7 @@ export function createResource(
     nodeIndex,
     apiVersion,
     kind,
-    slash < 0 ? '' : apiVersion.slice(0, slash),
+    slash < 0 ? '' : intern(apiVersion.slice(0, slash)),
     {
       name: locatedString(ctx, getPath(ctx, node, ['metadata', 'name'])),
       namespace: locatedString(ctx, getPath(ctx, node, ['metadata', 'namespace'])),

@@ -1,5 +1,3 @@
-import { LineCounter } from 'yaml';
-
 /** A 0-based line and UTF-16 character offset, as LSP and SARIF (after +1) expect. */
 export interface Position {
   line: number;
@@ -12,36 +10,79 @@ export interface Range {
 }
 
 /**
- * One file's text with the line index that turns offsets into positions.
- * `path` is workspace-relative with forward slashes: the core never sees URIs or disk paths.
+ * One file's text. `path` is workspace-relative with forward slashes: the core never sees URIs or
+ * disk paths. Its line index is not kept with it (see `lineStarts`).
  */
 export interface SourceFile {
   path: string;
   text: string;
-  lineCounter: LineCounter;
 }
 
 export function createSourceFile(path: string, text: string): SourceFile {
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  // Index every line, not only those the parser visits, so any offset maps to a position. Line
-  // breaks are LSP's: `\n`, `\r\n` and a lone `\r` (found by fuzzing: counting only `\n` put
-  // positions of a file with lone CRs past the ends of the lines an editor shows).
-  for (const lineBreak of text.matchAll(/\r\n?|\n/g))
-    lineCounter.addNewLine(lineBreak.index + lineBreak[0].length);
-  return { path, text, lineCounter };
+  return { path, text };
+}
+
+// Line indexes are needed while a file is read (every fact's range is made then) and later only
+// for the few files a request, a fix or a suppression comment looks at. Kept with every file they
+// were 13 MB at 50,000 resources; a small cache of recently used ones serves both uses.
+const LINE_INDEX_CACHE_SIZE = 64;
+const lineIndexes = new Map<SourceFile, readonly number[]>();
+let lastIndexed: SourceFile | undefined;
+
+/** Offsets at which the file's lines start (the first is 0). */
+export function lineStarts(source: SourceFile): readonly number[] {
+  const cached = lineIndexes.get(source);
+  if (cached) {
+    // Most recently used last, so the oldest is evicted first; the file being read stays put.
+    if (lastIndexed !== source) {
+      lineIndexes.delete(source);
+      lineIndexes.set(source, cached);
+      lastIndexed = source;
+    }
+    return cached;
+  }
+  const starts = indexLines(source.text);
+  lastIndexed = source;
+  if (lineIndexes.size >= LINE_INDEX_CACHE_SIZE) {
+    const oldest = lineIndexes.keys().next().value as SourceFile;
+    lineIndexes.delete(oldest);
+  }
+  lineIndexes.set(source, starts);
+  return starts;
+}
+
+// Every line, not only those the parser visits, so any offset maps to a position. Line breaks are
+// LSP's: `\n`, `\r\n` and a lone `\r` (found by fuzzing: counting only `\n` put positions of a file
+// with lone CRs past the ends of the lines an editor shows).
+function indexLines(text: string): number[] {
+  const starts = [0];
+  for (const lineBreak of text.matchAll(/\r\n?|\n/g)) starts.push(lineBreak.index + lineBreak[0].length);
+  return starts;
 }
 
 export function positionAt(source: SourceFile, offset: number): Position {
   let clamped = Math.max(0, Math.min(offset, source.text.length));
   // Between `\r` and `\n` is no position in LSP (the YAML parser reports some errors there).
   if (source.text[clamped] === '\n' && source.text[clamped - 1] === '\r') clamped--;
-  const { line, col } = source.lineCounter.linePos(clamped);
-  return { line: line - 1, character: col - 1 };
+  const starts = lineStarts(source);
+  const line = lastAtOrBefore(starts, clamped);
+  return { line, character: clamped - (starts[line] ?? 0) };
+}
+
+/** The index of the last entry not greater than `offset` (entries ascend; the first is 0). */
+function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 export function offsetAt(source: SourceFile, position: Position): number {
-  const starts = source.lineCounter.lineStarts;
+  const starts = lineStarts(source);
   if (position.line < 0) return 0;
   if (position.line >= starts.length) return source.text.length;
   const lineStart = starts[position.line] ?? 0;

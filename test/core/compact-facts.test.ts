@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { intern } from '../../shared/src/util/intern';
+import { settledList, settledMap } from '../../shared/src/util/settled';
+import { parseFile } from '../../shared/src/yaml/parse-file';
+import { createSourceFile, lineStarts, offsetAt, positionAt } from '../../shared/src/yaml/source';
+import { plainRange } from '../helpers/fixture';
+
+// The facts are stored compactly (docs/decisions.md, "Memory"): these hold the shortcuts to
+// the behaviour of the plain structures they replace.
+
+describe('settled facts', () => {
+  test('an empty list is shared and refuses to grow; a full one is an equal copy', () => {
+    const empty = settledList<number>([]);
+    assert.equal(empty, settledList<string>([]));
+    assert.throws(() => empty.push(1), TypeError);
+    const items = [1, 2, 3];
+    const kept = settledList(items);
+    assert.notEqual(kept, items);
+    assert.deepEqual(kept, items);
+  });
+
+  test('an empty map is shared and refuses entries; a full one is kept as it is', () => {
+    const empty = settledMap(new Map<string, number>());
+    assert.equal(empty, settledMap(new Map<string, string>()));
+    assert.throws(() => empty.set('a', 1), TypeError);
+    assert.equal(empty.size, 0);
+    const full = new Map([['a', 1]]);
+    assert.equal(settledMap(full), full);
+  });
+
+  test('interning returns the first copy of a short string, and leaves long ones alone', () => {
+    const first = ['glo', 'bal'].join('');
+    const second = ['gl', 'obal'].join('');
+    assert.equal(intern(first), first);
+    assert.equal(intern(second), first);
+    const long = 'x'.repeat(65);
+    assert.equal(intern(long), long);
+  });
+});
+
+describe('ranges without kept line indexes', () => {
+  test('a range reads as plain positions and serialises as a plain range', () => {
+    const parsed = parseFile('a.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n');
+    const range = parsed.resources[0]?.name?.range;
+    assert.deepEqual(range?.start, { line: 3, character: 8 });
+    assert.deepEqual(range?.end, { line: 3, character: 12 });
+    assert.deepEqual(JSON.parse(JSON.stringify(range)), plainRange(range));
+  });
+
+  test('positions stay right for a file whose line index left the cache long ago', () => {
+    const sources = Array.from({ length: 200 }, (_, index) =>
+      createSourceFile(`f${index}.yaml`, `${'# pad\n'.repeat(index % 7)}a: ${index}\r\nb: x\rc: y\n`),
+    );
+    for (const source of sources) lineStarts(source);
+    for (const [index, source] of sources.entries()) {
+      const lines = index % 7;
+      const offset = source.text.indexOf('c: y');
+      assert.deepEqual(positionAt(source, offset), { line: lines + 2, character: 0 }, source.path);
+      assert.equal(offsetAt(source, { line: lines + 2, character: 0 }), offset);
+      // Between a CR and its LF is no position: it reads as the end of the line.
+      const crlf = source.text.indexOf('\r\n');
+      assert.deepEqual(positionAt(source, crlf + 1), positionAt(source, crlf));
+    }
+  });
+});
