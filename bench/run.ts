@@ -26,8 +26,21 @@ export interface SizeRun {
   floorMs: number;
   cliMs: number;
   server: MeshLensRun;
-  /** The yaml-language-server comparison: both servers get the same files opened right after start. */
-  comparison?: { yamlLs: YamlLsRun; meshLens: MeshLensRun };
+  /**
+   * yaml-language-server with every file of the workspace opened in both servers, right after start:
+   * both then diagnose the same files (yaml-language-server diagnoses only open documents).
+   */
+  comparisonAll?: Comparison;
+  /**
+   * The same with only `comparedFiles` files opened, spread over the workspace (sizes with more files
+   * than that): yaml-language-server diagnoses those, Mesh Lens still every file.
+   */
+  comparison?: Comparison;
+}
+
+export interface Comparison {
+  yamlLs: YamlLsRun;
+  meshLens: MeshLensRun;
 }
 
 export interface SizeResult {
@@ -38,7 +51,7 @@ export interface SizeResult {
   digest: string;
   findings: number;
   filesWithFindings: number;
-  /** The files opened in both servers for the comparison. */
+  /** The files opened in both servers for the partial comparison (`comparison`); 0 when not run. */
   comparedFiles: number;
   runs: SizeRun[];
 }
@@ -94,6 +107,7 @@ const { values } = parseArgs({
     'core-sizes': { type: 'string', default: '10k,50k' },
     'no-profile': { type: 'boolean', default: false },
     'no-yaml-ls': { type: 'boolean', default: false },
+    'no-compare-all': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results/latest.json' },
     'no-report': { type: 'boolean', default: false },
     'report-file': { type: 'string', default: 'BENCHMARKS.md' },
@@ -175,7 +189,8 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
   const { options, workspace, dir, digest } = prepare(size);
   const positions = requestPositions(workspace.files);
   const paths = [...workspace.files.keys()];
-  const compared = size === '1k' ? paths : spread(paths, Number(values['compare-files']));
+  const partial = Number(values['compare-files']);
+  const compared = paths.length > partial ? spread(paths, partial) : [];
   const result: SizeResult = {
     size,
     options,
@@ -211,17 +226,21 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
     );
     const run: SizeRun = { loadAverage, floorMs, cliMs: cli.ms, server };
     if (!values['no-yaml-ls']) {
-      log(`${size} run ${index + 1}/${runs}: yaml-language-server on ${compared.length} opened files`);
-      const yamlLs = await measureYamlLs(dir, compared, 2000);
-      log(
-        `${size} run ${index + 1}/${runs}: Mesh Lens on the same opened files (yaml-ls settled ${yamlLs.settledMs.toFixed(0)} ms)`,
-      );
-      const meshLens = await measureMeshLens(dir, workspace.files, expected, positions, {
-        edits: 0,
-        requests: 0,
-        openAtStart: compared,
-      });
-      run.comparison = { yamlLs, meshLens };
+      const compare = async (opened: string[], what: string): Promise<Comparison> => {
+        log(`${size} run ${index + 1}/${runs}: yaml-language-server, ${what} opened (${opened.length})`);
+        const yamlLs = await measureYamlLs(dir, opened, 2000);
+        log(
+          `${size} run ${index + 1}/${runs}: Mesh Lens, the same files opened (yaml-ls settled ${yamlLs.settledMs.toFixed(0)} ms)`,
+        );
+        const meshLens = await measureMeshLens(dir, workspace.files, expected as Expected, positions, {
+          edits: 0,
+          requests: 0,
+          openAtStart: opened,
+        });
+        return { yamlLs, meshLens };
+      };
+      if (!values['no-compare-all']) run.comparisonAll = await compare(paths, 'every file');
+      if (compared.length > 0) run.comparison = await compare(compared, 'files spread over the workspace');
     }
     result.runs.push(run);
   }
