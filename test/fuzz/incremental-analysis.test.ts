@@ -30,8 +30,13 @@ function freshFindings(files: ReadonlyMap<string, string>) {
 function findingsByFile(findings: Analysis['findings']): Map<string, string> {
   const byFile = new Map<string, string[]>();
   for (const finding of findings)
-    byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), JSON.stringify(finding)]);
+    byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), reported(finding)]);
   return new Map([...byFile].map(([file, list]) => [file, list.join('\n')]));
+}
+
+// A finding as a client is shown it: `changedFiles` promises no more (fixes are built on request).
+function reported({ code, severity, range, message, related }: Analysis['findings'][number]): string {
+  return JSON.stringify([code, severity, range, message, related]);
 }
 
 /** Applies `next` over the workspace's files, analyses, and compares with a fresh run. */

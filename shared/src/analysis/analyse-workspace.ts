@@ -21,7 +21,11 @@ export interface Analysis {
 
 export interface AnalysisUpdate {
   analysis: Analysis;
-  /** The files whose findings may differ from the previous analysis's. */
+  /**
+   * The files whose findings may differ from the previous analysis's as reported — code, severity,
+   * range, message and related locations. Fixes are not compared: they are offered on request from
+   * the current analysis, and comparing them would build every re-checked finding's fixes.
+   */
   changedFiles: ReadonlySet<string> | 'all';
 }
 
@@ -76,8 +80,21 @@ function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
   const now = sortedByFile(after);
   const changed = new Set<string>();
   for (const file of new Set([...old.keys(), ...now.keys()]))
-    if (JSON.stringify(old.get(file)) !== JSON.stringify(now.get(file))) changed.add(file);
+    if (reported(old.get(file)) !== reported(now.get(file))) changed.add(file);
   return changed;
+}
+
+/** What a client is shown of findings: everything but the fixes (read lazily, see `withFixes`). */
+function reported(findings: Finding[] | undefined): string {
+  return JSON.stringify(
+    (findings ?? []).map(({ code, severity, range, message, related }) => [
+      code,
+      severity,
+      range,
+      message,
+      related,
+    ]),
+  );
 }
 
 /** Findings grouped by file, each file's in the CLI's order; `files` start with an empty list. */
@@ -136,12 +153,35 @@ function analysisOf(
   return analysis;
 }
 
+// A shard's findings by file, made once per list: an analysis after an edit shares the lists of
+// every shard the edit did not touch, so publishing an edit indexes only the re-checked ones.
+const findingsByFile = new WeakMap<Finding[], Map<string, Finding[]>>();
+
+function byFileOf(found: Finding[]): Map<string, Finding[]> {
+  let byFile = findingsByFile.get(found);
+  if (!byFile) {
+    byFile = new Map();
+    for (const finding of found) {
+      const list = byFile.get(finding.file);
+      if (list) list.push(finding);
+      else byFile.set(finding.file, [finding]);
+    }
+    findingsByFile.set(found, byFile);
+  }
+  return byFile;
+}
+
 /** The findings of some files, each file's in the CLI's order. */
 export function findingsOfFiles(analysis: Analysis, files: Iterable<string>): Map<string, Finding[]> {
   const wanted = new Set(files);
-  const found = [...analysis.shards.values()].flatMap((list) =>
-    list.filter((finding) => wanted.has(finding.file)),
-  );
+  const found: Finding[] = [];
+  for (const list of analysis.shards.values()) {
+    const byFile = byFileOf(list);
+    for (const file of wanted) {
+      const inFile = byFile.get(file);
+      if (inFile) found.push(...inFile);
+    }
+  }
   return sortedByFile(found, wanted);
 }
 
