@@ -128,6 +128,24 @@ describe('topology file', () => {
   });
 });
 
+describe('a templated topology file', () => {
+  test('is reported as skipped and not read, like any templated document', () => {
+    const model = modelFrom(`
+      //- mesh-topology.yaml
+      clusters:
+        east: { network: "{{ .Values.network }}", paths: ["apps/**"] }
+      //- apps/a.yaml
+      ${service('a')}
+    `);
+    const skipped = model.findings.filter((finding) => finding.file === 'mesh-topology.yaml');
+    assert.deepEqual(
+      skipped.map((finding) => finding.code),
+      ['MESH195'],
+    );
+    assert.equal(model.topology.clusters.has('east'), false, 'its clusters are not declared');
+  });
+});
+
 describe('facts stated by manifests (SPEC §6)', () => {
   test('Segment resources and istio-system labels set segments and networks', () => {
     const model = modelFrom(`

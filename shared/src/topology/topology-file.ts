@@ -12,7 +12,7 @@ import {
   resolveAlias,
   seqItems,
 } from '../yaml/nodes';
-import type { ParsedFile } from '../yaml/parse-file';
+import { isTemplated, type ParsedFile } from '../yaml/parse-file';
 import type { Range } from '../yaml/source';
 
 export const TOPOLOGY_INVALID = 'MESH191';
@@ -92,10 +92,13 @@ export function readTopologyFile(parsed: ParsedFile): TopologyDeclaration {
   return declaration;
 }
 
-/** The topology file is also parsed as an ordinary file, which already reported its MESH190s. */
+/**
+ * The topology file is also parsed as an ordinary file, which already reported its MESH190s and,
+ * for a template, its MESH195: a document said to be skipped is not read as the topology either.
+ */
 function firstDocument(parsed: ParsedFile) {
   const first = parsed.documents[0];
-  return first && first.errors.length === 0 ? first : undefined;
+  return first && first.errors.length === 0 && !isTemplated(parsed.source, first) ? first : undefined;
 }
 
 type Report = (node: Node | undefined | null, message: string, range?: Range) => void;

@@ -30,6 +30,12 @@ export const SKIPPED_CONTENT = 'MESH195';
 // Go/Helm template actions: `{{ .Values.x }}`, `{{- if … }}`. Such documents are inputs to a
 // renderer, not manifests; analysing them would report noise, so they are skipped with a note.
 const TEMPLATE_ACTION = /\{\{-?\s*[^}]*\}\}/;
+/** Whether a document holds template actions, and so is skipped (MESH195) rather than read. */
+export function isTemplated(source: SourceFile, doc: Document.Parsed): boolean {
+  const [start, , end] = doc.range;
+  return TEMPLATE_ACTION.test(source.text.slice(start, end));
+}
+
 const NESTED_TOO_DEEPLY = 'collections nested too deeply to read';
 const MODELINE = /^\uFEFF?#\s*mesh-lens:\s*cluster\s*=\s*([A-Za-z0-9][-A-Za-z0-9_.]*)/;
 
@@ -77,7 +83,7 @@ function addDocument(parsed: ParsedFile, doc: Document.Parsed, docIndex: number)
   const { source } = parsed;
   const [start, , end] = doc.range;
   const docText = source.text.slice(start, end);
-  if (TEMPLATE_ACTION.test(docText)) {
+  if (isTemplated(source, doc)) {
     parsed.findings.push(templateSkipped(source, doc, docText));
     return;
   }
