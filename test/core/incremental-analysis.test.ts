@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseWorkspace, getModel, setFile } from '../../shared/src';
+import { analyseWorkspace, createWorkspace, deleteFile, getModel, setFile } from '../../shared/src';
 import { workspaceFrom } from '../helpers/fixture';
 
 // What an edit re-checks: its shards (the namespaces it speaks of), not the workspace. The fuzz
@@ -99,4 +99,23 @@ test('an analysis more than one model behind catches up with every edit in betwe
   const { analysis, changedFiles } = analyseWorkspace(workspace, first);
   assert.notEqual(changedFiles, 'all');
   assert.ok(!analysis.findings.some((finding) => finding.code === 'MESH101' || finding.code === 'MESH110'));
+});
+
+test('a file deleted and added again before the next model comes last, as in a fresh model', () => {
+  const { workspace } = workspaceFrom(WORKSPACE);
+  getModel(workspace);
+  const text = workspace.files.get('clusters/east/shop.yaml')?.text ?? '';
+  deleteFile(workspace, 'clusters/east/shop.yaml');
+  setFile(workspace, 'clusters/east/shop.yaml', `${text}# edited\n`);
+  const updated = getModel(workspace);
+
+  const fresh = createWorkspace();
+  for (const [path, entry] of workspace.files) setFile(fresh, path, entry.text);
+  const rebuilt = getModel(fresh);
+  const order = (model: typeof updated) => ({
+    files: [...model.files.keys()],
+    services: model.services.map((service) => `${service.cluster}/${service.namespace}/${service.name}`),
+  });
+  assert.deepEqual(order(updated), order(rebuilt));
+  assert.equal([...updated.files.keys()].at(-1), 'clusters/east/shop.yaml');
 });

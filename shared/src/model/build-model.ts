@@ -34,6 +34,8 @@ export interface FileFacts {
 export interface FileChange {
   before?: FileFacts;
   after?: FileFacts;
+  /** Deleted and added again since the model was built: it now comes last in the Workspace's map. */
+  readded?: boolean;
 }
 
 /** A model and which shards (model/shards.ts) may differ from the model it was updated from. */
@@ -135,7 +137,7 @@ export function updateModel(
   const index = shardIndexEditor(next.filesByShard);
   let parseFindingsChanged = false;
   let resourceCount = previous.resourceCount;
-  for (const { before, after } of changes) {
+  for (const { before, after, readded } of changes) {
     const path = (after ?? before)?.parsed.source.path ?? '';
     const known = previous.files.get(path);
     for (const shard of known ? partsOfFile(known, next.nodes).keys() : []) {
@@ -144,10 +146,10 @@ export function updateModel(
     }
     if (before?.parsed.findings.length || after?.parsed.findings.length) parseFindingsChanged = true;
     resourceCount += (after?.parsed.resources.length ?? 0) - (before?.parsed.resources.length ?? 0);
-    if (!after) {
+    if (!after || readded) {
       files.delete(path);
       next.positions.delete(path); // back later, it comes last, as in the Workspace's map
-      continue;
+      if (!after) continue;
     }
     const assignment = assignCluster(after.parsed, topologyDeclaration);
     const file: ModelFile = { parsed: after.parsed, declarations: after.declarations, assignment };

@@ -27,6 +27,8 @@ export interface Workspace {
   topology?: { parsed: ParsedFile; declaration: TopologyDeclaration };
   /** Files changed since `model` was built, with their facts before the first of those changes. */
   pending: Map<string, FileFacts | undefined>;
+  /** Files deleted since `model` was built: one that is back now comes last in `files`. */
+  deletedSinceModel: Set<string>;
   /** Which shards each model build may have changed, newest last: lets an analysis catch up. */
   history: { generation: number; dirty: ReadonlySet<string> | 'all' }[];
   generations: WeakMap<MeshModel, number>;
@@ -38,6 +40,7 @@ export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace
     files: new Map(),
     stats: { parses: 0, modelBuilds: 0 },
     pending: new Map(),
+    deletedSinceModel: new Set(),
     history: [],
     generations: new WeakMap(),
   };
@@ -81,6 +84,7 @@ export function deleteFile(workspace: Workspace, path: string): boolean {
   if (!workspace.files.has(path)) return false;
   invalidate(workspace, path);
   workspace.files.delete(path);
+  workspace.deletedSinceModel.add(path);
   return true;
 }
 
@@ -98,6 +102,7 @@ export function getModel(workspace: Workspace): MeshModel {
   const changes: FileChange[] = [...pending].map(([path, before]) => ({
     before,
     after: workspace.files.get(path)?.facts,
+    readded: workspace.deletedSinceModel.has(path),
   }));
   const declaration = topologyDeclaration(workspace);
   // A changed topology file changes everything; so does a model that was thrown away.
@@ -110,6 +115,7 @@ export function getModel(workspace: Workspace): MeshModel {
       declaration,
     );
   pending.clear();
+  workspace.deletedSinceModel.clear();
   record(workspace, next, update?.dirty ?? 'all');
   workspace.model = next;
   return next;
