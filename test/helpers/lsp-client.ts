@@ -34,6 +34,8 @@ export interface LspSession {
   diagnostics: Map<string, Diagnostic[]>;
   /** The methods the server registered dynamically (client/registerCapability), in order. */
   registrations: string[];
+  /** `$/progress` notifications as `kind: message` (e.g. `report: Reading manifests… 200 files`). */
+  progress: string[];
   waitForDiagnostics(path: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   open(path: string, text?: string): Promise<void>;
   change(path: string, text: string): Promise<void>;
@@ -79,7 +81,10 @@ export async function startSession(root: string, options: SessionOptions = {}): 
   ]) {
     connection.onRequest(method, () => null);
   }
-  connection.onNotification('$/progress', () => undefined);
+  const progress: string[] = [];
+  connection.onNotification('$/progress', (params: { value?: { kind?: string; message?: string } }) => {
+    progress.push(`${params.value?.kind ?? ''}: ${params.value?.message ?? ''}`);
+  });
   connection.onNotification('window/logMessage', () => undefined);
   connection.listen();
 
@@ -117,6 +122,7 @@ export async function startSession(root: string, options: SessionOptions = {}): 
     uri,
     diagnostics,
     registrations,
+    progress,
     waitForDiagnostics(path, accept) {
       const target = uri(path);
       return new Promise((resolve, reject) => {

@@ -90,3 +90,26 @@ test('a change to the topology file on disk re-reads the topology', async () => 
     await session.stop();
   }
 });
+
+test('a long scan reports how far its parse got, and the workspace is complete at its end', async () => {
+  // Enough manifests that parsing takes several of the scan's 50 ms slices on any machine.
+  const files = Array.from(
+    { length: 3000 },
+    (_, index) => `//- clusters/c${index % 3}/svc-${index}.yaml\n${plain(`svc-${index}`)}`,
+  );
+  const root = writeFixture(
+    `${files.join('\n')}\n//- clusters/c0/typo.yaml\n{ apiVersion: v1, kind: Service, metadata: { name: typo, namespace: shop, labels: { solo.io/service-scope: globl } } }`,
+  );
+  const session = await startSession(root);
+  try {
+    const [typo] = await session.waitForDiagnostics('clusters/c0/typo.yaml', (list) => list.length > 0);
+    assert.equal(typo?.code, 'MESH110');
+    const analysing = session.progress.filter((entry) =>
+      /^report: Analysing manifests… \d+ of 3001 files$/.test(entry),
+    );
+    assert.ok(analysing.length > 0, `no parse progress in ${JSON.stringify(session.progress)}`);
+    assert.equal(session.progress.at(-1)?.split(':')[0], 'end');
+  } finally {
+    await session.stop();
+  }
+});

@@ -57,6 +57,9 @@ import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
  * folder's core Workspace in step with the editor (open buffers win over disk), and converts the
  * core's plain answers into LSP types. All analysis happens in shared/.
  */
+/** How long the scan parses before it lets other messages through. */
+const SCAN_SLICE_MS = 50;
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const folders: Folder[] = [];
@@ -205,9 +208,18 @@ export function startServer(connection: Connection): void {
         return { files: [], skipped: [] };
       });
       const seen = new Set<string>();
-      for (const file of files) {
+      let slice = performance.now();
+      for (const [index, file] of files.entries()) {
         seen.add(file.path);
+        // An open buffer's text wins, even one opened while this loop yielded.
         if (!folder.open.has(file.path)) setFile(folder.workspace, file.path, file.text);
+        // Parsing is most of a scan (14 s at 50,000 resources): hand the event loop back now and then
+        // so cancellations, `shutdown` and edits are handled, and say how far it got.
+        if (performance.now() - slice > SCAN_SLICE_MS) {
+          progress?.report(`Analysing manifests… ${index + 1} of ${files.length} files`);
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
       }
       for (const file of skipped) {
         seen.add(file.path);
