@@ -58,7 +58,7 @@ import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
  * core's plain answers into LSP types. All analysis happens in shared/.
  */
 /** How long the scan parses before it lets other messages through. */
-const SCAN_SLICE_MS = 50;
+const SCAN_SLICE_MS = 200;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
