@@ -36,7 +36,7 @@ export function cursorOf(files: FixtureFile[], path?: string): Position {
 
 /** A range as the wire carries it: the core's ranges are compact objects whose positions are getters. */
 export function plainRange(range: Range | undefined): Range | undefined {
-  return range && { start: { ...range.start }, end: { ...range.end } };
+  return asJson(range);
 }
 
 /** A value as JSON carries it (ranges become plain objects), for comparing findings' parts. */

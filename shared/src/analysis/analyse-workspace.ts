@@ -160,12 +160,7 @@ const findingsByFile = new WeakMap<Finding[], Map<string, Finding[]>>();
 function byFileOf(found: Finding[]): Map<string, Finding[]> {
   let byFile = findingsByFile.get(found);
   if (!byFile) {
-    byFile = new Map();
-    for (const finding of found) {
-      const list = byFile.get(finding.file);
-      if (list) list.push(finding);
-      else byFile.set(finding.file, [finding]);
-    }
+    byFile = sortedByFile(found);
     findingsByFile.set(found, byFile);
   }
   return byFile;

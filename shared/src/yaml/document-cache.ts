@@ -1,36 +1,22 @@
 import { type Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, YAMLParseError } from 'yaml';
+import { RecentlyUsed } from '../util/recently-used';
 import type { SourceFile } from './source';
 
 // The documents of the files parsed or used last. A burst of work on a file (extracting its facts,
 // building a fix, an edit re-checking its namespace) finds them here; anything else re-parses
 // one file, which takes about a third of a millisecond.
-const CACHED_FILES = 512;
-const documentCache = new Map<SourceFile, Document.Parsed[]>();
+const documentCache = new RecentlyUsed<SourceFile, Document.Parsed[]>(512);
 
 /** The YAML documents of a file's text, as `parseFile` read them (duplicate keys are errors). */
 export function documentsOf(source: SourceFile): Document.Parsed[] {
-  const cached = documentCache.get(source);
-  if (cached) {
-    if (lastUsed !== source) {
-      documentCache.delete(source);
-      documentCache.set(source, cached);
-      lastUsed = source;
-    }
-    return cached;
-  }
-  return composeDocuments(source) ?? [];
+  return documentCache.get(source) ?? composeDocuments(source) ?? [];
 }
-
-let lastUsed: SourceFile | undefined;
 
 export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
   const list = readDocuments(source.text);
   if (!list) return undefined;
   for (const doc of list) doc.errors.push(...duplicateKeyErrors(doc));
   documentCache.set(source, list);
-  lastUsed = source;
-  if (documentCache.size > CACHED_FILES)
-    documentCache.delete(documentCache.keys().next().value as SourceFile);
   return list;
 }
 

@@ -1,3 +1,5 @@
+import { RecentlyUsed } from '../util/recently-used';
+
 /** A 0-based line and UTF-16 character offset, as LSP and SARIF (after +1) expect. */
 export interface Position {
   line: number;
@@ -25,29 +27,15 @@ export function createSourceFile(path: string, text: string): SourceFile {
 // Line indexes are needed while a file is read (every fact's range is made then) and later only
 // for the few files a request, a fix or a suppression comment looks at. Kept with every file they
 // were 13 MB at 50,000 resources; a small cache of recently used ones serves both uses.
-const LINE_INDEX_CACHE_SIZE = 64;
-const lineIndexes = new Map<SourceFile, readonly number[]>();
-let lastIndexed: SourceFile | undefined;
+const lineIndexes = new RecentlyUsed<SourceFile, readonly number[]>(64);
 
 /** Offsets at which the file's lines start (the first is 0). */
 export function lineStarts(source: SourceFile): readonly number[] {
-  const cached = lineIndexes.get(source);
-  if (cached) {
-    // Most recently used last, so the oldest is evicted first; the file being read stays put.
-    if (lastIndexed !== source) {
-      lineIndexes.delete(source);
-      lineIndexes.set(source, cached);
-      lastIndexed = source;
-    }
-    return cached;
+  let starts = lineIndexes.get(source);
+  if (!starts) {
+    starts = indexLines(source.text);
+    lineIndexes.set(source, starts);
   }
-  const starts = indexLines(source.text);
-  lastIndexed = source;
-  if (lineIndexes.size >= LINE_INDEX_CACHE_SIZE) {
-    const oldest = lineIndexes.keys().next().value as SourceFile;
-    lineIndexes.delete(oldest);
-  }
-  lineIndexes.set(source, starts);
   return starts;
 }
 
