@@ -25,7 +25,7 @@ const HELP = `mesh-lens ${VERSION} — checks the manifests of a multicluster Is
 
 Usage:
   mesh-lens check [PATH] [--topology FILE] [--format text|json|sarif] [--severity error|warning|info]
-                  [--fix | --fix-dry-run]
+                  [--fix | --fix-dry-run] [--fix-severity LEVEL] [--unsafe-fixes]
   mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
   mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
 
@@ -37,6 +37,11 @@ Commands:
 Fixing (check only):
   --fix          apply every preferred quick-fix in place, then report what remains
   --fix-dry-run  print the unified diff --fix would apply, then what would remain; writes nothing
+  --fix-severity fix findings at or above this level: error, warning (default), info or hint
+  --unsafe-fixes also apply suggestions: rewrites that change more than the finding (new files,
+                 resources replaced), which the editor offers but --fix alone never applies
+  Every fix is tried first: one that would break the YAML, change anything outside its edits,
+  leave its finding or raise a new one is not applied, and the report says why.
   With --format json or sarif, the fix report goes to stderr so stdout stays one document.
   The exit code follows what remains after the fixes.
 
@@ -52,6 +57,8 @@ const OPTIONS = {
   namespace: { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
+  'fix-severity': { type: 'string' },
+  'unsafe-fixes': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -63,6 +70,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (command !== 'check' && (values.fix || values['fix-dry-run'])) {
     throw new UsageError('--fix and --fix-dry-run apply to check only');
+  }
+  if (!values.fix && !values['fix-dry-run'] && (values['fix-severity'] || values['unsafe-fixes'])) {
+    throw new UsageError('--fix-severity and --unsafe-fixes go with --fix or --fix-dry-run');
   }
   switch (command) {
     case 'check':
@@ -128,7 +138,15 @@ async function check(paths: string[], values: Values): Promise<number> {
   if (mode) {
     // The fix report must not break a JSON or SARIF document on stdout.
     const stream = format === 'text' ? process.stdout : process.stderr;
-    const outcome = await runFixes(loaded, mode, painter(stream));
+    const outcome = await runFixes(loaded, mode, painter(stream), {
+      minSeverity: oneOf<Severity>(
+        'fix-severity',
+        values['fix-severity'],
+        ['error', 'warning', 'info', 'hint'],
+        'warning',
+      ),
+      suggestions: values['unsafe-fixes'] === true,
+    });
     ({ model, fileCount, findings } = outcome);
     stream.write(outcome.report);
     if (outcome.report && format === 'text') stream.write('\n');

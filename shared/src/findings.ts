@@ -24,7 +24,13 @@ export interface FileEdit {
 /** A quick-fix as plain data: the adapters turn it into a WorkspaceEdit or apply it on disk. */
 export interface Fix {
   title: string;
+  /** The fix `--fix` and the editor's auto-fix apply: safe, minimal and meaning-preserving. */
   preferred?: boolean;
+  /**
+   * A rewrite that changes more than the finding (new files, deleted resources): offered in the
+   * editor, applied by the CLI only when asked (`--unsafe-fixes`), never preferred.
+   */
+  suggestion?: boolean;
   changes: FileEdit[];
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { Fix } from '../../shared/src';
 import { assertFixResolves, check, only } from '../helpers/checks';
 import { asJson, plainRange } from '../helpers/fixture';
 
@@ -78,7 +79,7 @@ describe('MESH101 unlabeled-sibling', () => {
     assert.deepEqual(checked.findings, []);
   });
 
-  test('labels the Namespace when the exported side exports through its namespace', () => {
+  test('labels the Service even when the exported side exports through its namespace; the Namespace fix says what else it exports', () => {
     const checked = check(
       `
       //- clusters/c1/ns.yaml
@@ -94,13 +95,36 @@ describe('MESH101 unlabeled-sibling', () => {
           team: checkout   # owners
       ---
       { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
+      ---
+      { apiVersion: v1, kind: Service, metadata: { name: payments, namespace: shop } }
+      ---
+      { apiVersion: v1, kind: Service, metadata: { name: audit, namespace: shop, labels: { solo.io/service-scope: cluster } } }
     `,
       'MESH101',
     );
     const finding = only(checked);
-    const [fix] = finding.fixes;
-    assert.equal(fix?.title, 'Label Namespace shop in c2 with solo.io/service-scope=global');
-    const texts = assertFixResolves(checked, finding, fix);
+    const [own, viaNamespace] = finding.fixes;
+    assert.equal(own?.title, 'Label Service shop/cart in c2 with solo.io/service-scope=global');
+    assert.equal(own?.preferred, true);
+    assert.match(
+      finding.message,
+      /Label it solo\.io\/service-scope=global\./,
+      'the message asks for what the preferred fix does',
+    );
+    const ownTexts = assertFixResolves(checked, finding, own as Fix);
+    assert.match(
+      ownTexts.get('clusters/c2/ns.yaml') ?? '',
+      /\{ name: cart, namespace: shop, labels: \{ solo\.io\/service-scope: global \} \}/,
+    );
+    assert.doesNotMatch(ownTexts.get('clusters/c2/ns.yaml') ?? '', /checkout {3}# owners\n {4}solo/);
+
+    // `audit` keeps its own `cluster` scope, so only `payments` is exported along with cart.
+    assert.equal(
+      viaNamespace?.title,
+      'Label Namespace shop in c2 with solo.io/service-scope=global (also exports payments)',
+    );
+    assert.notEqual(viaNamespace?.preferred, true);
+    const texts = assertFixResolves(checked, finding, viaNamespace as Fix);
     assert.match(
       texts.get('clusters/c2/ns.yaml') ?? '',
       / {4}team: checkout {3}# owners\n {4}solo\.io\/service-scope: global\n---/,

@@ -19,7 +19,7 @@ import { formatFixDiff } from '../../server/src/cli/format-fix';
 import { loadWorkspace } from '../../server/src/cli/load-workspace';
 import { WriteError, writeFixedFiles } from '../../server/src/cli/write-fixes';
 import { getModel, runChecks } from '../../shared/src';
-import type { FixedFile } from '../../shared/src/fixes/fix-all';
+import type { FixedFile } from '../../shared/src/analysis/fix-all';
 import { commentsOf } from '../helpers/checks';
 import { exampleWorkspace, repoRoot, writeFixture } from '../helpers/paths';
 
@@ -160,7 +160,7 @@ describe('mesh-lens check --fix', () => {
     assert.equal(statSync(west).mode & 0o777, 0o640);
   });
 
-  test('two findings whose fixes edit the same labels map are both resolved, the label written once', () => {
+  test('siblings whose namespace exports elsewhere are labeled one by one, their namespace left alone', () => {
     const root = writeFixture(`
       //- clusters/east/bookinfo.yaml
       apiVersion: v1
@@ -189,9 +189,11 @@ describe('mesh-lens check --fix', () => {
 
     cli('check', root, '--fix');
 
+    // Labeling the west Namespace would also export every other Service there: not preferred.
     const namespace = readFileSync(join(root, 'clusters/west/namespace.yaml'), 'utf8');
-    assert.equal(namespace.match(/solo\.io\/service-scope/g)?.length, 1, namespace);
-    assert.match(namespace, /team: books # owned by the books team\n {4}solo\.io\/service-scope: global\n/);
+    assert.doesNotMatch(namespace, /solo\.io\/service-scope/);
+    const services = readFileSync(join(root, 'clusters/west/services.yaml'), 'utf8');
+    assert.equal(services.match(/labels: \{ solo\.io\/service-scope: global \}/g)?.length, 2, services);
     assert.deepEqual(
       jsonFindings(root).filter((finding) => finding.code === 'MESH101' || finding.code === 'MESH190'),
       [],

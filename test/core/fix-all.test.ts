@@ -11,7 +11,9 @@ import {
   setFile,
   type Workspace,
 } from '../../shared/src';
-import { applyPreferredFixes, fixAll, keepEncoding } from '../../shared/src/fixes/fix-all';
+import { applyPreferredFixes, fixAll } from '../../shared/src/analysis/fix-all';
+import { modelChecker } from '../../shared/src/analysis/verify-fix';
+import { keepEncoding } from '../../shared/src/fixes/keep-encoding';
 import { setMetadataEntry } from '../../shared/src/fixes/yaml-edits';
 import { commentsOf } from '../helpers/checks';
 import { workspaceFrom } from '../helpers/fixture';
@@ -119,10 +121,12 @@ describe('fixAll', () => {
     const { workspace } = workspaceFrom(SIBLINGS);
     const result = applyPreferredFixes(
       workspace,
-      wantLabels([
-        ['team', 'payments'],
-        ['tier', 'backend'],
-      ]),
+      modelChecker(
+        wantLabels([
+          ['team', 'payments'],
+          ['tier', 'backend'],
+        ]),
+      ),
     );
 
     assert.equal(result.passes, 2, 'both fixes insert after the last label: one per pass');
@@ -167,19 +171,24 @@ describe('fixAll', () => {
         },
       ],
     };
-    const findings = [
-      findingWith('clusters/west/ratings.yaml', 'west', westOnly),
-      findingWith('clusters/east/ratings.yaml', 'both', both),
+    // Each finding holds until its fix's label is there.
+    const labelled = (model: MeshModel, cluster: string, key: string) =>
+      model.services.some((service) => service.cluster === cluster && service.resource.labels.has(key));
+    const findingsOf = (withWest: boolean) => (model: MeshModel) => [
+      ...(withWest && !labelled(model, 'west', 'b')
+        ? [findingWith('clusters/west/ratings.yaml', 'west', westOnly)]
+        : []),
+      ...(labelled(model, 'east', 'a') ? [] : [findingWith('clusters/east/ratings.yaml', 'both', both)]),
     ];
 
-    const result = applyPreferredFixes(workspace, () => findings, 1);
+    const result = applyPreferredFixes(workspace, modelChecker(findingsOf(true)), { maxPasses: 1 });
 
     assert.deepEqual(
       result.files.map((file) => [file.path, file.fixes]),
       [['clusters/west/ratings.yaml', ['Label west']]],
       '"Label both" overlaps "Label west" in the west file, so it waits, in the east file too',
     );
-    const next = applyPreferredFixes(workspace, () => findings.slice(1), 1);
+    const next = applyPreferredFixes(workspace, modelChecker(findingsOf(false)), { maxPasses: 1 });
     assert.deepEqual(
       next.files.map((file) => [file.path, file.fixes]),
       [
@@ -189,7 +198,7 @@ describe('fixAll', () => {
     );
   });
 
-  test('fixes that undo each other stop after the pass limit', () => {
+  test('a fix that leaves its finding (here: fixes that undo each other) is never applied', () => {
     const { workspace } = workspaceFrom(SIBLINGS);
     const flip = (model: MeshModel): Finding[] =>
       model.services
@@ -206,9 +215,13 @@ describe('fixAll', () => {
             ],
           });
         });
-    const result = applyPreferredFixes(workspace, flip, 4);
-    assert.equal(result.passes, 4);
-    assert.deepEqual(result.files, [], 'a file back at its original text is not reported as changed');
+    const result = applyPreferredFixes(workspace, modelChecker(flip), { maxPasses: 4 });
+    assert.equal(result.passes, 0);
+    assert.deepEqual(result.files, []);
+    assert.deepEqual(
+      result.notApplied.map((fix) => [fix.title, fix.reason]),
+      [['Set app=other', 'unsafe: "Set app=other" does not resolve TEST in clusters/west/ratings.yaml']],
+    );
   });
 
   test('a fix that would break the YAML is never applied', () => {
@@ -227,15 +240,18 @@ describe('fixAll', () => {
         },
       ],
     });
-    const result = applyPreferredFixes(workspace, () => [broken]);
+    const result = applyPreferredFixes(
+      workspace,
+      modelChecker(() => [broken]),
+    );
     assert.equal(result.passes, 0);
     assert.deepEqual(result.files, []);
     assert.deepEqual(result.remaining, [broken]);
 
     const withGood = applyPreferredFixes(
       workspace,
-      (model) => [broken, ...wantLabels([['team', 'a']])(model)],
-      1,
+      modelChecker((model) => [broken, ...wantLabels([['team', 'a']])(model)]),
+      { maxPasses: 1 },
     );
     assert.deepEqual(
       withGood.files.map((file) => [file.path, file.fixes]),
@@ -254,13 +270,16 @@ describe('fixAll', () => {
         title,
         changes: [{ file, create: true, edits: [{ range: AT_START, newText: 'kind: ConfigMap\n' }] }],
       });
-    const result = applyPreferredFixes(workspace, (model) =>
-      model.files.has('clusters/west/new.yaml')
-        ? []
-        : [
-            create('clusters/west/new.yaml', 'Create new.yaml'),
-            create('clusters/west/ratings.yaml', 'Overwrite'),
-          ],
+    const result = applyPreferredFixes(
+      workspace,
+      modelChecker((model) =>
+        model.files.has('clusters/west/new.yaml')
+          ? []
+          : [
+              create('clusters/west/new.yaml', 'Create new.yaml'),
+              create('clusters/west/ratings.yaml', 'Overwrite'),
+            ],
+      ),
     );
     assert.deepEqual(result.files, [
       {

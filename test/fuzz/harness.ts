@@ -14,6 +14,7 @@ import {
   setSkippedFile,
   type Workspace,
 } from '../../shared/src';
+import { fixAll } from '../../shared/src/analysis/fix-all';
 import { codeLenses } from '../../shared/src/features/code-lens';
 import { completionsAt } from '../../shared/src/features/completion';
 import { globalServiceRows } from '../../shared/src/features/global-services';
@@ -21,7 +22,6 @@ import { hoverAt } from '../../shared/src/features/hover';
 import { definitionAt, referencesAt } from '../../shared/src/features/navigation';
 import { documentSymbols, workspaceSymbols } from '../../shared/src/features/symbols';
 import { applyTextEdits, editsOverlap } from '../../shared/src/fixes/apply-edits';
-import { fixAll } from '../../shared/src/fixes/fix-all';
 import { createSourceFile, lineStarts, offsetAt } from '../../shared/src/yaml/source';
 
 // The fuzzing oracle: feeds a workspace through every layer of the core (parse, model, checks,

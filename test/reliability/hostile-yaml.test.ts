@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createWorkspace, getModel, type MeshModel, reachFrom, runChecks, setFile } from '../../shared/src';
+import { fixAll } from '../../shared/src/analysis/fix-all';
 import { hoverAt } from '../../shared/src/features/hover';
-import { fixAll } from '../../shared/src/fixes/fix-all';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { analyse, assertInside, linesOf } from '../fuzz/harness';
 
@@ -269,7 +269,8 @@ describe('hostile YAML', () => {
   });
 
   test('fix-all on hostile input stops within its pass limit', () => {
-    const text = `${billionLaughs()}\n${SERVICE_HEAD}  labels: { solo.io/service-scope: globl, solo.io/service-takeover: yes }\n`;
+    // With a selected workload, so that the fixed Service has endpoints and the fix raises nothing.
+    const text = `${billionLaughs()}\n${SERVICE_HEAD}  labels: { solo.io/service-scope: globl, solo.io/service-takeover: yes }\nspec:\n  selector: { app: cart }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: cart, namespace: shop }\nspec: { template: { metadata: { labels: { app: cart } } } }\n`;
     const workspace = createWorkspace();
     setFile(workspace, 'clusters/a/bomb.yaml', text);
     const result = bounded('fix-all', 5_000, 200, () => fixAll(workspace));

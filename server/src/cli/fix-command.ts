@@ -1,6 +1,6 @@
 import { type Finding, getModel, type MeshModel } from '../../../shared/src';
-import { fixAll } from '../../../shared/src/fixes/fix-all';
-import { formatFixDiff, formatFixedFiles } from './format-fix';
+import { type FixAllOptions, fixAll } from '../../../shared/src/analysis/fix-all';
+import { formatFixDiff, formatFixedFiles, formatNotApplied } from './format-fix';
 import type { LoadedWorkspace } from './load-workspace';
 import type { Style } from './terminal';
 import { writeFixedFiles } from './write-fixes';
@@ -21,11 +21,13 @@ export async function runFixes(
   loaded: LoadedWorkspace,
   mode: FixMode,
   paint: (style: Style, text: string) => string,
+  options: FixAllOptions = {},
 ): Promise<FixOutcome> {
-  const result = fixAll(loaded.workspace);
+  const result = fixAll(loaded.workspace, {}, options);
   if (mode === 'fix') await writeFixedFiles(loaded.root, result.files);
+  const applied = mode === 'fix' ? formatFixedFiles(result.files) : formatFixDiff(result.files, paint);
   return {
-    report: mode === 'fix' ? formatFixedFiles(result.files) : formatFixDiff(result.files, paint),
+    report: applied + formatNotApplied(result.notApplied),
     findings: result.remaining,
     model: getModel(result.workspace),
     fileCount: result.workspace.files.size,

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { FixedFile } from '../../../shared/src/fixes/fix-all';
+import type { FixedFile, FixNotApplied } from '../../../shared/src/analysis/fix-all';
 import type { Style } from './terminal';
 
 type Paint = (style: Style, text: string) => string;
@@ -12,6 +12,11 @@ export function formatFixedFiles(files: readonly FixedFile[]): string {
       return `${file.created ? 'created' : 'fixed'} ${file.path}: ${file.fixes.join('; ')} (${count})\n`;
     })
     .join('');
+}
+
+/** `not applied clusters/c3/x.yaml: Change to global (MESH111): it would raise MESH102 in …`, one line per fix. */
+export function formatNotApplied(fixes: readonly FixNotApplied[]): string {
+  return fixes.map((fix) => `not applied ${fix.file}: ${fix.title} (${fix.code}): ${fix.reason}\n`).join('');
 }
 
 /** A unified diff of every file, `a/`- and `b/`-prefixed as `git apply` and `patch -p1` read it. */

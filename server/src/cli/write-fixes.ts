@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { FixedFile } from '../../../shared/src/fixes/fix-all';
+import type { FixedFile } from '../../../shared/src/analysis/fix-all';
 import { decodeManifest } from '../workspace-files';
 
 /** Why a fixed file could not be written; the CLI reports it and exits 2 (SPEC §8: I/O error). */

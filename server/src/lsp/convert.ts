@@ -8,7 +8,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { checkByCode, docsUrl, type Finding, type Fix, type Severity } from '../../../shared/src';
-import type { FixedFile } from '../../../shared/src/fixes/fix-all';
+import type { FixedFile } from '../../../shared/src/analysis/fix-all';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

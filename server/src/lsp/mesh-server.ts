@@ -26,13 +26,11 @@ import {
   findingsOfFiles,
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
-  type MeshModel,
   problemCount,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
   reachFrom,
-  runChecks,
   SHOW_INSTANCES_COMMAND,
   STATUS_NOTIFICATION,
   type StatusParams,
@@ -40,13 +38,14 @@ import {
   setSkippedFile,
   setTopologyPath,
 } from '../../../shared/src';
+import { fixAll } from '../../../shared/src/analysis/fix-all';
+import { offeredFixes, shardChecker } from '../../../shared/src/analysis/verify-fix';
 import { codeLenses } from '../../../shared/src/features/code-lens';
 import { completionListAt } from '../../../shared/src/features/completion';
 import { globalServiceRows } from '../../../shared/src/features/global-services';
 import { hoverAt } from '../../../shared/src/features/hover';
 import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
 import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/symbols';
-import { applyPreferredFixes } from '../../../shared/src/fixes/fix-all';
 import { isScannedPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
 import { analyse, createFolder, type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';
@@ -461,14 +460,16 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params, token) =>
     withModel(params.textDocument.uri, token, [] as CodeAction[], (folder, path) => {
-      const { findings } = analyse(folder, settings.severity, onCheckError);
+      const analysis = analyse(folder, settings.severity, onCheckError);
       const toUri = (file: string) => uriIn(folder, file);
-      const inFile = findings.filter((finding) => finding.file === path);
+      const inFile = findingsOfFiles(analysis, [path]).get(path) ?? [];
       const wanted = params.context.only;
       const actions: CodeAction[] = [];
+      // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
+      const checker = shardChecker(() => analyse(folder, settings.severity, onCheckError));
       if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
         for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
-          for (const fix of finding.fixes) {
+          for (const fix of offeredFixes(folder.workspace, checker, finding)) {
             const action = quickFix(finding, fix, toUri, versionOf, client.documentChanges);
             if (action) actions.push(action);
           }
@@ -481,9 +482,7 @@ export function startServer(connection: Connection): void {
             CodeActionKind.SourceFixAll.startsWith(kind) || kind.startsWith(CodeActionKind.SourceFixAll),
         )
       ) {
-        const result = applyPreferredFixes(folder.workspace, (model) =>
-          runChecksFor(model).filter((finding) => finding.file === path),
-        );
+        const result = fixAll(folder.workspace, analysis.options, { files: new Set([path]) }, analysis);
         if (result.files.length > 0) {
           actions.push({
             title: 'Fix all auto-fixable mesh problems in this file',
@@ -496,16 +495,13 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  function runChecksFor(model: MeshModel): Finding[] {
-    return runChecks(model, { severityOverrides: settings.severity, onCheckError });
-  }
-
   connection.onExecuteCommand(async (params) => {
     await ready;
     if (params.command !== FIX_ALL_IN_WORKSPACE_COMMAND) return null;
     let fixed = 0;
     for (const folder of folders) {
-      const result = applyPreferredFixes(folder.workspace, runChecksFor);
+      const analysis = analyse(folder, settings.severity, onCheckError);
+      const result = fixAll(folder.workspace, analysis.options, {}, analysis);
       if (result.files.length === 0) continue;
       const edit = fixedFilesEdit(
         result.files,

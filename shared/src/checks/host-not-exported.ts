@@ -1,5 +1,5 @@
 import type { Finding } from '../findings';
-import { exportInstanceEdits } from '../fixes/export-service';
+import { exportServiceEdits } from '../fixes/export-service';
 import { SCOPE_LABEL } from '../model/mesh-labels';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, relatedAt } from './finding';
@@ -50,7 +50,7 @@ export const hostNotExported: Check = {
       const fix = () =>
         multiFileFix(
           `Export ${resolution.namespace}/${resolution.name} in ${clusters} (${SCOPE_LABEL}=global)`,
-          resolution.instances.map((instance) => exportInstanceEdits(instance, 'global', false)),
+          resolution.instances.map((instance) => exportServiceEdits(instance, 'global')),
           true,
         );
       return [

@@ -1,8 +1,13 @@
 import type { Finding, Fix } from '../findings';
-import { exportInstanceEdits, exportTargetName } from '../fixes/export-service';
+import {
+  alsoExportsNote,
+  exportNamespaceEdits,
+  exportServiceEdits,
+  servicesAlsoExported,
+} from '../fixes/export-service';
 import { SCOPE_LABEL } from '../model/mesh-labels';
 import { globalServicesInScope } from '../model/shards';
-import type { GlobalService, ServiceInstance } from '../model/types';
+import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import { majority } from '../util/majority';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, plural, relatedAt } from './finding';
@@ -49,17 +54,15 @@ export const unlabeledSibling: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => [...globalServicesInScope(model)].flatMap(siblingFindings),
+  run: (model) => [...globalServicesInScope(model)].flatMap((service) => siblingFindings(model, service)),
 };
 
-function siblingFindings(service: GlobalService): Finding[] {
+function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
   // Only siblings with no scope at all: an explicit `cluster`/`local` is a deliberate choice, and
   // invalid or misplaced values have their own codes (MESH110, MESH111).
   const siblings = service.unexportedSiblings.filter((sibling) => sibling.scope.from === 'default');
   if (siblings.length === 0) return [];
   const scope = majority(service.instances.map((instance) => instance.exportScope ?? 'global')) ?? 'global';
-  const viaNamespace =
-    majority(service.instances.map((instance) => instance.scope.from === 'namespace')) === true;
   const exportedIn = listClusters(service.instances.map((instance) => instance.cluster));
   const related = service.instances.map((instance) =>
     relatedAt(
@@ -68,29 +71,38 @@ function siblingFindings(service: GlobalService): Finding[] {
       `exported in ${instance.cluster} (${instance.scope.from === 'namespace' ? 'namespace label' : 'Service label'})`,
     ),
   );
+  const label = `${SCOPE_LABEL}=${scope}`;
   // One fix shared by every sibling's finding, built when the first of them is asked for.
   let labelAllFix: Fix | undefined;
-  const labelAll =
-    siblings.length > 1
-      ? () =>
-          (labelAllFix ??= multiFileFix(
-            `Label all unlabeled siblings of ${service.hostname} with ${SCOPE_LABEL}=${scope}`,
-            siblings.map((sibling) => exportInstanceEdits(sibling, scope, viaNamespace)),
-          ))
-      : undefined;
+  const labelAll = () =>
+    (labelAllFix ??= multiFileFix(
+      `Label all unlabeled siblings of ${service.hostname} with ${label}`,
+      siblings.map((sibling) => exportServiceEdits(sibling, scope)),
+    ));
   return siblings.map((sibling) => {
-    const fix = () =>
-      multiFileFix(
-        `Label ${exportTargetName(sibling, viaNamespace)} with ${SCOPE_LABEL}=${scope}`,
-        [exportInstanceEdits(sibling, scope, viaNamespace)],
+    // The preferred fix labels the Service: the smallest change, and what the message asks for.
+    // Labeling its Namespace instead exports every other unlabeled Service there too.
+    const fixes = () => {
+      const own = multiFileFix(
+        `Label ${describe(sibling)} in ${sibling.cluster} with ${label}`,
+        [exportServiceEdits(sibling, scope)],
         true,
       );
+      const viaNamespace = exportNamespaceEdits(sibling, scope);
+      const namespaceFix =
+        viaNamespace &&
+        multiFileFix(
+          `Label Namespace ${sibling.namespace} in ${sibling.cluster} with ${label}${alsoExportsNote(servicesAlsoExported(model, sibling))}`,
+          [viaNamespace],
+        );
+      return [own, ...(namespaceFix ? [namespaceFix] : []), ...(siblings.length > 1 ? [labelAll()] : [])];
+    };
     return findingAt(
       unlabeledSibling,
       sibling.resource,
       sibling.resource.name?.range ?? sibling.resource.range,
-      `${describe(sibling)} is not exported in ${sibling.cluster}, but its siblings in ${exportedIn} are (${service.hostname}): its ${plural(sibling.endpoints, 'endpoint')} ${sibling.endpoints === 1 ? 'is' : 'are'} missing from the global service. Label it ${SCOPE_LABEL}=${scope}.`,
-      { related, fixes: () => (labelAll ? [fix(), labelAll()] : [fix()]) },
+      `${describe(sibling)} is not exported in ${sibling.cluster}, but its siblings in ${exportedIn} are (${service.hostname}): its ${plural(sibling.endpoints, 'endpoint')} ${sibling.endpoints === 1 ? 'is' : 'are'} missing from the global service. Label it ${label}.`,
+      { related, fixes },
     );
   });
 }

@@ -1,7 +1,7 @@
 import type { Node, YAMLMap } from 'yaml';
 import type { TextEdit } from '../findings';
 import { type DocumentContext, keyText, nodeRange } from '../yaml/nodes';
-import { insertEntry, setEntry, yamlScalar } from './yaml-edits';
+import { insertEntry, isInlineScalar, replaceNodeValue, setEntry, yamlScalar } from './yaml-edits';
 
 type EntryValue = string | number;
 
@@ -21,6 +21,8 @@ export function setEntries(ctx: DocumentContext, map: YAMLMap, entries: [string,
     const pair = map.items.find((candidate) => keyText(ctx, candidate) === key);
     const range = pair && nodeRange(ctx, pair.value as Node);
     if (!pair || !range) missing.push([key, value]);
+    else if (!isInlineScalar(ctx, pair.value as Node))
+      edits.push(replaceNodeValue(ctx, pair, pair.value as Node, yamlValue(value)));
     else if (typeof value === 'number') edits.push({ range, newText: String(value) });
     else edits.push(setEntry(ctx, map, key, value));
   }

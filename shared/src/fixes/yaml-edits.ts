@@ -1,6 +1,6 @@
-import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../findings';
-import { asMap, type DocumentContext, findPair, getPath, keyText } from '../yaml/nodes';
+import { asMap, contentEnd, type DocumentContext, findPair, getPath, keyText } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 import { lineStarts, positionAt, type Range, rangeAt } from '../yaml/source';
 
@@ -20,7 +20,11 @@ export function lineEnding(ctx: DocumentContext): string {
   return ctx.source.text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** Replaces a scalar keeping its quoting style (`"…"`, `'…'` or plain). */
+/**
+ * Replaces a scalar keeping its quoting style (`"…"`, `'…'` or plain). A block scalar (`|`, `>`)
+ * becomes a flow scalar; its range ends past its last line break, which must stay or the next line
+ * would join the value.
+ */
 export function replaceScalar(ctx: DocumentContext, range: Range, value: string): TextEdit {
   const text = ctx.source.text;
   const start = offsetOf(ctx, range.start);
@@ -29,7 +33,37 @@ export function replaceScalar(ctx: DocumentContext, range: Range, value: string)
   if (quote === '"') newText = JSON.stringify(value);
   else if (quote === "'") newText = `'${value.replaceAll("'", "''")}'`;
   else newText = yamlScalar(value);
-  return { range, newText };
+  if (quote !== '|' && quote !== '>') return { range, newText };
+  let end = offsetOf(ctx, range.end);
+  while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
+  return { range: rangeAt(ctx.source, start, end), newText };
+}
+
+/**
+ * Replaces a pair's value that is not a plain or quoted scalar (a block list or map, a flow
+ * collection, a block scalar) with `valueText`, already YAML. The value's own text goes, up to its
+ * last item: the line break after it, and comments after it, stay. A value on the lines below its
+ * key moves up beside the key.
+ */
+export function replaceNodeValue(ctx: DocumentContext, pair: Pair, node: Node, valueText: string): TextEdit {
+  const text = ctx.source.text;
+  const [start = 0] = node.range ?? [];
+  const end = contentEnd(text, node);
+  const keyEnd = (pair.key as Node | null)?.range?.[1] ?? start;
+  const colon = text.indexOf(':', keyEnd);
+  // Only blanks (and node properties such as `!!seq`, which would not fit a scalar) between the
+  // colon and the value: start right after the colon. A comment there stays where it is.
+  const between = colon >= 0 && colon < start ? text.slice(colon + 1, start) : '#';
+  if (!between.includes('#')) return { range: rangeAt(ctx.source, colon + 1, end), newText: ` ${valueText}` };
+  return { range: rangeAt(ctx.source, start, end), newText: valueText };
+}
+
+/** Whether a value is written as a plain or quoted scalar (or an alias), which a range replaces exactly. */
+export function isInlineScalar(ctx: DocumentContext, node: Node): boolean {
+  if (isAlias(node)) return true;
+  if (!isScalar(node)) return false;
+  const first = ctx.source.text[node.range?.[0] ?? 0];
+  return first !== '|' && first !== '>';
 }
 
 function offsetOf(ctx: DocumentContext, position: Range['start']): number {
@@ -62,10 +96,10 @@ function endOfLine(text: string, offset: number): number {
   return text[newline - 1] === '\r' ? newline - 1 : newline;
 }
 
-/** The offset just after the last character of a node's value (block scalars end before their trailing break). */
+/** The offset just after the last character of a node's value (see `contentEnd`). */
 function valueEnd(ctx: DocumentContext, node: Node | null | undefined, fallback: number): number {
-  const end = node?.range?.[1] ?? fallback;
-  let cursor = end;
+  if (node?.range) return contentEnd(ctx.source.text, node);
+  let cursor = fallback;
   while (cursor > 0 && /\s/.test(ctx.source.text[cursor - 1] ?? '')) cursor--;
   return cursor;
 }
@@ -115,7 +149,10 @@ export function insertEntry(ctx: DocumentContext, map: YAMLMap, key: string, val
 /** Sets `key` in a map: replaces the value when the key exists, else inserts the entry. */
 export function setEntry(ctx: DocumentContext, map: YAMLMap, key: string, value: string): TextEdit {
   const pair = findOwnPair(ctx, map, key);
-  const range = pair && nodeRangeOf(ctx, pair.value as Node | null);
+  const node = pair?.value as Node | null | undefined;
+  const range = pair && nodeRangeOf(ctx, node);
+  if (pair && node && range && !isInlineScalar(ctx, node))
+    return replaceNodeValue(ctx, pair, node, yamlScalar(value));
   if (pair && range) return replaceScalar(ctx, range, value);
   return insertEntry(ctx, map, key, yamlScalar(value));
 }

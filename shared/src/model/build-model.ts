@@ -120,6 +120,8 @@ export function updateModel(
   previous: MeshModel,
   changes: FileChange[],
   topologyDeclaration?: TopologyDeclaration,
+  /** Leave `previous` as it was (copying its maps), for a model of what an edit would do. */
+  keepPrevious = false,
 ): ModelUpdate | undefined {
   const state = statesByModel.get(previous);
   if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
@@ -131,9 +133,10 @@ export function updateModel(
   const dirty = new Set<string>([GLOBAL_SHARD]);
   // Patched in place rather than copied (a copy costs milliseconds at tens of thousands of files):
   // the previous model is superseded, and the Workspace never hands it out again.
-  const files = previous.files;
+  const files = keepPrevious ? new Map(previous.files) : previous.files;
   // Positions, like the file map, are patched in place.
-  const next: ModelState = { ...state, filesByShard: new Map(state.filesByShard) };
+  const positions = keepPrevious ? new Map(state.positions) : state.positions;
+  const next: ModelState = { ...state, positions, filesByShard: new Map(state.filesByShard) };
   const index = shardIndexEditor(next.filesByShard);
   let parseFindingsChanged = false;
   let resourceCount = previous.resourceCount;
@@ -178,7 +181,7 @@ export function updateModel(
     { topology, peeringGateways, eastWestClusters, files, findings, resourceCount },
     next,
     shards,
-    { previous, previousShards: shardsOf(previous), dirty },
+    { previous, previousShards: shardsOf(previous), dirty, keepPrevious },
   );
   return { model, dirty };
 }
@@ -252,6 +255,8 @@ interface Patch {
   previous: MeshModel;
   previousShards: ReadonlyMap<string, ShardParts>;
   dirty: ReadonlySet<string>;
+  /** Copy the previous model's maps rather than patch them. */
+  keepPrevious: boolean;
 }
 
 /**
@@ -308,7 +313,11 @@ function servicesByNameOf(
   patch: Patch | undefined,
 ): Map<string, ServiceInstance[]> {
   const keyOf = (group: ServiceInstance[]) => (group[0] ? serviceKey(group[0].namespace, group[0].name) : '');
-  const byName = patch ? patch.previous.servicesByName : new Map<string, ServiceInstance[]>();
+  const byName = !patch
+    ? new Map<string, ServiceInstance[]>()
+    : patch.keepPrevious
+      ? new Map(patch.previous.servicesByName)
+      : patch.previous.servicesByName;
   const changed = patch ? [...patch.dirty] : [...shards.keys()];
   for (const shard of changed)
     for (const group of patch?.previousShards.get(shard)?.serviceGroups ?? []) byName.delete(keyOf(group));
@@ -331,7 +340,7 @@ function globalServicesOf(
       .sort((a, b) => compareStrings(a.hostname, b.hostname));
     return new Map(all.map((global) => [global.hostname, global]));
   }
-  const globals = patch.previous.globalServices;
+  const globals = patch.keepPrevious ? new Map(patch.previous.globalServices) : patch.previous.globalServices;
   for (const shard of patch.dirty)
     for (const global of patch.previousShards.get(shard)?.globalServices ?? [])
       globals.delete(global.hostname);

@@ -32,6 +32,8 @@ export interface Workspace {
   /** Which shards each model build may have changed, newest last: lets an analysis catch up. */
   history: { generation: number; dirty: ReadonlySet<string> | 'all' }[];
   generations: WeakMap<MeshModel, number>;
+  /** A fork's first model, which its original still uses: updated by copy, never in place. */
+  sharedModel?: MeshModel;
 }
 
 export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace {
@@ -54,10 +56,46 @@ export function setFile(workspace: Workspace, path: string, text: string): boole
   const existing = workspace.files.get(path);
   if (existing?.text === text) return false;
   workspace.stats.parses++;
-  const parsed = parseFile(path, text);
+  const facts = factsOf(path, text);
   invalidate(workspace, path);
-  workspace.files.set(path, { text, facts: { parsed, declarations: extractDeclarations(parsed) } });
+  workspace.files.set(path, { text, facts });
   return true;
+}
+
+function factsOf(path: string, text: string): FileFacts {
+  const parsed = parseFile(path, text);
+  return { parsed, declarations: extractDeclarations(parsed) };
+}
+
+/** A model of the workspace as it would be with some files' texts replaced, and which shards differ. */
+export interface TrialModel {
+  model: MeshModel;
+  dirty: ReadonlySet<string> | 'all';
+}
+
+/**
+ * The model the workspace would have if `texts` replaced (or created) those files, leaving the
+ * workspace and its model as they are: how a fix is tried before it is offered or written.
+ */
+export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, string>): TrialModel {
+  const current = getModel(workspace);
+  const changes: FileChange[] = [];
+  const replaced = new Map<string, FileFacts>();
+  for (const [path, text] of texts) {
+    const before = workspace.files.get(path);
+    if (before?.text === text) continue;
+    const after = factsOf(path, text);
+    replaced.set(path, after);
+    changes.push({ before: before?.facts, after, readded: false });
+  }
+  if (changes.length === 0) return { model: current, dirty: new Set() };
+  const topologyFile = replaced.get(workspace.topologyPath);
+  const declaration = topologyFile ? readTopologyFile(topologyFile.parsed) : topologyDeclaration(workspace);
+  const update = topologyFile ? undefined : updateModel(current, changes, declaration, true);
+  if (update) return update;
+  const facts = [...workspace.files].map(([path, entry]) => replaced.get(path) ?? entry.facts);
+  for (const [path, fact] of replaced) if (!workspace.files.has(path)) facts.push(fact);
+  return { model: buildModel(facts, declaration), dirty: 'all' };
 }
 
 /** Records a file that was not read (binary, too large, not UTF-8, …) so the reason is reported on it. */
@@ -107,7 +145,9 @@ export function getModel(workspace: Workspace): MeshModel {
   const declaration = topologyDeclaration(workspace);
   // A changed topology file changes everything; so does a model that was thrown away.
   const update =
-    model && !pending.has(workspace.topologyPath) ? updateModel(model, changes, declaration) : undefined;
+    model && !pending.has(workspace.topologyPath)
+      ? updateModel(model, changes, declaration, model === workspace.sharedModel)
+      : undefined;
   const next =
     update?.model ??
     buildModel(
@@ -119,6 +159,29 @@ export function getModel(workspace: Workspace): MeshModel {
   record(workspace, next, update?.dirty ?? 'all');
   workspace.model = next;
   return next;
+}
+
+/**
+ * A workspace that starts as this one is and then goes its own way (how fix-all works on a copy):
+ * its files and model are shared, and its first edit copies the model rather than patching it.
+ * Analyses of the original's current model stay valid for the fork.
+ */
+export function forkWorkspace(workspace: Workspace): Workspace {
+  const model = getModel(workspace);
+  const fork: Workspace = {
+    ...createWorkspace(workspace.topologyPath),
+    files: new Map(workspace.files),
+    model,
+    sharedModel: model,
+    ...(workspace.topology ? { topology: workspace.topology } : {}),
+  };
+  fork.history.push({ generation: generationOf(workspace, model), dirty: 'all' });
+  fork.generations.set(model, generationOf(workspace, model));
+  return fork;
+}
+
+function generationOf(workspace: Workspace, model: MeshModel): number {
+  return workspace.generations.get(model) ?? 0;
 }
 
 function record(workspace: Workspace, model: MeshModel, dirty: ReadonlySet<string> | 'all'): void {

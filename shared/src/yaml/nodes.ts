@@ -3,6 +3,7 @@ import {
   type Document,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   type Node,
@@ -161,6 +162,29 @@ export function getPath(
     if (current === undefined) return undefined;
   }
   return current as Node;
+}
+
+/**
+ * Where a node's own text ends: yaml's ranges for block collections and block scalars run on over
+ * the line break, trailing comment lines and blank lines that follow them. An edit that replaced up
+ * to yaml's end joined the next key onto the new value's line (found with a block-list label value).
+ */
+export function contentEnd(text: string, node: Node): number {
+  const [start = 0, end = start] = node.range ?? [];
+  if (isMap(node) || isSeq(node)) {
+    if (node.flow) return trimmedEnd(text, start, end);
+    const last = node.items[node.items.length - 1] as Node | Pair | undefined;
+    if (last === undefined) return trimmedEnd(text, start, end);
+    const lastNode = (isPair(last) ? (last.value ?? last.key) : last) as Node | null;
+    return lastNode?.range ? Math.max(start, contentEnd(text, lastNode)) : trimmedEnd(text, start, end);
+  }
+  return trimmedEnd(text, start, end);
+}
+
+function trimmedEnd(text: string, start: number, end: number): number {
+  let cursor = end;
+  while (cursor > start && /\s/.test(text[cursor - 1] ?? '')) cursor--;
+  return cursor;
 }
 
 export function nodeRange(ctx: DocumentContext, node: Node | null | undefined): Range | undefined {
