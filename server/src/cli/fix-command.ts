@@ -1,6 +1,6 @@
 import { type Finding, getModel, type MeshModel } from '../../../shared/src';
 import { fixAll } from '../../../shared/src/fixes/fix-all';
-import { formatFixDiff, formatFixedFiles } from './format-fix';
+import { formatFixDiff, formatFixedFiles, formatWriteFailure } from './format-fix';
 import type { LoadedWorkspace } from './load-workspace';
 import type { Style } from './terminal';
 import { writeFixedFiles } from './write-fixes';
@@ -16,14 +16,22 @@ export interface FixOutcome {
   fileCount: number;
 }
 
+/** Why the fixed files are not all on disk, and what was and was not changed: an I/O error (SPEC §8). */
+export interface FixFailure {
+  failure: string;
+}
+
 /** SPEC §8 `--fix` / `--fix-dry-run`: applies every preferred fix and writes the changed files, or only diffs them. */
 export async function runFixes(
   loaded: LoadedWorkspace,
   mode: FixMode,
   paint: (style: Style, text: string) => string,
-): Promise<FixOutcome> {
+): Promise<FixOutcome | FixFailure> {
   const result = fixAll(loaded.workspace);
-  if (mode === 'fix') await writeFixedFiles(loaded.root, result.files);
+  if (mode === 'fix') {
+    const written = await writeFixedFiles(loaded.root, result.files);
+    if (written.problems.length > 0) return { failure: formatWriteFailure(written) };
+  }
   return {
     report: mode === 'fix' ? formatFixedFiles(result.files) : formatFixDiff(result.files, paint),
     findings: result.remaining,
