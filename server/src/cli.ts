@@ -15,7 +15,6 @@ import { formatHostsText, formatReachText, reachJson } from './cli/format-hosts'
 import { formatSarif } from './cli/format-sarif';
 import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
 import { painter, progressLine } from './cli/terminal';
-import { WriteError } from './cli/write-fixes';
 import { limitHeapGrowth } from './heap-growth';
 
 declare const MESH_LENS_VERSION: string | undefined;
@@ -147,6 +146,10 @@ async function check(paths: string[], values: Values): Promise<number> {
       ),
       suggestions: values['unsafe-fixes'] === true,
     });
+    if ('failure' in outcome) {
+      process.stderr.write(outcome.failure);
+      return 2;
+    }
     ({ model, fileCount, findings } = outcome);
     stream.write(outcome.report);
     if (outcome.report && format === 'text') stream.write('\n');
@@ -203,16 +206,26 @@ async function reach(args: string[], values: Values): Promise<number> {
   );
 }
 
+/**
+ * A reader that stops early (`mesh-lens check | head -1`) closes the pipe: like other Unix tools the
+ * CLI then goes quietly, but only once its work is done, so a `--fix` run is never cut in the middle.
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 limitHeapGrowth();
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     const usage =
-      error instanceof UsageError ||
-      error instanceof WriteError ||
-      (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+      error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       `mesh-lens: ${usage ? message : `internal error: ${(error as Error)?.stack ?? message}`}\n`,

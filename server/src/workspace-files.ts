@@ -44,7 +44,10 @@ export function isScannedPath(path: string, isExcluded?: (path: string) => boole
 }
 
 /** Where a symbolic link leads, by the rules of `readWorkspaceFiles`. */
-type LinkTarget = { kind: 'broken' | 'outside' } | { kind: 'directory' | 'file' | 'other'; real: string };
+type LinkTarget =
+  | { kind: 'broken' | 'outside' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'directory' | 'file' | 'other'; real: string };
 
 /** One entry of the result, in walk order: a file read (or being read), or a link skipped. */
 type Outcome = { file: WorkspaceFile } | { skipped: SkippedFile } | { error: unknown };
@@ -57,7 +60,9 @@ type Outcome = { file: WorkspaceFile } | { skipped: SkippedFile } | { error: unk
  * but the disk is asked concurrently: folder listings and link targets are fetched ahead of the walk
  * (each at most once, shared by the walk), and files are read by a bounded pool. The walk itself only
  * decides, in order, which real folder is visited by which path, so the order and the choices are
- * those of a sequential walk. The first failure in walk order rejects, as it would sequentially.
+ * those of a sequential walk. A file or folder that cannot be read is skipped with the reason, and the
+ * rest is read: one locked folder (or a workspace of `/`) does not hide the others. Only the root
+ * failing to list, or a bug, rejects.
  */
 export async function readWorkspaceFiles(
   root: string,
@@ -133,7 +138,9 @@ export async function readWorkspaceFiles(
             ? { file: { path, text: result.text } }
             : { skipped: { path, reason: result.reason } };
         } catch (error) {
-          return { error };
+          return isFileSystemError(error)
+            ? { skipped: { path, reason: unreadableReason('file', error) } }
+            : { error };
         }
       }),
     );
@@ -147,7 +154,15 @@ export async function readWorkspaceFiles(
     if (visited.has(realDir)) return;
     visited.add(realDir);
     lookAhead(dir, prefix, realDir);
-    const entries = await listDirectory(realDir);
+    let entries: Dirent[];
+    try {
+      entries = await listDirectory(realDir);
+    } catch (error) {
+      // A folder that cannot be listed hides only its own files; the workspace's own folder hides all.
+      if (prefix === '' || !isFileSystemError(error)) throw error;
+      skip(prefix.slice(0, -1), unreadableReason('folder', error));
+      return;
+    }
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = prefix + entry.name;
@@ -155,13 +170,18 @@ export async function readWorkspaceFiles(
       if (entry.isDirectory()) {
         if (!IGNORED_DIRECTORIES.has(entry.name)) await visit(full, `${path}/`, join(realDir, entry.name));
       } else if (entry.isSymbolicLink()) {
-        const target = await followLink(full);
+        const target = await followLink(full).catch((error: unknown): LinkTarget => {
+          if (!isFileSystemError(error)) throw error;
+          return { kind: 'unreadable', reason: unreadableReason('file', error) };
+        });
         // Only YAML names are reported: a dangling `node` or `self` link is none of Mesh Lens's
         // business (it got a MESH195; found by the reliability tests).
         if (target.kind === 'broken') {
           if (isManifestPath(path)) skip(path, 'a broken symbolic link');
         } else if (target.kind === 'outside') {
           if (isManifestPath(path)) skip(path, 'a symbolic link to a file outside the workspace');
+        } else if (target.kind === 'unreadable') {
+          if (isManifestPath(path)) skip(path, target.reason);
         } else if (target.kind === 'directory') await visit(full, `${path}/`, target.real);
         else if (target.kind === 'file' && isManifestPath(path)) addFile(full, path);
       } else if (entry.isFile() && isManifestPath(entry.name)) {
@@ -222,7 +242,17 @@ function pool(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
     });
 }
 
-function isInside(realRoot: string, target: string): boolean {
+/** An error the file system reported about one path (it has a code such as EACCES), not a bug. */
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return typeof (error as NodeJS.ErrnoException)?.code === 'string' && 'syscall' in (error as object);
+}
+
+function unreadableReason(what: 'file' | 'folder', error: NodeJS.ErrnoException): string {
+  const why = error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied' : error.code;
+  return `the ${what} cannot be read (${why})`;
+}
+
+export function isInside(realRoot: string, target: string): boolean {
   return target === realRoot || target.startsWith(realRoot + sep);
 }
 

@@ -41,12 +41,15 @@ export interface ServerOptions {
   pull?: boolean;
   /** Requests from the server that this client answers with an error, as a client may. */
   refuse?: string[];
+  /** Run the server as this user (see test/helpers/unprivileged.ts). */
+  user?: { uid?: number; gid?: number };
 }
 
 export async function startServerProcess(root: string, options: ServerOptions = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...options.env },
+    ...options.user,
   });
   if (!child.stdout || !child.stdin) throw new Error('no stdio');
   const connection = createProtocolConnection(

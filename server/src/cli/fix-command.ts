@@ -1,6 +1,6 @@
 import { type Finding, getModel, type MeshModel } from '../../../shared/src';
 import { type FixAllOptions, fixAll } from '../../../shared/src/analysis/fix-all';
-import { formatFixDiff, formatFixedFiles, formatNotApplied } from './format-fix';
+import { formatFixDiff, formatFixedFiles, formatNotApplied, formatWriteFailure } from './format-fix';
 import type { LoadedWorkspace } from './load-workspace';
 import type { Style } from './terminal';
 import { writeFixedFiles } from './write-fixes';
@@ -16,15 +16,24 @@ export interface FixOutcome {
   fileCount: number;
 }
 
+/** Why the fixed files are not all on disk, and what was and was not changed: an I/O error (SPEC §8). */
+export interface FixFailure {
+  failure: string;
+}
+
 /** SPEC §8 `--fix` / `--fix-dry-run`: applies every preferred fix and writes the changed files, or only diffs them. */
 export async function runFixes(
   loaded: LoadedWorkspace,
   mode: FixMode,
   paint: (style: Style, text: string) => string,
   options: FixAllOptions = {},
-): Promise<FixOutcome> {
+): Promise<FixOutcome | FixFailure> {
   const result = fixAll(loaded.workspace, {}, options);
-  if (mode === 'fix') await writeFixedFiles(loaded.root, result.files);
+  if (mode === 'fix') {
+    const written = await writeFixedFiles(loaded.root, result.files);
+    if (written.problems.length > 0)
+      return { failure: formatWriteFailure(written) + formatNotApplied(result.notApplied) };
+  }
   const applied = mode === 'fix' ? formatFixedFiles(result.files) : formatFixDiff(result.files, paint);
   return {
     report: applied + formatNotApplied(result.notApplied),

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { FixedFile, FixNotApplied } from '../../../shared/src/analysis/fix-all';
 import type { Style } from './terminal';
+import type { WriteOutcome } from './write-fixes';
 
 type Paint = (style: Style, text: string) => string;
 
@@ -17,6 +18,23 @@ export function formatFixedFiles(files: readonly FixedFile[]): string {
 /** `not applied clusters/c3/x.yaml: Change to global (MESH111): it would raise MESH102 in …`, one line per fix. */
 export function formatNotApplied(fixes: readonly FixNotApplied[]): string {
   return fixes.map((fix) => `not applied ${fix.file}: ${fix.title} (${fix.code}): ${fix.reason}\n`).join('');
+}
+
+/**
+ * Why a fix run stopped, then every path by what became of it, then the state of the disk in one
+ * line: after a failure the user must know exactly which files hold fixed text.
+ */
+export function formatWriteFailure(outcome: WriteOutcome): string {
+  const lines = [
+    ...outcome.problems.map((problem) => `mesh-lens: ${problem}`),
+    ...outcome.written.map((path) => `still fixed: ${path} (it could not be put back)`),
+    ...outcome.restored.map((path) => `restored: ${path} (written, then put back as it was)`),
+    ...outcome.unwritten.map((path) => `not written: ${path}`),
+    outcome.written.length === 0
+      ? 'mesh-lens: --fix changed no file'
+      : `mesh-lens: --fix left ${outcome.written.length} of the files to fix changed; run it again once the problem is solved`,
+  ];
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /** A unified diff of every file, `a/`- and `b/`-prefixed as `git apply` and `patch -p1` read it. */

@@ -34,6 +34,9 @@ export async function loadWorkspace(
     const { files, skipped } = await readWorkspaceFiles(root, {
       maxFileBytes: DEFAULT_MAX_FILE_BYTES,
       onFile: onProgress,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (!error?.syscall) throw error;
+      throw new UsageError(`cannot read ${target}: ${error.code ?? error.message}`);
     });
     for (const file of files) setFile(workspace, file.path, file.text);
     for (const file of skipped) setSkippedFile(workspace, file.path, file.reason);
