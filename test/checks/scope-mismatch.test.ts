@@ -180,7 +180,7 @@ describe('MESH102 scope-mismatch', () => {
       fix?.title,
       'Align every instance to global: label Service finance/ledger in c1 solo.io/service-scope=global',
     );
-    assert.ok(fix?.preferred);
+    assert.ok(!fix?.preferred, 'it rewrites an instance that had no finding: offered, never preferred');
     const texts = assertFixResolves(checked, finding, fix);
     assert.match(texts.get('clusters/c1/ledger.yaml') ?? '', /solo\.io\/service-scope: global\n/);
   });

@@ -309,7 +309,7 @@ function copyOfExample(): string {
 }
 
 describe('mesh-lens check --fix on a disk that says no', () => {
-  // The example's fixes change three files, one in each cluster's folder.
+  // The example's fixes (with the MESH130 split, a suggestion) change three files, one in each cluster's folder.
   const FIXED = [
     'clusters/cluster0/reviews-route.yaml',
     'clusters/cluster1/ratings.yaml',
@@ -321,7 +321,7 @@ describe('mesh-lens check --fix on a disk that says no', () => {
     chmodSync(join(root, 'clusters/cluster2/reviews.yaml'), 0o444);
     const before = snapshot(root);
 
-    const { code, stdout, stderr } = cli(['check', root, '--fix']);
+    const { code, stdout, stderr } = cli(['check', root, '--fix', '--unsafe-fixes']);
 
     assert.equal(code, 2);
     assert.equal(stdout, '');
@@ -343,7 +343,7 @@ describe('mesh-lens check --fix on a disk that says no', () => {
     chmodSync(join(root, 'clusters/cluster1'), 0o555);
     const before = snapshot(root);
 
-    const { code, stderr } = cli(['check', root, '--fix'], unprivileged());
+    const { code, stderr } = cli(['check', root, '--fix', '--unsafe-fixes'], unprivileged());
 
     assert.equal(code, 2, stderr);
     assert.match(
@@ -358,7 +358,7 @@ describe('mesh-lens check --fix on a disk that says no', () => {
     const root = copyOfExample();
     symlinkSync('reviews.yaml', join(root, 'clusters/cluster2/reviews-alias.yaml'));
 
-    const { code, stdout, stderr } = cli(['check', root, '--fix']);
+    const { code, stdout, stderr } = cli(['check', root, '--fix', '--unsafe-fixes']);
 
     assert.equal(stderr, '');
     assert.notEqual(code, 2);

@@ -75,9 +75,10 @@ interface Difference {
 }
 
 function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
-  if (service.instances.length < 2) return [];
+  const perCluster = onePerCluster(service.instances);
+  if (perCluster.length < 2) return [];
   const order = [...model.topology.clusters.keys()];
-  const signed = [...service.instances]
+  const signed = perCluster
     .sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster))
     .map((instance): Signed => ({ instance, key: signature(instance) }));
   // Ties go to the first instance in cluster order (majority keeps the first value seen).
@@ -88,6 +89,17 @@ function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
   return signed
     .filter((entry) => entry.key !== majorityKey)
     .map((entry) => oddFinding(service, entry, reference, agreeing, signed));
+}
+
+/**
+ * The instance each cluster ends up with. Two copies of one Service in one cluster are not siblings
+ * (the later one applied replaces the earlier: MESH105's business, not a port mismatch between
+ * clusters), so each cluster is compared through its last copy.
+ */
+function onePerCluster(instances: readonly ServiceInstance[]): ServiceInstance[] {
+  const last = new Map<string, ServiceInstance>();
+  for (const instance of instances) last.set(instance.cluster, instance);
+  return [...last.values()];
 }
 
 function numbered(instance: ServiceInstance): (ServicePort & { port: number })[] {

@@ -168,8 +168,9 @@ function alignFixes(model: MeshModel, group: OddInstance[], others: ServiceInsta
         first.scope,
       )
     : undefined;
-  const fixes = [toMajority, toThis].filter((fix): fix is Fix => fix !== undefined);
-  return fixes.map((fix, index) => ({ ...fix, preferred: index === 0 }));
+  // Only the majority fix is preferred: aligning the others rewrites instances that had no finding.
+  const preferred = toMajority && { ...toMajority, preferred: true };
+  return [preferred, toThis].filter((fix): fix is Fix => fix !== undefined);
 }
 
 function canTake(model: MeshModel, instances: ServiceInstance[], scope: ExportScope): boolean {

@@ -200,7 +200,7 @@ function compareNode(
     if (!sameValue(oldDoc, node, newDoc, counterpart)) differences.push(describePath(path));
     return;
   }
-  if (!isMap(node)) return;
+  if (!isMap(node) || replaced(scope, node)) return;
   if (!isMap(counterpart)) {
     differences.push(describePath(path));
     return;
@@ -240,6 +240,13 @@ function edited(scope: EditScope, node: Node): boolean {
   const [start = 0, end = start] = node.range ?? [];
   if (isMap(node) || isSeq(node)) return touches(scope.spans, start, end, true);
   return touches(scope.spans, start, contentEnd(scope.text, node), false);
+}
+
+/** Whether one edit covers a node from its start to its last item: the node is replaced, whatever it becomes. */
+function replaced(scope: EditScope, node: Node): boolean {
+  const start = node.range?.[0] ?? 0;
+  const end = contentEnd(scope.text, node);
+  return scope.spans.some((span) => span.start <= start && span.end >= end);
 }
 
 function pairRemoved(scope: EditScope, key: Node, value: Node | null): boolean {

@@ -27,6 +27,10 @@ export function splitSubsetsFix(
   const subsets = readSubsets(rule.resource);
   const base = instances.find((instance) => instance.cluster === rule.cluster) ?? instances[0];
   if (subsets.length === 0 || !base) return undefined;
+  // A Service without a selector (its endpoints listed by hand) says nothing about which pods a
+  // subset Service should select: the subset labels alone would select every such pod of the
+  // namespace, whichever service it belongs to.
+  if (instances.some((instance) => !instance.selector || instance.selector.size === 0)) return undefined;
   const perFile = new Map<string, { resource: Resource; documents: string[]; edits: TextEdit[] }>();
   const entryFor = (resource: Resource) => {
     const path = resource.source.path;
@@ -70,7 +74,8 @@ export function splitSubsetsFix(
   }));
   return {
     title: `Split the subsets of ${rule.host.value} into ${subsets.length === 1 ? 'a Service' : `${subsets.length} Services`} and an HTTPRoute`,
-    preferred: true,
+    // It creates resources and rewrites (or replaces) the rule: a suggestion, never applied by --fix alone.
+    suggestion: true,
     changes,
   };
 }
@@ -122,13 +127,13 @@ function subsetService(instance: ServiceInstance, subset: Subset): string {
     'apiVersion: v1',
     'kind: Service',
     'metadata:',
-    `  name: ${subsetServiceName(instance.name, subset.name)}`,
-    `  namespace: ${instance.namespace}`,
+    `  name: ${yamlScalar(subsetServiceName(instance.name, subset.name))}`,
+    `  namespace: ${yamlScalar(instance.namespace)}`,
     '  labels:',
-    `    ${SCOPE_LABEL}: ${instance.exportScope ?? 'global'}`,
+    `    ${SCOPE_LABEL}: ${yamlScalar(instance.exportScope ?? 'global')}`,
     'spec:',
     '  selector:',
-    ...[...selector].map(([key, value]) => `    ${key}: ${yamlScalar(value)}`),
+    ...[...selector].map(([key, value]) => `    ${yamlScalar(key)}: ${yamlScalar(value)}`),
   ];
   if (instance.ports.length > 0) lines.push('  ports:', ...instance.ports.flatMap(portLines));
   return `${lines.join('\n')}\n`;
@@ -138,7 +143,7 @@ function portLines(port: ServicePort): string[] {
   const entries: string[] = [];
   if (port.name) entries.push(`name: ${yamlScalar(port.name)}`);
   if (port.port !== undefined) entries.push(`port: ${port.port}`);
-  if (port.protocol !== 'TCP') entries.push(`protocol: ${port.protocol}`);
+  if (port.protocol !== 'TCP') entries.push(`protocol: ${yamlScalar(port.protocol)}`);
   if (port.targetPort !== undefined && port.targetPort !== String(port.port)) {
     entries.push(
       `targetPort: ${/^\d+$/.test(port.targetPort) ? port.targetPort : yamlScalar(port.targetPort)}`,
@@ -162,20 +167,20 @@ function httpRoute(
   const backends = subsets.flatMap((subset) => [
     '        - group: networking.istio.io',
     '          kind: Hostname',
-    `          name: ${subsetServiceName(base.name, subset.name)}.${base.namespace}.${domain}`,
+    `          name: ${yamlScalar(`${subsetServiceName(base.name, subset.name)}.${base.namespace}.${domain}`)}`,
     ...(port === undefined ? [] : [`          port: ${port}`]),
   ]);
   return `${[
     'apiVersion: gateway.networking.k8s.io/v1',
     'kind: HTTPRoute',
     'metadata:',
-    `  name: ${base.name}-subsets`,
-    `  namespace: ${rule.namespace}`,
+    `  name: ${yamlScalar(subsetServiceName(base.name, 'subsets'))}`,
+    `  namespace: ${yamlScalar(rule.namespace)}`,
     'spec:',
     '  parentRefs:',
     '    - group: ""',
     '      kind: Service',
-    `      name: ${base.name}`,
+    `      name: ${yamlScalar(base.name)}`,
     ...portLine,
     '  rules:',
     '    - backendRefs:',

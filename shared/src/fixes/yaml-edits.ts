@@ -154,7 +154,20 @@ export function setEntry(ctx: DocumentContext, map: YAMLMap, key: string, value:
   if (pair && node && range && !isInlineScalar(ctx, node))
     return replaceNodeValue(ctx, pair, node, yamlScalar(value));
   if (pair && range) return replaceScalar(ctx, range, value);
+  if (pair) return writeAfterKey(ctx, pair, yamlScalar(value));
   return insertEntry(ctx, map, key, yamlScalar(value));
+}
+
+/**
+ * Gives a `key:` written with no value its value, right after the colon: inserting the entry
+ * again wrote a duplicate key (found by fuzzing, in the editor's fix for an empty scope label).
+ */
+function writeAfterKey(ctx: DocumentContext, pair: Pair, valueText: string): TextEdit {
+  const text = ctx.source.text;
+  const keyEnd = (pair.key as Node | null)?.range?.[1] ?? 0;
+  const colon = text.indexOf(':', keyEnd);
+  const at = colon < 0 ? keyEnd : colon + 1;
+  return { range: rangeAt(ctx.source, keyEnd, at), newText: `: ${valueText}` };
 }
 
 function findOwnPair(ctx: DocumentContext, map: YAMLMap, key: string): Pair | undefined {
