@@ -1,6 +1,7 @@
-import type { Finding, TextEdit } from '../findings';
+import type { Finding, Fix } from '../findings';
 import { insertEntry, replaceScalar, yamlScalar } from '../fixes/yaml-edits';
 import { SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
+import { findPair } from '../yaml/nodes';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, metadataMap, valueRange } from './label-holders';
@@ -42,26 +43,29 @@ function legacyScope(holder: LabelHolder): Finding[] {
   if (scope?.value !== 'global-only') return [];
   const range = valueRange(scope);
   // A takeover label already decides takeover (SPEC §2: the label wins, the Service's over its
-  // Namespace's): adding one would change behaviour, so only the scope is rewritten.
-  const keepsTakeover =
-    holder.resource.labels.has(TAKEOVER_LABEL) || holder.service?.takeover.from === 'namespace';
-  const edits = (): TextEdit[] => {
+  // Namespace's): adding one would change behaviour, so only the scope is rewritten. A takeover key
+  // whose value is not a string (a list, a map) is still there: writing a second one would
+  // duplicate the key (found by fuzzing), so it counts as written too.
+  const fix = (): Fix => {
     const labels = metadataMap(holder.resource, 'labels');
+    const keepsTakeover =
+      holder.service?.takeover.from === 'namespace' ||
+      (labels !== undefined && findPair(holder.resource, labels, TAKEOVER_LABEL) !== undefined);
     const replace = replaceScalar(holder.resource, range, 'global');
-    return !keepsTakeover && labels
-      ? [replace, insertEntry(holder.resource, labels, TAKEOVER_LABEL, yamlScalar('true'))]
-      : [replace];
+    if (keepsTakeover || !labels)
+      return singleFileFix('Replace `global-only` with `global`', holder.resource, [replace]);
+    return singleFileFix(`Replace with \`global\` plus ${TAKEOVER_LABEL}: "true"`, holder.resource, [
+      replace,
+      insertEntry(holder.resource, labels, TAKEOVER_LABEL, yamlScalar('true')),
+    ]);
   };
-  const title = keepsTakeover
-    ? 'Replace `global-only` with `global`'
-    : `Replace with \`global\` plus ${TAKEOVER_LABEL}: "true"`;
   return [
     findingAt(
       legacyScopeValue,
       holder.resource,
       range,
       `\`global-only\` is the legacy spelling of \`global\` plus takeover: ${describeHolder(holder)} is exported globally and its local hostnames route to the global service. Write ${SCOPE_LABEL}: global and ${TAKEOVER_LABEL}: "true" to say so explicitly.`,
-      { fixes: () => [singleFileFix(title, holder.resource, edits())] },
+      { fixes: () => [fix()] },
     ),
   ];
 }

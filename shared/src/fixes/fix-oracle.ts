@@ -211,6 +211,7 @@ function compareNode(
     if (!isScalar(key)) continue;
     keys.add(key.value);
     const keyPath = [...path, key.value];
+    if (counterpart.has(key.value) && emptyValueWritten(scope, key, pair.value as Node | null)) continue;
     if (counterpart.has(key.value))
       compareNode(documents, pair.value as Node | null, keyPath, scope, differences);
     else if (!pairRemoved(scope, key, pair.value as Node | null)) differences.push(describePath(keyPath));
@@ -247,6 +248,16 @@ function replaced(scope: EditScope, node: Node): boolean {
   const start = node.range?.[0] ?? 0;
   const end = contentEnd(scope.text, node);
   return scope.spans.some((span) => span.start <= start && span.end >= end);
+}
+
+/** Whether an edit writes the value of a `key:` that had none: between the key's end and where yaml put the empty value. */
+function emptyValueWritten(scope: EditScope, key: Node, value: Node | null): boolean {
+  const keyEnd = key.range?.[1] ?? 0;
+  const isEmpty =
+    !value || (isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]);
+  if (!isEmpty) return false;
+  const at = value?.range?.[0] ?? keyEnd;
+  return touches(scope.spans, keyEnd, Math.max(at, keyEnd + 1), true);
 }
 
 function pairRemoved(scope: EditScope, key: Node, value: Node | null): boolean {
