@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
 import { analyseWorkspace } from '../../shared/src';
+import { fixAll } from '../../shared/src/analysis/fix-all';
 import { shardChecker, verifyFixes } from '../../shared/src/analysis/verify-fix';
-import { analyseTwice, checksOf, counts, FULL, workspaceOf } from './harness';
+import { analyseTwice, checksOf, counts, FULL, workspaceOf, yamlComments } from './harness';
 import { fuzzParameters } from './inputs';
 import { styledWorkspace } from './styled-inputs';
 
@@ -38,6 +40,38 @@ describe('fuzz: fixes on YAML written every way', () => {
       { ...fuzzParameters(40), includeErrorInReport: true },
     );
     assert.ok(tried > 20, `the styled workspaces offered ${tried} fixes`);
+  });
+
+  test('fix-all keeps every file parseable, its documents and its comments, and a second run changes nothing', () => {
+    let fixedFiles = 0;
+    fc.assert(
+      fc.property(styledWorkspace, (input) => {
+        const once = fixAll(workspaceOf(input), {}, { suggestions: true, minSeverity: 'hint' });
+        for (const file of once.files) {
+          fixedFiles++;
+          const before = parseAllDocuments(file.before);
+          const after = parseAllDocuments(file.after);
+          const errors = (docs: typeof before) => docs.reduce((sum, doc) => sum + doc.errors.length, 0);
+          assert.ok(errors(after) <= errors(before), `fix-all broke ${file.path}:\n${file.after}`);
+          // Only the subset split replaces a whole rule (with its comments) and appends documents.
+          if (file.fixes.some((title) => title.startsWith('Split the subsets'))) continue;
+          assert.equal(after.length, before.length, `fix-all changed the documents of ${file.path}`);
+          for (const comment of yamlComments(file.before))
+            assert.ok(
+              file.after.includes(comment),
+              `fix-all lost ${comment} in ${file.path}:\n${file.after}`,
+            );
+        }
+        const again = fixAll(once.workspace, {}, { suggestions: true, minSeverity: 'hint' });
+        assert.deepEqual(
+          again.files.map((file) => file.path),
+          [],
+          'a second run finds nothing more to fix: every fix it could apply, the first applied',
+        );
+      }),
+      { ...fuzzParameters(30), includeErrorInReport: true },
+    );
+    assert.ok(fixedFiles > 10, `fix-all fixed ${fixedFiles} files`);
   });
 
   test('every layer of the core, offered fixes checked by the independent contract', () => {

@@ -229,6 +229,8 @@ const clusterSpec = fc.record({
     'same-file-twice',
   ),
   crlf: fc.boolean(),
+  /** Written as `helm template` writes: `---` and a `# Source:` line before every document. */
+  helmRendered: fc.boolean(),
 });
 
 export const styledWorkspace: fc.Arbitrary<FuzzInput> = fc
@@ -255,7 +257,14 @@ export const styledWorkspace: fc.Arbitrary<FuzzInput> = fc
           serviceDoc(service, `a${index}x${serviceIndex}x`),
           ...(service.withWorkload ? [workloadDoc(service)] : []),
         ];
-        const text = docs.join('---\n');
+        const text = cluster.helmRendered
+          ? docs
+              .map(
+                (doc, docIndex) =>
+                  `---\n# Source: app/templates/svc-${serviceIndex}-${docIndex}.yaml\n${doc}`,
+              )
+              .join('')
+          : docs.join('---\n');
         files.set(path, cluster.crlf ? text.replaceAll('\n', '\r\n') : text);
         written.push(path);
       });
