@@ -97,6 +97,32 @@ describe('code actions pass the fix oracle', () => {
     assert.deepEqual(service.spec, { selector: { app: 'web' } });
   });
 
+  test('the export fix for an empty scope label writes its value, not a second key', async () => {
+    const { actions, text } = await quickFixes(
+      `
+      //- clusters/c1/web.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+        namespace: shop
+        labels:
+          solo.io/service-takeover: "true"
+          solo.io/service-scope:
+      spec:
+        selector: { app: web }
+    `,
+      'clusters/c1/web.yaml',
+      'MESH160',
+    );
+    const exportFix = actions.find((action) => action.title.startsWith('Export Service shop/web'));
+    const fixed = editedText(exportFix, text);
+    assert.equal(fixed.match(/solo\.io\/service-scope/g)?.length, 1, fixed);
+    const [doc] = parseAllDocuments(fixed);
+    assert.deepEqual(doc?.errors, []);
+    assert.equal(doc?.toJS().metadata.labels['solo.io/service-scope'], 'global');
+  });
+
   test('a fix that would raise a new finding is offered, not preferred, and says what it raises', async () => {
     const ledger = (cluster: string) => `
       //- clusters/${cluster}/ledger.yaml
