@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { readWorkspaceFiles } from '../server/src/workspace-files';
+import { createWorkspace, getModel, runChecks, setFile } from '../shared/src';
 import { checks } from '../shared/src/checks/registry';
-import { createWorkspace, getModel, runChecks, setFile } from '../shared/src/index';
 import { round } from './stats';
 
 function yamlFiles(dir: string): string[] {

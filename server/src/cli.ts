@@ -2,13 +2,13 @@ import { parseArgs } from 'node:util';
 import {
   type Finding,
   getModel,
+  globalServiceRows,
   type MeshModel,
   reachFrom,
   runChecks,
   type Severity,
   severityRank,
 } from '../../shared/src';
-import { globalServiceRows } from '../../shared/src/features/global-services';
 import { type FixMode, runFixes } from './cli/fix-command';
 import { formatJson, formatSummary, formatText } from './cli/format-check';
 import { formatHostsText, formatReachText, reachJson } from './cli/format-hosts';

@@ -1,15 +1,25 @@
-// The analysis core's public surface. Pure: no file system, no editor, no LSP types.
+// The analysis core's public surface: the server and the CLI import this module and nothing else
+// under shared/src (a test holds them to it). Pure: no file system, no editor, no LSP types.
 export * from './analysis/analyse-workspace';
+export * from './analysis/fix-all';
+export { offeredFixes, shardChecker } from './analysis/verify-fix';
 export * from './checks/check';
 export * from './checks/registry';
 export * from './docs/links';
-export * from './findings';
-export * from './findings-order';
+export * from './facts/mesh-labels';
+export { codeLenses } from './features/code-lens';
+export { completionListAt } from './features/completion';
+export { type GlobalServiceRow, globalServiceRows } from './features/global-services';
+export { hoverAt } from './features/hover';
+export { definitionAt, type Location, referencesAt } from './features/navigation';
+export { documentSymbols, workspaceSymbols } from './features/symbols';
 export * from './model/hostnames';
-export * from './model/mesh-labels';
 export * from './model/types';
 export * from './model/workspace';
 export * from './protocol';
 export * from './reach/reach-from';
+export * from './text/findings';
+export * from './text/findings-order';
+export * from './text/source';
+export type { SeverityOverride } from './topology/topology-file';
 export * from './topology/types';
-export * from './yaml/source';

@@ -1,5 +1,5 @@
 import type { GlobalServiceRow } from './features/global-services';
-import type { Position, Range } from './yaml/source';
+import type { Position, Range } from './text/source';
 
 // Mesh Lens's custom LSP messages, shared by the server and the VS Code client (docs/protocol.md).
 // Plain JSON types: no vscode or vscode-languageserver imports, so both sides can use them.

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createSourceFile, lineStarts, offsetAt, positionAt } from '../../shared/src/text/source';
 import { intern } from '../../shared/src/util/intern';
 import { settledList, settledMap } from '../../shared/src/util/settled';
 import { parseFile } from '../../shared/src/yaml/parse-file';
-import { createSourceFile, lineStarts, offsetAt, positionAt } from '../../shared/src/yaml/source';
 import { plainRange } from '../helpers/fixture';
 
 // The facts are stored compactly (docs/decisions.md, "Memory"): these hold the shortcuts to

@@ -24,7 +24,7 @@ import { hoverAt } from '../../shared/src/features/hover';
 import { definitionAt, referencesAt } from '../../shared/src/features/navigation';
 import { documentSymbols, workspaceSymbols } from '../../shared/src/features/symbols';
 import { applyTextEdits, editsOverlap } from '../../shared/src/fixes/apply-edits';
-import { createSourceFile, lineStarts, offsetAt } from '../../shared/src/yaml/source';
+import { createSourceFile, lineStarts, offsetAt } from '../../shared/src/text/source';
 
 // The fuzzing oracle: feeds a workspace through every layer of the core (parse, model, checks,
 // every feature, every fix, fix-all) and asserts what must hold for ANY input: nothing throws,

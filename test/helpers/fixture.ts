@@ -7,7 +7,7 @@ import {
   setFile,
   type Workspace,
 } from '../../shared/src';
-import { type FixtureFile, parseFixture } from '../../shared/src/util/inline-workspace';
+import { type FixtureFile, parseFixture } from '../../shared/src/text/inline-workspace';
 
 export { type FixtureFile, parseFixture };
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { parseAllDocuments } from 'yaml';
-import { parseFixture } from '../../shared/src/util/inline-workspace';
+import { parseFixture } from '../../shared/src/text/inline-workspace';
 import { applyLspEdits, startSession } from '../helpers/lsp-client';
 import { writeFixture } from '../helpers/paths';
 

@@ -1,5 +1,4 @@
-import { type Finding, getModel, type MeshModel } from '../../../shared/src';
-import { type FixAllOptions, fixAll } from '../../../shared/src/analysis/fix-all';
+import { type Finding, type FixAllOptions, fixAll, getModel, type MeshModel } from '../../../shared/src';
 import { formatFixDiff, formatFixedFiles, formatNotApplied, formatWriteFailure } from './format-fix';
 import type { LoadedWorkspace } from './load-workspace';
 import type { Style } from './terminal';

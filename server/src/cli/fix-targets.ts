@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import type * as fsPromises from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { FixedFile } from '../../../shared/src/analysis/fix-all';
+import type { FixedFile } from '../../../shared/src';
 import { decodeManifest, isInside } from '../workspace-files';
 
 /** The file-system calls a fix run makes; the tests hand in one that fails where they choose. */

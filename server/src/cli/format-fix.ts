@@ -1,5 +1,5 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { FixedFile, FixNotApplied } from '../../../shared/src/analysis/fix-all';
+import type { FixedFile, FixNotApplied } from '../../../shared/src';
 import type { Style } from './terminal';
 import type { WriteOutcome } from './write-fixes';
 

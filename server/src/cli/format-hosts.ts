@@ -1,5 +1,4 @@
-import type { Reach } from '../../../shared/src';
-import type { GlobalServiceRow } from '../../../shared/src/features/global-services';
+import type { GlobalServiceRow, Reach } from '../../../shared/src';
 
 export function formatHostsText(rows: GlobalServiceRow[]): string {
   if (rows.length === 0)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { FixedFile } from '../../../shared/src/analysis/fix-all';
+import type { FixedFile } from '../../../shared/src';
 import { type CheckedFile, type Disk, describeError, planWrites, type WriteTarget } from './fix-targets';
 
 /** What a fix run did to the disk, path by path (workspace paths). */

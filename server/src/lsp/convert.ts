@@ -7,8 +7,14 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { checkByCode, docsUrl, type Finding, type Fix, type Severity } from '../../../shared/src';
-import type { FixedFile } from '../../../shared/src/analysis/fix-all';
+import {
+  checkByCode,
+  docsUrl,
+  type Finding,
+  type Fix,
+  type FixedFile,
+  type Severity,
+} from '../../../shared/src';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -20,32 +20,36 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  codeLenses,
+  completionListAt,
+  definitionAt,
   deleteFile,
+  documentSymbols,
   FIX_ALL_IN_WORKSPACE_COMMAND,
   type Finding,
   findingsOfFiles,
+  fixAll,
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
+  globalServiceRows,
+  hoverAt,
+  type Location,
+  offeredFixes,
   problemCount,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
   reachFrom,
+  referencesAt,
   SHOW_INSTANCES_COMMAND,
   STATUS_NOTIFICATION,
   type StatusParams,
   setFile,
   setSkippedFile,
   setTopologyPath,
+  shardChecker,
+  workspaceSymbols,
 } from '../../../shared/src';
-import { fixAll } from '../../../shared/src/analysis/fix-all';
-import { offeredFixes, shardChecker } from '../../../shared/src/analysis/verify-fix';
-import { codeLenses } from '../../../shared/src/features/code-lens';
-import { completionListAt } from '../../../shared/src/features/completion';
-import { globalServiceRows } from '../../../shared/src/features/global-services';
-import { hoverAt } from '../../../shared/src/features/hover';
-import { definitionAt, type Location, referencesAt } from '../../../shared/src/features/navigation';
-import { documentSymbols, workspaceSymbols } from '../../../shared/src/features/symbols';
 import { isScannedPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason } from '../workspace-files';
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
 import { analyse, createFolder, type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';

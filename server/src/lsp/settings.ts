@@ -1,5 +1,4 @@
-import { DEFAULT_TOPOLOGY_FILE } from '../../../shared/src';
-import type { SeverityOverride } from '../../../shared/src/topology/topology-file';
+import { DEFAULT_TOPOLOGY_FILE, type SeverityOverride } from '../../../shared/src';
 
 /** `meshLens.*` settings, as documented in package.json `contributes.configuration`. */
 export interface Settings {

@@ -1,11 +1,11 @@
 import { resolvedReferences } from '../checks/host-references';
 import { type CheckOptions, runChecks } from '../checks/registry';
 import { couldSuggest } from '../checks/unknown-global-host';
-import type { Finding } from '../findings';
-import { compareFindings } from '../findings-order';
 import { shardsOf, shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
+import type { Finding } from '../text/findings';
+import { compareFindings } from '../text/findings-order';
 
 /** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
 export interface Analysis {

@@ -1,9 +1,9 @@
 import type { CheckOptions } from '../checks/registry';
-import { type Finding, type Fix, type Severity, severityRank } from '../findings';
-import { compareStrings } from '../findings-order';
 import { editsOverlap } from '../fixes/apply-edits';
 import { forkWorkspace, setFile, type Workspace } from '../model/workspace';
-import { createSourceFile, offsetAt } from '../yaml/source';
+import { type Finding, type Fix, type Severity, severityRank } from '../text/findings';
+import { compareStrings } from '../text/findings-order';
+import { createSourceFile, offsetAt } from '../text/source';
 import { type Analysis, analyseWorkspace } from './analyse-workspace';
 import { type Checker, type FixFor, type FixVerdict, shardChecker, verifyFixes } from './verify-fix';
 

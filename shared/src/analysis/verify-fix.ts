@@ -1,12 +1,12 @@
 import { runChecks } from '../checks/registry';
-import type { FileEdit, Finding, Fix } from '../findings';
 import { applyTextEdits } from '../fixes/apply-edits';
 import { type Span, textProblems } from '../fixes/fix-oracle';
 import { keepEncoding } from '../fixes/keep-encoding';
 import { shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { getModel, modelWith, type TrialModel, type Workspace } from '../model/workspace';
-import { createSourceFile, offsetAt, type SourceFile } from '../yaml/source';
+import type { FileEdit, Finding, Fix } from '../text/findings';
+import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
 import type { Analysis } from './analyse-workspace';
 
 // The fix oracle (docs/reliability.md), used alike by the editor's code actions, the CLI's --fix

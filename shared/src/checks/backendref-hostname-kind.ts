@@ -1,7 +1,7 @@
-import type { Finding, Fix } from '../findings';
 import { setEntries } from '../fixes/set-entries';
 import { removeEntry } from '../fixes/yaml-edits';
 import type { ClusterReference, MeshModel } from '../model/types';
+import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import { resolvedReferences } from './host-references';

@@ -1,5 +1,5 @@
-import type { Finding, Severity } from '../findings';
 import type { MeshModel } from '../model/types';
+import type { Finding, Severity } from '../text/findings';
 
 /** One diagnostic code of SPEC §7: what it is, how it is documented, and how it is found. */
 export interface Check {

@@ -1,7 +1,7 @@
-import type { Finding, Fix, RelatedLocation } from '../findings';
+import type { Finding, Fix, RelatedLocation } from '../text/findings';
+import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import type { Range } from '../yaml/source';
 import type { Check } from './check';
 
 /**

@@ -1,6 +1,6 @@
-import type { Finding } from '../findings';
+import { SCOPE_LABEL } from '../facts/mesh-labels';
 import { exportServiceEdits } from '../fixes/export-service';
-import { SCOPE_LABEL } from '../model/mesh-labels';
+import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, relatedAt } from './finding';
 import { resolvedReferences } from './host-references';

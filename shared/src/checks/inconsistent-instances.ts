@@ -1,15 +1,15 @@
 import type { Node, Pair, YAMLMap } from 'yaml';
-import type { FileEdit, Finding, Fix, RelatedLocation, TextEdit } from '../findings';
-import { compareStrings } from '../findings-order';
+import type { ServicePort } from '../facts/declarations';
 import { copyEntryValue } from '../fixes/copy-node';
 import { removeEntry } from '../fixes/yaml-edits';
-import type { ServicePort } from '../model/declarations';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { FileEdit, Finding, Fix, RelatedLocation, TextEdit } from '../text/findings';
+import { compareStrings } from '../text/findings-order';
+import { offsetAt, positionAt, type Range } from '../text/source';
 import { majority } from '../util/majority';
 import { asMap, keyText, nodeRange } from '../yaml/nodes';
 import { field } from '../yaml/resource';
-import { offsetAt, positionAt, type Range } from '../yaml/source';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix } from './finding';
 

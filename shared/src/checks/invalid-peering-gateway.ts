@@ -1,14 +1,14 @@
 import type { Node } from 'yaml';
-import type { Finding, Fix } from '../findings';
+import { NETWORK_LABEL } from '../facts/mesh-labels';
 import { pairOf, setMetadataEntry } from '../fixes/yaml-edits';
-import { NETWORK_LABEL } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding, Fix } from '../text/findings';
+import type { Range } from '../text/source';
 import type { PeeringGateway } from '../topology/build-topology';
 import type { Cluster } from '../topology/types';
 import { editDistance } from '../util/edit-distance';
 import { nodeRange, seqItems } from '../yaml/nodes';
 import { field } from '../yaml/resource';
-import type { Range } from '../yaml/source';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 

@@ -1,6 +1,6 @@
-import type { Finding } from '../findings';
-import { SCOPE_LABEL, VALID_SCOPES } from '../model/mesh-labels';
+import { SCOPE_LABEL, VALID_SCOPES } from '../facts/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
 import {

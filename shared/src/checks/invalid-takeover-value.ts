@@ -1,7 +1,7 @@
-import type { Finding, Fix } from '../findings';
+import { TAKEOVER_LABEL } from '../facts/mesh-labels';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { replaceEntryValue } from '../fixes/replace-entry-value';
-import { TAKEOVER_LABEL } from '../model/mesh-labels';
+import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import {

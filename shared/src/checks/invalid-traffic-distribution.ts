@@ -1,6 +1,6 @@
-import type { Finding } from '../findings';
-import { DISTRIBUTION_ANNOTATION, DISTRIBUTION_VALUES } from '../model/mesh-labels';
+import { DISTRIBUTION_ANNOTATION, DISTRIBUTION_VALUES } from '../facts/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
 import {

@@ -1,12 +1,12 @@
 import type { YAMLMap } from 'yaml';
+import { LOCAL_SCOPES, SCOPE_LABEL } from '../facts/mesh-labels';
 import { hasValue } from '../fixes/replace-entry-value';
 import { servicesIn } from '../model/indexes';
-import { LOCAL_SCOPES, SCOPE_LABEL } from '../model/mesh-labels';
 import type { MeshModel, ServiceInstance, Setting } from '../model/types';
+import type { Range } from '../text/source';
 import { domainOf } from '../topology/types';
 import { asMap, type Located } from '../yaml/nodes';
 import { field, type Resource } from '../yaml/resource';
-import type { Range } from '../yaml/source';
 
 /**
  * A resource the mesh reads `solo.io/*` labels and the traffic-distribution annotation from (SPEC §2):

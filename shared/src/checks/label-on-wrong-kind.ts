@@ -1,12 +1,12 @@
-import type { Finding, Fix } from '../findings';
+import type { MeshKeyElsewhere } from '../facts/mesh-keys-elsewhere';
+import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
+import { selects } from '../facts/selectors';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import { servicesIn, workloadOf } from '../model/indexes';
-import type { MeshKeyElsewhere } from '../model/mesh-keys-elsewhere';
-import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
-import { selects } from '../model/selectors';
 import { filesInScope, resourceInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
+import type { Finding, Fix } from '../text/findings';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';

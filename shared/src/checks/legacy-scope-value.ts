@@ -1,6 +1,6 @@
-import type { Finding, Fix } from '../findings';
+import { SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
 import { insertEntry, replaceScalar, yamlScalar } from '../fixes/yaml-edits';
-import { SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
+import type { Finding, Fix } from '../text/findings';
 import { findPair } from '../yaml/nodes';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';

@@ -1,5 +1,5 @@
-import type { Fix } from '../findings';
 import { replaceEntryValue } from '../fixes/replace-entry-value';
+import type { Fix } from '../text/findings';
 import { nearestValue } from '../util/nearest-value';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';

@@ -1,8 +1,8 @@
-import type { Finding, RelatedLocation } from '../findings';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { Finding, RelatedLocation } from '../text/findings';
+import type { Range } from '../text/source';
 import { describeResource } from '../yaml/resource';
-import type { Range } from '../yaml/source';
 import type { Check } from './check';
 import { findingAt, listClusters, plural } from './finding';
 

@@ -1,6 +1,6 @@
-import type { Finding, Fix, Severity } from '../findings';
-import { compareFindings } from '../findings-order';
 import type { MeshModel } from '../model/types';
+import type { Finding, Fix, Severity } from '../text/findings';
+import { compareFindings } from '../text/findings-order';
 import type { SeverityOverride } from '../topology/topology-file';
 import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';

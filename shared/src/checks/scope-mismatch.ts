@@ -1,8 +1,8 @@
-import type { Finding, Fix } from '../findings';
+import { type ExportScope, SCOPE_LABEL } from '../facts/mesh-labels';
 import { setMetadataEntry } from '../fixes/yaml-edits';
-import { type ExportScope, SCOPE_LABEL } from '../model/mesh-labels';
 import { serviceGroupsInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
+import type { Finding, Fix } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, relatedAt } from './finding';

@@ -1,7 +1,7 @@
-import type { Finding, RelatedLocation } from '../findings';
+import { SCOPE_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
 import { replaceScalar } from '../fixes/yaml-edits';
-import { SCOPE_LABEL, SEGMENT_LABEL } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import {

@@ -1,7 +1,7 @@
-import type { Finding, Severity } from '../findings';
 import { splitSubsetsFix } from '../fixes/split-subsets';
 import type { HostResolution } from '../model/hostnames';
 import type { ServiceInstance } from '../model/types';
+import type { Finding, Severity } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, listClusters, relatedAt } from './finding';
 import { resolvedReferences } from './host-references';

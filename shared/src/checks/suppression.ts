@@ -1,8 +1,8 @@
-import type { Finding } from '../findings';
-import { IGNORE_ANNOTATION } from '../model/mesh-labels';
+import { IGNORE_ANNOTATION } from '../facts/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding } from '../text/findings';
+import { comparePositions, containsPosition, lineStarts } from '../text/source';
 import type { Resource } from '../yaml/resource';
-import { comparePositions, containsPosition, lineStarts } from '../yaml/source';
 
 const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
 

@@ -1,6 +1,6 @@
-import type { Finding, RelatedLocation } from '../findings';
-import { TAKEOVER_LABEL } from '../model/mesh-labels';
+import { TAKEOVER_LABEL } from '../facts/mesh-labels';
 import type { ServiceInstance } from '../model/types';
+import type { Finding, RelatedLocation } from '../text/findings';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 import type { Check } from './check';

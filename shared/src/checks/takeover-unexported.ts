@@ -1,6 +1,6 @@
-import type { Finding } from '../findings';
-import { SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
+import { SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, takeoverMeansOff } from './label-holders';

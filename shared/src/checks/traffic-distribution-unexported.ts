@@ -1,7 +1,7 @@
-import type { Finding } from '../findings';
+import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL } from '../facts/mesh-labels';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
-import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL } from '../model/mesh-labels';
 import type { MeshModel } from '../model/types';
+import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, metadataMap, scopeWritten } from './label-holders';

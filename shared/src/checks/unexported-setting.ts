@@ -1,7 +1,7 @@
-import type { Fix } from '../findings';
+import { SCOPE_LABEL } from '../facts/mesh-labels';
 import { setMetadataEntry } from '../fixes/yaml-edits';
-import { SCOPE_LABEL } from '../model/mesh-labels';
 import type { MeshModel, ServiceInstance, Setting } from '../model/types';
+import type { Fix } from '../text/findings';
 import { singleFileFix } from './finding';
 import {
   describeHolder,

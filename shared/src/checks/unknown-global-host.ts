@@ -1,8 +1,8 @@
-import type { Finding, Fix } from '../findings';
 import { replaceScalar } from '../fixes/yaml-edits';
 import { sortedGlobalServices } from '../model/indexes';
 import { wholeModel } from '../model/shards';
 import type { MeshModel } from '../model/types';
+import type { Finding, Fix } from '../text/findings';
 import { boundedEditDistance } from '../util/edit-distance';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';

@@ -1,13 +1,13 @@
-import type { Finding, Fix } from '../findings';
+import { SCOPE_LABEL } from '../facts/mesh-labels';
 import {
   alsoExportsNote,
   exportNamespaceEdits,
   exportServiceEdits,
   servicesAlsoExported,
 } from '../fixes/export-service';
-import { SCOPE_LABEL } from '../model/mesh-labels';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { Finding, Fix } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, plural, relatedAt } from './finding';

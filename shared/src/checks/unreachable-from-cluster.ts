@@ -1,5 +1,5 @@
-import type { Finding, RelatedLocation } from '../findings';
 import { reachFrom } from '../reach/reach-from';
+import type { Finding, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
 import { type ResolvedReference, resolvedReferences } from './host-references';

@@ -1,6 +1,6 @@
-import type { Finding } from '../findings';
 import { replaceScalar } from '../fixes/yaml-edits';
 import { classifyHost, meshDomains } from '../model/hostnames';
+import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, listClusters, relatedAt, singleFileFix } from './finding';
 import { resolvedReferences } from './host-references';

@@ -1,7 +1,7 @@
 import type { Check } from '../checks/check';
 import { checks, runChecks } from '../checks/registry';
 import { createWorkspace, getModel, setFile } from '../model/workspace';
-import { parseFixture } from '../util/inline-workspace';
+import { parseFixture } from '../text/inline-workspace';
 
 /**
  * docs/diagnostics.md, generated from the checks themselves: each section shows the check's own

@@ -1,7 +1,7 @@
 import { resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
-import type { Range } from '../yaml/source';
+import type { Range } from '../text/source';
 import { fileIndex } from './file-index';
 import { type Location, serviceLocations } from './navigation';
 

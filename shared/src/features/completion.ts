@@ -1,9 +1,9 @@
+import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
 import { sortedGlobalServices } from '../model/indexes';
-import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
 import type { GlobalService, MeshModel } from '../model/types';
 import { reachableEndpoints } from '../reach/reach-from';
+import { containsPosition, type Position, type Range } from '../text/source';
 import { namespaceOf } from '../yaml/resource';
-import { containsPosition, type Position, type Range } from '../yaml/source';
 import { MatchQuality, matchHostname, matchTarget, prepareQuery } from './hostname-match';
 import { MESH_KEY_DOCS } from './mesh-key-docs';
 

@@ -1,6 +1,6 @@
-import { compareStrings } from '../findings-order';
 import { type ShardParts, shardOfHost, shardOfResource, shardsOf } from '../model/shards';
 import type { ClusterReference, MeshModel, NamespaceInstance, ServiceInstance } from '../model/types';
+import { compareStrings } from '../text/findings-order';
 import { namespaceOf } from '../yaml/resource';
 
 /** What one file contributes to the model, for features that answer about a position in it. */

@@ -1,7 +1,7 @@
-import { compareStrings } from '../findings-order';
 import { sortedGlobalServices } from '../model/indexes';
 import type { GlobalService, MeshModel } from '../model/types';
-import type { Range } from '../yaml/source';
+import { compareStrings } from '../text/findings-order';
+import type { Range } from '../text/source';
 
 export interface GlobalServiceInstanceRow {
   cluster: string;

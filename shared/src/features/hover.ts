@@ -1,7 +1,7 @@
 import { type HostResolution, resolveHost } from '../model/hostnames';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
-import type { Position, Range } from '../yaml/source';
+import type { Position, Range } from '../text/source';
 import { type Target, targetAt } from './locate';
 import { MESH_KEY_DOCS } from './mesh-key-docs';
 

@@ -1,8 +1,8 @@
-import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, SEGMENT_LABEL, TAKEOVER_LABEL } from '../model/mesh-labels';
+import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, SEGMENT_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
+import { containsPosition, type Position, type Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import { containsPosition, type Position, type Range } from '../yaml/source';
 import { fileIndex } from './file-index';
 
 const MESH_KEYS = [SCOPE_LABEL, TAKEOVER_LABEL, DISTRIBUTION_ANNOTATION, SEGMENT_LABEL];

@@ -5,7 +5,7 @@ import {
   SCOPE_LABEL,
   SEGMENT_LABEL,
   TAKEOVER_LABEL,
-} from '../model/mesh-labels';
+} from '../facts/mesh-labels';
 import { lookupTable } from '../util/lookup-table';
 
 export interface MeshKeyDoc {

@@ -1,6 +1,6 @@
 import { type HostResolution, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
-import type { Position, Range } from '../yaml/source';
+import type { Position, Range } from '../text/source';
 import { targetAt } from './locate';
 
 export interface Location {

@@ -1,6 +1,6 @@
 import { sortedGlobalServices } from '../model/indexes';
 import type { MeshModel } from '../model/types';
-import type { Range } from '../yaml/source';
+import type { Range } from '../text/source';
 import type { Location } from './navigation';
 
 export interface DocumentSymbol {

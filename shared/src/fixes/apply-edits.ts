@@ -1,5 +1,5 @@
-import type { TextEdit } from '../findings';
-import { createSourceFile, offsetAt } from '../yaml/source';
+import type { TextEdit } from '../text/findings';
+import { createSourceFile, offsetAt } from '../text/source';
 
 /** Two edits overlap when their ranges intersect, or when both insert at the same point. */
 export function editsOverlap(a: { start: number; end: number }, b: { start: number; end: number }): boolean {

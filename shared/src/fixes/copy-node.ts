@@ -1,7 +1,7 @@
 import { isAlias, isCollection, isMap, type Node, type Pair, visit, type YAMLMap } from 'yaml';
-import type { TextEdit } from '../findings';
+import type { TextEdit } from '../text/findings';
+import { positionAt, rangeAt } from '../text/source';
 import { type DocumentContext, keyText } from '../yaml/nodes';
-import { positionAt, rangeAt } from '../yaml/source';
 import { entryColumn, insertEntry, lineEnding, yamlScalar } from './yaml-edits';
 
 // Copying a value between files as text (not re-serialising it) keeps its comments, quoting and

@@ -1,6 +1,6 @@
-import type { FileEdit } from '../findings';
-import { SCOPE_LABEL } from '../model/mesh-labels';
+import { SCOPE_LABEL } from '../facts/mesh-labels';
 import type { MeshModel, ServiceInstance } from '../model/types';
+import type { FileEdit } from '../text/findings';
 import { setMetadataEntry } from './yaml-edits';
 
 /** Edits that export one instance through the Service's own label: the smallest change (SPEC §2). */

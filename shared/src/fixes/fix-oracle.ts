@@ -1,7 +1,7 @@
 import { type Document, isMap, isScalar, isSeq, Lexer, type Node, type Pair as YamlPair } from 'yaml';
+import { createSourceFile } from '../text/source';
 import { composeDocuments } from '../yaml/document-cache';
 import { contentEnd } from '../yaml/nodes';
-import { createSourceFile } from '../yaml/source';
 import { keepEncoding } from './keep-encoding';
 
 // The text half of the fix oracle (docs/reliability.md): what must hold of a file after ANY fix,

@@ -1,7 +1,7 @@
 import type { Node, YAMLMap } from 'yaml';
-import type { TextEdit } from '../findings';
+import type { TextEdit } from '../text/findings';
+import { positionAt } from '../text/source';
 import { type DocumentContext, keyText } from '../yaml/nodes';
-import { positionAt } from '../yaml/source';
 import { lineEnding, removeEntry } from './yaml-edits';
 
 /**

@@ -1,6 +1,6 @@
-import type { TextEdit } from '../findings';
+import type { TextEdit } from '../text/findings';
+import { offsetAt, type Range, rangeAt } from '../text/source';
 import type { DocumentContext, Located } from '../yaml/nodes';
-import { offsetAt, type Range, rangeAt } from '../yaml/source';
 import { replaceScalar, yamlScalar } from './yaml-edits';
 
 /**

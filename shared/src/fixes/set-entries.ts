@@ -1,5 +1,5 @@
 import type { Node, YAMLMap } from 'yaml';
-import type { TextEdit } from '../findings';
+import type { TextEdit } from '../text/findings';
 import { type DocumentContext, keyText, nodeRange } from '../yaml/nodes';
 import { insertEntry, isInlineScalar, replaceNodeValue, setEntry, yamlScalar } from './yaml-edits';
 

@@ -1,11 +1,11 @@
-import type { FileEdit, Fix, TextEdit } from '../findings';
-import type { ServicePort } from '../model/declarations';
-import { SCOPE_LABEL } from '../model/mesh-labels';
+import type { ServicePort } from '../facts/declarations';
+import { SCOPE_LABEL } from '../facts/mesh-labels';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
+import type { FileEdit, Fix, TextEdit } from '../text/findings';
+import { rangeAt } from '../text/source';
 import { domainOf } from '../topology/types';
 import { asMap, getPath, locatedString, seqItems, stringEntries } from '../yaml/nodes';
 import { field, type Resource } from '../yaml/resource';
-import { rangeAt } from '../yaml/source';
 import { appendDocuments, removeEntry, yamlScalar } from './yaml-edits';
 
 interface Subset {

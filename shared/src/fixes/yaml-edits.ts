@@ -1,8 +1,8 @@
-import { isAlias, isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { TextEdit } from '../findings';
+import { isAlias, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { TextEdit } from '../text/findings';
+import { lineStarts, positionAt, type Range, rangeAt } from '../text/source';
 import { asMap, contentEnd, type DocumentContext, findPair, getPath, keyText } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import { lineStarts, positionAt, type Range, rangeAt } from '../yaml/source';
 
 // Minimal text edits computed from node ranges: the rest of the file (comments, quoting, key
 // order, indentation) is left byte-for-byte as it was (DESIGN: "Ranges are first-class").
@@ -267,8 +267,4 @@ export function appendDocuments(ctx: DocumentContext, documents: string[]): Text
 export function pairOf(ctx: DocumentContext, node: Node | undefined, key: string): Pair | undefined {
   const map = asMap(ctx, node);
   return map ? findPair(ctx, map, key) : undefined;
-}
-
-export function isBlockMap(node: unknown): node is YAMLMap {
-  return isMap(node) && !node.flow;
 }

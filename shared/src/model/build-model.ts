@@ -1,12 +1,12 @@
-import type { Finding } from '../findings';
-import { compareStrings } from '../findings-order';
+import type { FileDeclarations } from '../facts/declarations';
+import { ISTIO_SYSTEM } from '../facts/mesh-labels';
+import type { Finding } from '../text/findings';
+import { compareStrings } from '../text/findings-order';
 import { buildTopology } from '../topology/build-topology';
 import { assignCluster } from '../topology/cluster-assignment';
 import type { TopologyDeclaration } from '../topology/topology-file';
 import type { Topology } from '../topology/types';
 import type { ParsedFile } from '../yaml/parse-file';
-import type { FileDeclarations } from './declarations';
-import { ISTIO_SYSTEM } from './mesh-labels';
 import { assembleShard, type FilePart, filePartsOf, type ShardFile } from './shard-assembly';
 import {
   EMPTY_PARTS,

@@ -108,13 +108,3 @@ function resolveLocal(
     instance?.hostname && instance.takeover.value ? model.globalServices.get(instance.hostname) : undefined;
   return { kind: 'local', name, namespace, instance, global };
 }
-
-/** The global services of one name and namespace (one per DNS domain they are exported under). */
-export function globalServicesNamed(model: MeshModel, namespace: string, name: string): GlobalService[] {
-  const hostnames = new Set(
-    (model.servicesByName.get(serviceKey(namespace, name)) ?? []).flatMap((instance) =>
-      instance.hostname ? [instance.hostname] : [],
-    ),
-  );
-  return [...hostnames].flatMap((hostname) => model.globalServices.get(hostname) ?? []);
-}

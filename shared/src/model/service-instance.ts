@@ -1,6 +1,4 @@
-import type { Topology } from '../topology/types';
-import { domainOf } from '../topology/types';
-import type { ServiceDecl } from './declarations';
+import type { ServiceDecl } from '../facts/declarations';
 import {
   DEFAULT_DISTRIBUTION,
   DISTRIBUTION_ANNOTATION,
@@ -8,8 +6,10 @@ import {
   EXPORTING_SCOPES,
   SCOPE_LABEL,
   TAKEOVER_LABEL,
-} from './mesh-labels';
-import { selects } from './selectors';
+} from '../facts/mesh-labels';
+import { selects } from '../facts/selectors';
+import type { Topology } from '../topology/types';
+import { domainOf } from '../topology/types';
 import type { EndpointSet, NamespaceInstance, ServiceInstance, Setting, Workload } from './types';
 
 // One Service manifest placed in its cluster: its settings after SPEC §2's precedence (the

@@ -1,8 +1,8 @@
+import type { FileDeclarations, ServiceDecl } from '../facts/declarations';
 import type { PeeringGateway } from '../topology/build-topology';
 import { domainOf, type Topology } from '../topology/types';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
-import type { FileDeclarations, ServiceDecl } from './declarations';
 import { attachEndpoints, serviceInstance } from './service-instance';
 import { type ShardParts, shardOfHost, shardOfResource } from './shards';
 import {

@@ -12,7 +12,7 @@ import type {
   Workload,
 } from './types';
 
-// The incremental analysis (analysis/incremental.ts) splits the workspace into shards that can be
+// The incremental analysis (analysis/analyse-workspace.ts) splits the workspace into shards that can be
 // re-checked on their own. Almost everything in the mesh is keyed by namespace — services meet
 // their siblings across clusters by namespace and name, a Namespace's labels govern its Services,
 // a workload is selected within its namespace, and a hostname names `<name>.<namespace>.<domain>` —

@@ -1,4 +1,13 @@
-import type { Finding } from '../findings';
+import type {
+  EndpointSetDecl,
+  FileDeclarations,
+  HostReference,
+  NamespaceDecl,
+  ServiceDecl,
+  WorkloadDecl,
+} from '../facts/declarations';
+import type { DistributionMode, ExportScope } from '../facts/mesh-labels';
+import type { Finding } from '../text/findings';
 import type { PeeringGateway } from '../topology/build-topology';
 import type { ClusterAssignment } from '../topology/cluster-assignment';
 import type { SeverityOverride } from '../topology/topology-file';
@@ -6,16 +15,6 @@ import type { Topology } from '../topology/types';
 import type { Located } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { Resource } from '../yaml/resource';
-import type {
-  EndpointSetDecl,
-  FileDeclarations,
-  GatewayDecl,
-  HostReference,
-  NamespaceDecl,
-  ServiceDecl,
-  WorkloadDecl,
-} from './declarations';
-import type { DistributionMode, ExportScope } from './mesh-labels';
 
 /** Where a per-service setting came from: SPEC §2's precedence, kept so hover and fixes can say and edit it. */
 export interface Setting<T> {
@@ -73,11 +72,6 @@ export interface GlobalService {
 export interface ClusterReference extends HostReference {
   cluster: string;
   namespace: string;
-}
-
-export interface ClusterGateway {
-  cluster: string;
-  gateway: GatewayDecl;
 }
 
 export interface ModelFile {

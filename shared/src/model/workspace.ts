@@ -1,9 +1,9 @@
-import type { Finding } from '../findings';
+import { extractDeclarations } from '../facts/extract-declarations';
+import type { Finding } from '../text/findings';
+import { createSourceFile } from '../text/source';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { type ParsedFile, parseFile, SKIPPED_CONTENT } from '../yaml/parse-file';
-import { createSourceFile } from '../yaml/source';
 import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
-import { extractDeclarations } from './extract-declarations';
 import type { MeshModel } from './types';
 
 export const DEFAULT_TOPOLOGY_FILE = 'mesh-topology.yaml';

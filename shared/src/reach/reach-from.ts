@@ -1,5 +1,5 @@
+import type { DistributionMode } from '../facts/mesh-labels';
 import { resolveHost } from '../model/hostnames';
-import type { DistributionMode } from '../model/mesh-labels';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import { type Cluster, canSend } from '../topology/types';
 

@@ -1,8 +1,8 @@
-import type { Finding, RelatedLocation } from '../findings';
-import type { GatewayDecl, NamespaceDecl, SegmentDecl } from '../model/declarations';
-import { NETWORK_LABEL, SEGMENT_LABEL } from '../model/mesh-labels';
+import type { GatewayDecl, NamespaceDecl, SegmentDecl } from '../facts/declarations';
+import { NETWORK_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
+import type { Finding, RelatedLocation } from '../text/findings';
+import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
-import type { Range } from '../yaml/source';
 import type { ClusterAssignment } from './cluster-assignment';
 import { TOPOLOGY_INVALID, type TopologyDeclaration } from './topology-file';
 import type { Cluster, Link, Origin, Segment, Topology } from './types';

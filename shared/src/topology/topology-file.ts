@@ -1,5 +1,6 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
-import type { Finding, Severity } from '../findings';
+import type { Finding, Severity } from '../text/findings';
+import type { Range } from '../text/source';
 import {
   asMap,
   asSeq,
@@ -13,7 +14,6 @@ import {
   seqItems,
 } from '../yaml/nodes';
 import { isTemplated, type ParsedFile } from '../yaml/parse-file';
-import type { Range } from '../yaml/source';
 
 export const TOPOLOGY_INVALID = 'MESH191';
 

@@ -1,5 +1,5 @@
-import type { Finding } from '../findings';
-import type { Range } from '../yaml/source';
+import type { Finding } from '../text/findings';
+import type { Range } from '../text/source';
 
 /** Where a fact was declared, for related locations and go-to-definition. */
 export interface Origin {

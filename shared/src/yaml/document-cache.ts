@@ -1,6 +1,6 @@
 import { type Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, YAMLParseError } from 'yaml';
+import type { SourceFile } from '../text/source';
 import { RecentlyUsed } from '../util/recently-used';
-import type { SourceFile } from './source';
 
 // The documents of the files parsed or used last. A burst of work on a file (extracting its facts,
 // building a fix, an edit re-checking its namespace) finds them here; anything else re-parses

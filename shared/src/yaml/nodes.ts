@@ -12,9 +12,9 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { type Range, rangeAt, type SourceFile } from '../text/source';
 import { intern } from '../util/intern';
 import { settledMap } from '../util/settled';
-import { type Range, rangeAt, type SourceFile } from './source';
 
 /** A value read from YAML together with where it stands, so checks and fixes can point at it. */
 export interface Located<T> {

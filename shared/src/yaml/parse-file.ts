@@ -1,11 +1,11 @@
 import type { Document, YAMLError } from 'yaml';
 
-import type { Finding } from '../findings';
+import type { Finding } from '../text/findings';
+import { createSourceFile, rangeAt, type SourceFile } from '../text/source';
 import { settledList } from '../util/settled';
 import { composeDocuments, documentsOf } from './document-cache';
 import { asMap, type DocumentContext, type Located } from './nodes';
 import { createResource, type Resource, resourceNodes } from './resource';
-import { createSourceFile, rangeAt, type SourceFile } from './source';
 
 /** Everything the core knows about one file, computed from its text alone (cacheable by content). */
 export interface ParsedFile {

@@ -1,4 +1,5 @@
 import { type Document, isMap, type Node, type YAMLMap } from 'yaml';
+import type { Range, SourceFile } from '../text/source';
 import { intern } from '../util/intern';
 import { documentsOf } from './document-cache';
 import {
@@ -11,7 +12,6 @@ import {
   seqItems,
   stringEntries,
 } from './nodes';
-import type { Range, SourceFile } from './source';
 
 /**
  * One Kubernetes object as written in a file: a document's root map, or an item of a `List`. Its

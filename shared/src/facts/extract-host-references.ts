@@ -1,7 +1,7 @@
 import type { Node, YAMLMap } from 'yaml';
+import type { Range } from '../text/source';
 import { asMap, getPath, type Located, locatedString, mapAt, nodeRange, seqItems } from '../yaml/nodes';
 import { field, type Resource } from '../yaml/resource';
-import type { Range } from '../yaml/source';
 import type { GatewayApiRef, HostReference, HostRole } from './declarations';
 
 const GATEWAY_API = 'gateway.networking.k8s.io';

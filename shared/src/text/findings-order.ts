@@ -1,5 +1,5 @@
 import type { Finding } from './findings';
-import { compareRanges } from './yaml/source';
+import { compareRanges } from './source';
 
 /**
  * Sorted by file, then position, then code: the stable order of CLI output (SPEC §8). The message

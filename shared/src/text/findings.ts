@@ -1,4 +1,4 @@
-import type { Range } from './yaml/source';
+import type { Range } from './source';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

@@ -1,4 +1,4 @@
-import type { Position } from '../yaml/source';
+import type { Position } from './source';
 
 /** A file of an inline fixture, with the positions of its `$0` cursor markers (removed from the text). */
 export interface FixtureFile {

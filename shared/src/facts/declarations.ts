@@ -1,7 +1,7 @@
 import type { YAMLMap } from 'yaml';
+import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import type { Range } from '../yaml/source';
 import type { MeshKeyElsewhere } from './mesh-keys-elsewhere';
 
 /**
