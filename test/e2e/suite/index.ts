@@ -345,10 +345,38 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'Fix All in Workspace (server command) fixes the rest: no Mesh Lens problem remains',
+    name: 'Fix All in Workspace (server command) applies every fix but no suggestion: only MESH130 remains',
     run: async () => {
       const result = await execute<{ fixed: number }>('meshLens.fixAllInWorkspace');
-      assert.equal(result?.fixed, 3);
+      assert.equal(result?.fixed, 2);
+      await waitFor(
+        'only the MESH130 warning left',
+        () =>
+          vscode.languages
+            .getDiagnostics()
+            .flatMap(([, list]) => list.filter((d) => d.source === 'mesh-lens').map(codeOf)),
+        (remaining) => remaining.length === 1 && remaining[0] === 'MESH130',
+      );
+      assert.ok(await vscode.workspace.saveAll(false));
+    },
+  },
+  {
+    name: 'the MESH130 split is offered as a suggestion, not preferred; applied, no problem remains',
+    run: async () => {
+      await openFile(REVIEWS_2);
+      const warning = vscode.languages
+        .getDiagnostics(fileUri(REVIEWS_2))
+        .find((d) => codeOf(d) === 'MESH130');
+      assert.ok(warning, 'MESH130 is reported');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        fileUri(REVIEWS_2),
+        warning.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const split = actions.find((action) => action.title.startsWith('Split the subsets'));
+      assert.ok(split && !split.isPreferred, 'the split is offered, not preferred');
+      assert.ok(split.edit && (await vscode.workspace.applyEdit(split.edit)), 'the split applies');
       await waitFor(
         'no Mesh Lens diagnostics anywhere',
         () =>
