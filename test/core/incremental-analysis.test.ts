@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseWorkspace, createWorkspace, deleteFile, getModel, setFile } from '../../shared/src';
+import {
+  analyseWorkspace,
+  createWorkspace,
+  deleteFile,
+  findingsOfFiles,
+  getModel,
+  problemCount,
+  setFile,
+} from '../../shared/src';
 import { workspaceFrom } from '../helpers/fixture';
 
 // What an edit re-checks: its shards (the namespaces it speaks of), not the workspace. The fuzz
@@ -118,4 +126,30 @@ test('a file deleted and added again before the next model comes last, as in a f
   });
   assert.deepEqual(order(updated), order(rebuilt));
   assert.equal([...updated.files.keys()].at(-1), 'clusters/east/shop.yaml');
+});
+
+test('new severity settings re-check nothing: the final pass applies them when findings are read', () => {
+  const { workspace } = workspaceFrom(WORKSPACE);
+  const first = analyseWorkspace(workspace, undefined).analysis;
+  assert.equal(first.findings.find((finding) => finding.code === 'MESH101')?.severity, 'warning');
+
+  const raised = analyseWorkspace(workspace, first, { severityOverrides: new Map([['MESH101', 'error']]) });
+  assert.equal(raised.analysis.shards, first.shards, 'the checks did not run again');
+  assert.equal(raised.changedFiles, 'all', 'every file is published again');
+  assert.equal(raised.analysis.findings.find((finding) => finding.code === 'MESH101')?.severity, 'error');
+  assert.equal(
+    findingsOfFiles(raised.analysis, ['clusters/west/shop.yaml']).get('clusters/west/shop.yaml')?.[0]
+      ?.severity,
+    'error',
+  );
+
+  const off = analyseWorkspace(workspace, raised.analysis, {
+    severityOverrides: new Map([['MESH101', 'off']]),
+  });
+  assert.equal(off.analysis.shards, first.shards);
+  assert.deepEqual(
+    off.analysis.findings.filter((finding) => finding.code === 'MESH101'),
+    [],
+  );
+  assert.equal(problemCount(off.analysis), problemCount(first) - 1);
 });

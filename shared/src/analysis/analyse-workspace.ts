@@ -1,5 +1,6 @@
 import { resolvedReferences } from '../checks/host-references';
-import { type CheckOptions, runChecks } from '../checks/registry';
+import { type CheckOptions, checkByCode, runCheckList } from '../checks/registry';
+import { reportedFindings } from '../checks/reported';
 import { couldSuggest } from '../checks/unknown-global-host';
 import { shardsOf, shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
@@ -10,9 +11,13 @@ import { compareFindings } from '../text/findings-order';
 /** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
 export interface Analysis {
   model: MeshModel;
-  /** Every finding, in the CLI's order. */
+  /** Every finding as users see it (the final pass of checks/reported.ts applied), in the CLI's order. */
   findings: Finding[];
-  /** What the checks found on each shard's view of the model (model/shards.ts). */
+  /**
+   * What the checks found on each shard's view of the model (model/shards.ts), before the final
+   * pass: each check's own severity, suppressed findings included. Read them through `findings`,
+   * `findingsOfFiles` or `reported`.
+   */
   shards: ReadonlyMap<string, Finding[]>;
   /** Per shard, the hostnames that resolve to nothing: their MESH121 suggestions read every hostname. */
   unknownHosts: ReadonlyMap<string, string[]>;
@@ -40,8 +45,16 @@ export function analyseWorkspace(
   options: CheckOptions = {},
 ): AnalysisUpdate {
   const model = getModel(workspace);
-  const comparable = previous !== undefined && sameOptions(previous.options, options);
-  if (comparable && previous.model === model) return { analysis: previous, changedFiles: new Set() };
+  const comparable = previous !== undefined && previous.options.onCheckError === options.onCheckError;
+  if (comparable && previous.model === model) {
+    // New severity settings re-check nothing: the final pass reads them (checks/reported.ts).
+    if (previous.options.severityOverrides === options.severityOverrides)
+      return { analysis: previous, changedFiles: new Set() };
+    return {
+      analysis: analysisOf(model, previous.shards, previous.unknownHosts, options),
+      changedFiles: 'all',
+    };
+  }
   const changed = comparable ? changedShardsSince(workspace, previous.model) : 'all';
   if (changed === 'all' || !previous) return { analysis: analyseAll(model, options), changedFiles: 'all' };
 
@@ -66,7 +79,7 @@ export function analyseWorkspace(
   const present = shardsOf(model);
   for (const shard of dirty)
     if (present.has(shard)) after.push(...checkShard(model, shard, options, shards, unknownHosts));
-  const changedFiles = filesThatDiffer(before, after);
+  const changedFiles = sameSeverity(previous.options, options) ? filesThatDiffer(before, after) : 'all';
   return { analysis: analysisOf(model, shards, unknownHosts, options), changedFiles };
 }
 
@@ -80,12 +93,12 @@ function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
   const now = sortedByFile(after);
   const changed = new Set<string>();
   for (const file of new Set([...old.keys(), ...now.keys()]))
-    if (reported(old.get(file)) !== reported(now.get(file))) changed.add(file);
+    if (shownText(old.get(file)) !== shownText(now.get(file))) changed.add(file);
   return changed;
 }
 
 /** What a client is shown of findings: everything but the fixes (read lazily, see `withFixes`). */
-function reported(findings: Finding[] | undefined): string {
+function shownText(findings: Finding[] | undefined): string {
   return JSON.stringify(
     (findings ?? []).map(({ code, severity, range, message, related }) => [
       code,
@@ -118,7 +131,7 @@ function checkShard(
   unknownHosts: Map<string, string[]>,
 ): Finding[] {
   const view = shardView(model, shard);
-  const found = runChecks(view, options);
+  const found = runCheckList(view, options.onCheckError);
   if (found.length > 0) shards.set(shard, found);
   const unknown = resolvedReferences(view)
     .filter(({ resolution }) => resolution.kind === 'unknown-global')
@@ -145,12 +158,17 @@ function analysisOf(
   const analysis = { model, shards, unknownHosts, options } as Analysis;
   Object.defineProperty(analysis, 'findings', {
     get: () => {
-      findings ??= ([] as Finding[]).concat(...shards.values()).sort(compareFindings);
+      findings ??= reported(analysis, ([] as Finding[]).concat(...shards.values())).sort(compareFindings);
       return findings;
     },
     enumerable: true,
   });
   return analysis;
+}
+
+/** Findings of the analysis's checks as users see them: the final pass with the analysis's settings. */
+export function reported(analysis: Analysis, found: readonly Finding[]): Finding[] {
+  return reportedFindings(analysis.model, found, { ...analysis.options, checkByCode });
 }
 
 // A shard's findings by file, made once per list: an analysis after an edit shares the lists of
@@ -177,29 +195,34 @@ export function findingsOfFiles(analysis: Analysis, files: Iterable<string>): Ma
       if (inFile) found.push(...inFile);
     }
   }
-  return sortedByFile(found, wanted);
+  return sortedByFile(reported(analysis, found), wanted);
 }
 
-const problemCounts = new WeakMap<Finding[], number>();
+const problemCounts = new WeakMap<
+  Finding[],
+  { severity: CheckOptions['severityOverrides']; count: number }
+>();
 
-/** Errors and warnings: what the status bar counts. Counted once per shard's findings. */
+/** Errors and warnings as reported: what the status bar counts. Counted once per shard's findings and settings. */
 export function problemCount(analysis: Analysis): number {
   let total = 0;
+  const severity = analysis.options.severityOverrides;
   for (const found of analysis.shards.values()) {
-    let count = problemCounts.get(found);
-    if (count === undefined) {
-      count = found.filter(
+    let counted = problemCounts.get(found);
+    if (!counted || counted.severity !== severity) {
+      const count = reported(analysis, found).filter(
         (finding) => finding.severity === 'error' || finding.severity === 'warning',
       ).length;
-      problemCounts.set(found, count);
+      counted = { severity, count };
+      problemCounts.set(found, counted);
     }
-    total += count;
+    total += counted.count;
   }
   return total;
 }
 
-function sameOptions(a: CheckOptions, b: CheckOptions): boolean {
-  return a.severityOverrides === b.severityOverrides && a.onCheckError === b.onCheckError;
+function sameSeverity(a: CheckOptions, b: CheckOptions): boolean {
+  return a.severityOverrides === b.severityOverrides;
 }
 
 /** The global hostnames that appeared or went away in the dirty shards (only they can change). */

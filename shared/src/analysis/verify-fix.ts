@@ -1,4 +1,5 @@
-import { runChecks } from '../checks/registry';
+import { checkByCode, runCheckList, runChecks } from '../checks/registry';
+import { reportedFindings } from '../checks/reported';
 import { applyTextEdits } from '../fixes/apply-edits';
 import { type Span, textProblems } from '../fixes/fix-oracle';
 import { keepEncoding } from '../fixes/keep-encoding';
@@ -7,7 +8,7 @@ import type { MeshModel } from '../model/types';
 import { getModel, modelWith, type TrialModel, type Workspace } from '../model/workspace';
 import type { FileEdit, Finding, Fix } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
-import type { Analysis } from './analyse-workspace';
+import { type Analysis, reported } from './analyse-workspace';
 
 // The fix oracle (docs/reliability.md), used alike by the editor's code actions, the CLI's --fix
 // and the fuzzer. A fix is tried on a copy of the model before anyone sees it:
@@ -58,8 +59,15 @@ export function shardChecker(analysisOf: (workspace: Workspace) => Analysis): Ch
       if (trial.dirty === 'all')
         return [{ before: analysis.findings, after: runChecks(trial.model, analysis.options) }];
       return [...trial.dirty].map((shard) => ({
-        before: analysis.shards.get(shard) ?? [],
-        after: runChecks(shardView(trial.model, shard), analysis.options),
+        before: reported(analysis, analysis.shards.get(shard) ?? []),
+        after: reportedFindings(
+          trial.model,
+          runCheckList(shardView(trial.model, shard), analysis.options.onCheckError),
+          {
+            ...analysis.options,
+            checkByCode,
+          },
+        ),
       }));
     },
   };
