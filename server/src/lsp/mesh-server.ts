@@ -97,6 +97,11 @@ export function startServer(connection: Connection): void {
     return undefined;
   };
   const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
+  const addFolder = (uri: string) => {
+    const folder = createFolder(uri, settings);
+    if (folder) folders.push(folder);
+    else connection.console.warn(`Mesh Lens: ${uri} is not a local folder, so it is not analysed.`);
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -113,7 +118,7 @@ export function startServer(connection: Connection): void {
     };
     const roots =
       params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    for (const uri of roots) folders.push(createFolder(uri, settings));
+    for (const uri of roots) addFolder(uri);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -159,7 +164,7 @@ export function startServer(connection: Connection): void {
           const index = folders.findIndex((folder) => folder.uri === removed.uri);
           if (index >= 0) folders.splice(index, 1);
         }
-        for (const added of event.added) folders.push(createFolder(added.uri, settings));
+        for (const added of event.added) addFolder(added.uri);
         ready = ready.then(() => scanAll()).then(publishNow);
       });
     ready = loadSettings()
