@@ -41,6 +41,8 @@ export interface ServerOptions {
   pull?: boolean;
   /** Requests from the server that this client answers with an error, as a client may. */
   refuse?: string[];
+  /** More workspace folders, as URIs (they need not be local). */
+  moreFolderUris?: string[];
 }
 
 export async function startServerProcess(root: string, options: ServerOptions = {}): Promise<ServerProcess> {
@@ -101,7 +103,10 @@ export async function startServerProcess(root: string, options: ServerOptions = 
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri,
-    workspaceFolders: [{ uri: rootUri, name: 'reliability' }],
+    workspaceFolders: [rootUri, ...(options.moreFolderUris ?? [])].map((uri) => ({
+      uri,
+      name: 'reliability',
+    })),
     capabilities: {
       window: { workDoneProgress: true },
       workspace: {
