@@ -62,7 +62,8 @@ class FrameGuard extends Transform {
     if (this.resynchronising && !this.skipToHeaderName()) return Buffer.alloc(0);
     const end = this.pending.indexOf(HEADER_END);
     if (end < 0) {
-      if (this.pending.length > MAX_HEADER_BYTES) return this.dropBroken('bytes that are not a message header');
+      if (this.pending.length > MAX_HEADER_BYTES)
+        return this.dropBroken('bytes that are not a message header');
       return Buffer.alloc(0);
     }
     const fields = this.pending.subarray(0, end).toString('latin1');
