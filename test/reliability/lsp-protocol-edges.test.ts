@@ -11,7 +11,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot, writeFixture } from '../helpers/paths';
-import { startServerProcess } from './server-process';
+import { codesOf, startServerProcess } from './server-process';
 
 // The edges of the protocol itself: messages out of the session's order, URIs that name no local
 // file, and frames a broken client could send. Whatever comes, the server answers what it can and
@@ -191,4 +191,44 @@ describe('language server protocol edges', () => {
       }
     });
   }
+
+  test(
+    'requests are answered while a large buffer is being parsed, from the text before it',
+    ANSWERS_WITHIN,
+    async () => {
+      const server = await startServerProcess(writeFixture(workspace));
+      try {
+        const large = server.uri('clusters/east/large.yaml');
+        assert.match(
+          markdownOf(await server.connection.sendRequest('textDocument/hover', hoverOn(server.uri(CART)))),
+          CART_HOVER,
+        );
+        // Parsing 3 MB takes a second or more; its MESH190 is published once the workspace has it.
+        await server.connection.sendNotification('textDocument/didOpen', {
+          textDocument: {
+            uri: large,
+            languageId: 'yaml',
+            version: 1,
+            text: `${manyConfigMaps(3)}---\nkind: [\n`,
+          },
+        });
+        const hover = await server.connection.sendRequest('textDocument/hover', hoverOn(server.uri(CART)));
+        assert.match(markdownOf(hover), CART_HOVER);
+        assert.equal(server.published.has(large), false, 'answered before the large buffer was analysed');
+        await server.until('MESH190 on the large buffer', () =>
+          codesOf(server.published.get(large)).includes('MESH190'),
+        );
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 });
+
+/** About `megabytes` MB of small, valid manifests (ConfigMaps, which no check looks at). */
+function manyConfigMaps(megabytes: number): string {
+  const document = (index: number) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${index}\n  namespace: shop\ndata:\n  value: "${'x'.repeat(200)}"\n---\n`;
+  const count = Math.ceil((megabytes * 1024 * 1024) / document(0).length);
+  return Array.from({ length: count }, (_, index) => document(index)).join('');
+}

@@ -1,6 +1,7 @@
 import type { Finding } from '../findings';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
-import { type ParsedFile, parseFile, SKIPPED_CONTENT } from '../yaml/parse-file';
+import { finish, type Steps } from '../util/steps';
+import { type ParsedFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { createSourceFile } from '../yaml/source';
 import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
 import { extractDeclarations } from './extract-declarations';
@@ -51,10 +52,18 @@ const HISTORY_LENGTH = 64;
 
 /** Sets a file's text; re-parses only if the text differs. Returns whether anything changed. */
 export function setFile(workspace: Workspace, path: string, text: string): boolean {
-  const existing = workspace.files.get(path);
-  if (existing?.text === text) return false;
+  return finish(setFileInSteps(workspace, path, text));
+}
+
+/**
+ * `setFile`, pausing while it parses. The workspace changes only at the last step, all at once:
+ * until then it answers with the file's previous text. A caller that drops the steps unfinished
+ * (the text changed again) leaves the workspace as it was.
+ */
+export function* setFileInSteps(workspace: Workspace, path: string, text: string): Steps<boolean> {
+  if (workspace.files.get(path)?.text === text) return false;
+  const parsed = yield* parseFileInSteps(path, text);
   workspace.stats.parses++;
-  const parsed = parseFile(path, text);
   invalidate(workspace, path);
   workspace.files.set(path, { text, facts: { parsed, declarations: extractDeclarations(parsed) } });
   return true;
