@@ -43,6 +43,8 @@ export interface ServerOptions {
   refuse?: string[];
   /** Run the server as this user (see test/helpers/unprivileged.ts). */
   user?: { uid?: number; gid?: number };
+  /** More workspace folders, as URIs (they need not be local). */
+  moreFolderUris?: string[];
 }
 
 export async function startServerProcess(root: string, options: ServerOptions = {}): Promise<ServerProcess> {
@@ -104,7 +106,10 @@ export async function startServerProcess(root: string, options: ServerOptions = 
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri,
-    workspaceFolders: [{ uri: rootUri, name: 'reliability' }],
+    workspaceFolders: [rootUri, ...(options.moreFolderUris ?? [])].map((uri) => ({
+      uri,
+      name: 'reliability',
+    })),
     capabilities: {
       window: { workDoneProgress: true },
       workspace: {

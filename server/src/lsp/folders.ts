@@ -1,5 +1,5 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   type Analysis,
   analyseWorkspace,
@@ -8,6 +8,7 @@ import {
   type Workspace,
 } from '../../../shared/src';
 import type { Settings } from './settings';
+import { localPathOf } from './uris';
 
 /** One workspace folder of the editor: its own mesh (a repository of manifests). */
 export interface Folder {
@@ -27,10 +28,13 @@ export interface Folder {
   results: { epoch: number; counter: number; stamps: Map<string, number> };
 }
 
-export function createFolder(uri: string, settings: Settings): Folder {
+/** The folder of a workspace folder URI, or undefined when the URI names no local directory. */
+export function createFolder(uri: string, settings: Settings): Folder | undefined {
+  const root = localPathOf(uri);
+  if (root === undefined) return undefined;
   return {
     uri,
-    root: fileURLToPath(uri),
+    root,
     workspace: createWorkspace(settings.topologyFile),
     open: new Set(),
     unpublished: 'all',
@@ -40,8 +44,9 @@ export function createFolder(uri: string, settings: Settings): Folder {
 
 /** The workspace-relative path of a document URI in this folder, or undefined when it lies outside. */
 export function pathIn(folder: Folder, uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  const path = relative(folder.root, fileURLToPath(uri));
+  const local = localPathOf(uri);
+  if (local === undefined) return undefined;
+  const path = relative(folder.root, local);
   if (path === '' || path.startsWith('..') || isAbsolute(path)) return undefined;
   return path.split(sep).join('/');
 }

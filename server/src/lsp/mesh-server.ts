@@ -54,6 +54,7 @@ import { isScannedPath, readWorkspaceFile, readWorkspaceFiles, sizeLimitReason }
 import { fixedFilesEdit, quickFix, toDiagnostic } from './convert';
 import { analyse, createFolder, type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { createSlicedUpdates } from './sliced-updates';
 
 /**
  * The language server: a thin adapter between LSP and the pure core. It keeps each workspace
@@ -99,7 +100,17 @@ export function startServer(connection: Connection): void {
     }
     return undefined;
   };
-  const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
+  const updates = createSlicedUpdates();
+  /** The version of each open document whose text the workspace holds: a large one lags behind. */
+  const syncedVersions = new Map<string, number>();
+  // Edits built from the workspace name the version they were built from, so that an editor refuses
+  // them once the buffer has moved on.
+  const versionOf = (uri: string) => syncedVersions.get(uri) ?? documents.get(uri)?.version ?? null;
+  const addFolder = (uri: string) => {
+    const folder = createFolder(uri, settings);
+    if (folder) folders.push(folder);
+    else connection.console.warn(`Mesh Lens: ${uri} is not a local folder, so it is not analysed.`);
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
@@ -116,7 +127,7 @@ export function startServer(connection: Connection): void {
     };
     const roots =
       params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    for (const uri of roots) folders.push(createFolder(uri, settings));
+    for (const uri of roots) addFolder(uri);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -162,7 +173,7 @@ export function startServer(connection: Connection): void {
           const index = folders.findIndex((folder) => folder.uri === removed.uri);
           if (index >= 0) folders.splice(index, 1);
         }
-        for (const added of event.added) folders.push(createFolder(added.uri, settings));
+        for (const added of event.added) addFolder(added.uri);
         ready = ready.then(() => scanAll()).then(publishNow);
       });
     ready = loadSettings()
@@ -268,13 +279,22 @@ export function startServer(connection: Connection): void {
     // half a minute (found by the reliability tests).
     const tooLarge = sizeLimitReason(Buffer.byteLength(text), settings.maxFileSizeMB * 1024 * 1024);
     if (tooLarge) {
+      updates.cancel(document.uri);
       setSkippedFile(located.folder.workspace, located.path, tooLarge);
+      syncedVersions.set(document.uri, document.version);
       schedulePublish();
-    } else if (setFile(located.folder.workspace, located.path, text)) schedulePublish();
+      return;
+    }
+    updates.setText(document.uri, located.folder.workspace, located.path, text, (changed) => {
+      syncedVersions.set(document.uri, document.version);
+      if (changed) schedulePublish();
+    });
   };
   documents.onDidOpen((event) => syncDocument(event.document));
   documents.onDidChangeContent((event) => syncDocument(event.document));
   documents.onDidClose(async (event) => {
+    updates.cancel(event.document.uri);
+    syncedVersions.delete(event.document.uri);
     const located = locate(event.document.uri);
     if (!located) return;
     located.folder.open.delete(located.path);
@@ -341,7 +361,7 @@ export function startServer(connection: Connection): void {
         // A file that never had diagnostics needs no empty list: at start-up most files are clean.
         if ((published.get(uri) ?? '[]') === key) continue;
         published.set(uri, key);
-        connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics });
+        connection.sendDiagnostics({ uri, version: versionOf(uri) ?? undefined, diagnostics });
       }
     }
   }
@@ -397,7 +417,7 @@ export function startServer(connection: Connection): void {
       return [...groupByFile(folder, findings)].map(
         ([path, fileFindings]): WorkspaceDocumentDiagnosticReport => {
           const uri = uriIn(folder, path);
-          const version = documents.get(uri)?.version ?? null;
+          const version = versionOf(uri);
           const resultId = resultIdOf(folder, path);
           if (previous.get(uri) === resultId)
             return { kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId };

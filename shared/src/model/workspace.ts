@@ -2,7 +2,8 @@ import { extractDeclarations } from '../facts/extract-declarations';
 import type { Finding } from '../text/findings';
 import { createSourceFile } from '../text/source';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
-import { type ParsedFile, parseFile, SKIPPED_CONTENT } from '../yaml/parse-file';
+import { finish, type Steps } from '../util/steps';
+import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
 import type { MeshModel } from './types';
 
@@ -53,18 +54,29 @@ const HISTORY_LENGTH = 64;
 
 /** Sets a file's text; re-parses only if the text differs. Returns whether anything changed. */
 export function setFile(workspace: Workspace, path: string, text: string): boolean {
-  const existing = workspace.files.get(path);
-  if (existing?.text === text) return false;
+  return finish(setFileInSteps(workspace, path, text));
+}
+
+/**
+ * `setFile`, pausing while it parses. The workspace changes only at the last step, all at once:
+ * until then it answers with the file's previous text. A caller that drops the steps unfinished
+ * (the text changed again) leaves the workspace as it was.
+ */
+export function* setFileInSteps(workspace: Workspace, path: string, text: string): Steps<boolean> {
+  if (workspace.files.get(path)?.text === text) return false;
+  const parsed = yield* parseFileInSteps(path, text);
   workspace.stats.parses++;
-  const facts = factsOf(path, text);
   invalidate(workspace, path);
-  workspace.files.set(path, { text, facts });
+  workspace.files.set(path, { text, facts: factsOfParsed(parsed) });
   return true;
 }
 
-function factsOf(path: string, text: string): FileFacts {
-  const parsed = parseFile(path, text);
+function factsOfParsed(parsed: ParsedFile): FileFacts {
   return { parsed, declarations: extractDeclarations(parsed) };
+}
+
+function factsOf(path: string, text: string): FileFacts {
+  return factsOfParsed(parseFile(path, text));
 }
 
 /** A model of the workspace as it would be with some files' texts replaced, and which shards differ. */

@@ -1,6 +1,7 @@
-import { type Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, YAMLParseError } from 'yaml';
+import { Composer, type Document, isMap, isPair, isScalar, isSeq, Parser, YAMLParseError } from 'yaml';
 import type { SourceFile } from '../text/source';
 import { RecentlyUsed } from '../util/recently-used';
+import { finish, type Steps } from '../util/steps';
 
 // The documents of the files parsed or used last. A burst of work on a file (extracting its facts,
 // building a fix, an edit re-checking its namespace) finds them here; anything else re-parses
@@ -13,22 +14,33 @@ export function documentsOf(source: SourceFile): Document.Parsed[] {
 }
 
 export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
-  const list = readDocuments(source.text);
+  return finish(composeDocumentsInSteps(source));
+}
+
+/** `composeDocuments`, pausing after each document. */
+export function* composeDocumentsInSteps(source: SourceFile): Steps<Document.Parsed[] | undefined> {
+  const list = yield* readDocuments(source.text);
   if (!list) return undefined;
-  for (const doc of list) doc.errors.push(...duplicateKeyErrors(doc));
   documentCache.set(source, list);
   return list;
 }
 
 /**
- * The file's YAML documents, or undefined when yaml's parser overflowed the stack: it recurses once
+ * The file's YAML documents, each with its duplicate-key errors, or undefined when yaml's parser overflowed the stack: it recurses once
  * per nesting level, so ten thousand nested block maps threw a RangeError out of parseFile (found
  * by the reliability tests). Its composer catches the same overflow itself (RESOURCE_EXHAUSTION).
  */
-function readDocuments(text: string): Document.Parsed[] | undefined {
+function* readDocuments(text: string): Steps<Document.Parsed[] | undefined> {
+  // yaml's `parseAllDocuments(text, options)`, one document at a time.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+  const documents: Document.Parsed[] = [];
   try {
-    const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
-    return Array.isArray(documents) ? documents : [];
+    for (const document of composer.compose(new Parser().parse(text))) {
+      document.errors.push(...duplicateKeyErrors(document));
+      documents.push(document);
+      yield;
+    }
+    return documents;
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;

@@ -3,7 +3,8 @@ import type { Document, YAMLError } from 'yaml';
 import type { Finding } from '../text/findings';
 import { createSourceFile, rangeAt, type SourceFile } from '../text/source';
 import { settledList } from '../util/settled';
-import { composeDocuments, documentsOf } from './document-cache';
+import { finish, type Steps } from '../util/steps';
+import { composeDocumentsInSteps, documentsOf } from './document-cache';
 import { asMap, type DocumentContext, type Located } from './nodes';
 import { createResource, type Resource, resourceNodes } from './resource';
 
@@ -40,18 +41,24 @@ const NESTED_TOO_DEEPLY = 'collections nested too deeply to read';
 const MODELINE = /^\uFEFF?#\s*mesh-lens:\s*cluster\s*=\s*([A-Za-z0-9][-A-Za-z0-9_.]*)/;
 
 export function parseFile(path: string, text: string): ParsedFile {
+  return finish(parseFileInSteps(path, text));
+}
+
+/** `parseFile`, pausing after each document it reads and after each it analyses. */
+export function* parseFileInSteps(path: string, text: string): Steps<ParsedFile> {
   const source = createSourceFile(path, text);
   const parsed = new ParsedFacts(source);
   parsed.modelineCluster = readModeline(source);
-  const list = composeDocuments(source);
+  const list = yield* composeDocumentsInSteps(source);
   if (!list) {
     parsed.findings.push(nestedTooDeeply(source));
     return parsed;
   }
   parsed.documentCount = list.length;
-  list.forEach((doc, docIndex) => {
+  for (const [docIndex, doc] of list.entries()) {
     addDocument(parsed, doc, docIndex);
-  });
+    yield;
+  }
   parsed.resources = settledList(parsed.resources);
   parsed.findings = settledList(parsed.findings);
   return parsed;
