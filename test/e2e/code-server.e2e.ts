@@ -16,7 +16,8 @@ import { copyExample, extensionPackage, suiteBundle } from './workspace';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = 150_000;
-const SCREENSHOTS = join(repoRoot, 'test', 'e2e', 'screenshots');
+// Under .e2e/ (ignored by git): a test run never rewrites the pictures checked in under docs/images/.
+const SCREENSHOTS = join(e2eDir, 'screenshots');
 const FAILURES = join(e2eDir, 'failures');
 // Quiet, predictable editor: no walkthrough, no sticky scroll or minimap over the lines the test hovers.
 const SETTINGS = {
