@@ -8,14 +8,19 @@ import {
   type Workspace,
 } from '../../shared/src';
 import { type FixtureFile, parseFixture } from '../../shared/src/util/inline-workspace';
+import { parseAnnotatedFixture } from './annotations';
 
 export { type FixtureFile, parseFixture };
 
+/**
+ * The workspace of an inline fixture. Expected-finding annotations (helpers/annotations.ts) are
+ * removed first, so an annotated fixture is analysed as the YAML it annotates.
+ */
 export function workspaceFrom(
   fixture: string,
   topologyPath?: string,
 ): { workspace: Workspace; files: FixtureFile[] } {
-  const files = parseFixture(fixture);
+  const { files } = parseAnnotatedFixture(fixture);
   const workspace = createWorkspace(topologyPath);
   for (const file of files) setFile(workspace, file.path, file.text);
   return { workspace, files };
