@@ -48,3 +48,11 @@ export function plainRange(range: Range | undefined): Range | undefined {
 export function asJson<T>(value: T): T {
   return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
+
+/** The range a file marks with a pair of `$0` cursors (`$0global$0`); `pair` counts the pairs. */
+export function markedRange(files: FixtureFile[], path: string, pair = 0): Range {
+  const cursors = files.find((file) => file.path === path)?.cursors ?? [];
+  const [start, end] = cursors.slice(2 * pair, 2 * pair + 2);
+  if (!start || !end) throw new Error(`no pair ${pair} of $0 cursors in ${path}`);
+  return { start, end };
+}
