@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyFix, assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { applyFix, assertAnnotatedFindings, assertFixResolves, check, only } from '../helpers/checks';
+import { cursorOf } from '../helpers/fixture';
 
 /** Strips the common indentation of a test's YAML snippet. */
 function dedent(text: string): string {
@@ -31,7 +31,7 @@ const majority =
     `
     spec:
       # the ports every cluster should have
-      ports:
+      $0ports:
         - name: http # web
           port: 9080
         - name: grpc
@@ -44,36 +44,29 @@ const majority =
     'c2',
     `
     spec:
-      ports: [{ name: grpc, port: 9090, appProtocol: grpc, protocol: TCP, targetPort: 9090 }, { name: http, port: 9080 }]
+      $0ports: [{ name: grpc, port: 9090, appProtocol: grpc, protocol: TCP, targetPort: 9090 }, { name: http, port: 9080 }]
     `,
   );
 
 describe('MESH103 inconsistent-instances', () => {
   test('warns on the odd instance, naming each difference, with the majority as related', () => {
-    const checked = check(
+    const checked = assertAnnotatedFindings(
       majority +
         ratings(
           'c3',
           `
           spec:
             # odd one out
-            $0ports:
+            ports:
+          # ^^^^^ warning MESH103
             - name: http
               port: 9080
               protocol: UDP
             selector: { app: ratings } # pods
           `,
         ),
-      'MESH103',
     );
     const finding = only(checked);
-    assert.equal(finding.file, 'clusters/c3/ratings.yaml');
-    assert.equal(finding.severity, 'warning');
-    const cursor = checked.files[2]?.cursors[0];
-    assert.deepEqual(plainRange(finding.range), {
-      start: cursor,
-      end: { line: cursor?.line ?? 0, character: (cursor?.character ?? 0) + 5 },
-    });
     assert.equal(
       finding.message,
       "Service shop/ratings (ratings.shop.mesh.internal) has different ports in c3 than in c1 and c2: port 9080 has protocol `UDP` here (`TCP` in c1); port 9090 is missing here. The mesh merges the instances into one service, so clients get different ports or protocols depending on which cluster's endpoint serves them.",
@@ -81,8 +74,16 @@ describe('MESH103 inconsistent-instances', () => {
     assert.deepEqual(
       finding.related.map((related) => [related.file, related.range.start, related.message]),
       [
-        ['clusters/c1/ratings.yaml', { line: 8, character: 2 }, 'ports of shop/ratings in c1'],
-        ['clusters/c2/ratings.yaml', { line: 7, character: 2 }, 'ports of shop/ratings in c2'],
+        [
+          'clusters/c1/ratings.yaml',
+          cursorOf(checked.files, 'clusters/c1/ratings.yaml'),
+          'ports of shop/ratings in c1',
+        ],
+        [
+          'clusters/c2/ratings.yaml',
+          cursorOf(checked.files, 'clusters/c2/ratings.yaml'),
+          'ports of shop/ratings in c2',
+        ],
       ],
     );
 
@@ -112,7 +113,7 @@ spec:
   });
 
   test('points at the one port entry at fault', () => {
-    const checked = check(
+    const checked = assertAnnotatedFindings(
       majority +
         ratings(
           'c3',
@@ -121,17 +122,12 @@ spec:
             ports:
               - name: http
                 port: 9080
-              - $0{ name: grpc2, port: 9090, appProtocol: http2 }
+              - { name: grpc2, port: 9090, appProtocol: http2 }
+          #     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning MESH103
           `,
         ),
-      'MESH103',
     );
     const finding = only(checked);
-    const cursor = checked.files[2]?.cursors[0];
-    assert.deepEqual(plainRange(finding.range), {
-      start: cursor,
-      end: { line: cursor?.line ?? 0, character: (cursor?.character ?? 0) + 47 },
-    });
     assert.match(
       finding.message,
       /: port 9090 has name `grpc2` here \(`grpc` in c1\) and appProtocol `http2` here \(`grpc` in c1\)\. /,

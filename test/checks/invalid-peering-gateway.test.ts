@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { assertAnnotatedFindings, assertFixResolves, check, only } from '../helpers/checks';
+import { asJson } from '../helpers/fixture';
 
 const west = `
   //- clusters/west/istio-system.yaml
@@ -24,13 +24,14 @@ ${documents.join('\n---\n')}
 
 describe('MESH180 invalid-peering-gateway', () => {
   test('reports a missing network label on the name, and adds the peer cluster network', () => {
-    const checked = check(
+    const checked = assertAnnotatedFindings(
       `${west}
       //- clusters/east/peer-west.yaml
       apiVersion: gateway.networking.k8s.io/v1
       kind: Gateway
       metadata:
-        name: $0istio-remote-peer-west
+        name: istio-remote-peer-west
+      #       ^^^^^^^^^^^^^^^^^^^^^^ error MESH180
         namespace: istio-eastwest
         labels:
           app: peering # managed by the peering controller
@@ -39,13 +40,8 @@ describe('MESH180 invalid-peering-gateway', () => {
         addresses:
           - { type: IPAddress, value: 192.0.2.20 }
       `,
-      'MESH180',
     );
     const finding = only(checked);
-    assert.equal(finding.file, 'clusters/east/peer-west.yaml');
-    assert.equal(finding.severity, 'error');
-    const cursor = checked.files[1]?.cursors[0];
-    assert.deepEqual(plainRange(finding.range), { start: cursor, end: { line: 3, character: 30 } });
     assert.equal(
       finding.message,
       'Peering gateway istio-remote-peer-west in east has no `topology.istio.io/network` label: Istio cannot tell that the endpoints of west are on another network (`west-net`), so traffic to them is not sent through this gateway and fails.',
@@ -64,29 +60,32 @@ describe('MESH180 invalid-peering-gateway', () => {
     const checked = check(
       west +
         peers(
-          gateway('name: istio-remote-peer-west, labels: { topology.istio.io/network: west-net }', ''),
           gateway(
             'name: istio-remote-peer-west, labels: { topology.istio.io/network: west-net }',
-            'addresses: []',
+            '',
+          ).replace('spec:', '$0spec:'),
+          gateway(
+            'name: istio-remote-peer-west, labels: { topology.istio.io/network: west-net }',
+            '$0addresses: []',
           ),
           gateway(
             'name: istio-remote-peer-west, labels: { topology.istio.io/network: west-net }',
-            'addresses: [{ type: Hostname }]',
+            '$0addresses: [{ type: Hostname }]',
           ),
         ),
       'MESH180',
     );
     assert.equal(checked.findings.length, 3);
-    const [noAddresses, empty, noValue] = checked.findings;
-    const text = checked.files[1]?.text.split('\n') ?? [];
-    const columnOf = (line: number, needle: string) => text[line]?.lastIndexOf(needle) ?? -1;
-    assert.deepEqual(noAddresses?.range.start, { line: 0, character: columnOf(0, 'spec:') });
+    const [noAddresses, , noValue] = checked.findings;
+    assert.deepEqual(
+      checked.findings.map((finding) => asJson(finding.range.start)),
+      checked.files[1]?.cursors,
+      'each on the key that should hold the addresses',
+    );
     assert.match(
       noAddresses?.message ?? '',
       /has no `spec\.addresses`: Istio has no address for the peer's east-west gateway/,
     );
-    assert.deepEqual(empty?.range.start, { line: 2, character: columnOf(2, 'addresses:') });
-    assert.deepEqual(noValue?.range.start, { line: 4, character: columnOf(4, 'addresses:') });
     assert.match(noValue?.message ?? '', /lists `spec\.addresses` without a value/);
     assert.deepEqual(noValue?.fixes, []);
   });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertFixResolves, check, only } from '../helpers/checks';
+import { assertAnnotatedFindings, assertFixResolves, check, only } from '../helpers/checks';
 import { plainRange } from '../helpers/fixture';
 
 describe('MESH150 invalid-traffic-distribution', () => {
   test('reports a wrongly cased value at the value, says Istio falls back to Any, and fixes the case', () => {
-    const checked = check(
+    const checked = assertAnnotatedFindings(
       `
       //- clusters/c1/cart.yaml
       apiVersion: v1
@@ -16,18 +16,11 @@ describe('MESH150 invalid-traffic-distribution', () => {
         labels: { solo.io/service-scope: global }
         annotations:
           # stay in the zone
-          networking.istio.io/traffic-distribution: "$0preferClose$0" # zonal
+          networking.istio.io/traffic-distribution: "preferClose" # zonal
+      #                                             ^^^^^^^^^^^^^ error MESH150
     `,
-      'MESH150',
     );
     const finding = only(checked);
-    const [start, end] = checked.files[0]?.cursors ?? [];
-    assert.equal(finding.file, 'clusters/c1/cart.yaml');
-    assert.equal(finding.severity, 'error');
-    assert.deepEqual(plainRange(finding.range), {
-      start: { line: start?.line ?? 0, character: (start?.character ?? 0) - 1 },
-      end: { line: end?.line ?? 0, character: (end?.character ?? 0) + 1 },
-    });
     assert.match(
       finding.message,
       /`preferClose` is not a traffic distribution .*Istio silently falls back to `Any`, so clients of Service shop\/cart in c1 spread requests .*Did you mean `PreferClose`\?/,
@@ -44,7 +37,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
   });
 
   test('reports a Namespace annotation once, naming the Services that inherit it, and fixes a typo', () => {
-    const checked = check(
+    const checked = assertAnnotatedFindings(
       `
       //- clusters/c1/shop.yaml
       apiVersion: v1
@@ -53,18 +46,14 @@ describe('MESH150 invalid-traffic-distribution', () => {
         name: shop
         labels: { solo.io/service-scope: global }
         annotations: { networking.istio.io/traffic-distribution: PreferRegoin } # regional
+      #                                                          ^^^^^^^^^^^^ error MESH150
       ---
       { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
       ---
       { apiVersion: v1, kind: Service, metadata: { name: web, namespace: shop, annotations: { networking.istio.io/traffic-distribution: Any } } }
     `,
-      'MESH150',
     );
     const finding = only(checked);
-    assert.deepEqual(plainRange(finding.range), {
-      start: { line: 5, character: 59 },
-      end: { line: 5, character: 71 },
-    });
     assert.match(finding.message, /clients of Namespace shop in c1 \(Service cart\)/);
     const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
     assert.match(

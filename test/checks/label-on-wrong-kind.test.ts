@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
-import { asJson, plainRange } from '../helpers/fixture';
+import { asJson, markedRange, plainRange } from '../helpers/fixture';
 
 const cartService = `
       //- clusters/c1/service.yaml
       apiVersion: v1
       kind: Service
       metadata:
-        name: cart # the front door
+        name: $0cart$0 # the front door
         namespace: shop
       spec:
         selector:
@@ -50,7 +50,7 @@ describe('MESH112 label-on-wrong-kind', () => {
     assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/c1/service.yaml',
-        range: { start: { line: 3, character: 8 }, end: { line: 3, character: 12 } },
+        range: markedRange(checked.files, 'clusters/c1/service.yaml'),
         message: 'Service shop/cart selects these pods',
       },
     ]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { check, only } from '../helpers/checks';
-import { asJson, plainRange } from '../helpers/fixture';
+import { asJson, markedRange, plainRange } from '../helpers/fixture';
 
 const service = (cluster: string, spec = 'spec: { selector: { app: reviews } }') => `
   //- clusters/${cluster}/reviews.yaml
@@ -26,35 +26,33 @@ const deployment = (replicas: string) => `
 
 describe('MESH170 no-ready-endpoints', () => {
   test('warns on every instance when no cluster has a ready endpoint, pointing at the causes', () => {
+    // The Service names, the replicas and the selector are marked `$0…$0` in the order they come.
+    const named = (cluster: string, spec?: string) =>
+      service(cluster, spec).replace('name: reviews', 'name: $0reviews$0');
     const checked = check(
-      `${service('c1')}${deployment('replicas: $00')}${service('c2', 'spec: { selector: { app: $0reviewz } }')}`,
+      `${named('c1')}${deployment('replicas: $00$0')}${named('c2', 'spec: { selector: { $0app: reviewz$0 } }')}`,
       'MESH170',
     );
+    const c1File = 'clusters/c1/reviews.yaml';
+    const c2File = 'clusters/c2/reviews.yaml';
     assert.equal(checked.findings.length, 2);
     const [c1, c2] = checked.findings;
     assert.equal(c1?.file, 'clusters/c1/reviews.yaml');
     assert.equal(c1?.severity, 'warning');
-    assert.deepEqual(plainRange(c1?.range), {
-      start: { line: 3, character: 8 },
-      end: { line: 3, character: 15 },
-    });
+    assert.deepEqual(plainRange(c1?.range), markedRange(checked.files, c1File));
     assert.equal(
       c1?.message,
       'Service shop/reviews (reviews.shop.mesh.internal) has no ready endpoint in any cluster (c1 and c2): in c1, the workload it selects (Deployment shop/reviews-v1) has 0 replicas. Every request to the global hostname fails with no healthy upstream.',
     );
-    const replicas = checked.files[0]?.cursors[0];
     assert.deepEqual(asJson(c1?.related), [
       {
         file: 'clusters/c1/reviews.yaml',
-        range: {
-          start: replicas,
-          end: { line: replicas?.line ?? 0, character: (replicas?.character ?? 0) + 1 },
-        },
+        range: markedRange(checked.files, c1File, 1),
         message: 'Deployment shop/reviews-v1: 0 replicas',
       },
       {
         file: 'clusters/c2/reviews.yaml',
-        range: { start: { line: 3, character: 8 }, end: { line: 3, character: 15 } },
+        range: markedRange(checked.files, c2File),
         message: 'no ready endpoint in c2 either',
       },
     ]);
@@ -62,13 +60,9 @@ describe('MESH170 no-ready-endpoints', () => {
       c2?.message ?? '',
       /in c2, its selector app=reviewz matches no workload in namespace shop\./,
     );
-    const selector = checked.files[1]?.cursors[0];
     assert.deepEqual(asJson(c2?.related[0]), {
       file: 'clusters/c2/reviews.yaml',
-      range: {
-        start: { line: 6, character: 20 },
-        end: selector && { line: 6, character: selector.character + 7 },
-      },
+      range: markedRange(checked.files, c2File, 1),
       message: 'matches no workload in c2',
     });
     assert.deepEqual(c2?.fixes, []);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { assertAnnotatedFindings, assertFixResolves, check, only } from '../helpers/checks';
+import { markedRange, plainRange } from '../helpers/fixture';
 
 const topology = `
   //- mesh-topology.yaml
@@ -26,8 +26,8 @@ const ledger = (cluster: string, scope: string) => `
 
 describe('MESH102 scope-mismatch', () => {
   test('warns at the odd scope label, with the majority instances as related locations', () => {
-    const checked = check(
-      `${topology}${ledger('c1', 'global')}${ledger('c2', 'global-only')}
+    const checked = assertAnnotatedFindings(
+      `${topology}${ledger('c1', '$0global$0')}${ledger('c2', 'global-only')}
       //- clusters/c3/ledger.yaml
       apiVersion: v1
       kind: Service
@@ -36,15 +36,11 @@ describe('MESH102 scope-mismatch', () => {
         namespace: finance
         labels:
           # kept inside the segment
-          solo.io/service-scope: $0segment # why
+          solo.io/service-scope: segment # why
+      #                          ^^^^^^^ warning MESH102
     `,
-      'MESH102',
     );
     const finding = only(checked);
-    assert.equal(finding.file, 'clusters/c3/ledger.yaml');
-    assert.equal(finding.severity, 'warning');
-    const cursor = checked.files.find((file) => file.path === 'clusters/c3/ledger.yaml')?.cursors[0];
-    assert.deepEqual(plainRange(finding.range), { start: cursor, end: { line: 7, character: 34 } });
     assert.match(
       finding.message,
       /Service finance\/ledger is exported with scope `segment` in c3, but with `global` in c1 and c2: the endpoints in c3 are offered only to clients inside segment `payments`/,
@@ -56,10 +52,10 @@ describe('MESH102 scope-mismatch', () => {
         ['clusters/c2/ledger.yaml', 6, 'scope `global-only` in c2 (Service label)'],
       ],
     );
-    assert.deepEqual(plainRange(finding.related[0]?.range), {
-      start: { line: 6, character: 27 },
-      end: { line: 6, character: 33 },
-    });
+    assert.deepEqual(
+      plainRange(finding.related[0]?.range),
+      markedRange(checked.files, 'clusters/c1/ledger.yaml'),
+    );
 
     const [toMajority, toThis] = finding.fixes;
     assert.ok(toMajority?.preferred);

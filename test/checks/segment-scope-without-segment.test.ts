@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { markedRange, plainRange } from '../helpers/fixture';
 
 const topology = `
   //- mesh-topology.yaml
@@ -63,7 +63,7 @@ describe('MESH111 segment-scope-without-segment', () => {
       metadata:
         name: shop
         labels:
-          solo.io/service-scope: 'segment' # team-only
+          solo.io/service-scope: $0'segment'$0 # team-only
       ---
       { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
       ---
@@ -72,10 +72,7 @@ describe('MESH111 segment-scope-without-segment', () => {
       'MESH111',
     );
     const finding = only(checked);
-    assert.deepEqual(plainRange(finding.range), {
-      start: { line: 5, character: 27 },
-      end: { line: 5, character: 36 },
-    });
+    assert.deepEqual(plainRange(finding.range), markedRange(checked.files, 'clusters/solo/shop.yaml'));
     assert.match(finding.message, /Namespace shop in solo exports nothing \(it governs Service cart\)/);
     assert.deepEqual(finding.related, []);
     const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { markedRange, plainRange } from '../helpers/fixture';
 
 const reviews = (cluster: string, labels: string) => `
   //- clusters/${cluster}/reviews.yaml
@@ -28,7 +28,7 @@ const rule = (host: string, extra = '') => `
   metadata: { name: reviews, namespace: bookinfo }
   spec:
     host: ${host}
-    $0subsets:
+    $0subsets$0:
       - name: v1
         labels: { version: v1 }
       - name: v2
@@ -45,10 +45,7 @@ describe('MESH130 subset-routing-unsupported', () => {
     );
     const finding = only(checked);
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(plainRange(finding.range), {
-      start: checked.files[2]?.cursors[0],
-      end: { line: 6, character: 9 },
-    });
+    assert.deepEqual(plainRange(finding.range), markedRange(checked.files, 'clusters/east/dr.yaml'));
     assert.match(finding.message, /endpoints in east and west/);
     assert.deepEqual(
       finding.related.map((related) => related.file),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { check, only } from '../helpers/checks';
-import { asJson, plainRange } from '../helpers/fixture';
+import { asJson, markedRange, plainRange } from '../helpers/fixture';
 
 describe('MESH152 takeover-overrides-distribution', () => {
   test('warns at the written distribution of an exported Service with takeover, pointing at the takeover label', () => {
@@ -15,17 +15,16 @@ describe('MESH152 takeover-overrides-distribution', () => {
         namespace: shop
         labels:
           solo.io/service-scope: global
-          solo.io/service-takeover: "true"
+          $0solo.io/service-takeover$0: "true"
         annotations:
           networking.istio.io/traffic-distribution: $0PreferClose$0
     `,
       'MESH152',
     );
     const finding = only(checked);
-    const [start, end] = checked.files[0]?.cursors ?? [];
     assert.equal(finding.file, 'clusters/c1/cart.yaml');
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(plainRange(finding.range), { start, end });
+    assert.deepEqual(plainRange(finding.range), markedRange(checked.files, 'clusters/c1/cart.yaml', 1));
     assert.match(
       finding.message,
       /Takeover is on for Service shop\/cart in c1: cart\.shop\.svc\.cluster\.local now routes like cart\.shop\.mesh\.internal, so `PreferClose` can no longer keep local callers in their cluster/,
@@ -33,7 +32,7 @@ describe('MESH152 takeover-overrides-distribution', () => {
     assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/c1/cart.yaml',
-        range: { start: { line: 7, character: 4 }, end: { line: 7, character: 28 } },
+        range: markedRange(checked.files, 'clusters/c1/cart.yaml'),
         message: 'solo.io/service-takeover (c1)',
       },
     ]);
@@ -49,7 +48,7 @@ describe('MESH152 takeover-overrides-distribution', () => {
       metadata:
         name: shop
         labels: { solo.io/service-scope: global, solo.io/service-takeover: "true" }
-        annotations: { networking.istio.io/traffic-distribution: PreferSameNode }
+        annotations: { networking.istio.io/traffic-distribution: $0PreferSameNode$0 }
       ---
       { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
       ---
@@ -62,10 +61,7 @@ describe('MESH152 takeover-overrides-distribution', () => {
     assert.equal(checked.findings.length, 2);
     const [namespace, legacy] = checked.findings;
     assert.equal(namespace?.file, 'clusters/c1/shop.yaml');
-    assert.deepEqual(plainRange(namespace?.range), {
-      start: { line: 5, character: 59 },
-      end: { line: 5, character: 73 },
-    });
+    assert.deepEqual(plainRange(namespace?.range), markedRange(checked.files, 'clusters/c1/shop.yaml'));
     assert.match(
       namespace?.message ?? '',
       /Services shop\/cart, shop\/web in c1: cart\.shop\.svc\.cluster\.local, web\.shop\.svc\.cluster\.local now route like/,

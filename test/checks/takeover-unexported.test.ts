@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { markedRange, plainRange } from '../helpers/fixture';
 
 describe('MESH160 takeover-unexported', () => {
   test('warns at the takeover key of an unexported Service and exports it', () => {
@@ -51,7 +51,7 @@ describe('MESH160 takeover-unexported', () => {
       metadata:
         name: shop
         labels:
-          solo.io/service-takeover: "true" # take over everything
+          $0solo.io/service-takeover$0: "true" # take over everything
       ---
       { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
       ---
@@ -64,10 +64,7 @@ describe('MESH160 takeover-unexported', () => {
     assert.equal(checked.findings.length, 2);
     const [namespace, local] = checked.findings;
     assert.ok(namespace && local);
-    assert.deepEqual(plainRange(namespace.range), {
-      start: { line: 5, character: 4 },
-      end: { line: 5, character: 28 },
-    });
+    assert.deepEqual(plainRange(namespace.range), markedRange(checked.files, 'clusters/c1/shop.yaml'));
     assert.match(namespace.message, /on Namespace shop in c1 .*the \*\.shop\.svc\.cluster\.local hostnames/);
     const texts = assertFixResolves(checked, namespace, namespace.fixes[0] ?? { title: '', changes: [] });
     assert.match(

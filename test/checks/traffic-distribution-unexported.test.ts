@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertFixResolves, check, only } from '../helpers/checks';
-import { plainRange } from '../helpers/fixture';
+import { markedRange, plainRange } from '../helpers/fixture';
 
 const unexported = `
   //- clusters/c1/cart.yaml
@@ -79,7 +79,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
       metadata:
         name: shop # storefront
         annotations:
-          networking.istio.io/traffic-distribution: PreferRegion
+          $0networking.istio.io/traffic-distribution$0: PreferRegion
       ---
       { apiVersion: v1, kind: Service, metadata: { name: cart, namespace: shop } }
       ---
@@ -88,10 +88,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
       'MESH151',
     );
     const finding = only(checked);
-    assert.deepEqual(plainRange(finding.range), {
-      start: { line: 5, character: 4 },
-      end: { line: 5, character: 44 },
-    });
+    assert.deepEqual(plainRange(finding.range), markedRange(checked.files, 'clusters/c1/shop.yaml'));
     assert.match(
       finding.message,
       /on Namespace shop in c1 .*neither the Namespace nor any Service inheriting the annotation is exported/,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Fix } from '../../shared/src';
 import { assertFixResolves, check, only } from '../helpers/checks';
-import { asJson, plainRange } from '../helpers/fixture';
+import { asJson, markedRange, plainRange } from '../helpers/fixture';
 
 const exported = `
   //- clusters/c1/ratings.yaml
@@ -12,7 +12,7 @@ const exported = `
     name: ratings
     namespace: shop
     labels:
-      solo.io/service-scope: global # exported here
+      solo.io/service-scope: $0global$0 # exported here
   spec:
     selector: { app: ratings }
   ---
@@ -28,7 +28,7 @@ describe('MESH101 unlabeled-sibling', () => {
       apiVersion: v1
       kind: Service
       metadata:
-        name: $0ratings
+        name: $0ratings$0
         namespace: shop
       spec:
         selector: { app: ratings }
@@ -40,10 +40,7 @@ describe('MESH101 unlabeled-sibling', () => {
     const finding = only(checked);
     assert.equal(finding.file, 'clusters/c2/ratings.yaml');
     assert.equal(finding.severity, 'warning');
-    assert.deepEqual(plainRange(finding.range), {
-      start: checked.files[1]?.cursors[0],
-      end: { line: 4, character: 15 },
-    });
+    assert.deepEqual(plainRange(finding.range), markedRange(checked.files, 'clusters/c2/ratings.yaml'));
     assert.match(
       finding.message,
       /Service shop\/ratings is not exported in c2.*c1.*ratings\.shop\.mesh\.internal.*2 endpoints are missing/,
@@ -51,7 +48,7 @@ describe('MESH101 unlabeled-sibling', () => {
     assert.deepEqual(asJson(finding.related), [
       {
         file: 'clusters/c1/ratings.yaml',
-        range: { start: { line: 6, character: 27 }, end: { line: 6, character: 33 } },
+        range: markedRange(checked.files, 'clusters/c1/ratings.yaml'),
         message: 'exported in c1 (Service label)',
       },
     ]);

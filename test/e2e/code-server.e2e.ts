@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { repoRoot } from '../helpers/paths';
 import { CODE_SERVER_VERSION, CodeServer, e2eDir, ensureCodeServer } from './code-server';
 import type { SuiteReport } from './suite/runner';
 import { Workbench } from './workbench';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import {
   createWorkspace,
   type Finding,
@@ -9,7 +10,8 @@ import {
   type Workspace,
 } from '../../shared/src';
 import { applyTextEdits } from '../../shared/src/fixes/apply-edits';
-import { type FixtureFile, workspaceFrom } from './fixture';
+import { type AnnotatedFinding, parseAnnotatedFixture, renderAnnotated } from './annotations';
+import { asJson, type FixtureFile, workspaceFrom } from './fixture';
 
 export interface CheckedFixture {
   workspace: Workspace;
@@ -22,6 +24,59 @@ export function check(fixture: string, code: string): CheckedFixture {
   const { workspace, files } = workspaceFrom(fixture);
   const findings = runChecks(getModel(workspace)).filter((finding) => finding.code === code);
   return { workspace, files, findings };
+}
+
+/**
+ * Runs every check on an annotated fixture (helpers/annotations.ts) and asserts that the findings
+ * of `codes` are exactly the annotated ones: file, range, severity, code, and the message fragment
+ * where one is written. `codes` defaults to the codes annotated, or to every code when none is (the
+ * fixture must then be silent). On a mismatch the fixture is printed twice, annotated with what the
+ * checks found and with what it expects. Returns the findings of those codes, for further asserts.
+ */
+export function assertAnnotatedFindings(fixture: string, options: { codes?: string[] } = {}): CheckedFixture {
+  const { expected } = parseAnnotatedFixture(fixture);
+  const { workspace, files } = workspaceFrom(fixture);
+  const codes = new Set(options.codes ?? expected.map((finding) => finding.code));
+  const findings = runChecks(getModel(workspace)).filter(
+    (finding) => codes.size === 0 || codes.has(finding.code),
+  );
+  const wanted = expected.filter((finding) => codes.size === 0 || codes.has(finding.code));
+  assert.equal(
+    renderAnnotated(files, annotationsOf(findings, wanted)),
+    renderAnnotated(files, wanted),
+    'the findings (actual) differ from the annotations (expected)',
+  );
+  return { workspace, files, findings };
+}
+
+/**
+ * Findings as annotations: one that matches an expected annotation takes its message fragment (so
+ * the two render alike); any other keeps its whole message, to show in the diff.
+ */
+function annotationsOf(
+  findings: readonly Finding[],
+  expected: readonly AnnotatedFinding[],
+): AnnotatedFinding[] {
+  const unmatched = [...expected];
+  return findings.map((finding) => {
+    const actual: AnnotatedFinding = {
+      file: finding.file,
+      range: asJson(finding.range),
+      severity: finding.severity,
+      code: finding.code,
+    };
+    const index = unmatched.findIndex(
+      (annotation) =>
+        annotation.file === actual.file &&
+        annotation.code === actual.code &&
+        annotation.severity === actual.severity &&
+        isDeepStrictEqual(annotation.range, actual.range) &&
+        finding.message.includes(annotation.messageFragment ?? ''),
+    );
+    const [match] = index >= 0 ? unmatched.splice(index, 1) : [];
+    if (match) return match;
+    return { ...actual, messageFragment: finding.message };
+  });
 }
 
 export function only(checked: CheckedFixture): Finding {

@@ -8,14 +8,19 @@ import {
   type Workspace,
 } from '../../shared/src';
 import { type FixtureFile, parseFixture } from '../../shared/src/text/inline-workspace';
+import { parseAnnotatedFixture } from './annotations';
 
 export { type FixtureFile, parseFixture };
 
+/**
+ * The workspace of an inline fixture. Expected-finding annotations (helpers/annotations.ts) are
+ * removed first, so an annotated fixture is analysed as the YAML it annotates.
+ */
 export function workspaceFrom(
   fixture: string,
   topologyPath?: string,
 ): { workspace: Workspace; files: FixtureFile[] } {
-  const files = parseFixture(fixture);
+  const { files } = parseAnnotatedFixture(fixture);
   const workspace = createWorkspace(topologyPath);
   for (const file of files) setFile(workspace, file.path, file.text);
   return { workspace, files };
@@ -42,4 +47,12 @@ export function plainRange(range: Range | undefined): Range | undefined {
 /** A value as JSON carries it (ranges become plain objects), for comparing findings' parts. */
 export function asJson<T>(value: T): T {
   return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
+/** The range a file marks with a pair of `$0` cursors (`$0global$0`); `pair` counts the pairs. */
+export function markedRange(files: FixtureFile[], path: string, pair = 0): Range {
+  const cursors = files.find((file) => file.path === path)?.cursors ?? [];
+  const [start, end] = cursors.slice(2 * pair, 2 * pair + 2);
+  if (!start || !end) throw new Error(`no pair ${pair} of $0 cursors in ${path}`);
+  return { start, end };
 }

@@ -50,7 +50,7 @@ export const inconsistentInstances: Check = {
       metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
       spec:
         ports:
-          - { name: http, port: 9080, protocol: TCP, targetPort: 9080 }
+          - { name: http, port: 9080 }
     `,
   },
   run: (model) => [...globalServicesInScope(model)].flatMap((service) => serviceFindings(model, service)),

@@ -45,24 +45,38 @@ export const subsetRoutingUnsupported: Check = {
         selector: { app: reviews }
         ports: [{ name: http, port: 9080 }]
       ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata:
+        name: reviews-subsets
+        namespace: bookinfo
+      spec:
+        parentRefs:
+          - group: ""
+            kind: Service
+            name: reviews
+            port: 9080
+        rules:
+          - backendRefs:
+              - group: networking.istio.io
+                kind: Hostname
+                name: reviews-v1.bookinfo.mesh.internal
+                port: 9080
+      ---
       apiVersion: v1
       kind: Service
       metadata:
         name: reviews-v1
         namespace: bookinfo
-        labels: { solo.io/service-scope: global }
+        labels:
+          solo.io/service-scope: global
       spec:
-        selector: { app: reviews, version: v1 }
-        ports: [{ name: http, port: 9080 }]
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: HTTPRoute
-      metadata: { name: reviews-subsets, namespace: bookinfo }
-      spec:
-        parentRefs: [{ group: "", kind: Service, name: reviews, port: 9080 }]
-        rules:
-          - backendRefs:
-              - { group: networking.istio.io, kind: Hostname, name: reviews-v1.bookinfo.mesh.internal, port: 9080 }
+        selector:
+          app: reviews
+          version: v1
+        ports:
+          - name: http
+            port: 9080
     `,
   },
   run: (model) =>

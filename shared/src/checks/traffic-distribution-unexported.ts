@@ -31,10 +31,10 @@ export const trafficDistributionUnexported: Check = {
       metadata:
         name: reviews
         namespace: bookinfo
-        labels:
-          solo.io/service-scope: global
         annotations:
           networking.istio.io/traffic-distribution: PreferClose
+        labels:
+          solo.io/service-scope: global
     `,
   },
   run: (model) => labelHolders(model).flatMap((holder) => distributionUnexported(model, holder)),
