@@ -1,7 +1,6 @@
-import { resolvedReferences } from '../checks/host-references';
-import { type CheckOptions, checkByCode, runCheckList } from '../checks/registry';
+import type { Check } from '../checks/check';
+import { type CheckOptions, checkByCode, checks, runCheckList } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
-import { couldSuggest } from '../checks/unknown-global-host';
 import { shardsOf, shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
@@ -19,8 +18,11 @@ export interface Analysis {
    * `findingsOfFiles` or `reported`.
    */
   shards: ReadonlyMap<string, Finding[]>;
-  /** Per shard, the hostnames that resolve to nothing: their MESH121 suggestions read every hostname. */
-  unknownHosts: ReadonlyMap<string, string[]>;
+  /**
+   * Per shard, per check that reads every hostname (`Check.beyondShard.hostnames`), what it
+   * watched there: the shard is checked again when a hostname that affects one of them comes or goes.
+   */
+  watchedHostnames: ReadonlyMap<string, ReadonlyMap<Check, string[]>>;
   options: CheckOptions;
 }
 
@@ -51,7 +53,7 @@ export function analyseWorkspace(
     if (previous.options.severityOverrides === options.severityOverrides)
       return { analysis: previous, changedFiles: new Set() };
     return {
-      analysis: analysisOf(model, previous.shards, previous.unknownHosts, options),
+      analysis: analysisOf(model, previous.shards, previous.watchedHostnames, options),
       changedFiles: 'all',
     };
   }
@@ -59,28 +61,27 @@ export function analyseWorkspace(
   if (changed === 'all' || !previous) return { analysis: analyseAll(model, options), changedFiles: 'all' };
 
   const dirty = new Set(changed);
-  // MESH121 suggests the nearest existing hostnames: a hostname appearing or going away anywhere
-  // can change its message in a shard the edit did not touch.
+  // A check that reads every hostname (its beyondShard declaration) can change its findings in a
+  // shard the edit did not touch when a hostname appears or goes away anywhere.
   const changedHostnames = hostnameChanges(previous.model, model, dirty);
   if (changedHostnames.length > 0)
-    for (const [shard, written] of previous.unknownHosts)
-      if (written.some((host) => changedHostnames.some((hostname) => couldSuggest(host, hostname))))
-        dirty.add(shard);
+    for (const [shard, byCheck] of previous.watchedHostnames)
+      if (affectedBy(byCheck, changedHostnames)) dirty.add(shard);
 
   const shards = new Map(previous.shards);
-  const unknownHosts = new Map(previous.unknownHosts);
+  const watchedHostnames = new Map(previous.watchedHostnames);
   const before: Finding[] = [];
   const after: Finding[] = [];
   for (const shard of dirty) {
     before.push(...(shards.get(shard) ?? []));
     shards.delete(shard);
-    unknownHosts.delete(shard);
+    watchedHostnames.delete(shard);
   }
   const present = shardsOf(model);
   for (const shard of dirty)
-    if (present.has(shard)) after.push(...checkShard(model, shard, options, shards, unknownHosts));
+    if (present.has(shard)) after.push(...checkShard(model, shard, options, shards, watchedHostnames));
   const changedFiles = sameSeverity(previous.options, options) ? filesThatDiffer(before, after) : 'all';
-  return { analysis: analysisOf(model, shards, unknownHosts, options), changedFiles };
+  return { analysis: analysisOf(model, shards, watchedHostnames, options), changedFiles };
 }
 
 /**
@@ -128,34 +129,45 @@ function checkShard(
   shard: string,
   options: CheckOptions,
   shards: Map<string, Finding[]>,
-  unknownHosts: Map<string, string[]>,
+  watchedHostnames: Map<string, ReadonlyMap<Check, string[]>>,
 ): Finding[] {
   const view = shardView(model, shard);
   const found = runCheckList(view, options.onCheckError);
   if (found.length > 0) shards.set(shard, found);
-  const unknown = resolvedReferences(view)
-    .filter(({ resolution }) => resolution.kind === 'unknown-global')
-    .map(({ reference }) => reference.host.value);
-  if (unknown.length > 0) unknownHosts.set(shard, unknown);
+  const watched = new Map<Check, string[]>();
+  for (const check of checks) {
+    const values = check.beyondShard?.hostnames.watched(view) ?? [];
+    if (values.length > 0) watched.set(check, values);
+  }
+  if (watched.size > 0) watchedHostnames.set(shard, watched);
   return found;
+}
+
+function affectedBy(byCheck: ReadonlyMap<Check, string[]>, hostnames: readonly string[]): boolean {
+  for (const [check, watched] of byCheck) {
+    const affects = check.beyondShard?.hostnames.affects;
+    if (affects && watched.some((value) => hostnames.some((hostname) => affects(value, hostname))))
+      return true;
+  }
+  return false;
 }
 
 function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
   const shards = new Map<string, Finding[]>();
-  const unknownHosts = new Map<string, string[]>();
-  for (const shard of shardsOf(model).keys()) checkShard(model, shard, options, shards, unknownHosts);
-  return analysisOf(model, shards, unknownHosts, options);
+  const watchedHostnames = new Map<string, ReadonlyMap<Check, string[]>>();
+  for (const shard of shardsOf(model).keys()) checkShard(model, shard, options, shards, watchedHostnames);
+  return analysisOf(model, shards, watchedHostnames, options);
 }
 
 /** The findings are sorted into one list on first use: publishing an edit reads only its files'. */
 function analysisOf(
   model: MeshModel,
   shards: ReadonlyMap<string, Finding[]>,
-  unknownHosts: ReadonlyMap<string, string[]>,
+  watchedHostnames: ReadonlyMap<string, ReadonlyMap<Check, string[]>>,
   options: CheckOptions,
 ): Analysis {
   let findings: Finding[] | undefined;
-  const analysis = { model, shards, unknownHosts, options } as Analysis;
+  const analysis = { model, shards, watchedHostnames, options } as Analysis;
   Object.defineProperty(analysis, 'findings', {
     get: () => {
       findings ??= reported(analysis, ([] as Finding[]).concat(...shards.values())).sort(compareFindings);

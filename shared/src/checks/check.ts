@@ -15,5 +15,24 @@ export interface Check {
    * triggers this code and `fixed` does not.
    */
   example: { wrong: string; fixed: string };
+  /**
+   * Finds the check's problems. The analysis runs it on one shard's view of the model at a time
+   * (model/shards.ts): the lists it iterates hold the shard's elements, the lookup maps the whole
+   * mesh's. A check that reads more than its shard's own elements says so in `beyondShard`.
+   */
   run(model: MeshModel): Finding[];
+  /** What the check reads beyond its shard, so that the incremental analysis knows when to re-check it. */
+  beyondShard?: BeyondShard;
+}
+
+export interface BeyondShard {
+  /**
+   * The check reads every global hostname of the mesh (MESH121's did-you-mean). `watched` lists
+   * what in a shard depends on them; when a hostname appears or goes away anywhere, the shards
+   * with a watched value it `affects` are checked again.
+   */
+  hostnames: {
+    watched(shardView: MeshModel): string[];
+    affects(watched: string, hostname: string): boolean;
+  };
 }

@@ -69,6 +69,17 @@ export const unknownGlobalHost: Check = {
         ),
       ];
     }),
+  // Its suggestions read every hostname of the mesh: a hostname close to one written here appearing
+  // or going away anywhere changes this shard's message.
+  beyondShard: {
+    hostnames: {
+      watched: (shardView) =>
+        resolvedReferences(shardView)
+          .filter(({ resolution }) => resolution.kind === 'unknown-global')
+          .map(({ reference }) => reference.host.value),
+      affects: (written, hostname) => couldSuggest(written, hostname),
+    },
+  },
 };
 
 // Suggestions depend only on the written name and the set of known hostnames, which an edit rarely
