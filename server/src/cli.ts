@@ -1,14 +1,5 @@
 import { parseArgs } from 'node:util';
-import {
-  type Finding,
-  getModel,
-  globalServiceRows,
-  type MeshModel,
-  reachFrom,
-  runChecks,
-  type Severity,
-  severityRank,
-} from '../../shared/src';
+import { type Finding, type Severity, severityRank } from '../../shared/src';
 import { type FixMode, runFixes } from './cli/fix-command';
 import { formatJson, formatSummary, formatText } from './cli/format-check';
 import { formatHostsText, formatReachText, reachJson } from './cli/format-hosts';
@@ -110,13 +101,13 @@ function singlePath(paths: string[]): string {
   return paths[0] ?? '.';
 }
 
-async function load(path: string, values: Values): Promise<LoadedWorkspace & { model: MeshModel }> {
+async function load(path: string, values: Values): Promise<LoadedWorkspace> {
   const progress = progressLine(process.stderr);
   const loaded = await loadWorkspace(path, values.topology, (count) => {
     if (count % 200 === 0) progress.update(`Reading manifests… ${count} files`);
   });
   progress.clear();
-  return { ...loaded, model: getModel(loaded.workspace) };
+  return loaded;
 }
 
 function fixMode(values: Values): FixMode | undefined {
@@ -132,7 +123,7 @@ async function check(paths: string[], values: Values): Promise<number> {
   const mode = fixMode(values);
   const started = performance.now();
   const loaded = await load(singlePath(paths), values);
-  let { model, fileCount } = loaded;
+  let { model, fileCount } = loaded.snapshot;
   let findings: Finding[];
   if (mode) {
     // The fix report must not break a JSON or SARIF document on stdout.
@@ -154,7 +145,7 @@ async function check(paths: string[], values: Values): Promise<number> {
     stream.write(outcome.report);
     if (outcome.report && format === 'text') stream.write('\n');
   } else {
-    findings = runChecks(model);
+    findings = loaded.snapshot.findings();
   }
   if (format === 'json') process.stdout.write(formatJson(findings));
   else if (format === 'sarif') process.stdout.write(formatSarif(findings, VERSION));
@@ -177,8 +168,8 @@ async function check(paths: string[], values: Values): Promise<number> {
 
 async function hosts(paths: string[], values: Values): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json'], 'text');
-  const { model } = await load(singlePath(paths), values);
-  const rows = globalServiceRows(model);
+  const { snapshot } = await load(singlePath(paths), values);
+  const rows = snapshot.globalServices();
   if (format === 'text') return print(formatHostsText(rows), 0);
   // The JSON contract of SPEC §8 has no ranges: they are for the editor's view.
   const json = rows.map(({ clusters, ...row }) => ({
@@ -193,13 +184,14 @@ async function reach(args: string[], values: Values): Promise<number> {
   const [hostname, ...paths] = args;
   if (!hostname) throw new UsageError('reach needs a HOSTNAME; see --help');
   if (!values.from) throw new UsageError('reach needs --from CLUSTER');
-  const { model } = await load(singlePath(paths), values);
+  const { snapshot } = await load(singlePath(paths), values);
+  const { model } = snapshot;
   if (!model.topology.clusters.has(values.from)) {
     throw new UsageError(
       `unknown cluster "${values.from}"; clusters: ${[...model.topology.clusters.keys()].join(', ')}`,
     );
   }
-  const result = reachFrom(model, hostname, values.from, values.namespace ?? 'default');
+  const result = snapshot.reach(hostname, values.from, values.namespace ?? 'default');
   return print(
     format === 'json' ? `${JSON.stringify(reachJson(result), null, 2)}\n` : formatReachText(result),
     0,

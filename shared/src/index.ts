@@ -2,6 +2,7 @@
 // under shared/src (a test holds them to it). Pure: no file system, no editor, no LSP types.
 export * from './analysis/analyse-workspace';
 export * from './analysis/fix-all';
+export { Cancelled, type HostOptions, MeshLens, Snapshot, type WorkspaceChange } from './analysis/host';
 export { offeredFixes, shardChecker } from './analysis/verify-fix';
 export * from './checks/check';
 export * from './checks/registry';

@@ -18,7 +18,6 @@ import { applyPatch, parsePatch } from 'diff';
 import { formatFixDiff } from '../../server/src/cli/format-fix';
 import { loadWorkspace } from '../../server/src/cli/load-workspace';
 import { writeFixedFiles } from '../../server/src/cli/write-fixes';
-import { getModel, runChecks } from '../../shared/src';
 import type { FixedFile } from '../../shared/src/analysis/fix-all';
 import { commentsOf } from '../helpers/checks';
 import { exampleWorkspace, repoRoot, writeFixture } from '../helpers/paths';
@@ -96,8 +95,8 @@ describe('mesh-lens check --fix', () => {
     }
     assert.deepEqual(exportedIn(root, 'ratings.bookinfo.mesh.internal'), { cluster0: true, cluster1: true });
 
-    const { workspace } = await loadWorkspace(root, undefined);
-    const remaining = runChecks(getModel(workspace));
+    const loaded = await loadWorkspace(root, undefined);
+    const remaining = loaded.snapshot.findings();
     assert.deepEqual(
       remaining.filter((finding) => finding.fixes.some((fix) => fix.preferred)),
       [],

@@ -1,4 +1,4 @@
-import { type Finding, type FixAllOptions, fixAll, getModel, type MeshModel } from '../../../shared/src';
+import { type Finding, type FixAllOptions, getModel, type MeshModel } from '../../../shared/src';
 import { formatFixDiff, formatFixedFiles, formatNotApplied, formatWriteFailure } from './format-fix';
 import type { LoadedWorkspace } from './load-workspace';
 import type { Style } from './terminal';
@@ -27,7 +27,7 @@ export async function runFixes(
   paint: (style: Style, text: string) => string,
   options: FixAllOptions = {},
 ): Promise<FixOutcome | FixFailure> {
-  const result = fixAll(loaded.workspace, {}, options);
+  const result = loaded.snapshot.fixAll(options);
   if (mode === 'fix') {
     const written = await writeFixedFiles(loaded.root, result.files);
     if (written.problems.length > 0)

@@ -1,23 +1,22 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import {
-  createWorkspace,
-  DEFAULT_TOPOLOGY_FILE,
-  setFile,
-  setSkippedFile,
-  type Workspace,
-} from '../../../shared/src';
+import { DEFAULT_TOPOLOGY_FILE, MeshLens, type Snapshot } from '../../../shared/src';
 import { DEFAULT_MAX_FILE_BYTES, decodeManifest, readWorkspaceFiles } from '../workspace-files';
 
 export class UsageError extends Error {}
 
 export interface LoadedWorkspace {
   root: string;
-  workspace: Workspace;
-  fileCount: number;
+  host: MeshLens;
+  snapshot: Snapshot;
 }
 
-/** Reads PATH (a folder, or one file) into a core Workspace; the topology file comes from `--topology` or the root. */
+interface Read {
+  set: [string, string][];
+  skipped: [string, string][];
+}
+
+/** Reads PATH (a folder, or one file) into an analysis host; the topology file comes from `--topology` or the root. */
 export async function loadWorkspace(
   target: string,
   topologyFlag: string | undefined,
@@ -28,7 +27,7 @@ export async function loadWorkspace(
   if (!info) throw new UsageError(`no such file or directory: ${target}`);
   const root = info.isDirectory() ? absolute : dirname(absolute);
   const topologyPath = topologyFlag ? relativePath(root, resolve(topologyFlag)) : DEFAULT_TOPOLOGY_FILE;
-  const workspace = createWorkspace(topologyPath);
+  const read: Read = { set: [], skipped: [] };
 
   if (info.isDirectory()) {
     const { files, skipped } = await readWorkspaceFiles(root, {
@@ -38,32 +37,34 @@ export async function loadWorkspace(
       if (!error?.syscall) throw error;
       throw new UsageError(`cannot read ${target}: ${error.code ?? error.message}`);
     });
-    for (const file of files) setFile(workspace, file.path, file.text);
-    for (const file of skipped) setSkippedFile(workspace, file.path, file.reason);
+    for (const file of files) read.set.push([file.path, file.text]);
+    for (const file of skipped) read.skipped.push([file.path, file.reason]);
   } else {
-    await addFile(workspace, absolute, basename(absolute));
+    await addFile(read, absolute, basename(absolute));
   }
-  if (topologyFlag) await addTopologyFile(workspace, resolve(topologyFlag), topologyPath, topologyFlag);
-  return { root, workspace, fileCount: workspace.files.size };
+  if (topologyFlag && !read.set.some(([path]) => path === topologyPath))
+    await addTopologyFile(read, resolve(topologyFlag), topologyPath, topologyFlag);
+  const host = new MeshLens({ topologyPath });
+  const snapshot = host.applyChange(read);
+  return { root, host, snapshot };
 }
 
-async function addTopologyFile(workspace: Workspace, absolute: string, path: string, shown: string) {
-  if (workspace.files.has(path)) return;
+async function addTopologyFile(read: Read, absolute: string, path: string, shown: string) {
   const bytes = await readFile(absolute).catch(() => {
     throw new UsageError(`cannot read the topology file ${shown}`);
   });
   const decoded = decodeManifest(bytes);
   if (!('text' in decoded)) throw new UsageError(`cannot read the topology file ${shown}: ${decoded.reason}`);
-  setFile(workspace, path, decoded.text);
+  read.set.push([path, decoded.text]);
 }
 
-async function addFile(workspace: Workspace, absolute: string, path: string) {
+async function addFile(read: Read, absolute: string, path: string) {
   const bytes = await readFile(absolute).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${absolute}: ${error.code ?? error.message}`);
   });
   const decoded = decodeManifest(bytes);
-  if ('text' in decoded) setFile(workspace, path, decoded.text);
-  else setSkippedFile(workspace, path, decoded.reason);
+  if ('text' in decoded) read.set.push([path, decoded.text]);
+  else read.skipped.push([path, decoded.reason]);
 }
 
 function relativePath(root: string, absolute: string): string {

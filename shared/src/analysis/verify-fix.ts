@@ -6,7 +6,7 @@ import { keepEncoding } from '../fixes/keep-encoding';
 import { shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { getModel, modelWith, type TrialModel, type Workspace } from '../model/workspace';
-import type { FileEdit, Finding, Fix } from '../text/findings';
+import { type FileEdit, type Finding, type Fix, severityRank } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
 import { type Analysis, reported } from './analyse-workspace';
 
@@ -158,13 +158,15 @@ function raisedCodes(raised: readonly Finding[]): string {
  * edits or from files that already showed it: exporting one more instance of a service with no
  * endpoints shows that service's MESH170 on the new instance too. Anything else is new: a code the
  * part did not have (MESH111's fix raising MESH102), or a known code on an instance the fix was
- * not about.
+ * not about. Infos and hints are advice, as they are to `--fix`: they never make a fix unsafe to
+ * prefer (labeling a sibling with no pods in its cluster adds MESH170's info about that cluster).
  */
 function raisedIn(part: ComparedPart, keyOf: FindingKey, edited: ReadonlyMap<string, EditedFile>): Finding[] {
   const existing = counted(part.before.map((finding) => keyOf(finding, 'before')));
   const shown = new Set(part.before.map((finding) => `${finding.code}\u0000${finding.file}`));
   const codes = new Set(part.before.map((finding) => finding.code));
   return part.after.filter((finding) => {
+    if (severityRank[finding.severity] < severityRank.warning) return false;
     const key = keyOf(finding, 'after');
     const count = existing.get(key) ?? 0;
     existing.set(key, count - 1);

@@ -1,0 +1,226 @@
+import type { Check } from '../checks/check';
+import { codeLenses } from '../features/code-lens';
+import { completionListAt } from '../features/completion';
+import { globalServiceRows } from '../features/global-services';
+import { hoverAt, type LinkTo } from '../features/hover';
+import { definitionAt, referencesAt } from '../features/navigation';
+import { documentSymbols, workspaceSymbols } from '../features/symbols';
+import type { MeshModel } from '../model/types';
+import {
+  createWorkspace,
+  DEFAULT_TOPOLOGY_FILE,
+  deleteFile,
+  setFile,
+  setSkippedFile,
+  setTopologyPath,
+  type Workspace,
+} from '../model/workspace';
+import { reachFrom } from '../reach/reach-from';
+import type { Finding, Fix } from '../text/findings';
+import type { Position } from '../text/source';
+import type { SeverityOverride } from '../topology/topology-file';
+import { type Analysis, analyseWorkspace, findingsOfFiles, problemCount } from './analyse-workspace';
+import { type FixAllOptions, type FixAllResult, fixAll } from './fix-all';
+import { offeredFixes, shardChecker } from './verify-fix';
+
+// The analysis host, as rust-analyzer has one: the single owner of the workspace's state. An
+// adapter (the language server, the CLI) applies changes to it and reads everything else from a
+// snapshot, which is a plain function of the files' text at one moment: findings, hovers, lenses,
+// completion, navigation, fixes, reach, global services. A snapshot never changes. The model is
+// updated in place for speed (copying it costs milliseconds per edit at tens of thousands of
+// files), so once a change supersedes a snapshot, reading it throws `Cancelled`: the adapter
+// answers that request as outdated and asks the new snapshot.
+
+/** One change of the workspace, as the adapter saw it: files set, files that could not be read, files gone. */
+export interface WorkspaceChange {
+  /** Files added or changed, with their text. */
+  set?: Iterable<readonly [path: string, text: string]>;
+  /** Files that were not read (binary, too large, unreadable), with why: each becomes a MESH195. */
+  skipped?: Iterable<readonly [path: string, reason: string]>;
+  deleted?: Iterable<string>;
+  /** The topology file's workspace path (`meshLens.topologyFile`, `--topology`). */
+  topologyPath?: string;
+  /** Severity overrides from the user's settings (they win over the topology file's). */
+  severity?: ReadonlyMap<string, SeverityOverride>;
+}
+
+export interface HostOptions {
+  topologyPath?: string;
+  /** Told when a check (or a fix builder) throws: a bug in one check must not hide the others' findings. */
+  onCheckError?: (check: Check, error: unknown) => void;
+}
+
+/** A snapshot read after a later change superseded it. */
+export class Cancelled extends Error {
+  constructor() {
+    super('the workspace changed since this snapshot was taken');
+  }
+}
+
+export class MeshLens {
+  readonly #workspace: Workspace;
+  readonly #onCheckError: HostOptions['onCheckError'];
+  #severity: ReadonlyMap<string, SeverityOverride> | undefined;
+  #analysis: Analysis | undefined;
+  #generation = 0;
+  #current: Snapshot | undefined;
+
+  constructor(options: HostOptions = {}) {
+    this.#workspace = createWorkspace(options.topologyPath ?? DEFAULT_TOPOLOGY_FILE);
+    this.#onCheckError = options.onCheckError;
+  }
+
+  /** Applies a change and returns the snapshot after it; `changedFiles` says whose findings may differ. */
+  applyChange(change: WorkspaceChange): Snapshot {
+    const workspace = this.#workspace;
+    let changed = false;
+    if (change.topologyPath !== undefined && change.topologyPath !== workspace.topologyPath) {
+      setTopologyPath(workspace, change.topologyPath);
+      changed = true;
+    }
+    for (const [path, text] of change.set ?? []) changed = setFile(workspace, path, text) || changed;
+    for (const [path, reason] of change.skipped ?? []) {
+      setSkippedFile(workspace, path, reason);
+      changed = true;
+    }
+    for (const path of change.deleted ?? []) changed = deleteFile(workspace, path) || changed;
+    if (change.severity !== undefined && change.severity !== this.#severity) {
+      this.#severity = change.severity;
+      changed = true;
+    }
+    if (changed || !this.#current) this.#current = this.#analyse();
+    return this.#current;
+  }
+
+  /** The snapshot of the workspace as it is now. */
+  snapshot(): Snapshot {
+    this.#current ??= this.#analyse();
+    return this.#current;
+  }
+
+  /** Whether a snapshot is still the newest one. */
+  isCurrent(snapshot: Snapshot): boolean {
+    return snapshot.generation === this.#generation && snapshot === this.#current;
+  }
+
+  #analyse(): Snapshot {
+    const options = { severityOverrides: this.#severity, onCheckError: this.#onCheckError };
+    const update = analyseWorkspace(this.#workspace, this.#analysis, options);
+    this.#analysis = update.analysis;
+    this.#generation++;
+    return new Snapshot(this, this.#generation, this.#workspace, update.analysis, update.changedFiles);
+  }
+}
+
+/** The workspace at one moment, and every answer about it. */
+export class Snapshot {
+  readonly #host: MeshLens;
+  readonly #workspace: Workspace;
+  readonly #analysis: Analysis;
+  /** The files whose findings may differ from the previous snapshot's ('all' after a rebuild). */
+  readonly changedFiles: ReadonlySet<string> | 'all';
+  readonly generation: number;
+
+  constructor(
+    host: MeshLens,
+    generation: number,
+    workspace: Workspace,
+    analysis: Analysis,
+    changedFiles: ReadonlySet<string> | 'all',
+  ) {
+    this.#host = host;
+    this.generation = generation;
+    this.#workspace = workspace;
+    this.#analysis = analysis;
+    this.changedFiles = changedFiles;
+  }
+
+  /** The analysis, once it is certain no later change has touched the model it reads. */
+  #live(): Analysis {
+    if (!this.#host.isCurrent(this)) throw new Cancelled();
+    return this.#analysis;
+  }
+
+  get model(): MeshModel {
+    return this.#live().model;
+  }
+
+  /** Every finding as users see it, in the CLI's order. */
+  findings(): Finding[] {
+    return this.#live().findings;
+  }
+
+  /** The findings of some files, each file's in the CLI's order (an empty list for a file without any). */
+  findingsOf(files: Iterable<string>): Map<string, Finding[]> {
+    return findingsOfFiles(this.#live(), files);
+  }
+
+  /** Errors and warnings: what a status bar counts. */
+  problemCount(): number {
+    return problemCount(this.#live());
+  }
+
+  /** The fixes an editor may offer for a finding: each tried by the fix oracle first (verify-fix.ts). */
+  fixes(finding: Finding): Fix[] {
+    const analysis = this.#live();
+    return offeredFixes(
+      this.#workspace,
+      shardChecker(() => analysis),
+      finding,
+    );
+  }
+
+  /** Every qualifying preferred fix applied, on a fork of the workspace (this snapshot stays as it is). */
+  fixAll(options: FixAllOptions = {}): FixAllResult {
+    const analysis = this.#live();
+    return fixAll(this.#workspace, analysis.options, options, analysis);
+  }
+
+  hover(file: string, position: Position, linkTo: LinkTo) {
+    return hoverAt(this.model, file, position, linkTo);
+  }
+
+  completion(file: string, text: string, position: Position) {
+    return completionListAt(this.model, file, text, position);
+  }
+
+  codeLenses(file: string) {
+    return codeLenses(this.model, file);
+  }
+
+  definition(file: string, position: Position) {
+    return definitionAt(this.model, file, position);
+  }
+
+  references(file: string, position: Position, includeDeclaration: boolean) {
+    return referencesAt(this.model, file, position, includeDeclaration);
+  }
+
+  documentSymbols(file: string) {
+    return documentSymbols(this.model, file);
+  }
+
+  workspaceSymbols(query: string) {
+    return workspaceSymbols(this.model, query);
+  }
+
+  globalServices() {
+    return globalServiceRows(this.model);
+  }
+
+  reach(hostname: string, from: string, namespace?: string) {
+    return reachFrom(this.model, hostname, from, namespace);
+  }
+
+  /** The text the snapshot holds for a file (an open editor's buffer, else the file as read). */
+  textOf(file: string): string | undefined {
+    this.#live();
+    const text = this.#workspace.files.get(file)?.text;
+    return text?.startsWith('\u0000skipped:') ? undefined : text;
+  }
+
+  get fileCount(): number {
+    this.#live();
+    return this.#workspace.files.size;
+  }
+}

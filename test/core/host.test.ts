@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Cancelled, getModel, MeshLens, runChecks } from '../../shared/src';
+import { parseFixture } from '../../shared/src/text/inline-workspace';
+import { workspaceFrom } from '../helpers/fixture';
+
+// The analysis host: changes go in, snapshots come out, and every answer is a function of a
+// snapshot. A snapshot never changes; once a later change supersedes it, reading it is cancelled.
+
+const WORKSPACE = `
+  //- clusters/east/cart.yaml
+  apiVersion: v1
+  kind: Service
+  metadata: { name: cart, namespace: shop, labels: { solo.io/service-scope: global } }
+  spec: { selector: { app: cart }, ports: [{ port: 80 }] }
+  ---
+  { apiVersion: apps/v1, kind: Deployment, metadata: { name: cart, namespace: shop }, spec: { replicas: 2, template: { metadata: { labels: { app: cart } } } } }
+  //- clusters/west/cart.yaml
+  apiVersion: v1
+  kind: Service
+  metadata: { name: cart, namespace: shop }
+  spec: { selector: { app: cart }, ports: [{ port: 80 }] }
+  //- clusters/west/route.yaml
+  apiVersion: networking.istio.io/v1
+  kind: VirtualService
+  metadata: { name: to-cart, namespace: shop }
+  spec:
+    hosts: [to-cart]
+    http: [{ route: [{ destination: { host: cart.shop.mesh.internal } }] }]
+`;
+
+function loaded(): MeshLens {
+  const host = new MeshLens();
+  host.applyChange({ set: parseFixture(WORKSPACE).map((file) => [file.path, file.text] as const) });
+  return host;
+}
+
+describe('the analysis host', () => {
+  test('a snapshot answers as the functions of the core do on the same files', () => {
+    const snapshot = loaded().snapshot();
+    const model = getModel(workspaceFrom(WORKSPACE).workspace);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(snapshot.findings())),
+      JSON.parse(JSON.stringify(runChecks(model))),
+    );
+    assert.deepEqual(
+      snapshot.globalServices().map((row) => row.hostname),
+      ['cart.shop.mesh.internal'],
+    );
+    assert.equal(snapshot.reach('cart.shop.mesh.internal', 'west').chosen[0]?.cluster, 'east');
+    const [sibling] = snapshot.findingsOf(['clusters/west/cart.yaml']).get('clusters/west/cart.yaml') ?? [];
+    assert.equal(sibling?.code, 'MESH101');
+    assert.deepEqual(
+      snapshot.fixes(sibling ?? assert.fail()).map((fix) => fix.title),
+      ['Label Service shop/cart in west with solo.io/service-scope=global'],
+    );
+  });
+
+  test('a change returns a new snapshot with the files whose findings changed; the old one is cancelled', () => {
+    const host = loaded();
+    const before = host.snapshot();
+    const after = host.applyChange({
+      set: [
+        [
+          'clusters/west/cart.yaml',
+          'apiVersion: v1\nkind: Service\nmetadata: { name: cart, namespace: shop, labels: { solo.io/service-scope: global } }\nspec: { selector: { app: cart }, ports: [{ port: 80 }] }\n',
+        ],
+      ],
+    });
+    assert.notEqual(after, before);
+    assert.ok(after.changedFiles !== 'all' && after.changedFiles.has('clusters/west/cart.yaml'));
+    assert.deepEqual(
+      after.findings().filter((finding) => finding.code === 'MESH101'),
+      [],
+    );
+    assert.throws(() => before.findings(), Cancelled);
+    assert.throws(
+      () => before.hover('clusters/west/route.yaml', { line: 5, character: 40 }, () => ''),
+      Cancelled,
+    );
+  });
+
+  test('a change that changes nothing keeps the snapshot', () => {
+    const host = loaded();
+    const before = host.snapshot();
+    const text = parseFixture(WORKSPACE)[0]?.text ?? '';
+    assert.equal(host.applyChange({ set: [['clusters/east/cart.yaml', text]] }), before);
+    assert.ok(before.findings().length > 0);
+  });
+
+  test('severity settings are applied when findings are read: a new snapshot, every file changed', () => {
+    const host = loaded();
+    const raised = host.applyChange({ severity: new Map([['MESH101', 'error']]) });
+    assert.equal(raised.changedFiles, 'all');
+    assert.equal(raised.findings().find((finding) => finding.code === 'MESH101')?.severity, 'error');
+    const off = host.applyChange({ severity: new Map([['MESH101', 'off']]) });
+    assert.deepEqual(
+      off.findings().filter((finding) => finding.code === 'MESH101'),
+      [],
+    );
+  });
+
+  test('deleted and unreadable files', () => {
+    const host = loaded();
+    const snapshot = host.applyChange({
+      deleted: ['clusters/west/cart.yaml'],
+      skipped: [['clusters/west/secret.yaml', 'the file cannot be read (permission denied)']],
+    });
+    const codes = snapshot.findings().map((finding) => `${finding.code} ${finding.file}`);
+    assert.ok(!codes.includes('MESH101 clusters/west/cart.yaml'));
+    assert.ok(codes.includes('MESH195 clusters/west/secret.yaml'));
+    assert.equal(snapshot.textOf('clusters/west/secret.yaml'), undefined);
+    assert.equal(snapshot.fileCount, 3);
+  });
+
+  test('fix-all from a snapshot leaves the host as it was', () => {
+    const host = loaded();
+    const snapshot = host.snapshot();
+    const result = snapshot.fixAll();
+    assert.deepEqual(
+      result.files.map((file) => file.path),
+      ['clusters/west/cart.yaml'],
+    );
+    assert.equal(host.snapshot(), snapshot, 'still current: the fixes went to a fork');
+    assert.ok(snapshot.findings().some((finding) => finding.code === 'MESH101'));
+  });
+});
