@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot, writeFixture } from '../helpers/paths';
+import { runCli } from '../helpers/cli';
+import { writeFixture } from '../helpers/paths';
 
 // The fix-safety repros of issue #13, run as written: `mesh-lens check --fix` on a workspace on disk.
 
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 function read(root: string, path: string): string {
   return readFileSync(join(root, path), 'utf8');

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
-  cpSync,
   linkSync,
   mkdtempSync,
   readdirSync,
@@ -15,12 +13,13 @@ import {
 } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Disk } from '../../server/src/cli/fix-targets';
 import { writeFixedFiles } from '../../server/src/cli/write-fixes';
 import type { FixedFile } from '../../shared/src/analysis/fix-all';
-import { exampleWorkspace, repoRoot, writeFixture } from '../helpers/paths';
+import { copyOfExample, filesUnder, runCli } from '../helpers/cli';
+import { writeFixture } from '../helpers/paths';
 import { giveToUnprivileged, unprivileged } from '../helpers/unprivileged';
 
 // `--fix` writes a run's files as one transaction: every file checked before any is written, a
@@ -36,21 +35,6 @@ const change = (path: string, before: string, after: string, created = false): F
   created,
   fixes: ['A fix'],
 });
-
-/** Every file under `root` (relative path → text), temporary files included. */
-function snapshot(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else if (entry.isFile())
-        files.set(relative(root, full).split(sep).join('/'), readFileSync(full, 'utf8'));
-    }
-  };
-  visit(root);
-  return files;
-}
 
 function threeFiles(): string {
   return writeFixture(`
@@ -85,7 +69,7 @@ describe('a fix run is all or nothing', () => {
   test('one file changed on disk since it was read: no file is written', async () => {
     const root = threeFiles();
     writeFileSync(join(root, 'b.yaml'), 'b: edited\n');
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
     const outcome = await writeFixedFiles(root, fixesOfThree);
 
@@ -95,25 +79,25 @@ describe('a fix run is all or nothing', () => {
       restored: [],
       unwritten: ['a.yaml', 'b.yaml', 'c.yaml'],
     });
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(filesUnder(root), before);
   });
 
   test('a read-only file is refused with its mode, and the others are not written either', async () => {
     const root = threeFiles();
     chmodSync(join(root, 'c.yaml'), 0o444);
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
     const outcome = await writeFixedFiles(root, fixesOfThree);
 
     assert.deepEqual(outcome.problems, ['not writing c.yaml: it is read-only (mode 0444)']);
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(filesUnder(root), before);
     assert.equal(statSync(join(root, 'c.yaml')).mode & 0o777, 0o444);
   });
 
   test('a write that fails midway puts back the files already written, bytes and mode', async () => {
     const root = threeFiles();
     chmodSync(join(root, 'a.yaml'), 0o640);
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
     const outcome = await writeFixedFiles(
       root,
@@ -127,7 +111,7 @@ describe('a fix run is all or nothing', () => {
       restored: ['a.yaml'],
       unwritten: ['b.yaml', 'c.yaml'],
     });
-    assert.deepEqual(snapshot(root), before, 'every byte as it was, no temporary file left');
+    assert.deepEqual(filesUnder(root), before, 'every byte as it was, no temporary file left');
     assert.equal(statSync(join(root, 'a.yaml')).mode & 0o777, 0o640);
   });
 
@@ -152,7 +136,7 @@ describe('a fix run is all or nothing', () => {
 
   test('a created file is removed again, with the folders made for it', async () => {
     const root = threeFiles();
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
     const outcome = await writeFixedFiles(
       root,
@@ -162,7 +146,7 @@ describe('a fix run is all or nothing', () => {
 
     assert.deepEqual(outcome.restored, ['new/deep/n.yaml']);
     assert.deepEqual(readdirSync(root).sort(), ['a.yaml', 'b.yaml', 'c.yaml']);
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(filesUnder(root), before);
   });
 });
 
@@ -187,7 +171,7 @@ describe('one file under several paths', () => {
   test('two views of one file fixed differently: nothing is written', async () => {
     const root = threeFiles();
     symlinkSync('a.yaml', join(root, 'link.yaml'));
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
     const outcome = await writeFixedFiles(root, [
       change('a.yaml', 'a: 1\n', 'a: 2\n'),
@@ -198,7 +182,7 @@ describe('one file under several paths', () => {
     assert.deepEqual(outcome.problems, [
       'not writing a.yaml and link.yaml: they are one file on disk (linked), and the fixes changed them differently',
     ]);
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(filesUnder(root), before);
   });
 
   test('a hard-linked file is rewritten in place: every name shows the fix, the link holds', async () => {
@@ -266,10 +250,10 @@ describe('one file under several paths', () => {
     assert.deepEqual(outcome.unwritten, ['link.yaml', 'real/a.yaml']);
     assert.equal(readFileSync(join(outside, 'b.yaml'), 'utf8'), 'b: 1\n');
     assert.deepEqual(
-      snapshot(root),
+      filesUnder(root),
       new Map([
-        ['real/a.yaml', 'a: 1\n'],
-        ['real/b.yaml', 'b: 1\n'],
+        ['real/a.yaml', Buffer.from('a: 1\n')],
+        ['real/b.yaml', Buffer.from('b: 1\n')],
       ]),
     );
   });
@@ -293,21 +277,6 @@ describe('a rewritten file keeps what it was', () => {
   });
 });
 
-function cli(args: string[], options: { uid?: number; gid?: number } = {}) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
-    ...options,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function copyOfExample(): string {
-  const root = mkdtempSync(join(tmpdir(), 'mesh-lens-fix-'));
-  cpSync(exampleWorkspace, root, { recursive: true });
-  return root;
-}
-
 describe('mesh-lens check --fix on a disk that says no', () => {
   // The example's fixes (with the MESH130 split, a suggestion) change three files, one in each cluster's folder.
   const FIXED = [
@@ -319,9 +288,9 @@ describe('mesh-lens check --fix on a disk that says no', () => {
   test('a read-only file: exit 2, the reason, every file named not written, the disk untouched', () => {
     const root = copyOfExample();
     chmodSync(join(root, 'clusters/cluster2/reviews.yaml'), 0o444);
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
-    const { code, stdout, stderr } = cli(['check', root, '--fix', '--unsafe-fixes']);
+    const { code, stdout, stderr } = runCli(['check', root, '--fix', '--unsafe-fixes']);
 
     assert.equal(code, 2);
     assert.equal(stdout, '');
@@ -334,16 +303,16 @@ describe('mesh-lens check --fix on a disk that says no', () => {
         '',
       ].join('\n'),
     );
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(filesUnder(root), before);
   });
 
   test('an unwritable folder: no file is written, not even those in other folders', () => {
     const root = copyOfExample();
     giveToUnprivileged(root);
     chmodSync(join(root, 'clusters/cluster1'), 0o555);
-    const before = snapshot(root);
+    const before = filesUnder(root);
 
-    const { code, stderr } = cli(['check', root, '--fix', '--unsafe-fixes'], unprivileged());
+    const { code, stderr } = runCli(['check', root, '--fix', '--unsafe-fixes'], unprivileged());
 
     assert.equal(code, 2, stderr);
     assert.match(
@@ -351,19 +320,23 @@ describe('mesh-lens check --fix on a disk that says no', () => {
       /^mesh-lens: not writing clusters\/cluster1\/ratings\.yaml: its folder is not writable \(permission denied\)$/m,
     );
     assert.match(stderr, /^mesh-lens: --fix changed no file$/m);
-    assert.deepEqual(snapshot(root), before);
+    assert.deepEqual(filesUnder(root), before);
   });
 
   test('a symbolic link to another workspace file: the run succeeds, the file fixed once', () => {
     const root = copyOfExample();
     symlinkSync('reviews.yaml', join(root, 'clusters/cluster2/reviews-alias.yaml'));
 
-    const { code, stdout, stderr } = cli(['check', root, '--fix', '--unsafe-fixes']);
+    const { code, stdout, stderr } = runCli(['check', root, '--fix', '--unsafe-fixes']);
 
     assert.equal(stderr, '');
     assert.notEqual(code, 2);
     assert.match(stdout, /^fixed clusters\/cluster2\/reviews-alias\.yaml: /m);
     assert.match(stdout, /^fixed clusters\/cluster2\/reviews\.yaml: /m);
-    assert.doesNotMatch(cli(['check', root, '--fix-dry-run']).stdout, /^\+\+\+ /m, 'nothing is left to fix');
+    assert.doesNotMatch(
+      runCli(['check', root, '--fix-dry-run']).stdout,
+      /^\+\+\+ /m,
+      'nothing is left to fix',
+    );
   });
 });

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
-  cpSync,
   lstatSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { applyPatch, parsePatch } from 'diff';
 import { formatFixDiff } from '../../server/src/cli/format-fix';
@@ -20,35 +17,10 @@ import { loadWorkspace } from '../../server/src/cli/load-workspace';
 import { writeFixedFiles } from '../../server/src/cli/write-fixes';
 import type { FixedFile } from '../../shared/src/analysis/fix-all';
 import { commentsOf } from '../helpers/checks';
-import { exampleWorkspace, repoRoot, writeFixture } from '../helpers/paths';
+import { copyOfExample, filesUnder, runCli } from '../helpers/cli';
+import { exampleWorkspace, writeFixture } from '../helpers/paths';
 
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function copyOfExample(): string {
-  const root = mkdtempSync(join(tmpdir(), 'mesh-lens-fix-'));
-  cpSync(exampleWorkspace, root, { recursive: true });
-  return root;
-}
-
-/** Every file under `root` (relative path → bytes): what "byte-identical" compares. */
-function snapshot(root: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else files.set(relative(root, full).split(sep).join('/'), readFileSync(full));
-    }
-  };
-  visit(root);
-  return files;
-}
+const cli = (...args: string[]) => runCli(args);
 
 function changedFiles(before: Map<string, Buffer>, after: Map<string, Buffer>): string[] {
   const paths = new Set([...before.keys(), ...after.keys()]);
@@ -70,7 +42,7 @@ function exportedIn(root: string, hostname: string): Record<string, boolean> {
 describe('mesh-lens check --fix', () => {
   test('fixes the example: what is left has no preferred fix, comments survive, a second run changes nothing', async () => {
     const root = copyOfExample();
-    const original = snapshot(root);
+    const original = filesUnder(root);
 
     const first = cli('check', root, '--fix');
 
@@ -78,7 +50,7 @@ describe('mesh-lens check --fix', () => {
       first.stdout,
       /^fixed clusters\/cluster1\/ratings\.yaml: .*Label Service bookinfo\/ratings in cluster1 with solo\.io\/service-scope=global.* \(\d+ fix(es)?\)$/m,
     );
-    const fixed = snapshot(root);
+    const fixed = filesUnder(root);
     assert.ok(changedFiles(original, fixed).includes('clusters/cluster1/ratings.yaml'));
     assert.deepEqual(
       [...fixed.keys()].filter((path) => path.includes('.mesh-lens-')),
@@ -117,7 +89,7 @@ describe('mesh-lens check --fix', () => {
 
     const second = cli('check', root, '--fix');
     assert.doesNotMatch(second.stdout, /^fixed /m);
-    assert.deepEqual(changedFiles(fixed, snapshot(root)), [], 'a second --fix leaves every byte as it was');
+    assert.deepEqual(changedFiles(fixed, filesUnder(root)), [], 'a second --fix leaves every byte as it was');
   });
 
   test('a file with CRLF line breaks and a BOM keeps both, and its permissions', () => {
@@ -205,7 +177,7 @@ describe('mesh-lens check --fix', () => {
 describe('mesh-lens check --fix-dry-run', () => {
   test('prints a unified diff that --fix would apply, and writes nothing', () => {
     const root = copyOfExample();
-    const original = snapshot(root);
+    const original = filesUnder(root);
 
     const dry = cli('check', root, '--fix-dry-run');
 
@@ -214,7 +186,7 @@ describe('mesh-lens check --fix-dry-run', () => {
       /^--- a\/clusters\/cluster1\/ratings\.yaml\n\+\+\+ b\/clusters\/cluster1\/ratings\.yaml\n@@ -\d+,\d+ \+\d+,\d+ @@\n/m,
     );
     assert.match(dry.stdout, /^\+ {4}solo\.io\/service-scope: global$/m);
-    assert.deepEqual(changedFiles(original, snapshot(root)), [], 'a dry run leaves every byte as it was');
+    assert.deepEqual(changedFiles(original, filesUnder(root)), [], 'a dry run leaves every byte as it was');
 
     const fixedRoot = copyOfExample();
     const fixed = cli('check', fixedRoot, '--fix');
@@ -230,7 +202,7 @@ describe('mesh-lens check --fix-dry-run', () => {
       assert.equal(applyPatch(before, patch), readFileSync(join(fixedRoot, path), 'utf8'), path);
     }
     assert.deepEqual(
-      changedFiles(original, snapshot(fixedRoot)),
+      changedFiles(original, filesUnder(fixedRoot)),
       patches.map((patch) => (patch.newFileName ?? '').replace(/^b\//, '')).sort(),
     );
   });
