@@ -57,6 +57,16 @@ await Promise.all([
         outbase: '.',
         packages: 'external',
       }),
+  // The server with the tests' fault-injection switch (docs/reliability.md): the same server as
+  // dist/server.js, built outside dist/ (which the package ships) and outside out/test/ (where
+  // `node --test` would run it as a test).
+  production
+    ? Promise.resolve()
+    : esbuild.build({
+        ...common,
+        entryPoints: { 'test-server': 'test/reliability/fault-injecting-server.ts' },
+        outdir: 'out',
+      }),
   // End-to-end tests (test/e2e/, `npm run test:e2e`): the suite runs inside an editor's extension host,
   // so it is one self-contained file; the drivers run in node and load playwright-core and
   // @vscode/test-electron from node_modules.

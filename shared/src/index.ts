@@ -8,12 +8,17 @@ export * from './checks/check';
 export * from './checks/registry';
 export * from './docs/links';
 export * from './facts/mesh-labels';
-export { codeLenses } from './features/code-lens';
-export { completionListAt } from './features/completion';
+export { type CodeLens, codeLenses } from './features/code-lens';
+export { type CompletionList, completionListAt } from './features/completion';
 export { type GlobalServiceRow, globalServiceRows } from './features/global-services';
-export { hoverAt } from './features/hover';
+export { type Hover, hoverAt } from './features/hover';
 export { definitionAt, type Location, referencesAt } from './features/navigation';
-export { documentSymbols, workspaceSymbols } from './features/symbols';
+export {
+  type DocumentSymbol,
+  documentSymbols,
+  type WorkspaceSymbol,
+  workspaceSymbols,
+} from './features/symbols';
 export * from './model/hostnames';
 export * from './model/types';
 export * from './model/workspace';

@@ -51,9 +51,7 @@ const hoverAt = (uri: string, line: number, character: number) => ({
 
 describe('language server resilience', () => {
   test('a check that throws is logged once with its code; the other checks still report', async () => {
-    const server = await startServerProcess(writeFixture(workspace), {
-      env: { MESH_LENS_FAULT_INJECT: 'MESH101' },
-    });
+    const server = await startServerProcess(writeFixture(workspace), { faultyChecks: ['MESH101'] });
     try {
       // A clean file gets no (empty) publish; the route's MESH120 marks the first analysis.
       await server.until('the first publish', () => server.published.has(server.uri(ROUTE)));

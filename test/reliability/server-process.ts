@@ -13,9 +13,9 @@ import {
 import { repoRoot } from '../helpers/paths';
 
 // A client for the reliability tests: like test/helpers/lsp-client.ts it speaks JSON-RPC over
-// stdio to the BUILT server, but it also sets the server's environment (the fault-injection
-// switch, a preload that watches for network use), keeps every log message from the first one on,
-// and records the document version of each publish.
+// stdio to the BUILT server, but it also sets the server's environment (a preload that watches for
+// network use), can start the fault-injecting build instead (checks made to throw), keeps every log
+// message from the first one on, and records the document version of each publish.
 
 export interface Published {
   version?: number;
@@ -36,6 +36,11 @@ export interface ServerProcess {
 
 export interface ServerOptions {
   env?: Record<string, string>;
+  /**
+   * Checks that throw whenever they run: the server is then out/test-server.js, the shipped server
+   * with the test-only switch (test/reliability/fault-injecting-server.ts), not dist/server.js.
+   */
+  faultyChecks?: string[];
   settings?: Record<string, unknown>;
   /** Declare pull diagnostics (with refresh support) instead of receiving pushed ones. */
   pull?: boolean;
@@ -48,9 +53,16 @@ export interface ServerOptions {
 }
 
 export async function startServerProcess(root: string, options: ServerOptions = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], {
+  const faults = options.faultyChecks ?? [];
+  const bundle =
+    faults.length > 0 ? join(repoRoot, 'out', 'test-server.js') : join(repoRoot, 'dist', 'server.js');
+  const child = spawn(process.execPath, [bundle, '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...options.env },
+    env: {
+      ...process.env,
+      ...options.env,
+      ...(faults.length > 0 ? { MESH_LENS_FAULT_INJECT: faults.join(',') } : {}),
+    },
     ...options.user,
   });
   if (!child.stdout || !child.stdin) throw new Error('no stdio');

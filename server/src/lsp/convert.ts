@@ -1,19 +1,44 @@
+// Over 250 lines on purpose: every mapping between core and LSP types lives here, in one place.
+// The core speaks workspace-relative paths and LSP speaks URIs: a mapping that names a file takes
+// the folder's `ToUri`.
 import {
   type CodeAction,
   CodeActionKind,
+  type CodeLens,
+  type CompletionItem,
+  CompletionItemKind,
+  type CompletionList,
   type CreateFile,
   type Diagnostic,
   DiagnosticSeverity,
+  type DocumentSymbol,
+  type Hover,
+  type Location,
+  MarkupKind,
+  type SymbolInformation,
+  SymbolKind,
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
+  type CodeLens as CoreCodeLens,
+  type CompletionList as CoreCompletionList,
+  type DocumentSymbol as CoreDocumentSymbol,
+  type Hover as CoreHover,
+  type Location as CoreLocation,
+  type WorkspaceSymbol as CoreWorkspaceSymbol,
   checkByCode,
   docsUrl,
   type Finding,
   type Fix,
   type FixedFile,
+  type GlobalServiceRow,
+  type GlobalServicesResult,
+  type Range,
+  type Reach,
+  type ReachResult,
   type Severity,
+  SHOW_INSTANCES_COMMAND,
 } from '../../../shared/src';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -40,6 +65,10 @@ export function toDiagnostic(finding: Finding, toUri: ToUri): Diagnostic {
       message: related.message,
     })),
   };
+}
+
+export function toDiagnostics(findings: Finding[], toUri: ToUri): Diagnostic[] {
+  return findings.map((finding) => toDiagnostic(finding, toUri));
 }
 
 /**
@@ -86,6 +115,21 @@ export function quickFix(
   };
 }
 
+/** Fix-all's results for one file as a source action; none when nothing was fixed. */
+export function fixAllInFileAction(
+  files: FixedFile[],
+  toUri: ToUri,
+  versionOf: (uri: string) => number | null,
+  documentChanges: boolean,
+): CodeAction | undefined {
+  if (files.length === 0) return undefined;
+  return {
+    title: 'Fix all auto-fixable mesh problems in this file',
+    kind: CodeActionKind.SourceFixAll,
+    edit: fixedFilesEdit(files, toUri, versionOf, documentChanges),
+  };
+}
+
 /** Whole-file results of fix-all as one WorkspaceEdit: each changed file replaced, created files created. */
 export function fixedFilesEdit(
   files: FixedFile[],
@@ -109,5 +153,112 @@ function wholeText(text: string) {
   return {
     start: { line: 0, character: 0 },
     end: { line: lines.length - 1, character: lines[lines.length - 1]?.length ?? 0 },
+  };
+}
+
+export function toLocation(location: CoreLocation, toUri: ToUri): Location {
+  return { uri: toUri(location.file), range: location.range };
+}
+
+/** Hover links open a file at a line, as `file:///…#L12`. */
+export function lineLink(toUri: ToUri): (file: string, range: Range) => string {
+  return (file, range) => `${toUri(file)}#L${range.start.line + 1}`;
+}
+
+export function toHover(hover: CoreHover): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: hover.range };
+}
+
+/** A lens runs the client's "show instances" command on the document it is in. */
+export function toCodeLens(lens: CoreCodeLens, documentUri: string, toUri: ToUri): CodeLens {
+  return {
+    range: lens.range,
+    command: {
+      title: lens.title,
+      command: SHOW_INSTANCES_COMMAND,
+      arguments: [
+        documentUri,
+        lens.range.start,
+        lens.locations.map((location) => toLocation(location, toUri)),
+      ],
+    },
+  };
+}
+
+const COMPLETION_KIND: Record<CoreCompletionList['items'][number]['kind'], CompletionItemKind> = {
+  hostname: CompletionItemKind.Reference,
+  key: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+};
+
+export function toCompletionList(list: CoreCompletionList): CompletionList {
+  return {
+    isIncomplete: list.isIncomplete,
+    items: list.items.map(
+      (item): CompletionItem => ({
+        label: item.label,
+        kind: COMPLETION_KIND[item.kind],
+        detail: item.detail,
+        documentation: item.documentation
+          ? { kind: MarkupKind.Markdown, value: item.documentation }
+          : undefined,
+        sortText: item.sortText,
+        textEdit: { range: item.range, newText: item.label },
+      }),
+    ),
+  };
+}
+
+/** Resources by kind: a Namespace is a namespace, a Service an interface, anything else an object. */
+export function toDocumentSymbol(symbol: CoreDocumentSymbol): DocumentSymbol {
+  return {
+    name: symbol.name,
+    detail: symbol.detail,
+    kind:
+      symbol.kind === 'Namespace'
+        ? SymbolKind.Namespace
+        : symbol.kind === 'Service'
+          ? SymbolKind.Interface
+          : SymbolKind.Object,
+    range: symbol.range,
+    selectionRange: symbol.selectionRange,
+  };
+}
+
+/** A global hostname, at its first instance. */
+export function toWorkspaceSymbol(symbol: CoreWorkspaceSymbol, toUri: ToUri): SymbolInformation {
+  return {
+    name: symbol.name,
+    containerName: symbol.detail,
+    kind: SymbolKind.Interface,
+    location: toLocation(symbol.location, toUri),
+  };
+}
+
+/** One folder of the Global services view: each instance names its file by URI. */
+export function toGlobalServicesFolder(
+  uri: string,
+  clusters: string[],
+  rows: GlobalServiceRow[],
+  toUri: ToUri,
+): GlobalServicesResult['folders'][number] {
+  return {
+    uri,
+    clusters,
+    services: rows.map((row) => ({
+      ...row,
+      clusters: row.clusters.map(({ file, ...cluster }) => ({ ...cluster, uri: toUri(file) })),
+    })),
+  };
+}
+
+/** The part of a reach the client shows: the candidates and exclusions hold core objects. */
+export function toReachResult(reach: Reach): ReachResult {
+  return {
+    hostname: reach.hostname,
+    from: reach.from,
+    mode: reach.mode,
+    chosen: reach.chosen,
+    explanation: reach.explanation,
   };
 }

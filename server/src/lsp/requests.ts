@@ -1,0 +1,201 @@
+import {
+  type CancellationToken,
+  type CodeAction,
+  CodeActionKind,
+  type CodeActionParams,
+  type CompletionList,
+  type Range,
+} from 'vscode-languageserver/node';
+import {
+  codeLenses,
+  completionListAt,
+  definitionAt,
+  documentSymbols,
+  findingsOfFiles,
+  fixAll,
+  GLOBAL_SERVICES_REQUEST,
+  type GlobalServicesResult,
+  globalServiceRows,
+  hoverAt,
+  offeredFixes,
+  REACH_REQUEST,
+  type ReachParams,
+  type ReachResult,
+  reachFrom,
+  referencesAt,
+  shardChecker,
+  workspaceSymbols,
+} from '../../../shared/src';
+import {
+  fixAllInFileAction,
+  lineLink,
+  quickFix,
+  type ToUri,
+  toCodeLens,
+  toCompletionList,
+  toDocumentSymbol,
+  toGlobalServicesFolder,
+  toHover,
+  toLocation,
+  toReachResult,
+  toWorkspaceSymbol,
+} from './convert';
+import { type Folder, uriIn } from './folders';
+import { analyseIn, documentVersion, locate, type ServerState } from './state';
+
+/**
+ * Answers the editor's questions about the mesh from the current analysis: each request is a
+ * core feature's plain answer, converted to LSP.
+ */
+export function answerRequests(state: ServerState): void {
+  const { connection } = state;
+  const modelOf = (folder: Folder) => analyseIn(state, folder).model;
+  const toUriIn =
+    (folder: Folder): ToUri =>
+    (file) =>
+      uriIn(folder, file);
+
+  connection.onHover((params, token) =>
+    withModel(state, params.textDocument.uri, token, null, (folder, path) => {
+      const hover = hoverAt(modelOf(folder), path, params.position, lineLink(toUriIn(folder)));
+      return hover ? toHover(hover) : null;
+    }),
+  );
+
+  connection.onCodeLens((params, token) =>
+    withModel(state, params.textDocument.uri, token, [], (folder, path) => {
+      if (!state.settings.codeLens) return [];
+      return codeLenses(modelOf(folder), path).map((lens) =>
+        toCodeLens(lens, params.textDocument.uri, toUriIn(folder)),
+      );
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    withModel(state, params.textDocument.uri, token, [] as CodeAction[], (folder, path) =>
+      codeActions(state, folder, path, params),
+    ),
+  );
+
+  const EMPTY_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
+  connection.onCompletion((params, token) =>
+    withModel(state, params.textDocument.uri, token, EMPTY_COMPLETIONS, (folder, path) => {
+      const text =
+        state.documents.get(params.textDocument.uri)?.getText() ??
+        folder.workspace.files.get(path)?.text ??
+        '';
+      return toCompletionList(completionListAt(modelOf(folder), path, text, params.position));
+    }),
+  );
+
+  connection.onDefinition((params, token) =>
+    withModel(state, params.textDocument.uri, token, [], (folder, path) =>
+      definitionAt(modelOf(folder), path, params.position).map((location) =>
+        toLocation(location, toUriIn(folder)),
+      ),
+    ),
+  );
+
+  connection.onReferences((params, token) =>
+    withModel(state, params.textDocument.uri, token, [], (folder, path) =>
+      referencesAt(modelOf(folder), path, params.position, params.context.includeDeclaration).map(
+        (location) => toLocation(location, toUriIn(folder)),
+      ),
+    ),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    withModel(state, params.textDocument.uri, token, [], (folder, path) =>
+      documentSymbols(modelOf(folder), path).map(toDocumentSymbol),
+    ),
+  );
+
+  connection.onWorkspaceSymbol(async (params, token) => {
+    await state.ready;
+    if (token.isCancellationRequested) return [];
+    return state.folders.flatMap((folder) =>
+      workspaceSymbols(modelOf(folder), params.query).map((symbol) =>
+        toWorkspaceSymbol(symbol, toUriIn(folder)),
+      ),
+    );
+  });
+
+  connection.onRequest(GLOBAL_SERVICES_REQUEST, async (): Promise<GlobalServicesResult> => {
+    await state.ready;
+    return {
+      folders: state.folders.map((folder) => {
+        const model = modelOf(folder);
+        return toGlobalServicesFolder(
+          folder.uri,
+          [...model.topology.clusters.keys()],
+          globalServiceRows(model),
+          toUriIn(folder),
+        );
+      }),
+    };
+  });
+
+  connection.onRequest(REACH_REQUEST, async (params: ReachParams): Promise<ReachResult | null> => {
+    await state.ready;
+    const folder = state.folders.find((candidate) => candidate.uri === params.folderUri) ?? state.folders[0];
+    if (!folder) return null;
+    return toReachResult(
+      reachFrom(modelOf(folder), params.hostname, params.cluster, params.namespace ?? 'default'),
+    );
+  });
+}
+
+/** Runs a position request against the current model, unless the client already cancelled it. */
+async function withModel<T>(
+  state: ServerState,
+  uri: string,
+  token: CancellationToken,
+  fallback: T,
+  answer: (folder: Folder, path: string) => T,
+): Promise<T> {
+  await state.ready;
+  const located = locate(state, uri);
+  if (!located || token.isCancellationRequested) return fallback;
+  return answer(located.folder, located.path);
+}
+
+/** Quick-fixes for the findings in the range, and fix-all for the file, as far as the client asked for them. */
+function codeActions(
+  state: ServerState,
+  folder: Folder,
+  path: string,
+  params: CodeActionParams,
+): CodeAction[] {
+  const analysis = analyseIn(state, folder);
+  const toUri: ToUri = (file) => uriIn(folder, file);
+  const versionOf = (uri: string) => documentVersion(state, uri);
+  const { documentChanges } = state.client;
+  const inFile = findingsOfFiles(analysis, [path]).get(path) ?? [];
+  const wanted = params.context.only;
+  const actions: CodeAction[] = [];
+  // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
+  const checker = shardChecker(() => analyseIn(state, folder));
+  if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
+    for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
+      for (const fix of offeredFixes(folder.workspace, checker, finding)) {
+        const action = quickFix(finding, fix, toUri, versionOf, documentChanges);
+        if (action) actions.push(action);
+      }
+    }
+  }
+  const fixAllWanted = wanted?.some(
+    (kind) => CodeActionKind.SourceFixAll.startsWith(kind) || kind.startsWith(CodeActionKind.SourceFixAll),
+  );
+  if (!wanted || fixAllWanted) {
+    const result = fixAll(folder.workspace, analysis.options, { files: new Set([path]) }, analysis);
+    const action = fixAllInFileAction(result.files, toUri, versionOf, documentChanges);
+    if (action) actions.push(action);
+  }
+  return actions;
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) =>
+    p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
