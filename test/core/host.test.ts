@@ -59,6 +59,7 @@ describe('the analysis host', () => {
   test('a change returns a new snapshot with the files whose findings changed; the old one is cancelled', () => {
     const host = loaded();
     const before = host.snapshot();
+    assert.ok(before.findings().length > 0, 'read, so that the next snapshot is analysed from it');
     const after = host.applyChange({
       set: [
         [
@@ -78,6 +79,19 @@ describe('the analysis host', () => {
       () => before.hover('clusters/west/route.yaml', { line: 5, character: 40 }, () => ''),
       Cancelled,
     );
+  });
+
+  test('nothing is analysed until a snapshot is read; changes between reads are reported together', () => {
+    const host = loaded();
+    host.snapshot().findings();
+    const west = parseFixture(WORKSPACE)[1]?.text ?? '';
+    host.applyChange({ set: [['clusters/west/cart.yaml', `${west}# one\n`]] });
+    const route = parseFixture(WORKSPACE)[2]?.text ?? '';
+    const last = host.applyChange({
+      set: [['clusters/west/route.yaml', route.replace('cart.shop.mesh.internal', 'cart.shop.internal.mesh')]],
+    });
+    assert.ok(last.changedFiles !== 'all');
+    assert.ok(last.changedFiles.has('clusters/west/route.yaml'), JSON.stringify([...last.changedFiles]));
   });
 
   test('a change that changes nothing keeps the snapshot', () => {

@@ -1,7 +1,7 @@
-import { FIX_ALL_IN_WORKSPACE_COMMAND, fixAll } from '../../../shared/src';
+import { FIX_ALL_IN_WORKSPACE_COMMAND } from '../../../shared/src';
 import { fixedFilesEdit } from './convert';
 import { uriIn } from './folders';
-import { analyseIn, documentVersion, type ServerState } from './state';
+import { documentVersion, type ServerState, snapshotIn } from './state';
 
 /** `workspace/executeCommand`: fix all in workspace, one edit per folder, counting the fixes the editor applied. */
 export function runCommands(state: ServerState): void {
@@ -11,8 +11,7 @@ export function runCommands(state: ServerState): void {
     if (params.command !== FIX_ALL_IN_WORKSPACE_COMMAND) return null;
     let fixed = 0;
     for (const folder of state.folders) {
-      const analysis = analyseIn(state, folder);
-      const result = fixAll(folder.workspace, analysis.options, {}, analysis);
+      const result = snapshotIn(state, folder).fixAll();
       if (result.files.length === 0) continue;
       const edit = fixedFilesEdit(
         result.files,

@@ -2,16 +2,10 @@ import {
   DocumentDiagnosticReportKind,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
-import {
-  type Finding,
-  findingsOfFiles,
-  problemCount,
-  STATUS_NOTIFICATION,
-  type StatusParams,
-} from '../../../shared/src';
+import { type Finding, STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src';
 import { toDiagnostics } from './convert';
 import { type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';
-import { analyseIn, carryOn, documentVersion, locate, type ServerState } from './state';
+import { carryOn, documentVersion, locate, type ServerState, snapshotIn } from './state';
 
 /**
  * Publishes once the messages already received are handled: a burst of changes (typing, a
@@ -36,10 +30,10 @@ export function publishNow(state: ServerState): void {
     return;
   }
   for (const folder of state.folders) {
-    const analysis = analyseIn(state, folder);
+    const snapshot = snapshotIn(state, folder);
     const changed = takeUnpublished(folder);
     const byFile =
-      changed === 'all' ? groupByFile(state, folder, analysis.findings) : findingsOfFiles(analysis, changed);
+      changed === 'all' ? groupByFile(state, folder, snapshot.findings()) : snapshot.findingsOf(changed);
     for (const [path, fileFindings] of byFile) {
       const uri = uriIn(folder, path);
       const diagnostics = toDiagnostics(fileFindings, (file) => uriIn(folder, file));
@@ -57,10 +51,10 @@ export function sendStatus(state: ServerState, scanning: boolean): void {
   const status: StatusParams = { scanning, clusters: 0, globalServices: 0, problems: 0 };
   if (!scanning) {
     for (const folder of state.folders) {
-      const analysis = analyseIn(state, folder);
-      status.clusters += analysis.model.topology.clusters.size;
-      status.globalServices += analysis.model.globalServices.size;
-      status.problems += problemCount(analysis);
+      const snapshot = snapshotIn(state, folder);
+      status.clusters += snapshot.model.topology.clusters.size;
+      status.globalServices += snapshot.model.globalServices.size;
+      status.problems += snapshot.problemCount();
     }
   }
   void state.connection.sendNotification(STATUS_NOTIFICATION, status);
@@ -69,7 +63,7 @@ export function sendStatus(state: ServerState, scanning: boolean): void {
 /** Every file of the folder with its findings, including files that had diagnostics and now have none. */
 function groupByFile(state: ServerState, folder: Folder, findings: Finding[]): Map<string, Finding[]> {
   const byFile = new Map<string, Finding[]>();
-  for (const path of folder.workspace.files.keys()) byFile.set(path, []);
+  for (const path of folder.host.paths()) byFile.set(path, []);
   for (const uri of state.publishing.published.keys()) {
     const path = pathIn(folder, uri);
     if (path !== undefined && !byFile.has(path)) byFile.set(path, []);
@@ -86,14 +80,14 @@ export function answerDiagnosticPulls(state: ServerState): void {
     await state.ready;
     const located = locate(state, params.textDocument.uri);
     if (!located) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const analysis = analyseIn(state, located.folder);
+    const snapshot = snapshotIn(state, located.folder);
     const resultId = resultIdOf(located.folder, located.path);
     if (params.previousResultId === resultId)
       return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     return {
       kind: DocumentDiagnosticReportKind.Full,
       resultId,
-      items: toDiagnostics(findingsOfFiles(analysis, [located.path]).get(located.path) ?? [], (file) =>
+      items: toDiagnostics(snapshot.findingsOf([located.path]).get(located.path) ?? [], (file) =>
         uriIn(located.folder, file),
       ),
     };
@@ -103,7 +97,7 @@ export function answerDiagnosticPulls(state: ServerState): void {
     await state.ready;
     const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
     const items = state.folders.flatMap((folder) => {
-      const { findings } = analyseIn(state, folder);
+      const findings = snapshotIn(state, folder).findings();
       return [...groupByFile(state, folder, findings)].map(
         ([path, fileFindings]): WorkspaceDocumentDiagnosticReport => {
           const uri = uriIn(folder, path);

@@ -1,5 +1,5 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { deleteFile, setFile, setSkippedFile } from '../../../shared/src';
+import type { WorkspaceChange } from '../../../shared/src';
 import { isScannedPath, readWorkspaceFile, sizeLimitReason } from '../workspace-files';
 import { schedulePublish } from './diagnostics';
 import type { Folder } from './folders';
@@ -43,12 +43,12 @@ function syncDocument(state: ServerState, document: TextDocument): void {
   const tooLarge = sizeLimitReason(Buffer.byteLength(text), state.settings.maxFileSizeMB * 1024 * 1024);
   if (tooLarge) {
     state.bufferUpdates.cancel(document.uri);
-    setSkippedFile(located.folder.workspace, located.path, tooLarge);
+    changeFolder(located.folder, { skipped: [[located.path, tooLarge]] });
     state.syncedVersions.set(document.uri, document.version);
     schedulePublish(state);
     return;
   }
-  state.bufferUpdates.setText(document.uri, located.folder.workspace, located.path, text, (changed) => {
+  state.bufferUpdates.setText(document.uri, located.folder.host, located.path, text, (changed) => {
     state.syncedVersions.set(document.uri, document.version);
     if (changed) schedulePublish(state);
   });
@@ -56,15 +56,22 @@ function syncDocument(state: ServerState, document: TextDocument): void {
 
 async function reloadFromDisk(state: ServerState, folder: Folder, path: string): Promise<void> {
   if (!isScannedPath(path, excludedMatcher(state))) {
-    if (deleteFile(folder.workspace, path)) schedulePublish(state);
+    if (changeFolder(folder, { deleted: [path] })) schedulePublish(state);
     return;
   }
   const result = await readWorkspaceFile(folder.root, path, state.settings.maxFileSizeMB * 1024 * 1024).catch(
     () => undefined,
   );
-  let changed = true;
-  if (!result) changed = deleteFile(folder.workspace, path);
-  else if ('text' in result) changed = setFile(folder.workspace, path, result.text);
-  else setSkippedFile(folder.workspace, path, result.reason);
-  if (changed) schedulePublish(state);
+  const change: WorkspaceChange = !result
+    ? { deleted: [path] }
+    : 'text' in result
+      ? { set: [[path, result.text]] }
+      : { skipped: [[path, result.reason]] };
+  if (changeFolder(folder, change)) schedulePublish(state);
+}
+
+/** Applies a change to the folder's host; whether anything changed (a new snapshot). */
+export function changeFolder(folder: Folder, change: WorkspaceChange): boolean {
+  const before = folder.host.snapshot();
+  return folder.host.applyChange(change) !== before;
 }

@@ -1,12 +1,6 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  type Analysis,
-  analyseWorkspace,
-  type CheckOptions,
-  createWorkspace,
-  type Workspace,
-} from '../../../shared/src';
+import { type CheckOptions, MeshLens, type Snapshot } from '../../../shared/src';
 import type { Settings } from './settings';
 import { localPathOf } from './uris';
 
@@ -14,11 +8,12 @@ import { localPathOf } from './uris';
 export interface Folder {
   uri: string;
   root: string;
-  workspace: Workspace;
+  /** The folder's analysis host: every change goes in there, every answer comes from its snapshot. */
+  host: MeshLens;
   /** Files whose text comes from an open editor buffer rather than disk. */
   open: Set<string>;
-  /** The last analysis: reused until the workspace changes, then updated shard by shard. */
-  analysis?: Analysis;
+  /** The last snapshot read: its changed files were recorded for publishing and result ids. */
+  seen?: Snapshot;
   /** Files whose diagnostics may have changed since they were last published. */
   unpublished: Set<string> | 'all';
   /**
@@ -29,13 +24,17 @@ export interface Folder {
 }
 
 /** The folder of a workspace folder URI, or undefined when the URI names no local directory. */
-export function createFolder(uri: string, settings: Settings): Folder | undefined {
+export function createFolder(
+  uri: string,
+  settings: Settings,
+  onCheckError: CheckOptions['onCheckError'],
+): Folder | undefined {
   const root = localPathOf(uri);
   if (root === undefined) return undefined;
   return {
     uri,
     root,
-    workspace: createWorkspace(settings.topologyFile),
+    host: new MeshLens({ topologyPath: settings.topologyFile, onCheckError }),
     open: new Set(),
     unpublished: 'all',
     results: { epoch: 0, counter: 0, stamps: new Map() },
@@ -55,16 +54,16 @@ export function uriIn(folder: Folder, path: string): string {
   return pathToFileURL(join(folder.root, ...path.split('/'))).toString();
 }
 
-export function analyse(
-  folder: Folder,
-  severity: Settings['severity'],
-  onCheckError: CheckOptions['onCheckError'],
-): Analysis {
-  const { analysis, changedFiles } = analyseWorkspace(folder.workspace, folder.analysis, {
-    severityOverrides: severity,
-    onCheckError,
-  });
-  folder.analysis = analysis;
+/**
+ * The folder's current snapshot under the current severity settings. The first read of a new
+ * snapshot records which files' findings changed since the last one read: those are published
+ * again and get new result ids.
+ */
+export function currentSnapshot(folder: Folder, severity: Settings['severity']): Snapshot {
+  const snapshot = folder.host.applyChange({ severity });
+  if (snapshot === folder.seen) return snapshot;
+  const { changedFiles } = snapshot;
+  folder.seen = snapshot;
   const { results } = folder;
   if (changedFiles === 'all') {
     folder.unpublished = 'all';
@@ -74,10 +73,10 @@ export function analyse(
     if (folder.unpublished !== 'all') for (const file of changedFiles) folder.unpublished.add(file);
     for (const file of changedFiles) results.stamps.set(file, ++results.counter);
   }
-  return analysis;
+  return snapshot;
 }
 
-/** The result id of a file's diagnostics in the current analysis (call after `analyse`). */
+/** The result id of a file's diagnostics in the current snapshot (call after `currentSnapshot`). */
 export function resultIdOf(folder: Folder, path: string): string {
   return `${folder.results.epoch}.${folder.results.stamps.get(path) ?? 0}`;
 }

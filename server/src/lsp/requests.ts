@@ -7,24 +7,11 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import {
-  codeLenses,
-  completionListAt,
-  definitionAt,
-  documentSymbols,
-  findingsOfFiles,
-  fixAll,
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
-  globalServiceRows,
-  hoverAt,
-  offeredFixes,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
-  reachFrom,
-  referencesAt,
-  shardChecker,
-  workspaceSymbols,
 } from '../../../shared/src';
 import {
   fixAllInFileAction,
@@ -41,7 +28,7 @@ import {
   toWorkspaceSymbol,
 } from './convert';
 import { type Folder, uriIn } from './folders';
-import { analyseIn, documentVersion, locate, type ServerState } from './state';
+import { documentVersion, locate, type ServerState, snapshotIn } from './state';
 
 /**
  * Answers the editor's questions about the mesh from the current analysis: each request is a
@@ -49,7 +36,7 @@ import { analyseIn, documentVersion, locate, type ServerState } from './state';
  */
 export function answerRequests(state: ServerState): void {
   const { connection } = state;
-  const modelOf = (folder: Folder) => analyseIn(state, folder).model;
+  const snapshotOf = (folder: Folder) => snapshotIn(state, folder);
   const toUriIn =
     (folder: Folder): ToUri =>
     (file) =>
@@ -57,7 +44,7 @@ export function answerRequests(state: ServerState): void {
 
   connection.onHover((params, token) =>
     withModel(state, params.textDocument.uri, token, null, (folder, path) => {
-      const hover = hoverAt(modelOf(folder), path, params.position, lineLink(toUriIn(folder)));
+      const hover = snapshotOf(folder).hover(path, params.position, lineLink(toUriIn(folder)));
       return hover ? toHover(hover) : null;
     }),
   );
@@ -65,9 +52,9 @@ export function answerRequests(state: ServerState): void {
   connection.onCodeLens((params, token) =>
     withModel(state, params.textDocument.uri, token, [], (folder, path) => {
       if (!state.settings.codeLens) return [];
-      return codeLenses(modelOf(folder), path).map((lens) =>
-        toCodeLens(lens, params.textDocument.uri, toUriIn(folder)),
-      );
+      return snapshotOf(folder)
+        .codeLenses(path)
+        .map((lens) => toCodeLens(lens, params.textDocument.uri, toUriIn(folder)));
     }),
   );
 
@@ -80,33 +67,31 @@ export function answerRequests(state: ServerState): void {
   const EMPTY_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
   connection.onCompletion((params, token) =>
     withModel(state, params.textDocument.uri, token, EMPTY_COMPLETIONS, (folder, path) => {
-      const text =
-        state.documents.get(params.textDocument.uri)?.getText() ??
-        folder.workspace.files.get(path)?.text ??
-        '';
-      return toCompletionList(completionListAt(modelOf(folder), path, text, params.position));
+      const snapshot = snapshotOf(folder);
+      const text = state.documents.get(params.textDocument.uri)?.getText() ?? snapshot.textOf(path) ?? '';
+      return toCompletionList(snapshot.completion(path, text, params.position));
     }),
   );
 
   connection.onDefinition((params, token) =>
     withModel(state, params.textDocument.uri, token, [], (folder, path) =>
-      definitionAt(modelOf(folder), path, params.position).map((location) =>
-        toLocation(location, toUriIn(folder)),
-      ),
+      snapshotOf(folder)
+        .definition(path, params.position)
+        .map((location) => toLocation(location, toUriIn(folder))),
     ),
   );
 
   connection.onReferences((params, token) =>
     withModel(state, params.textDocument.uri, token, [], (folder, path) =>
-      referencesAt(modelOf(folder), path, params.position, params.context.includeDeclaration).map(
-        (location) => toLocation(location, toUriIn(folder)),
-      ),
+      snapshotOf(folder)
+        .references(path, params.position, params.context.includeDeclaration)
+        .map((location) => toLocation(location, toUriIn(folder))),
     ),
   );
 
   connection.onDocumentSymbol((params, token) =>
     withModel(state, params.textDocument.uri, token, [], (folder, path) =>
-      documentSymbols(modelOf(folder), path).map(toDocumentSymbol),
+      snapshotOf(folder).documentSymbols(path).map(toDocumentSymbol),
     ),
   );
 
@@ -114,9 +99,9 @@ export function answerRequests(state: ServerState): void {
     await state.ready;
     if (token.isCancellationRequested) return [];
     return state.folders.flatMap((folder) =>
-      workspaceSymbols(modelOf(folder), params.query).map((symbol) =>
-        toWorkspaceSymbol(symbol, toUriIn(folder)),
-      ),
+      snapshotOf(folder)
+        .workspaceSymbols(params.query)
+        .map((symbol) => toWorkspaceSymbol(symbol, toUriIn(folder))),
     );
   });
 
@@ -124,11 +109,11 @@ export function answerRequests(state: ServerState): void {
     await state.ready;
     return {
       folders: state.folders.map((folder) => {
-        const model = modelOf(folder);
+        const snapshot = snapshotOf(folder);
         return toGlobalServicesFolder(
           folder.uri,
-          [...model.topology.clusters.keys()],
-          globalServiceRows(model),
+          [...snapshot.model.topology.clusters.keys()],
+          snapshot.globalServices(),
           toUriIn(folder),
         );
       }),
@@ -140,7 +125,7 @@ export function answerRequests(state: ServerState): void {
     const folder = state.folders.find((candidate) => candidate.uri === params.folderUri) ?? state.folders[0];
     if (!folder) return null;
     return toReachResult(
-      reachFrom(modelOf(folder), params.hostname, params.cluster, params.namespace ?? 'default'),
+      snapshotOf(folder).reach(params.hostname, params.cluster, params.namespace ?? 'default'),
     );
   });
 }
@@ -166,18 +151,17 @@ function codeActions(
   path: string,
   params: CodeActionParams,
 ): CodeAction[] {
-  const analysis = analyseIn(state, folder);
+  const snapshot = snapshotIn(state, folder);
   const toUri: ToUri = (file) => uriIn(folder, file);
   const versionOf = (uri: string) => documentVersion(state, uri);
   const { documentChanges } = state.client;
-  const inFile = findingsOfFiles(analysis, [path]).get(path) ?? [];
+  const inFile = snapshot.findingsOf([path]).get(path) ?? [];
   const wanted = params.context.only;
   const actions: CodeAction[] = [];
-  // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
-  const checker = shardChecker(() => analyseIn(state, folder));
   if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
     for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
-      for (const fix of offeredFixes(folder.workspace, checker, finding)) {
+      // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
+      for (const fix of snapshot.fixes(finding)) {
         const action = quickFix(finding, fix, toUri, versionOf, documentChanges);
         if (action) actions.push(action);
       }
@@ -187,7 +171,7 @@ function codeActions(
     (kind) => CodeActionKind.SourceFixAll.startsWith(kind) || kind.startsWith(CodeActionKind.SourceFixAll),
   );
   if (!wanted || fixAllWanted) {
-    const result = fixAll(folder.workspace, analysis.options, { files: new Set([path]) }, analysis);
+    const result = snapshot.fixAll({ files: new Set([path]) });
     const action = fixAllInFileAction(result.files, toUri, versionOf, documentChanges);
     if (action) actions.push(action);
   }

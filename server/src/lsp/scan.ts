@@ -1,4 +1,3 @@
-import { deleteFile, setFile, setSkippedFile, setTopologyPath } from '../../../shared/src';
 import { readWorkspaceFiles } from '../workspace-files';
 import { publishNow, sendStatus } from './diagnostics';
 import type { Folder } from './folders';
@@ -85,7 +84,8 @@ async function readFolder(
   report: (message: string) => void,
 ): Promise<void> {
   const { settings } = state;
-  setTopologyPath(folder.workspace, settings.topologyFile);
+  const { host } = folder;
+  host.applyChange({ topologyPath: settings.topologyFile });
   const { files, skipped } = await readWorkspaceFiles(folder.root, {
     maxFileBytes: settings.maxFileSizeMB * 1024 * 1024,
     isExcluded: excludedMatcher(state),
@@ -99,7 +99,7 @@ async function readFolder(
   for (const [index, file] of files.entries()) {
     seen.add(file.path);
     // An open buffer's text wins, even one opened while this loop yielded.
-    if (!folder.open.has(file.path)) setFile(folder.workspace, file.path, file.text);
+    if (!folder.open.has(file.path)) host.applyChange({ set: [[file.path, file.text]] });
     // Parsing is most of a scan (14 s at 50,000 resources): hand the event loop back now and then
     // so cancellations, `shutdown` and edits are handled, and say how far it got.
     if (performance.now() - slice > SCAN_SLICE_MS) {
@@ -108,11 +108,9 @@ async function readFolder(
       slice = performance.now();
     }
   }
-  for (const file of skipped) {
-    seen.add(file.path);
-    if (!folder.open.has(file.path)) setSkippedFile(folder.workspace, file.path, file.reason);
-  }
-  for (const path of [...folder.workspace.files.keys()]) {
-    if (!seen.has(path) && !folder.open.has(path)) deleteFile(folder.workspace, path);
-  }
+  for (const file of skipped) seen.add(file.path);
+  host.applyChange({
+    skipped: skipped.filter((file) => !folder.open.has(file.path)).map((file) => [file.path, file.reason]),
+    deleted: host.paths().filter((path) => !seen.has(path) && !folder.open.has(path)),
+  });
 }

@@ -1,4 +1,4 @@
-import { setFileInSteps, type Workspace } from '../../../shared/src';
+import type { MeshLens, Snapshot } from '../../../shared/src';
 
 /**
  * How long an update of a file's text runs before the server handles other messages. Parsing
@@ -12,14 +12,8 @@ const SLICE_MS = 50;
  * it was. Each document has at most one update running; a newer text replaces it.
  */
 export interface SlicedUpdates {
-  /** Sets the text of `uri` (at `path` in `workspace`); calls `onDone` once the workspace has it. */
-  setText(
-    uri: string,
-    workspace: Workspace,
-    path: string,
-    text: string,
-    onDone: (changed: boolean) => void,
-  ): void;
+  /** Sets the text of `uri` (at `path` in `host`); calls `onDone` once the host has it. */
+  setText(uri: string, host: MeshLens, path: string, text: string, onDone: (changed: boolean) => void): void;
   /** Drops the unfinished update of `uri`, if any: its text came from elsewhere since. */
   cancel(uri: string): void;
 }
@@ -48,8 +42,8 @@ export function createSlicedUpdates(): SlicedUpdates {
   }
 
   return {
-    setText(uri, workspace, path, text, onDone) {
-      const steps = setFileInSteps(workspace, path, text);
+    setText(uri, host, path, text, onDone) {
+      const steps = changedInSteps(host, path, text);
       running.set(uri, steps);
       advance(uri, steps, onDone);
     },
@@ -57,4 +51,10 @@ export function createSlicedUpdates(): SlicedUpdates {
       running.delete(uri);
     },
   };
+}
+
+/** The host's stepped update, answering whether it changed anything (a new snapshot). */
+function* changedInSteps(host: MeshLens, path: string, text: string): Generator<void, boolean, void> {
+  const before: Snapshot = host.snapshot();
+  return (yield* host.setTextInSteps(path, text)) !== before;
 }

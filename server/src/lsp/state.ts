@@ -1,8 +1,8 @@
 import picomatch from 'picomatch';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis, CheckOptions } from '../../../shared/src';
-import { analyse, createFolder, type Folder, pathIn } from './folders';
+import type { CheckOptions, Snapshot } from '../../../shared/src';
+import { createFolder, currentSnapshot, type Folder, pathIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { createSlicedUpdates, type SlicedUpdates } from './sliced-updates';
 
@@ -46,10 +46,7 @@ export interface ServerState {
   /** The version of each open document whose text the workspace holds: a large one lags behind. */
   readonly syncedVersions: Map<string, number>;
   readonly publishing: Publishing;
-  /**
-   * Reports a failing check once. Every analysis gets this same function: the core reuses a previous
-   * analysis only when it was made with the same one.
-   */
+  /** Reports a failing check once; every folder's host is given this one function. */
   readonly onCheckError: NonNullable<CheckOptions['onCheckError']>;
   /** The `meshLens.exclude` globs compiled, kept until the setting changes. */
   excluded: { globs: string[]; match?: (path: string) => boolean } | undefined;
@@ -96,7 +93,7 @@ export function createServerState(
 export const carryOn = () => undefined;
 
 export function addFolder(state: ServerState, uri: string): void {
-  const folder = createFolder(uri, state.settings);
+  const folder = createFolder(uri, state.settings, state.onCheckError);
   if (folder) state.folders.push(folder);
   else state.connection.console.warn(`Mesh Lens: ${uri} is not a local folder, so it is not analysed.`);
 }
@@ -116,9 +113,9 @@ export function documentVersion(state: ServerState, uri: string): number | null 
   return state.syncedVersions.get(uri) ?? state.documents.get(uri)?.version ?? null;
 }
 
-/** The folder's analysis under the current settings, updated from its last one. */
-export function analyseIn(state: ServerState, folder: Folder): Analysis {
-  return analyse(folder, state.settings.severity, state.onCheckError);
+/** The folder's current snapshot under the current settings. */
+export function snapshotIn(state: ServerState, folder: Folder): Snapshot {
+  return currentSnapshot(folder, state.settings.severity);
 }
 
 export async function loadSettings(state: ServerState): Promise<void> {

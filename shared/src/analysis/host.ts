@@ -11,6 +11,7 @@ import {
   DEFAULT_TOPOLOGY_FILE,
   deleteFile,
   setFile,
+  setFileInSteps,
   setSkippedFile,
   setTopologyPath,
   type Workspace,
@@ -19,6 +20,7 @@ import { reachFrom } from '../reach/reach-from';
 import type { Finding, Fix } from '../text/findings';
 import type { Position } from '../text/source';
 import type { SeverityOverride } from '../topology/topology-file';
+import type { Steps } from '../util/steps';
 import { type Analysis, analyseWorkspace, findingsOfFiles, problemCount } from './analyse-workspace';
 import { type FixAllOptions, type FixAllResult, fixAll } from './fix-all';
 import { offeredFixes, shardChecker } from './verify-fix';
@@ -61,16 +63,21 @@ export class MeshLens {
   readonly #workspace: Workspace;
   readonly #onCheckError: HostOptions['onCheckError'];
   #severity: ReadonlyMap<string, SeverityOverride> | undefined;
+  /** The analysis of the last snapshot that was read; the next one is computed from it. */
   #analysis: Analysis | undefined;
-  #generation = 0;
-  #current: Snapshot | undefined;
+  #current: Snapshot;
 
   constructor(options: HostOptions = {}) {
     this.#workspace = createWorkspace(options.topologyPath ?? DEFAULT_TOPOLOGY_FILE);
     this.#onCheckError = options.onCheckError;
+    this.#current = new Snapshot(this, this.#workspace, 1);
   }
 
-  /** Applies a change and returns the snapshot after it; `changedFiles` says whose findings may differ. */
+  /**
+   * Applies a change and returns the snapshot after it: a new one when anything changed, else the
+   * current one. Nothing is analysed until the snapshot is read, so a scan of ten thousand files
+   * applied one by one is analysed once.
+   */
   applyChange(change: WorkspaceChange): Snapshot {
     const workspace = this.#workspace;
     let changed = false;
@@ -88,27 +95,45 @@ export class MeshLens {
       this.#severity = change.severity;
       changed = true;
     }
-    if (changed || !this.#current) this.#current = this.#analyse();
-    return this.#current;
+    return changed ? this.#supersede() : this.#current;
+  }
+
+  /**
+   * Sets one file's text, pausing while it parses (a 10 MB buffer takes seconds): until the last
+   * step the current snapshot stays current and answers from the previous text.
+   */
+  *setTextInSteps(path: string, text: string): Steps<Snapshot> {
+    const changed = yield* setFileInSteps(this.#workspace, path, text);
+    return changed ? this.#supersede() : this.#current;
   }
 
   /** The snapshot of the workspace as it is now. */
   snapshot(): Snapshot {
-    this.#current ??= this.#analyse();
     return this.#current;
+  }
+
+  /** The workspace paths of every file the host holds (read or skipped). */
+  paths(): string[] {
+    return [...this.#workspace.files.keys()];
   }
 
   /** Whether a snapshot is still the newest one. */
   isCurrent(snapshot: Snapshot): boolean {
-    return snapshot.generation === this.#generation && snapshot === this.#current;
+    return snapshot === this.#current;
   }
 
-  #analyse(): Snapshot {
+  #supersede(): Snapshot {
+    this.#current = new Snapshot(this, this.#workspace, this.#current.generation + 1);
+    return this.#current;
+  }
+
+  /** The analysis of the current snapshot, updated from the last one read. */
+  analysisOf(snapshot: Snapshot): { analysis: Analysis; changedFiles: ReadonlySet<string> | 'all' } {
+    if (!this.isCurrent(snapshot)) throw new Cancelled();
     const options = { severityOverrides: this.#severity, onCheckError: this.#onCheckError };
     const update = analyseWorkspace(this.#workspace, this.#analysis, options);
     this.#analysis = update.analysis;
-    this.#generation++;
-    return new Snapshot(this, this.#generation, this.#workspace, update.analysis, update.changedFiles);
+    return update;
   }
 }
 
@@ -116,29 +141,29 @@ export class MeshLens {
 export class Snapshot {
   readonly #host: MeshLens;
   readonly #workspace: Workspace;
-  readonly #analysis: Analysis;
-  /** The files whose findings may differ from the previous snapshot's ('all' after a rebuild). */
-  readonly changedFiles: ReadonlySet<string> | 'all';
+  #analysed: { analysis: Analysis; changedFiles: ReadonlySet<string> | 'all' } | undefined;
   readonly generation: number;
 
-  constructor(
-    host: MeshLens,
-    generation: number,
-    workspace: Workspace,
-    analysis: Analysis,
-    changedFiles: ReadonlySet<string> | 'all',
-  ) {
+  constructor(host: MeshLens, workspace: Workspace, generation: number) {
     this.#host = host;
-    this.generation = generation;
     this.#workspace = workspace;
-    this.#analysis = analysis;
-    this.changedFiles = changedFiles;
+    this.generation = generation;
   }
 
   /** The analysis, once it is certain no later change has touched the model it reads. */
   #live(): Analysis {
     if (!this.#host.isCurrent(this)) throw new Cancelled();
-    return this.#analysis;
+    this.#analysed ??= this.#host.analysisOf(this);
+    return this.#analysed.analysis;
+  }
+
+  /**
+   * The files whose findings may differ from those of the snapshot read before this one ('all'
+   * after a rebuild or a settings change): what an adapter publishes again.
+   */
+  get changedFiles(): ReadonlySet<string> | 'all' {
+    this.#live();
+    return this.#analysed?.changedFiles ?? 'all';
   }
 
   get model(): MeshModel {
