@@ -20,6 +20,10 @@ export interface SessionOptions {
   moreFolders?: string[];
   /** Declare dynamic registration of workspace/didChangeConfiguration. */
   configurationRegistration?: boolean;
+  /** Do not declare `workspace/configuration`: settings come only pushed, as from Neovim 0.7. */
+  noConfiguration?: boolean;
+  /** Sent as `initializationOptions`. */
+  initializationOptions?: unknown;
 }
 
 /**
@@ -96,11 +100,14 @@ export async function startSession(root: string, options: SessionOptions = {}): 
       uri: pathToFileURL(folder).toString(),
       name: `folder${index}`,
     })),
+    ...(options.initializationOptions === undefined
+      ? {}
+      : { initializationOptions: options.initializationOptions }),
     capabilities: {
       window: { workDoneProgress: true },
       workspace: {
         workspaceFolders: true,
-        configuration: true,
+        configuration: !options.noConfiguration,
         workspaceEdit: { documentChanges: true },
         didChangeWatchedFiles: { dynamicRegistration: true },
         ...(options.configurationRegistration

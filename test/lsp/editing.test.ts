@@ -193,3 +193,28 @@ describe('language server over stdio: editing', () => {
     }
   });
 });
+
+describe('settings a client pushes (Neovim 0.7 answers no workspace/configuration)', () => {
+  test('from initializationOptions, then from the didChangeConfiguration payload', async () => {
+    const root = writeFixture(workspace);
+    const session = await startSession(root, {
+      noConfiguration: true,
+      initializationOptions: { meshLens: { severity: { MESH110: 'warning' } } },
+    });
+    try {
+      const path = 'clusters/east/cart.yaml';
+      const [raised] = await session.waitForDiagnostics(path, (list) =>
+        list.some((diagnostic) => diagnostic.code === 'MESH110'),
+      );
+      assert.equal(raised?.severity, 2, 'MESH110 as the pushed setting says: a warning, not an error');
+      await session.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { meshLens: { severity: { MESH110: 'off' } } },
+      });
+      await session.waitForDiagnostics(path, (list) =>
+        list.every((diagnostic) => diagnostic.code !== 'MESH110'),
+      );
+    } finally {
+      await session.stop();
+    }
+  });
+});

@@ -7,11 +7,14 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { FIX_ALL_IN_WORKSPACE_COMMAND } from '../../../shared/src';
+import { pushedSection, readSettings } from './settings';
 import { addFolder, type ClientSupport, carryOn, type ServerState } from './state';
 
 /** The `initialize` handshake: reads what the client supports, adds its folders, says what the server offers. */
 export function initialize(state: ServerState, params: InitializeParams): InitializeResult {
   state.client = clientSupportOf(params);
+  const pushed = pushedSection(params.initializationOptions);
+  if (pushed) state.settings = readSettings(pushed);
   const roots =
     params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   for (const uri of roots) addFolder(state, uri);

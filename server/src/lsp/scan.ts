@@ -1,6 +1,7 @@
 import { readWorkspaceFiles } from '../workspace-files';
 import { publishNow, sendStatus } from './diagnostics';
 import type { Folder } from './folders';
+import { pushedSection, readSettings } from './settings';
 import { addFolder, carryOn, excludedMatcher, loadSettings, type ServerState } from './state';
 
 /** How long the scan parses before it lets other messages through. */
@@ -32,10 +33,14 @@ export function rescanOnFolderChanges(state: ServerState): void {
 /** Settings changed: a rescan when they change which files are read and how, a publish in any case. */
 export function rescanOnSettingsChanges(state: ServerState): void {
   const { connection } = state;
-  connection.onDidChangeConfiguration(async () => {
+  connection.onDidChangeConfiguration(async (params) => {
     await state.ready;
     const previous = state.settings;
-    await loadSettings(state);
+    // A client that sends the section with the notification (Neovim does) is taken at its word;
+    // otherwise the settings are asked for.
+    const pushed = pushedSection(params.settings);
+    if (pushed) state.settings = readSettings(pushed);
+    else await loadSettings(state);
     const { settings } = state;
     const rescan =
       previous.topologyFile !== settings.topologyFile ||

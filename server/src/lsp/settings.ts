@@ -46,3 +46,15 @@ export function readSettings(raw: unknown): Settings {
     codeLens: typeof codeLens?.enable === 'boolean' ? codeLens.enable : true,
   };
 }
+
+/**
+ * The `meshLens` section a client sent without being asked: in `initializationOptions` or in a
+ * `workspace/didChangeConfiguration` payload (`{ meshLens: {…} }`, or `{ settings: { meshLens: {…} } }`).
+ * Clients that do not answer `workspace/configuration` (Neovim 0.7) can only give settings this way.
+ */
+export function pushedSection(payload: unknown): unknown {
+  const object = (value: unknown) =>
+    value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  const outer = object(payload);
+  return object(outer?.meshLens) ?? object(object(outer?.settings)?.meshLens);
+}

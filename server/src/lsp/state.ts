@@ -118,6 +118,7 @@ export function snapshotIn(state: ServerState, folder: Folder): Snapshot {
   return currentSnapshot(folder, state.settings.severity);
 }
 
+/** Asks a client that answers `workspace/configuration`; any other keeps what it pushed (or the defaults). */
 export async function loadSettings(state: ServerState): Promise<void> {
   if (!state.client.configuration) return;
   // Refused, the settings stay as they are.
