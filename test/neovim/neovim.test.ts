@@ -7,8 +7,15 @@ import { test } from 'node:test';
 import { exampleWorkspace, repoRoot } from '../helpers/paths';
 
 // An editor we did not write: Neovim's built-in LSP client, headless, on the example workspace.
-// .ci/run installs Debian's neovim; without it the test fails rather than passing silently.
-test('Neovim receives the example diagnostics for every file, opened or not, and hovers', () => {
+// `npm test` on a fresh machine (Node and npm only) skips it, saying why; in CI (CI=true, as .ci/run
+// sets) a missing nvim fails the test rather than letting it pass silently.
+const nvimMissing = spawnSync('nvim', ['--version']).error !== undefined;
+const skip =
+  nvimMissing && process.env.CI !== 'true'
+    ? 'nvim is not installed (apt-get install neovim); CI=true makes this a failure'
+    : false;
+
+test('Neovim receives the example diagnostics for every file, opened or not, and hovers', { skip }, () => {
   const root = mkdtempSync(join(tmpdir(), 'mesh-lens-nvim-'));
   cpSync(exampleWorkspace, root, { recursive: true });
   const out = join(root, 'result.json');
