@@ -7,6 +7,9 @@ import * as esbuild from 'esbuild';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const production = process.argv.includes('--production');
+// `--outdir=DIR` (with --production): the bundles elsewhere than dist/, so the package test
+// (test/cli/package.test.ts) packs a published build without rewriting the dist/ other tests run.
+const outdir = process.argv.find((arg) => arg.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 const common = {
   bundle: true,
   platform: 'node',
@@ -30,13 +33,13 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: { client: 'client/src/extension.ts' },
-    outdir: 'dist',
+    outdir,
     external: ['vscode'],
   }),
   esbuild.build({
     ...common,
     entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' },
-    outdir: 'dist',
+    outdir,
     banner: { js: '#!/usr/bin/env node' },
   }),
   production

@@ -1,7 +1,11 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { text as readStream } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { type Finding, type Severity, severityRank } from '../../shared/src';
 import { type FixMode, runFixes } from './cli/fix-command';
 import { formatJson, formatSummary, formatText } from './cli/format-check';
+import { formatGithub, formatGitlab, formatJunit } from './cli/format-ci';
 import { formatHostsText, formatReachText, reachJson } from './cli/format-hosts';
 import { formatSarif } from './cli/format-sarif';
 import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
@@ -14,7 +18,8 @@ const VERSION = typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : '0.0
 const HELP = `mesh-lens ${VERSION} — checks the manifests of a multicluster Istio mesh
 
 Usage:
-  mesh-lens check [PATH] [--topology FILE] [--format text|json|sarif] [--severity error|warning|info]
+  mesh-lens check [PATH|GLOB|-]... [--topology FILE] [--format FORMAT] [--severity error|warning|info]
+                  [--quiet] [--max-warnings N] [-o FILE] [--exclude GLOB]... [--stdin-filename PATH]
                   [--fix | --fix-dry-run] [--fix-severity LEVEL] [--unsafe-fixes]
   mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
   mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
@@ -22,7 +27,21 @@ Usage:
 Commands:
   check   report diagnostics; exit 1 when any is at or above --severity (default: error)
   hosts   list every global service with its clusters and endpoint counts
-  reach   show which endpoints a client in CLUSTER uses for HOSTNAME, and why
+  reach   show which endpoints a client in CLUSTER uses for HOSTNAME, and why; exit 1 when none
+
+The workspace: from the first PATH (default: the current folder), the nearest folder above holding
+mesh-topology.yaml, else the repository root (the nearest folder with .git), else PATH itself. The
+whole workspace is analysed; check reports the findings of the files under the PATHs only. GLOBs
+are matched against the workspace's files; - reads one file from standard input, placed in the
+workspace by --stdin-filename (default: stdin.yaml) and replacing that file's text. Files that a
+.gitignore or an --exclude GLOB (relative to the workspace root) leave out are not read.
+
+Reporting (check only):
+  --format         text (default), json, sarif, github (workflow annotations),
+                   gitlab (Code Quality report), junit (JUnit XML)
+  --quiet          report errors only
+  --max-warnings N also exit 1 when more than N warnings are reported
+  -o, --output-file FILE  write the report to FILE instead of standard output
 
 Fixing (check only):
   --fix          apply every preferred quick-fix in place, then report what remains
@@ -42,6 +61,11 @@ PATH defaults to the current directory. Exit codes: 0 ok, 1 findings at or above
 const OPTIONS = {
   topology: { type: 'string' },
   format: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'max-warnings': { type: 'string' },
+  'output-file': { type: 'string', short: 'o' },
+  exclude: { type: 'string', multiple: true },
+  'stdin-filename': { type: 'string' },
   severity: { type: 'string' },
   from: { type: 'string' },
   namespace: { type: 'string' },
@@ -64,6 +88,9 @@ async function main(argv: string[]): Promise<number> {
   if (!values.fix && !values['fix-dry-run'] && (values['fix-severity'] || values['unsafe-fixes'])) {
     throw new UsageError('--fix-severity and --unsafe-fixes go with --fix or --fix-dry-run');
   }
+  const checkOnly = ['quiet', 'max-warnings', 'output-file', 'exclude', 'stdin-filename'] as const;
+  const misplaced = checkOnly.find((flag) => values[flag] !== undefined);
+  if (command !== 'check' && misplaced) throw new UsageError(`--${misplaced} applies to check only`);
   switch (command) {
     case 'check':
       return check(rest, values);
@@ -96,15 +123,27 @@ function oneOf<T extends string>(
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-function singlePath(paths: string[]): string {
+function singlePath(paths: string[]): string[] {
   if (paths.length > 1) throw new UsageError(`expected one PATH, got ${paths.length}: ${paths.join(' ')}`);
-  return paths[0] ?? '.';
+  return paths;
 }
 
-async function load(path: string, values: Values): Promise<LoadedWorkspace> {
+async function load(paths: string[], values: Values): Promise<LoadedWorkspace> {
   const progress = progressLine(process.stderr);
-  const loaded = await loadWorkspace(path, values.topology, (count) => {
-    if (count % 200 === 0) progress.update(`Reading manifests… ${count} files`);
+  const stdinCount = paths.filter((path) => path === '-').length;
+  if (stdinCount > 1) throw new UsageError('- (standard input) may be given once');
+  if (stdinCount === 0 && values['stdin-filename'])
+    throw new UsageError('--stdin-filename goes with the path -');
+  const loaded = await loadWorkspace(paths, {
+    topology: values.topology,
+    exclude: values.exclude,
+    stdin:
+      stdinCount > 0
+        ? { text: await readStream(process.stdin), filename: values['stdin-filename'] ?? 'stdin.yaml' }
+        : undefined,
+    onProgress: (count) => {
+      if (count % 200 === 0) progress.update(`Reading manifests… ${count} files`);
+    },
   });
   progress.clear();
   return loaded;
@@ -117,17 +156,29 @@ function fixMode(values: Values): FixMode | undefined {
   return values['fix-dry-run'] ? 'dry-run' : undefined;
 }
 
+function maxWarnings(value: string | undefined): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings must be a whole number (got "${value}")`);
+  return Number(value);
+}
+
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
+
 async function check(paths: string[], values: Values): Promise<number> {
-  const format = oneOf('format', values.format, ['text', 'json', 'sarif'], 'text');
+  const format = oneOf('format', values.format, FORMATS, 'text');
   const threshold = oneOf<Severity>('severity', values.severity, ['error', 'warning', 'info'], 'error');
+  const warningLimit = maxWarnings(values['max-warnings']);
   const mode = fixMode(values);
+  if (mode === 'fix' && paths.includes('-')) throw new UsageError('--fix cannot write standard input back');
   const started = performance.now();
-  const loaded = await load(singlePath(paths), values);
+  const loaded = await load(paths, values);
+  const { selected } = loaded;
   let { model, fileCount } = loaded.snapshot;
   let findings: Finding[];
+  // The report goes to stdout unless --output-file; the fix report must not break a document there.
+  const out = values['output-file'];
+  const stream = format === 'text' && !out ? process.stdout : process.stderr;
   if (mode) {
-    // The fix report must not break a JSON or SARIF document on stdout.
-    const stream = format === 'text' ? process.stdout : process.stderr;
     const outcome = await runFixes(loaded, mode, painter(stream), {
       minSeverity: oneOf<Severity>(
         'fix-severity',
@@ -136,24 +187,30 @@ async function check(paths: string[], values: Values): Promise<number> {
         'warning',
       ),
       suggestions: values['unsafe-fixes'] === true,
+      files: selected,
     });
     if ('failure' in outcome) {
       process.stderr.write(outcome.failure);
       return 2;
     }
     ({ model, fileCount, findings } = outcome);
+    if (selected) findings = findings.filter((finding) => selected.has(finding.file));
     stream.write(outcome.report);
-    if (outcome.report && format === 'text') stream.write('\n');
+    if (outcome.report && stream === process.stdout) stream.write('\n');
   } else {
-    findings = loaded.snapshot.findings();
+    findings = selected
+      ? [...loaded.snapshot.findingsOf(selected).values()].flat()
+      : loaded.snapshot.findings();
   }
-  if (format === 'json') process.stdout.write(formatJson(findings));
-  else if (format === 'sarif') process.stdout.write(formatSarif(findings, VERSION));
-  else {
-    const paint = painter(process.stdout);
-    process.stdout.write(formatText(findings, paint));
-    if (findings.length > 0) process.stdout.write('\n');
-    process.stdout.write(
+  if (selected) fileCount = selected.size;
+  if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
+  const failsAt = (severity: Severity) => severityRank[severity] >= severityRank[threshold];
+  const report = formatReport(format, findings, {
+    root: loaded.root,
+    files: selected ? [...selected].sort() : [...model.files.keys()].sort(),
+    failsAt,
+    paint: out ? (_style, text) => text : painter(process.stdout),
+    summary: () =>
       formatSummary({
         findings,
         fileCount,
@@ -161,9 +218,49 @@ async function check(paths: string[], values: Values): Promise<number> {
         clusterCount: model.topology.clusters.size,
         seconds: (performance.now() - started) / 1000,
       }),
-    );
+  });
+  if (out) writeReport(out, report);
+  else process.stdout.write(report);
+  const warnings = findings.filter((finding) => finding.severity === 'warning').length;
+  return findings.some((finding) => failsAt(finding.severity)) || warnings > warningLimit ? 1 : 0;
+}
+
+interface ReportContext {
+  root: string;
+  files: string[];
+  failsAt: (severity: Severity) => boolean;
+  paint: ReturnType<typeof painter>;
+  summary: () => string;
+}
+
+function formatReport(format: (typeof FORMATS)[number], findings: Finding[], context: ReportContext): string {
+  // CI reads a file's path against the checkout, where the job runs: the workspace root may be below it.
+  const showPath = (file: string) => relative('.', resolve(context.root, file)).split(sep).join('/');
+  switch (format) {
+    case 'json':
+      return formatJson(findings);
+    case 'sarif':
+      return formatSarif(findings, VERSION);
+    case 'github':
+      return formatGithub(findings, showPath);
+    case 'gitlab':
+      return formatGitlab(findings, showPath);
+    case 'junit':
+      return formatJunit(findings, context.files, context.failsAt, showPath);
+    case 'text': {
+      const listed = formatText(findings, context.paint);
+      return `${listed}${listed ? '\n' : ''}${context.summary()}`;
+    }
   }
-  return findings.some((finding) => severityRank[finding.severity] >= severityRank[threshold]) ? 1 : 0;
+}
+
+function writeReport(file: string, report: string): void {
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, report);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
 }
 
 async function hosts(paths: string[], values: Values): Promise<number> {
@@ -192,10 +289,18 @@ async function reach(args: string[], values: Values): Promise<number> {
     );
   }
   const result = snapshot.reach(hostname, values.from, values.namespace ?? 'default');
-  return print(
-    format === 'json' ? `${JSON.stringify(reachJson(result), null, 2)}\n` : formatReachText(result),
-    0,
-  );
+  print(format === 'json' ? `${JSON.stringify(reachJson(result), null, 2)}\n` : formatReachText(result), 0);
+  // A script asks "does this client reach anything?" by the exit code, as grep answers by its own.
+  return result.chosen.length > 0 ? 0 : 1;
+}
+
+/** parseArgs' own messages span sentences and quote the flag; one line naming it reads better in a log. */
+function usageMessage(error: { code?: string; message: string }): string {
+  const flag = /'(-[^' ]*)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${flag}; see --help`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return `${flag} ${/missing/.test(error.message) ? 'needs a value' : 'takes no value'}; see --help`;
+  return `${error.message.split('\n')[0]}; see --help`;
 }
 
 /**
@@ -216,12 +321,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage =
-      error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      `mesh-lens: ${usage ? message : `internal error: ${(error as Error)?.stack ?? message}`}\n`,
-    );
+    const shown =
+      error instanceof UsageError
+        ? message
+        : parseError
+          ? usageMessage(error as Error & { code: string })
+          : `internal error: ${(error as Error)?.stack ?? message}`;
+    process.stderr.write(`mesh-lens: ${shown}\n`);
     process.exitCode = 2;
   },
 );

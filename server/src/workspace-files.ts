@@ -15,8 +15,8 @@ export interface SkippedFile {
 
 export interface ReadOptions {
   maxFileBytes: number;
-  /** Workspace-relative paths (files or folders) the user excluded. */
-  isExcluded?: (path: string) => boolean;
+  /** Workspace-relative paths (files or folders) the user excluded; `isDirectory` for `.gitignore`'s `dir/` rules. */
+  isExcluded?: (path: string, isDirectory: boolean) => boolean;
   /** Called after each file is read, for progress reporting, with the count so far (1, 2, … N). */
   onFile?: (count: number) => void;
 }
@@ -111,7 +111,7 @@ export async function readWorkspaceFiles(
           if (isDirectory && IGNORED_DIRECTORIES.has(entry.name)) continue;
           const full = join(dir, entry.name);
           const path = prefix + entry.name;
-          if (options.isExcluded?.(path)) continue;
+          if (options.isExcluded?.(path, isDirectory)) continue;
           if (isDirectory) lookAhead(full, `${path}/`, join(realDir, entry.name));
           else
             followLink(full).then(
@@ -166,7 +166,7 @@ export async function readWorkspaceFiles(
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = prefix + entry.name;
-      if (options.isExcluded?.(path)) continue;
+      if (options.isExcluded?.(path, entry.isDirectory())) continue;
       if (entry.isDirectory()) {
         if (!IGNORED_DIRECTORIES.has(entry.name)) await visit(full, `${path}/`, join(realDir, entry.name));
       } else if (entry.isSymbolicLink()) {

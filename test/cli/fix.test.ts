@@ -67,7 +67,7 @@ describe('mesh-lens check --fix', () => {
     }
     assert.deepEqual(exportedIn(root, 'ratings.bookinfo.mesh.internal'), { cluster0: true, cluster1: true });
 
-    const loaded = await loadWorkspace(root, undefined);
+    const loaded = await loadWorkspace([root]);
     const remaining = loaded.snapshot.findings();
     assert.deepEqual(
       remaining.filter((finding) => finding.fixes.some((fix) => fix.preferred)),

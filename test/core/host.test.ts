@@ -88,7 +88,9 @@ describe('the analysis host', () => {
     host.applyChange({ set: [['clusters/west/cart.yaml', `${west}# one\n`]] });
     const route = parseFixture(WORKSPACE)[2]?.text ?? '';
     const last = host.applyChange({
-      set: [['clusters/west/route.yaml', route.replace('cart.shop.mesh.internal', 'cart.shop.internal.mesh')]],
+      set: [
+        ['clusters/west/route.yaml', route.replace('cart.shop.mesh.internal', 'cart.shop.internal.mesh')],
+      ],
     });
     assert.ok(last.changedFiles !== 'all');
     assert.ok(last.changedFiles.has('clusters/west/route.yaml'), JSON.stringify([...last.changedFiles]));

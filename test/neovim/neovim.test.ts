@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import { exampleWorkspace, repoRoot } from '../helpers/paths';
 
 // An editor we did not write: Neovim's built-in LSP client, headless, on the example workspace.
-// .ci/run installs Debian's neovim; without it the test fails rather than passing silently.
+// `npm test` on a fresh machine (Node and npm only) skips it, saying why; in CI (CI=true, as .ci/run
+// sets) a missing nvim fails the test rather than letting it pass silently.
+const nvimMissing = spawnSync('nvim', ['--version']).error !== undefined;
+const skip =
+  nvimMissing && process.env.CI !== 'true'
+    ? 'nvim is not installed (apt-get install neovim); CI=true makes this a failure'
+    : false;
 
 interface NeovimResult {
   diagnostics: Record<string, { code: string; line: number; severity: number }[]>;
@@ -48,7 +54,7 @@ function runNeovim(settings?: unknown, newSettings?: unknown): NeovimResult {
   return JSON.parse(readFileSync(out, 'utf8')) as NeovimResult;
 }
 
-test('Neovim receives the example diagnostics for every file, opened or not, and hovers', () => {
+test('Neovim receives the example diagnostics for every file, opened or not, and hovers', { skip }, () => {
   const result = runNeovim();
   const codes = (file: string) => (result.diagnostics[file] ?? []).map((diagnostic) => diagnostic.code);
   assert.deepEqual(codes('clusters/cluster1/ratings.yaml'), ['MESH101']);
@@ -58,7 +64,7 @@ test('Neovim receives the example diagnostics for every file, opened or not, and
   assert.match(result.hover.contents.value, /Global: `ratings\.bookinfo\.mesh\.internal`/);
 });
 
-test("Neovim 0.7's settings apply: from init_options, then from didChangeConfiguration", () => {
+test("Neovim 0.7's settings apply: from init_options, then from didChangeConfiguration", { skip }, () => {
   const result = runNeovim(
     { severity: { MESH101: 'error' } },
     { severity: { MESH101: 'off', MESH130: 'hint' } },

@@ -1,7 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { DEFAULT_TOPOLOGY_FILE, MeshLens, type Snapshot } from '../../../shared/src';
 import { DEFAULT_MAX_FILE_BYTES, decodeManifest, readWorkspaceFiles } from '../workspace-files';
+import { ignoreRules } from './ignore-rules';
+import { findWorkspaceRoot } from './workspace-root';
 
 export class UsageError extends Error {}
 
@@ -9,6 +12,17 @@ export interface LoadedWorkspace {
   root: string;
   host: MeshLens;
   snapshot: Snapshot;
+  /** The workspace-relative files the paths given name, whose findings are reported; every file when undefined. */
+  selected: ReadonlySet<string> | undefined;
+}
+
+export interface LoadOptions {
+  topology?: string;
+  /** `--exclude` globs, relative to the workspace root. */
+  exclude?: string[];
+  /** The text read from standard input for the `-` path, and where it stands in the workspace. */
+  stdin?: { text: string; filename: string };
+  onProgress?: (count: number) => void;
 }
 
 interface Read {
@@ -16,37 +30,105 @@ interface Read {
   skipped: [string, string][];
 }
 
-/** Reads PATH (a folder, or one file) into an analysis host; the topology file comes from `--topology` or the root. */
-export async function loadWorkspace(
-  target: string,
-  topologyFlag: string | undefined,
-  onProgress?: (count: number) => void,
-): Promise<LoadedWorkspace> {
-  const absolute = resolve(target);
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info) throw new UsageError(`no such file or directory: ${target}`);
-  const root = info.isDirectory() ? absolute : dirname(absolute);
-  const topologyPath = topologyFlag ? relativePath(root, resolve(topologyFlag)) : DEFAULT_TOPOLOGY_FILE;
-  const read: Read = { set: [], skipped: [] };
+/** A path given on the command line: a file or folder on disk, a glob, or `-` (standard input). */
+type Target =
+  | { kind: 'path'; absolute: string; isDirectory: boolean }
+  | { kind: 'glob'; glob: string }
+  | { kind: 'stdin' };
 
-  if (info.isDirectory()) {
-    const { files, skipped } = await readWorkspaceFiles(root, {
-      maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-      onFile: onProgress,
-    }).catch((error: NodeJS.ErrnoException) => {
-      if (!error?.syscall) throw error;
-      throw new UsageError(`cannot read ${target}: ${error.code ?? error.message}`);
-    });
-    for (const file of files) read.set.push([file.path, file.text]);
-    for (const file of skipped) read.skipped.push([file.path, file.reason]);
-  } else {
-    await addFile(read, absolute, basename(absolute));
+/**
+ * Reads the workspace the paths belong to (`findWorkspaceRoot`) into an analysis host, and which of
+ * its files those paths name. The whole workspace is analysed whatever the paths, so a file's findings
+ * are those of a whole-workspace run; the paths only choose which files are reported.
+ */
+export async function loadWorkspace(paths: string[], options: LoadOptions = {}): Promise<LoadedWorkspace> {
+  const targets = await Promise.all((paths.length > 0 ? paths : ['.']).map(toTarget));
+  const stdinPath = options.stdin ? resolve(options.stdin.filename) : undefined;
+  const { root, repository } = findWorkspaceRoot(startOf(targets, stdinPath));
+  for (const target of targets) {
+    if (target.kind === 'path' && !isWithin(root, target.absolute))
+      throw new UsageError(`${relative('.', target.absolute)} is outside the workspace ${root}`);
   }
-  if (topologyFlag && !read.set.some(([path]) => path === topologyPath))
-    await addTopologyFile(read, resolve(topologyFlag), topologyPath, topologyFlag);
+  if (stdinPath && !isWithin(root, stdinPath))
+    throw new UsageError(`--stdin-filename ${options.stdin?.filename} is outside the workspace ${root}`);
+
+  const topologyPath = options.topology
+    ? relativePath(root, resolve(options.topology))
+    : DEFAULT_TOPOLOGY_FILE;
+  const read: Read = { set: [], skipped: [] };
+  const { files, skipped } = await readWorkspaceFiles(root, {
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    isExcluded: ignoreRules(root, repository, options.exclude ?? []),
+    onFile: options.onProgress,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (!error?.syscall) throw error;
+    throw new UsageError(`cannot read ${root}: ${error.code ?? error.message}`);
+  });
+  for (const file of files) read.set.push([file.path, file.text]);
+  for (const file of skipped) read.skipped.push([file.path, file.reason]);
+  // A file named on the command line is checked even if ignored, as eslint lints a file passed by name.
+  for (const target of targets) {
+    if (target.kind === 'path' && !target.isDirectory) await addFile(read, root, target.absolute);
+  }
+  if (options.stdin && stdinPath) setText(read, relativePath(root, stdinPath), options.stdin.text);
+  if (options.topology && !read.set.some(([path]) => path === topologyPath))
+    await addTopologyFile(read, resolve(options.topology), topologyPath, options.topology);
+
   const host = new MeshLens({ topologyPath });
   const snapshot = host.applyChange(read);
-  return { root, host, snapshot };
+  return { root, host, snapshot, selected: selection(root, targets, read, stdinPath) };
+}
+
+async function toTarget(path: string): Promise<Target> {
+  if (path === '-') return { kind: 'stdin' };
+  const absolute = resolve(path);
+  const info = await stat(absolute).catch(() => undefined);
+  if (info) return { kind: 'path', absolute, isDirectory: info.isDirectory() };
+  if (picomatch.scan(path).isGlob) return { kind: 'glob', glob: path };
+  throw new UsageError(`no such file or directory: ${path}`);
+}
+
+/** Where the root lookup starts: the first path on disk, else standard input's place, else a glob's base. */
+function startOf(targets: Target[], stdinPath: string | undefined): string {
+  const onDisk = targets.find((target) => target.kind === 'path');
+  if (onDisk) return onDisk.isDirectory ? onDisk.absolute : dirname(onDisk.absolute);
+  if (stdinPath) return dirname(stdinPath);
+  const glob = targets.find((target) => target.kind === 'glob');
+  return resolve(glob ? picomatch.scan(glob.glob).base || '.' : '.');
+}
+
+/** The files the targets name; undefined when one of them is the whole workspace. */
+function selection(
+  root: string,
+  targets: Target[],
+  read: Read,
+  stdinPath: string | undefined,
+): ReadonlySet<string> | undefined {
+  if (targets.some((target) => target.kind === 'path' && target.absolute === root)) return undefined;
+  const known = [...read.set, ...read.skipped].map(([path]) => path);
+  const selected = new Set<string>();
+  for (const target of targets) {
+    if (target.kind === 'stdin') {
+      if (stdinPath) selected.add(relativePath(root, stdinPath));
+    } else if (target.kind === 'glob') {
+      // Globs are written relative to the current folder, as the shell would have expanded them.
+      const matches = picomatch(target.glob);
+      for (const path of known)
+        if (matches(relative('.', resolve(root, path)).split(sep).join('/'))) selected.add(path);
+    } else {
+      const inside = relativePath(root, target.absolute);
+      for (const path of known) {
+        if (target.isDirectory ? path.startsWith(`${inside}/`) : path === inside) selected.add(path);
+      }
+    }
+  }
+  return selected;
+}
+
+function setText(read: Read, path: string, text: string) {
+  read.set = read.set.filter(([known]) => known !== path);
+  read.skipped = read.skipped.filter(([known]) => known !== path);
+  read.set.push([path, text]);
 }
 
 async function addTopologyFile(read: Read, absolute: string, path: string, shown: string) {
@@ -58,13 +140,19 @@ async function addTopologyFile(read: Read, absolute: string, path: string, shown
   read.set.push([path, decoded.text]);
 }
 
-async function addFile(read: Read, absolute: string, path: string) {
+async function addFile(read: Read, root: string, absolute: string) {
+  const path = relativePath(root, absolute);
+  if (read.set.some(([known]) => known === path) || read.skipped.some(([known]) => known === path)) return;
   const bytes = await readFile(absolute).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${absolute}: ${error.code ?? error.message}`);
   });
   const decoded = decodeManifest(bytes);
   if ('text' in decoded) read.set.push([path, decoded.text]);
   else read.skipped.push([path, decoded.reason]);
+}
+
+function isWithin(root: string, absolute: string): boolean {
+  return absolute === root || absolute.startsWith(root + sep);
 }
 
 function relativePath(root: string, absolute: string): string {

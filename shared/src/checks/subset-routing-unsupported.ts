@@ -11,7 +11,7 @@ export const subsetRoutingUnsupported: Check = {
   name: 'subset-routing-unsupported',
   severity: 'warning',
   description:
-    "DestinationRule subsets (and VirtualService routes naming a `subset`) do not work across clusters under peering: subsets select pods by label, and endpoints in other clusters carry no pod labels the local proxy can see, so the subset matches only local pods or none. The supported pattern (SPEC §4) is one Service per subset (e.g. `reviews-v1`, `reviews-v2`), each exported, and an HTTPRoute that sends to each subset service's global hostname. On a local hostname of an exported service without takeover it is reported as info: the subsets then only ever select local endpoints.",
+    "DestinationRule subsets (and VirtualService routes naming a `subset`) do not work across clusters under peering: subsets select pods by label, and endpoints in other clusters carry no pod labels the local proxy can see, so the subset matches only local pods or none. The supported pattern is one Service per subset (e.g. `reviews-v1`, `reviews-v2`), each exported, and an HTTPRoute that sends to each subset service's global hostname. On a local hostname of an exported service without takeover it is reported as info: the subsets then only ever select local endpoints.",
   example: {
     wrong: `
       //- clusters/east/reviews.yaml
@@ -97,7 +97,7 @@ export const subsetRoutingUnsupported: Check = {
             subsetRoutingUnsupported,
             reference.resource,
             reference.subsets.keyRange,
-            `Subsets of \`${reference.host.value}\` do not work across clusters: ${consequence}. Use one exported Service per subset and an HTTPRoute (SPEC §4).`,
+            `Subsets of \`${reference.host.value}\` do not work across clusters: ${consequence}. Use one exported Service per subset and an HTTPRoute (docs/diagnostics.md#mesh130-subset-routing-unsupported).`,
             {
               related,
               fixes: () => {
@@ -115,7 +115,7 @@ export const subsetRoutingUnsupported: Check = {
             subsetRoutingUnsupported,
             reference.resource,
             reference.subset.range,
-            `Subset \`${reference.subset.value}\` of \`${reference.host.value}\` does not work across clusters: ${consequence}. Route to a per-subset Service's global hostname instead (SPEC §4).`,
+            `Subset \`${reference.subset.value}\` of \`${reference.host.value}\` does not work across clusters: ${consequence}. Route to a per-subset Service's global hostname instead (docs/diagnostics.md#mesh130-subset-routing-unsupported).`,
             { related, severity: target.severity },
           ),
         ];
