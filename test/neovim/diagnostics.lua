@@ -16,6 +16,7 @@ end
 local settings = setting('MESH_LENS_SETTINGS')
 
 local received = {}
+local last_publish = 0
 local client_id = vim.lsp.start_client({
   name = 'mesh-lens',
   cmd = { 'node', server, '--stdio' },
@@ -25,6 +26,7 @@ local client_id = vim.lsp.start_client({
   handlers = {
     ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
       received[result.uri] = result.diagnostics
+      last_publish = vim.loop.now()
       return vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
     end,
   },
@@ -68,6 +70,8 @@ if new_settings then
   local before = vim.fn.json_encode(received)
   vim.lsp.get_client_by_id(client_id).notify('workspace/didChangeConfiguration', { settings = { meshLens = new_settings } })
   vim.wait(10000, function() return vim.fn.json_encode(received) ~= before end, 50)
+  -- A change republishes every file, one notification each: wait until they stop coming.
+  vim.wait(10000, function() return vim.loop.now() - last_publish > 500 end, 50)
   after_change = {}
   for uri, list in pairs(received) do
     local entries = {}

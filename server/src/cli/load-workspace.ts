@@ -125,10 +125,32 @@ function selection(
   return selected;
 }
 
+/**
+ * Standard input's text for `path`: in place of the file read from disk, or where the walk would
+ * have read it, so that the findings (their related locations' order too) are those of the file on
+ * disk.
+ */
 function setText(read: Read, path: string, text: string) {
-  read.set = read.set.filter(([known]) => known !== path);
   read.skipped = read.skipped.filter(([known]) => known !== path);
-  read.set.push([path, text]);
+  const existing = read.set.findIndex(([known]) => known === path);
+  if (existing >= 0) {
+    read.set[existing] = [path, text];
+    return;
+  }
+  const after = read.set.findIndex(([known]) => walkOrder(path, known) < 0);
+  read.set.splice(after < 0 ? read.set.length : after, 0, [path, text]);
+}
+
+/** The order `readWorkspaceFiles` walks in: depth first, each folder's entries sorted by name. */
+function walkOrder(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const x = left[index] ?? '';
+    const y = right[index] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
 }
 
 async function addTopologyFile(read: Read, absolute: string, path: string, shown: string) {
