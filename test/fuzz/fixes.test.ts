@@ -39,6 +39,8 @@ describe('fuzz: fixes on YAML written every way', () => {
       }),
       { ...fuzzParameters(40), includeErrorInReport: true },
     );
+    // A long run (npm run fuzz) says how much it tried, for docs/reliability.md.
+    if (process.env.FC_RUNS) console.log(`fix oracle: ${tried} fixes tried`);
     assert.ok(tried > 20, `the styled workspaces offered ${tried} fixes`);
   });
 
@@ -71,6 +73,7 @@ describe('fuzz: fixes on YAML written every way', () => {
       }),
       { ...fuzzParameters(30), includeErrorInReport: true },
     );
+    if (process.env.FC_RUNS) console.log(`fix-all: ${fixedFiles} files fixed and checked`);
     assert.ok(fixedFiles > 10, `fix-all fixed ${fixedFiles} files`);
   });
 
@@ -81,6 +84,7 @@ describe('fuzz: fixes on YAML written every way', () => {
       }),
       { ...fuzzParameters(15), includeErrorInReport: true },
     );
+    if (process.env.FC_RUNS) console.log(`styled workspaces through every layer: ${JSON.stringify(counts)}`);
     assert.ok(counts.fixes > 0);
   });
 });
