@@ -146,6 +146,46 @@ describe('parseFile', () => {
     );
   });
 
+  test('a template action that the YAML reads as structure makes a template; in strings and comments it does not', () => {
+    const service = (extra: string) =>
+      ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', '  namespace: shop', extra, ''].join(
+        '\n',
+      );
+    const analysed = (text: string) => {
+      const parsed = parseFile('x.yaml', text);
+      return {
+        resources: parsed.resources.length,
+        codes: parsed.findings.map((finding) => finding.code),
+      };
+    };
+    // Read: the document is a valid manifest whatever its strings and comments say.
+    for (const text of [
+      service('  # rendered by {{ .Chart.Name }}'),
+      service('  annotations: { dashboard: "{\\"title\\": \\"{{ .Values.title }}\\"}" }'),
+      service("  annotations: { template: '{{name}}-guestbook' }"),
+      service('  annotations:\n    spiffe: spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}'),
+      service('  annotations:\n    grafana.json: |\n      {"panels": [{"title": "{{ job }}"}]}'),
+    ])
+      assert.deepEqual(analysed(text), { resources: 1, codes: [] }, text);
+    // Skipped: the template decides the structure.
+    for (const text of [
+      service('spec:\n  replicas: {{ .Values.replicas }}'),
+      service('  labels:\n    {{ .Values.labelKey }}: x'),
+      `{{- if .Values.enabled }}\n${service('')}{{- end }}\n`,
+    ])
+      assert.deepEqual(analysed(text), { resources: 0, codes: ['MESH195'] }, text);
+    // A syntax error is a syntax error, whatever a comment says.
+    assert.deepEqual(analysed(service('  labels: [unclosed # {{ x }}')).codes.includes('MESH190'), true);
+  });
+
+  test('YAML that is no Kubernetes object stays quiet, templated strings and all (a CI workflow)', () => {
+    const workflow =
+      'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.sha }}\n';
+    const parsed = parseFile('.github/workflows/ci.yml', workflow);
+    assert.deepEqual(parsed.findings, []);
+    assert.deepEqual(parsed.resources, []);
+  });
+
   test('reads the cluster modeline from the first line only', () => {
     assert.equal(
       parseFile('x.yaml', '# mesh-lens: cluster=east-1\nkind: x\n').modelineCluster?.value,

@@ -130,10 +130,13 @@ describe('topology file', () => {
 
 describe('a templated topology file', () => {
   test('is reported as skipped and not read, like any templated document', () => {
+    // A template action the YAML reads as structure (here a flow map where the network's name goes).
     const model = modelFrom(`
       //- mesh-topology.yaml
       clusters:
-        east: { network: "{{ .Values.network }}", paths: ["apps/**"] }
+        east:
+          network: {{ .Values.network }}
+          paths: ["apps/**"]
       //- apps/a.yaml
       ${service('a')}
     `);

@@ -1,4 +1,4 @@
-import type { Document, YAMLError } from 'yaml';
+import { type Document, isScalar, Lexer, type Node, visit, type YAMLError } from 'yaml';
 
 import type { Finding } from '../text/findings';
 import { createSourceFile, rangeAt, type SourceFile } from '../text/source';
@@ -28,13 +28,48 @@ export interface ParsedFile {
 export const YAML_SYNTAX = 'MESH190';
 export const SKIPPED_CONTENT = 'MESH195';
 
-// Go/Helm template actions: `{{ .Values.x }}`, `{{- if … }}`. Such documents are inputs to a
-// renderer, not manifests; analysing them would report noise, so they are skipped with a note.
+// Go/Helm template actions: `{{ .Values.x }}`, `{{- if … }}`. A document whose structure they
+// decide is an input to a renderer, not a manifest; analysing it would report noise, so it is
+// skipped with a note. But `{{` in a comment or inside a string value (a Grafana dashboard in a
+// ConfigMap, SPIRE's `spiffeIDTemplate`, an Argo CD ApplicationSet's `'{{name}}'`, a workflow's
+// `${{ }}`) leaves a valid manifest: that one is read (SPEC §9, "Templates").
 const TEMPLATE_ACTION = /\{\{-?\s*[^}]*\}\}/;
-/** Whether a document holds template actions, and so is skipped (MESH195) rather than read. */
+
+/**
+ * Whether a document is a template, and so is skipped (MESH195) rather than read: a template action
+ * outside comments that breaks the YAML, or one that the YAML reads as structure (a key, or a flow
+ * collection where a value was meant: `replicas: {{ .Values.n }}` parses as a map).
+ */
 export function isTemplated(source: SourceFile, doc: Document.Parsed): boolean {
   const [start, , end] = doc.range;
-  return TEMPLATE_ACTION.test(source.text.slice(start, end));
+  const text = source.text.slice(start, end);
+  if (!TEMPLATE_ACTION.test(text)) return false;
+  if (doc.errors.length > 0) return actionOutsideComments(text);
+  return actionAsStructure(source.text, doc);
+}
+
+/** Whether a template action stands in the text once comments are taken out. */
+function actionOutsideComments(text: string): boolean {
+  let code = '';
+  for (const token of new Lexer().lex(text)) if (!token.startsWith('#')) code += token;
+  return code.includes('{{');
+}
+
+function actionAsStructure(text: string, doc: Document.Parsed): boolean {
+  let found = false;
+  visit(doc, {
+    Pair: (_key, pair) => {
+      const key = pair.key as Node | null;
+      if (isScalar(key) && typeof key.value === 'string' && key.value.includes('{{')) found = true;
+      return found ? visit.BREAK : undefined;
+    },
+    Collection: (_key, node) => {
+      const [at = 0] = node.range ?? [];
+      if (node.flow && text.startsWith('{{', at)) found = true;
+      return found ? visit.BREAK : undefined;
+    },
+  });
+  return found;
 }
 
 const NESTED_TOO_DEEPLY = 'collections nested too deeply to read';
