@@ -186,6 +186,28 @@ describe('parseFile', () => {
     assert.deepEqual(parsed.resources, []);
   });
 
+  test("a kustomization is kustomize's input, not a resource; a Flux Kustomization is one", () => {
+    const kustomization = parseFile(
+      'overlays/c1/kustomization.yaml',
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\n',
+    );
+    assert.deepEqual(kustomization.resources, []);
+    assert.deepEqual(kustomization.findings, []);
+    const component = parseFile(
+      'components/x/kustomization.yaml',
+      'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
+    );
+    assert.deepEqual(component.resources, []);
+    const flux = parseFile(
+      'clusters/c1/apps.yaml',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: { name: apps, namespace: flux-system }\nspec: { path: ./apps }\n',
+    );
+    assert.deepEqual(
+      flux.resources.map((resource) => resource.kind),
+      ['Kustomization'],
+    );
+  });
+
   test('reads the cluster modeline from the first line only', () => {
     assert.equal(
       parseFile('x.yaml', '# mesh-lens: cluster=east-1\nkind: x\n').modelineCluster?.value,

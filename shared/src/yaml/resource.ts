@@ -36,6 +36,8 @@ export interface Resource extends DocumentContext {
   range: Range;
 }
 
+const KUSTOMIZE_CONFIG_GROUP = 'kustomize.config.k8s.io/';
+
 export function createResource(
   ctx: DocumentContext,
   docIndex: number,
@@ -45,6 +47,9 @@ export function createResource(
   const apiVersion = locatedString(ctx, getPath(ctx, node, ['apiVersion']))?.value;
   const kind = locatedString(ctx, getPath(ctx, node, ['kind']))?.value;
   if (!apiVersion || !kind) return undefined;
+  // A kustomization (or component) tells `kustomize build` what to render; it is never applied to a
+  // cluster, so it is no resource of any cluster (SPEC §9).
+  if (apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP)) return undefined;
   const range = nodeRange(ctx, node);
   if (!range) return undefined;
   const slash = apiVersion.lastIndexOf('/');
