@@ -93,15 +93,37 @@ function distributionSetting(
   return { value: DEFAULT_DISTRIBUTION, from: 'default' };
 }
 
+/**
+ * The workloads of each cluster and namespace, and for each pod label (`key=value`) those carrying
+ * it: a selector is matched against the workloads of its rarest label only, not every workload of
+ * the namespace (8,000 Services in one namespace took 10 s to match one by one).
+ */
+export interface WorkloadIndex {
+  byLabel: Map<string, Workload[]>;
+}
+
+export function indexWorkloads(workloads: readonly Workload[]): WorkloadIndex {
+  const byLabel = new Map<string, Workload[]>();
+  for (const workload of workloads) {
+    for (const [key, { value }] of workload.podLabels) {
+      const labelKey = `${workload.cluster}/${workload.namespace}/${key}=${value}`;
+      const list = byLabel.get(labelKey);
+      if (list) list.push(workload);
+      else byLabel.set(labelKey, [workload]);
+    }
+  }
+  return { byLabel };
+}
+
 export function attachEndpoints(
   instance: ServiceInstance,
-  workloads: Map<string, Workload[]>,
+  workloads: WorkloadIndex,
   endpointSets: Map<string, EndpointSet[]>,
 ): void {
   const { selector } = instance;
   if (selector) {
-    instance.workloads = (workloads.get(`${instance.cluster}/${instance.namespace}`) ?? []).filter(
-      (workload) => selects(selector, workload.podLabels),
+    instance.workloads = candidates(instance, selector, workloads).filter((workload) =>
+      selects(selector, workload.podLabels),
     );
     instance.endpoints = instance.workloads.reduce((sum, workload) => sum + workload.pods, 0);
     return;
@@ -109,4 +131,18 @@ export function attachEndpoints(
   instance.endpointSets =
     endpointSets.get(`${instance.cluster}/${instance.namespace}/${instance.name}`) ?? [];
   instance.endpoints = instance.endpointSets.reduce((sum, set) => sum + set.ready, 0);
+}
+
+/** The workloads carrying the selector's rarest label, in the model's order (a subset of every match's). */
+function candidates(
+  instance: ServiceInstance,
+  selector: NonNullable<ServiceInstance['selector']>,
+  workloads: WorkloadIndex,
+): Workload[] {
+  let rarest: Workload[] | undefined;
+  for (const [key, { value }] of selector) {
+    const list = workloads.byLabel.get(`${instance.cluster}/${instance.namespace}/${key}=${value}`) ?? [];
+    if (!rarest || list.length < rarest.length) rarest = list;
+  }
+  return rarest ?? [];
 }

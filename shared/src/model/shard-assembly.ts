@@ -3,7 +3,7 @@ import type { PeeringGateway } from '../topology/build-topology';
 import { domainOf, type Topology } from '../topology/types';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
-import { attachEndpoints, serviceInstance } from './service-instance';
+import { attachEndpoints, indexWorkloads, serviceInstance } from './service-instance';
 import { type ShardParts, shardOfHost, shardOfResource } from './shards';
 import {
   type ClusterReference,
@@ -119,7 +119,7 @@ export function assembleShard(
     const key = namespace.cluster;
     if (!namespaceIndex.has(key)) namespaceIndex.set(key, namespace);
   }
-  const workloadIndex = groupBy(workloads, (workload) => `${workload.cluster}/${workload.namespace}`);
+  const workloadIndex = indexWorkloads(workloads);
   const endpointIndex = groupBy(endpointSets, (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`);
   const services = files.flatMap(({ file, part }) =>
     part.services.map((service) => {
