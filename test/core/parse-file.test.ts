@@ -179,8 +179,9 @@ describe('parseFile', () => {
   });
 
   test('YAML that is no Kubernetes object stays quiet, templated strings and all (a CI workflow)', () => {
-    const workflow =
-      'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.sha }}\n';
+    // A GitHub workflow expression, written as the workflow writes it.
+    const expression = ['$', '{{ github.sha }}'].join('');
+    const workflow = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${expression}\n`;
     const parsed = parseFile('.github/workflows/ci.yml', workflow);
     assert.deepEqual(parsed.findings, []);
     assert.deepEqual(parsed.resources, []);

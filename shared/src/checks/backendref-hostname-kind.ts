@@ -1,12 +1,11 @@
 import { setEntries } from '../fixes/set-entries';
 import { removeEntry } from '../fixes/yaml-edits';
+import { hostnameReadAsServiceName, ISTIO_GROUP } from '../model/hostnames';
 import type { ClusterReference, MeshModel } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import { resolvedReferences } from './host-references';
-
-const ISTIO_GROUP = 'networking.istio.io';
 
 export const backendrefHostnameKind: Check = {
   code: 'MESH140',
@@ -53,9 +52,9 @@ export const backendrefHostnameKind: Check = {
 function kindFindings(reference: ClusterReference): Finding[] {
   const ref = reference.ref;
   if (!ref) return [];
+  if (!hostnameReadAsServiceName(reference)) return [];
   const kind = ref.kind?.value ?? 'Service';
   const group = ref.group?.value ?? '';
-  if (kind === 'Hostname' && group === ISTIO_GROUP) return [];
   const fix = () =>
     singleFileFix(
       `Set kind: Hostname and group: ${ISTIO_GROUP}`,

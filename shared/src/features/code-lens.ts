@@ -1,4 +1,4 @@
-import { resolveHost } from '../model/hostnames';
+import { hostnameReadAsServiceName, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
 import type { Range } from '../text/source';
@@ -17,8 +17,9 @@ export function codeLenses(model: MeshModel, file: string): CodeLens[] {
   const index = fileIndex(model, file);
   return [
     ...index.services.flatMap((service) => serviceLens(model, service)),
+    // A parentRef names the Service a route is attached to, not where traffic goes: no reach lens.
     ...index.references
-      .filter((reference) => reference.role !== 'serviceEntryHost')
+      .filter((reference) => reference.role !== 'serviceEntryHost' && reference.role !== 'parentRef')
       .flatMap((reference) => referenceLens(model, reference)),
   ];
 }
@@ -49,6 +50,11 @@ function serviceLens(model: MeshModel, instance: ServiceInstance): CodeLens[] {
 }
 
 function referenceLens(model: MeshModel, reference: ClusterReference): CodeLens[] {
+  // The lens says what the diagnostics say: a hostname read as a Service name goes nowhere.
+  if (hostnameReadAsServiceName(reference))
+    return [
+      { range: reference.host.range, title: '→ resolves to nothing (not a Hostname backend)', locations: [] },
+    ];
   const resolution = resolveHost(model, reference.host.value, reference.cluster, reference.namespace);
   if (resolution.kind === 'external') return [];
   const reach = reachFrom(model, reference.host.value, reference.cluster, reference.namespace);

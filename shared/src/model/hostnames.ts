@@ -1,3 +1,4 @@
+import type { HostReference } from '../facts/declarations';
 import { DEFAULT_DOMAIN, domainOf, type Topology } from '../topology/types';
 import { boundedEditDistance } from '../util/edit-distance';
 import { type GlobalService, type MeshModel, type ServiceInstance, serviceKey } from './types';
@@ -107,4 +108,19 @@ function resolveLocal(
   const global =
     instance?.hostname && instance.takeover.value ? model.globalServices.get(instance.hostname) : undefined;
   return { kind: 'local', name, namespace, instance, global };
+}
+
+/** The API group of Istio's `Hostname` backend kind. */
+export const ISTIO_GROUP = 'networking.istio.io';
+
+/**
+ * A Gateway API backend that names a hostname without being a `Hostname` backend (kind Hostname,
+ * group networking.istio.io): it is read as a Service name, which cannot contain dots, so it
+ * resolves to nothing (SPEC §5). MESH140 reports it; the code lens above it says the same.
+ */
+export function hostnameReadAsServiceName(reference: HostReference): boolean {
+  const { ref } = reference;
+  if (!ref || (reference.role !== 'backendRef' && reference.role !== 'mirror')) return false;
+  if (!reference.host.value.includes('.')) return false;
+  return !((ref.kind?.value ?? 'Service') === 'Hostname' && (ref.group?.value ?? '') === ISTIO_GROUP);
 }

@@ -122,7 +122,8 @@ const cases: Case[] = [
     run: async () => {
       const lenses = await execute<vscode.CodeLens[]>('vscode.executeCodeLensProvider', fileUri(ROUTE));
       const titles = lenses.map((lens) => lens.command?.title);
-      assert.ok(titles.includes('→ 2 endpoints in cluster1 (PreferClose)'), titles.join('\n'));
+      // reviews-v1 is written without kind Hostname (MESH140): the lens agrees that it goes nowhere.
+      assert.ok(titles.includes('→ resolves to nothing (not a Hostname backend)'), titles.join('\n'));
       assert.ok(titles.includes('→ resolves to nothing'), titles.join('\n'));
       await openFile(RATINGS_0);
       const [ratings] = await execute<vscode.CodeLens[]>(
