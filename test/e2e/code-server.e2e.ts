@@ -189,7 +189,10 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
         .codeLenses()
         .filter({ hasText: '→ resolves to nothing (not a Hostname backend)' })
         .waitFor();
-      await workbench.codeLenses().filter({ hasText: '→ resolves to nothing' }).waitFor();
+      await workbench
+        .codeLenses()
+        .filter({ hasText: /^→ resolves to nothing$/ })
+        .waitFor();
     });
 
     await check('hovering the wrong hostname explains it', async () => {
