@@ -10,6 +10,7 @@ import {
   createWorkspace,
   DEFAULT_TOPOLOGY_FILE,
   deleteFile,
+  isSkippedText,
   setFile,
   setFileInSteps,
   setSkippedFile,
@@ -241,7 +242,7 @@ export class Snapshot {
   textOf(file: string): string | undefined {
     this.#live();
     const text = this.#workspace.files.get(file)?.text;
-    return text?.startsWith('\u0000skipped:') ? undefined : text;
+    return text === undefined || isSkippedText(text) ? undefined : text;
   }
 
   get fileCount(): number {

@@ -2,10 +2,10 @@ import { checkByCode, runCheckList, runChecks } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
 import { applyTextEdits } from '../fixes/apply-edits';
 import { type Span, textProblems } from '../fixes/fix-oracle';
-import { keepEncoding } from '../fixes/keep-encoding';
+import { keepEncoding, writtenLike } from '../fixes/keep-encoding';
 import { shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
-import { getModel, modelWith, type TrialModel, type Workspace } from '../model/workspace';
+import { getModel, isSkippedText, modelWith, type TrialModel, type Workspace } from '../model/workspace';
 import { type FileEdit, type Finding, type Fix, severityRank } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
 import { type Analysis, reported } from './analyse-workspace';
@@ -204,7 +204,7 @@ function editedFiles(workspace: Workspace, changes: FileEdit[], unsafe: string[]
   const files = new Map<string, EditedFile>();
   for (const change of byFile.values()) {
     const existing = workspace.files.get(change.file);
-    if (change.create ? existing !== undefined : existing === undefined || isSkipped(existing.text)) {
+    if (change.create ? existing !== undefined : existing === undefined || isSkippedText(existing.text)) {
       unsafe.push(
         change.create ? `${change.file} exists already` : `${change.file} is not a file Mesh Lens has read`,
       );
@@ -282,17 +282,11 @@ function offsetBeforeEdits(file: EditedFile, offset: number): number {
 }
 
 function writtenLength(file: EditedFile, span: Span): number {
-  const crlf = file.before?.includes('\r\n') && !/(^|[^\r])\n/.test(file.before);
-  return crlf ? span.newText.replace(/\r?\n/g, '\r\n').length : span.newText.length;
+  return writtenLike(file.before ?? '')(span.newText).length;
 }
 
 function counted(keys: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
   return counts;
-}
-
-/** The placeholder text `setSkippedFile` stores: writing an edit of it back would destroy the real file. */
-function isSkipped(text: string): boolean {
-  return text.startsWith('\u0000skipped:');
 }

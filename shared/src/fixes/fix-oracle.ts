@@ -2,7 +2,7 @@ import { type Document, isMap, isScalar, isSeq, Lexer, type Node, type Pair as Y
 import { createSourceFile } from '../text/source';
 import { composeDocuments } from '../yaml/document-cache';
 import { contentEnd } from '../yaml/nodes';
-import { keepEncoding } from './keep-encoding';
+import { keepEncoding, writtenLike } from './keep-encoding';
 
 // The text half of the fix oracle (docs/reliability.md): what must hold of a file after ANY fix,
 // whichever check built it. A fix is a set of text edits; this checks that applying them did only
@@ -64,12 +64,6 @@ function withEdits(before: string, spans: readonly Span[]): string {
     cursor = span.end;
   }
   return keepEncoding(before, result + before.slice(cursor));
-}
-
-/** An edit's new text as the file writes it: with CRLF line breaks in a file that has only those. */
-function writtenLike(before: string): (text: string) => string {
-  const crlf = before.includes('\r\n') && !/(^|[^\r])\n/.test(before);
-  return (text) => (crlf ? text.replace(/\r?\n/g, '\r\n') : text);
 }
 
 function firstDifference(a: string, b: string): number {

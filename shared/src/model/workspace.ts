@@ -110,6 +110,13 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   return { model: buildModel(facts, declaration), dirty: 'all' };
 }
 
+const SKIPPED_PREFIX = '\u0000skipped:';
+
+/** Whether a file's text is the placeholder of a file that was not read: an edit of it would destroy the real file. */
+export function isSkippedText(text: string): boolean {
+  return text.startsWith(SKIPPED_PREFIX);
+}
+
 /** Records a file that was not read (binary, too large, not UTF-8, …) so the reason is reported on it. */
 export function setSkippedFile(workspace: Workspace, path: string, reason: string): void {
   const source = createSourceFile(path, '');
@@ -125,7 +132,7 @@ export function setSkippedFile(workspace: Workspace, path: string, reason: strin
   const parsed: ParsedFile = { source, documents: [], resources: [], findings: [finding], documentCount: 0 };
   invalidate(workspace, path);
   workspace.files.set(path, {
-    text: `\u0000skipped:${reason}`,
+    text: `${SKIPPED_PREFIX}${reason}`,
     facts: { parsed, declarations: extractDeclarations(parsed) },
   });
 }
