@@ -10,6 +10,15 @@ import { exampleFiles } from './inputs';
 const files = (entries: Record<string, string>) => ({ files: new Map(Object.entries(entries)) });
 
 describe('fuzz regressions', () => {
+  test('the fix oracle compares a map that aliases itself (shaped, seed 1739457211)', () => {
+    analyseTwice(
+      files({
+        'clusters/c0/m0.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  namespace: shop\n  annotations:\n    networking.istio.io/traffic-distribution: global\n  labels:\n    topology.istio.io/network:\n      []\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: &a1\n    c1:\n      network: valueOf\n    name: c1\n    topology.istio.io/network: *a1\n  namespace: shop\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: 0\n  namespace: shop\n',
+      }),
+    );
+  });
+
   test('a completion past the end of a line stays inside the document (noise, seed 20261125)', () => {
     analyseTwice(files({ 'clusters/c0/noise-0.yaml': 'solo.io/service-scope: global' }));
   });

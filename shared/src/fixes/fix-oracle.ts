@@ -266,7 +266,19 @@ function sameValue(
   newDoc: Document.Parsed,
   counterpart: Node | null | undefined,
 ): boolean {
-  return JSON.stringify(plain(oldDoc, node)) === JSON.stringify(plain(newDoc, counterpart));
+  return fingerprint(oldDoc, node) === fingerprint(newDoc, counterpart);
+}
+
+/**
+ * A node's value as text to compare. A map that holds an alias to itself resolves to a circular
+ * value no JSON can hold (found by fuzzing): then its YAML text, aliases unresolved, is compared.
+ */
+function fingerprint(doc: Document.Parsed, node: Node | null | undefined): string {
+  try {
+    return JSON.stringify(plain(doc, node)) ?? 'undefined';
+  } catch {
+    return `yaml:${String(node)}`;
+  }
 }
 
 /** A node's value as plain data; aliases resolved, bounded as yaml bounds them against alias bombs. */
