@@ -224,6 +224,24 @@ describe('fixAll', () => {
     );
   });
 
+  test('an edit a fix repeats (built from several instances) is applied once, not taken for an overlap', () => {
+    const { workspace } = workspaceFrom(SIBLINGS);
+    const west = (model: MeshModel) => model.services.find((service) => service.cluster === 'west');
+    const findingsOf = (model: MeshModel): Finding[] => {
+      const service = west(model);
+      if (!service || service.resource.labels.has('team')) return [];
+      const change = {
+        file: service.resource.source.path,
+        edits: setMetadataEntry(service.resource, 'labels', 'team', 'books'),
+      };
+      return [findingWith(change.file, 'team', { title: 'Label team twice', changes: [change, change] })];
+    };
+    const result = applyPreferredFixes(workspace, modelChecker(findingsOf));
+    assert.deepEqual(result.notApplied, []);
+    const fixed = result.files.find((file) => file.path === 'clusters/west/ratings.yaml');
+    assert.equal(fixed?.after.match(/team: books/g)?.length, 1, fixed?.after);
+  });
+
   test('a fix that would break the YAML is never applied', () => {
     const { workspace } = workspaceFrom(SIBLINGS);
     const broken = findingWith('clusters/west/ratings.yaml', 'broken', {

@@ -131,7 +131,6 @@ function nonOverlapping(work: Workspace, fixes: FixFor[]): FixFor[] {
   const chosen: FixFor[] = [];
   for (const candidate of fixes) {
     const spans = spansOf(work, candidate.fix);
-    if (!spans) continue;
     const clashes = [...spans].some(([file, fileSpans]) =>
       (taken.get(file) ?? []).some((other) => fileSpans.some((span) => editsOverlap(span, other))),
     );
@@ -142,35 +141,24 @@ function nonOverlapping(work: Workspace, fixes: FixFor[]): FixFor[] {
   return chosen;
 }
 
-/** A fix's edits as offsets per file; none for a fix whose own edits overlap. */
-function spansOf(work: Workspace, fix: Fix): Map<string, Span[]> | undefined {
+/**
+ * A fix's edits as offsets per file. Whether its own edits overlap is the oracle's to say (and to
+ * report): here they only decide which fixes can share a pass.
+ */
+function spansOf(work: Workspace, fix: Fix): Map<string, Span[]> {
   const spans = new Map<string, Span[]>();
   for (const change of fix.changes) {
     const source = createSourceFile(
       change.file,
       change.create ? '' : (work.files.get(change.file)?.text ?? ''),
     );
-    const fileSpans = [
-      ...(spans.get(change.file) ?? []),
-      ...change.edits.map((edit) => ({
-        start: offsetAt(source, edit.range.start),
-        end: offsetAt(source, edit.range.end),
-      })),
-    ];
-    spans.set(change.file, fileSpans);
+    const fileSpans = change.edits.map((edit) => ({
+      start: offsetAt(source, edit.range.start),
+      end: offsetAt(source, edit.range.end),
+    }));
+    spans.set(change.file, [...(spans.get(change.file) ?? []), ...fileSpans]);
   }
-  for (const fileSpans of spans.values())
-    if (
-      fileSpans.some((span, index) =>
-        fileSpans.slice(index + 1).some((other) => editsOverlap(span, other) && !same(span, other)),
-      )
-    )
-      return undefined;
   return spans;
-}
-
-function same(a: Span, b: Span): boolean {
-  return a.start === b.start && a.end === b.end;
 }
 
 /**

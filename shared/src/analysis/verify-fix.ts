@@ -1,12 +1,12 @@
 import { checkByCode, runCheckList, runChecks } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
-import { applyTextEdits } from '../fixes/apply-edits';
+import { applyTextEdits, editsOverlap } from '../fixes/apply-edits';
 import { type Span, textProblems } from '../fixes/fix-oracle';
 import { keepEncoding, writtenLike } from '../fixes/keep-encoding';
 import { shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { getModel, isSkippedText, modelWith, type TrialModel, type Workspace } from '../model/workspace';
-import { type FileEdit, type Finding, type Fix, severityRank } from '../text/findings';
+import { type FileEdit, type Finding, type Fix, severityRank, type TextEdit } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
 import { type Analysis, reported } from './analyse-workspace';
 
@@ -198,7 +198,7 @@ function editedFiles(workspace: Workspace, changes: FileEdit[], unsafe: string[]
     byFile.set(change.file, {
       file: change.file,
       ...(merged?.create || change.create ? { create: true } : {}),
-      edits: [...(merged?.edits ?? []), ...change.edits],
+      edits: distinct([...(merged?.edits ?? []), ...change.edits]),
     });
   }
   const files = new Map<string, EditedFile>();
@@ -219,7 +219,7 @@ function editedFiles(workspace: Workspace, changes: FileEdit[], unsafe: string[]
         newText: edit.newText,
       }))
       .sort((a, b) => a.start - b.start || a.end - b.end);
-    if (spans.some((span, index) => index > 0 && overlaps(spans[index - 1] as Span, span))) {
+    if (spans.some((span, index) => index > 0 && editsOverlap(spans[index - 1] as Span, span))) {
       unsafe.push(`the edits of ${change.file} overlap`);
       continue;
     }
@@ -239,9 +239,15 @@ function editedFiles(workspace: Workspace, changes: FileEdit[], unsafe: string[]
   return files;
 }
 
-function overlaps(a: Span, b: Span): boolean {
-  if (a.start === a.end && b.start === b.end) return a.start === b.start;
-  return a.start < b.end && b.start < a.end;
+/** Identical edits once: a fix built from several instances (or fixes sharing a pass) may repeat one. */
+function distinct(edits: TextEdit[]): TextEdit[] {
+  const seen = new Set<string>();
+  return edits.filter((edit) => {
+    const key = JSON.stringify([edit.range.start, edit.range.end, edit.newText]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -273,7 +279,7 @@ function offsetBeforeEdits(file: EditedFile, offset: number): number {
   let shift = 0;
   for (const span of file.spans) {
     const from = span.start + shift;
-    const written = file.after.length === 0 ? 0 : writtenLength(file, span);
+    const written = writtenLength(file, span);
     if (offset < from) break;
     if (offset < from + written) return span.start;
     shift += written - (span.end - span.start);
