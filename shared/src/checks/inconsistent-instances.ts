@@ -8,7 +8,7 @@ import type { FileEdit, Finding, Fix, RelatedLocation, TextEdit } from '../text/
 import { compareStrings } from '../text/findings-order';
 import { offsetAt, positionAt, type Range } from '../text/source';
 import { majority } from '../util/majority';
-import { asMap, keyText, nodeRange } from '../yaml/nodes';
+import { asMap, keyText, nodeRange, trimmedEnd } from '../yaml/nodes';
 import { field } from '../yaml/resource';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix } from './finding';
@@ -255,9 +255,10 @@ function findingRange(odd: ServiceInstance, differences: Difference[]): Range {
 
 function trimmed(instance: ServiceInstance, range: Range): Range {
   const { source } = instance.resource;
-  let end = offsetAt(source, range.end);
-  while (end > 0 && /\s/.test(source.text[end - 1] ?? '')) end--;
-  return { start: range.start, end: positionAt(source, end) };
+  return {
+    start: range.start,
+    end: positionAt(source, trimmedEnd(source.text, 0, offsetAt(source, range.end))),
+  };
 }
 
 function specMap(instance: ServiceInstance): YAMLMap | undefined {

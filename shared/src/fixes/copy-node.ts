@@ -1,7 +1,7 @@
 import { isAlias, isCollection, isMap, type Node, type Pair, visit, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../text/findings';
 import { positionAt, rangeAt } from '../text/source';
-import { type DocumentContext, keyText } from '../yaml/nodes';
+import { type DocumentContext, keyText, trimmedEnd } from '../yaml/nodes';
 import { entryColumn, insertEntry, lineEnding, yamlScalar } from './yaml-edits';
 
 // Copying a value between files as text (not re-serialising it) keeps its comments, quoting and
@@ -107,8 +107,7 @@ function flowText(value: unknown): string {
 /** Where a value's text ends: a block collection's last line (with its trailing comment), else the value itself. */
 function valueEnd(ctx: DocumentContext, node: Node, block: boolean): number {
   const text = ctx.source.text;
-  let end = node.range?.[1] ?? 0;
-  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+  const end = trimmedEnd(text, 0, node.range?.[1] ?? 0);
   if (!block) return end;
   const newline = text.indexOf('\n', end);
   const lineEnd = newline < 0 ? text.length : newline;

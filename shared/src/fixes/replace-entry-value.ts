@@ -1,7 +1,7 @@
 import type { TextEdit } from '../text/findings';
-import { offsetAt, type Range, rangeAt } from '../text/source';
+import { offsetAt, type Range } from '../text/source';
 import type { DocumentContext, Located } from '../yaml/nodes';
-import { replaceScalar, yamlScalar } from './yaml-edits';
+import { replaceScalar, writeValueAfterKey, yamlScalar } from './yaml-edits';
 
 /**
  * Sets the value of a map entry read by `stringEntries`: replaces it keeping its quoting, or, for a
@@ -9,11 +9,7 @@ import { replaceScalar, yamlScalar } from './yaml-edits';
  */
 export function replaceEntryValue(ctx: DocumentContext, entry: Located<string>, value: string): TextEdit {
   if (!entry.keyRange || hasValue(entry)) return replaceScalar(ctx, entry.range, value);
-  const text = ctx.source.text;
-  const keyEnd = offsetAt(ctx.source, entry.keyRange.end);
-  const colon = text.indexOf(':', keyEnd);
-  const afterColon = colon < 0 ? keyEnd : colon + 1;
-  return { range: rangeAt(ctx.source, keyEnd, afterColon), newText: `: ${yamlScalar(value)}` };
+  return writeValueAfterKey(ctx, offsetAt(ctx.source, entry.keyRange.end), yamlScalar(value));
 }
 
 /** Whether the entry has a value node of its own (an empty `key:` has none, or an empty one). */

@@ -1,7 +1,15 @@
 import { isAlias, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../text/findings';
 import { lineStarts, positionAt, type Range, rangeAt } from '../text/source';
-import { asMap, contentEnd, type DocumentContext, findPair, getPath, keyText } from '../yaml/nodes';
+import {
+  asMap,
+  contentEnd,
+  type DocumentContext,
+  findPair,
+  getPath,
+  keyText,
+  trimmedEnd,
+} from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 
 // Minimal text edits computed from node ranges: the rest of the file (comments, quoting, key
@@ -34,9 +42,7 @@ export function replaceScalar(ctx: DocumentContext, range: Range, value: string)
   else if (quote === "'") newText = `'${value.replaceAll("'", "''")}'`;
   else newText = yamlScalar(value);
   if (quote !== '|' && quote !== '>') return { range, newText };
-  let end = offsetOf(ctx, range.end);
-  while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
-  return { range: rangeAt(ctx.source, start, end), newText };
+  return { range: rangeAt(ctx.source, start, trimmedEnd(text, start, offsetOf(ctx, range.end))), newText };
 }
 
 /**
@@ -98,10 +104,7 @@ function endOfLine(text: string, offset: number): number {
 
 /** The offset just after the last character of a node's value (see `contentEnd`). */
 function valueEnd(ctx: DocumentContext, node: Node | null | undefined, fallback: number): number {
-  if (node?.range) return contentEnd(ctx.source.text, node);
-  let cursor = fallback;
-  while (cursor > 0 && /\s/.test(ctx.source.text[cursor - 1] ?? '')) cursor--;
-  return cursor;
+  return node?.range ? contentEnd(ctx.source.text, node) : trimmedEnd(ctx.source.text, 0, fallback);
 }
 
 /** The indentation unit of a file, read from the first nested block map; 2 when there is none. */
@@ -163,9 +166,12 @@ export function setEntry(ctx: DocumentContext, map: YAMLMap, key: string, value:
  * again wrote a duplicate key (found by fuzzing, in the editor's fix for an empty scope label).
  */
 function writeAfterKey(ctx: DocumentContext, pair: Pair, valueText: string): TextEdit {
-  const text = ctx.source.text;
-  const keyEnd = (pair.key as Node | null)?.range?.[1] ?? 0;
-  const colon = text.indexOf(':', keyEnd);
+  return writeValueAfterKey(ctx, (pair.key as Node | null)?.range?.[1] ?? 0, valueText);
+}
+
+/** A value for a key written with none: `: value` from the key's end over its colon. */
+export function writeValueAfterKey(ctx: DocumentContext, keyEnd: number, valueText: string): TextEdit {
+  const colon = ctx.source.text.indexOf(':', keyEnd);
   const at = colon < 0 ? keyEnd : colon + 1;
   return { range: rangeAt(ctx.source, keyEnd, at), newText: `: ${valueText}` };
 }

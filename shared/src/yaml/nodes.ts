@@ -181,7 +181,8 @@ export function contentEnd(text: string, node: Node): number {
   return trimmedEnd(text, start, end);
 }
 
-function trimmedEnd(text: string, start: number, end: number): number {
+/** `end` moved back over whitespace (line breaks included), never before `start`. */
+export function trimmedEnd(text: string, start: number, end: number): number {
   let cursor = end;
   while (cursor > start && /\s/.test(text[cursor - 1] ?? '')) cursor--;
   return cursor;
