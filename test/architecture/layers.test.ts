@@ -11,6 +11,7 @@ const LAYERS = [
   'util', // generic helpers with no mesh knowledge
   'text', // positions, ranges, source files, findings' base types
   'yaml', // one file → documents → resources
+  'kustomize', // kustomizations rendered from the workspace's text, with the source of every value
   'facts', // per-document declarations: labels, selectors, ports, host references
   'topology', // clusters, segments, links; which cluster a file belongs to
   'model', // the mesh: service instances, workloads, global services, shards

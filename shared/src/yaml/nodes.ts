@@ -24,6 +24,11 @@ export interface Located<T> {
   keyRange?: Range;
   /** Written as a YAML boolean (`true`, unquoted), which a Kubernetes label value must not be. */
   yamlBoolean?: boolean;
+  /**
+   * The file the value is written in, when it is not the file of the resource it was read from: a
+   * value a kustomization set on a base's object (its `namespace:`, a `labels:` entry, a patch).
+   */
+  file?: string;
 }
 
 /** Everything needed to read nodes of one YAML document: its file (for ranges) and itself (for aliases). */
@@ -188,10 +193,31 @@ export function trimmedEnd(text: string, start: number, end: number): number {
   return cursor;
 }
 
+// A rendered object (model/placements) is made of nodes of several files: the base's document and
+// the values a kustomization set on it. Nodes from another file than the document's are marked with
+// their file, so that their offsets are read in the right text.
+const writtenIn = new WeakMap<Node, SourceFile>();
+
+/** Marks a node (taken from, or made for, another file's text) as written in `source`. */
+export function markWrittenIn(node: Node, source: SourceFile): void {
+  writtenIn.set(node, source);
+}
+
+/** The file a node's offsets refer to: its mark, else the document's own file. */
+export function sourceOfNode(ctx: DocumentContext, node: Node): SourceFile {
+  return writtenIn.get(node) ?? ctx.source;
+}
+
 export function nodeRange(ctx: DocumentContext, node: Node | null | undefined): Range | undefined {
   const span = node?.range;
   if (!span) return undefined;
-  return rangeAt(ctx.source, span[0], span[1]);
+  return rangeAt(sourceOfNode(ctx, node), span[0], span[1]);
+}
+
+/** The file of a node when it is not the document's own, for `Located.file`. */
+function foreignFile(ctx: DocumentContext, node: unknown): string | undefined {
+  const source = node ? writtenIn.get(node as Node) : undefined;
+  return source && source !== ctx.source ? source.path : undefined;
 }
 
 /** Every string-valued entry of a map (labels, annotations, selectors), each with its ranges. */
@@ -210,6 +236,8 @@ export function stringEntries(ctx: DocumentContext, node: unknown): Map<string, 
     const resolved = resolveAlias(ctx, pair.value);
     const located: Located<string> = { value, range: valueRange, keyRange };
     if (isScalar(resolved) && typeof resolved.value === 'boolean') located.yamlBoolean = true;
+    const file = foreignFile(ctx, pair.value ?? pair.key);
+    if (file) located.file = file;
     entries.set(key, located);
   }
   return settledMap(entries);
@@ -218,14 +246,17 @@ export function stringEntries(ctx: DocumentContext, node: unknown): Map<string, 
 export function locatedString(ctx: DocumentContext, node: Node | undefined): Located<string> | undefined {
   const value = scalarText(ctx, node);
   const range = nodeRange(ctx, node);
-  return value === undefined || !range ? undefined : { value, range };
+  if (value === undefined || !range) return undefined;
+  const file = foreignFile(ctx, node);
+  return file ? { value, range, file } : { value, range };
 }
 
 export function locatedNumber(ctx: DocumentContext, node: Node | undefined): Located<number> | undefined {
   const text = locatedString(ctx, node);
   if (!text) return undefined;
   const value = Number(text.value);
-  return Number.isFinite(value) && text.value.trim() !== '' ? { value, range: text.range } : undefined;
+  if (!Number.isFinite(value) || text.value.trim() === '') return undefined;
+  return text.file ? { value, range: text.range, file: text.file } : { value, range: text.range };
 }
 
 /** The items of a sequence (aliases resolved); an absent or non-sequence node has none. */
