@@ -24,7 +24,10 @@ describe('cluster assignment (SPEC §6 precedence)', () => {
       //- loose/d.yaml
       ${service('d')}
     `);
-    const clusterOf = (path: string) => model.files.get(path)?.assignment;
+    const clusterOf = (path: string) => {
+      const [placement] = model.files.get(path)?.placements ?? [];
+      return placement && { file: placement.file, cluster: placement.cluster, via: placement.via };
+    };
     assert.deepEqual(clusterOf('infra/east/a.yaml'), {
       file: 'infra/east/a.yaml',
       cluster: 'east',

@@ -253,10 +253,10 @@ describe('hostile YAML', () => {
     );
 
     const overlap = check({ ...files, 'shared/cart.yaml': service('cart'), 'mesh-topology.yaml': clusters });
-    assert.equal(
-      overlap.model.files.get('shared/cart.yaml')?.assignment.cluster,
-      'a',
-      'the first cluster wins',
+    assert.deepEqual(
+      overlap.model.files.get('shared/cart.yaml')?.placements.map((placement) => placement.cluster),
+      ['a', 'b'],
+      'a file matched by two clusters is placed in both (SPEC §9)',
     );
   });
 

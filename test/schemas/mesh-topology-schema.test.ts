@@ -51,6 +51,11 @@ severity:
   MESH101: error
   MESH113: off
 `,
+    'overlapping paths, a folder, and path entries with a default namespace (SPEC §9)': `
+clusters:
+  east: { paths: ["base/**", { glob: "apps/**", namespace: sample }, overlays/east] }
+  west: { paths: ["base/**", { glob: "apps/**" }] }
+`,
     'a single glob as paths, a cluster without settings, and empty sections': `
 clusters:
   east: { paths: "infra/east/**" }
@@ -79,6 +84,10 @@ links:
     'a path that is a mapping': {
       text: 'clusters:\n  a: { paths: [{ x: 1 }] }\n',
       schemaError: /^\/clusters\/a\/paths/,
+    },
+    'a path entry with a namespace that is no namespace name': {
+      text: 'clusters:\n  a: { paths: [{ glob: "apps/**", namespace: Sample_NS }] }\n',
+      schemaError: /^\/clusters\/a\/paths\/0\/namespace must match pattern/,
     },
     'paths as a mapping': {
       text: 'clusters:\n  a: { paths: { x: y } }\n',

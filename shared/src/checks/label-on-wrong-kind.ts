@@ -106,10 +106,12 @@ export const labelOnWrongKind: Check = {
 };
 
 function misplacedEntries(model: MeshModel): MisplacedEntry[] {
-  return [...filesInScope(model)].flatMap(({ declarations, assignment }) =>
-    declarations.meshKeysElsewhere
-      .filter((entry) => resourceInScope(model, entry.resource))
-      .map((entry) => ({ ...entry, cluster: assignment.cluster, rule: MESH_KEYS[entry.key] as MeshKeyRule })),
+  return [...filesInScope(model)].flatMap(({ placements }) =>
+    placements.flatMap(({ declarations, cluster }) =>
+      declarations.meshKeysElsewhere
+        .filter((entry) => resourceInScope(model, entry.resource))
+        .map((entry) => ({ ...entry, cluster, rule: MESH_KEYS[entry.key] as MeshKeyRule })),
+    ),
   );
 }
 

@@ -29,6 +29,11 @@ const WORKLOAD_KINDS = lookupTable<WorkloadKind>({
 });
 
 export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
+  return extractDeclarationsOf(parsed.resources);
+}
+
+/** What a list of resources declares: a file's own, or one placement's (SPEC §9). */
+export function extractDeclarationsOf(resources: readonly Resource[]): FileDeclarations {
   const declarations: FileDeclarations = {
     namespaces: [],
     services: [],
@@ -40,7 +45,7 @@ export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
     nodeCount: 0,
     meshKeysElsewhere: [],
   };
-  for (const resource of parsed.resources) {
+  for (const resource of resources) {
     addResource(declarations, resource);
     declarations.meshKeysElsewhere.push(...meshKeysElsewhere(resource));
   }

@@ -281,10 +281,9 @@ function clusterList(service: GlobalService): string {
 
 function resourceContext(model: MeshModel, file: string, position: Position) {
   const entry = model.files.get(file);
-  if (!entry) return undefined;
-  const resource = entry.parsed.resources.find((candidate) => containsPosition(candidate.range, position));
-  const namespace = resource ? namespaceOf(resource) : undefined;
-  return namespace
-    ? { cluster: entry.assignment.cluster, namespace }
-    : { cluster: entry.assignment.cluster, namespace: 'default' };
+  // A file placed in several clusters completes for the first: hostnames are the same in each.
+  const placement = entry?.placements[0];
+  if (!placement) return undefined;
+  const resource = placement.resources.find((candidate) => containsPosition(candidate.range, position));
+  return { cluster: placement.cluster, namespace: resource ? namespaceOf(resource) : 'default' };
 }

@@ -3,10 +3,13 @@ import { ISTIO_SYSTEM } from '../facts/mesh-labels';
 import type { Finding } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { buildTopology } from '../topology/build-topology';
-import { assignCluster } from '../topology/cluster-assignment';
+import { isKustomizationFile, PLACEMENT_INCOMPLETE, placeWorkspace } from '../topology/place-workspace';
+import { type Placement, placeFile } from '../topology/placement';
 import type { TopologyDeclaration } from '../topology/topology-file';
 import type { Topology } from '../topology/types';
 import type { ParsedFile } from '../yaml/parse-file';
+import type { PlacedFile } from './placed-facts';
+import { placedFile } from './placed-facts';
 import { assembleShard, type FilePart, filePartsOf, type ShardFile } from './shard-assembly';
 import {
   EMPTY_PARTS,
@@ -51,10 +54,13 @@ export interface ModelUpdate {
 export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDeclaration): MeshModel {
   const files = new Map<string, ModelFile>();
   const positions = new Map<string, number>();
+  const placed = placeWorkspace(
+    facts.map((fact) => fact.parsed),
+    topologyDeclaration,
+  );
   for (const fact of facts) {
     const path = fact.parsed.source.path;
-    const assignment = assignCluster(fact.parsed, topologyDeclaration);
-    files.set(path, { parsed: fact.parsed, declarations: fact.declarations, assignment });
+    files.set(path, modelFile(fact, placed.byFile.get(path) ?? []));
     positions.set(path, positions.size);
   }
   const nodes = nodesPerCluster(files.values());
@@ -73,10 +79,9 @@ export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDec
     declaration: topologyDeclaration,
     // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
     // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
-    assignments: [...files.values()]
+    placements: [...files.values()]
       .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
-      .filter(contributesCluster)
-      .map((file) => file.assignment),
+      .flatMap((file) => file.placements.filter(contributesCluster)),
     istioSystemNamespaces: parts.flatMap((fileParts) =>
       (fileParts.get(ISTIO_SYSTEM)?.namespaces ?? []).map((namespace) => ({
         cluster: namespace.cluster,
@@ -84,15 +89,15 @@ export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDec
       })),
     ),
     segmentManifests: facts.flatMap(({ declarations }) => declarations.segments),
-    gateways: facts.flatMap((fact) =>
-      fact.declarations.gateways.map((gateway) => ({
-        cluster: files.get(fact.parsed.source.path)?.assignment.cluster ?? '',
-        gateway,
-      })),
+    gateways: [...files.values()].flatMap((file) =>
+      file.placements.flatMap((placement) =>
+        placement.declarations.gateways.map((gateway) => ({ cluster: placement.cluster, gateway })),
+      ),
     ),
   });
   const state: ModelState = {
     topologyDeclaration,
+    kustomizeInputs: placed.kustomizeInputs,
     positions,
     nextPosition: positions.size,
     filesByShard,
@@ -101,7 +106,11 @@ export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDec
   const shards = new Map<string, ShardParts>();
   for (const shard of filesByShard.keys())
     shards.set(shard, assembleShard(shard, shardFiles(state, files, shard), topology, peeringGateways));
-  const findings = [...facts.flatMap((fact) => fact.parsed.findings), ...topology.findings];
+  const findings = [
+    ...facts.flatMap((fact) => fact.parsed.findings),
+    ...placed.findings,
+    ...topology.findings,
+  ];
   const resourceCount = facts.reduce((sum, fact) => sum + fact.parsed.resources.length, 0);
   return finish(
     { topology, peeringGateways, eastWestClusters, files, findings, resourceCount },
@@ -127,7 +136,8 @@ export function updateModel(
   if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
   // A scan or a branch switch changes a good part of the workspace: building afresh is cheaper.
   if (changes.length > Math.max(64, previous.files.size / 8)) return undefined;
-  if (!changes.every((change) => keepsTopology(change, previous, topologyDeclaration))) return undefined;
+  if (!changes.every((change) => keepsTopology(change, previous, state, topologyDeclaration)))
+    return undefined;
   // The shards the changed files speak of, before and after: every namespace their manifests and
   // hostnames name (the keys of their parts), and the global shard (their parse findings).
   const dirty = new Set<string>([GLOBAL_SHARD]);
@@ -154,8 +164,7 @@ export function updateModel(
       next.positions.delete(path); // back later, it comes last, as in the Workspace's map
       if (!after) continue;
     }
-    const assignment = assignCluster(after.parsed, topologyDeclaration);
-    const file: ModelFile = { parsed: after.parsed, declarations: after.declarations, assignment };
+    const file = modelFile(after, placeFile(after.parsed, topologyDeclaration));
     files.set(path, file);
     // A new file comes last, as it does in the Workspace's map (a kept file keeps its place).
     if (!next.positions.has(path)) next.positions.set(path, next.nextPosition++);
@@ -164,8 +173,13 @@ export function updateModel(
       dirty.add(shard);
     }
   }
+  // Placement findings come from kustomizations, and a change to one rebuilds: they stay as they were.
   const findings = parseFindingsChanged
-    ? [...[...files.values()].flatMap((file) => file.parsed.findings), ...previous.topology.findings]
+    ? [
+        ...[...files.values()].flatMap((file) => file.parsed.findings),
+        ...previous.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
+        ...previous.topology.findings,
+      ]
     : previous.findings;
   const shards = new Map(shardsOf(previous));
   for (const shard of dirty) {
@@ -189,6 +203,8 @@ export function updateModel(
 /** What a model keeps to be updated: where each file's parts went, and in which order files come. */
 interface ModelState {
   topologyDeclaration?: TopologyDeclaration;
+  /** The files kustomizations read: a change to one changes other files' placements. */
+  kustomizeInputs: ReadonlySet<string>;
   /** A file's place in the workspace's order: within a shard, files contribute in this order. */
   positions: Map<string, number>;
   /** The place the next new file takes. */
@@ -198,8 +214,15 @@ interface ModelState {
 }
 
 function partsOfFile(file: ModelFile, nodes: Map<string, number>): ReadonlyMap<string, FilePart> {
-  const { cluster } = file.assignment;
-  return filePartsOf(file, cluster, nodes.get(cluster) ?? 0);
+  return filePartsOf(file, nodes);
+}
+
+function modelFile(fact: FileFacts, placements: readonly Placement[]): ModelFile {
+  return {
+    parsed: fact.parsed,
+    declarations: fact.declarations,
+    placements: placements.map((placement) => placedFile(fact, placement)),
+  };
 }
 
 const statesByModel = new WeakMap<MeshModel, ModelState>();
@@ -349,8 +372,8 @@ function globalServicesOf(
   return globals;
 }
 
-function contributesCluster(file: ModelFile): boolean {
-  return file.parsed.resources.length > 0 || file.assignment.via === 'modeline';
+function contributesCluster(placement: PlacedFile): boolean {
+  return placement.resources.length > 0 || placement.via === 'modeline';
 }
 
 /**
@@ -358,20 +381,33 @@ function contributesCluster(file: ModelFile): boolean {
  * nodes (istio-system, Segment, peering Gateways, Nodes, modelines), and the file stays in its
  * cluster, which exists with or without it.
  */
-function keepsTopology(change: FileChange, model: MeshModel, declaration?: TopologyDeclaration): boolean {
+function keepsTopology(
+  change: FileChange,
+  model: MeshModel,
+  state: ModelState,
+  declaration?: TopologyDeclaration,
+): boolean {
   const sides = [change.before, change.after].filter((fact): fact is FileFacts => fact !== undefined);
-  const assignments = sides.map((fact) => assignCluster(fact.parsed, declaration));
-  const [first] = assignments;
+  const [first] = sides;
   if (!first) return true;
+  const path = first.parsed.source.path;
+  // What a kustomization reads decides other files' placements: only a full build re-renders it.
+  if (state.kustomizeInputs.has(path) || isKustomizationFile(path)) return false;
+  if (state.kustomizeInputs.size > 0 && sides.length === 1) return false;
   if (sides.some((fact) => fact.parsed.source.path === declaration?.file || !topologyNeutral(fact)))
     return false;
-  if (assignments.some((assignment) => assignment.cluster !== first.cluster || assignment.via !== first.via))
-    return false;
+  const placements = sides.map((fact) => placeFile(fact.parsed, declaration));
+  const [placed] = placements;
+  const sameKey = (list: readonly Placement[]) =>
+    list.map((p) => `${p.cluster}\u0000${p.via}`).join('\u0001');
+  if (placements.some((list) => sameKey(list) !== sameKey(placed ?? []))) return false;
   const contributed = (fact?: FileFacts) =>
-    fact !== undefined && contributesCluster({ ...fact, assignment: first });
+    fact !== undefined && modelFile(fact, placed ?? []).placements.some(contributesCluster);
   if (contributed(change.before) === contributed(change.after)) return true;
   // A cluster the topology file declares exists whatever its files hold.
-  return model.topology.clusters.get(first.cluster)?.via === 'topology';
+  return (placed ?? []).every(
+    (placement) => model.topology.clusters.get(placement.cluster)?.via === 'topology',
+  );
 }
 
 function topologyNeutral(fact: FileFacts): boolean {
@@ -387,9 +423,8 @@ function topologyNeutral(fact: FileFacts): boolean {
 
 function nodesPerCluster(files: Iterable<ModelFile>): Map<string, number> {
   const nodes = new Map<string, number>();
-  for (const { assignment, declarations } of files) {
-    const { cluster } = assignment;
-    if (declarations.nodeCount > 0) nodes.set(cluster, (nodes.get(cluster) ?? 0) + declarations.nodeCount);
-  }
+  for (const { placements } of files)
+    for (const { cluster, declarations } of placements)
+      if (declarations.nodeCount > 0) nodes.set(cluster, (nodes.get(cluster) ?? 0) + declarations.nodeCount);
   return nodes;
 }

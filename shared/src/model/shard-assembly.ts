@@ -1,8 +1,8 @@
-import type { FileDeclarations, ServiceDecl } from '../facts/declarations';
 import type { PeeringGateway } from '../topology/build-topology';
 import { domainOf, type Topology } from '../topology/types';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
+import type { PlacedFile } from './placed-facts';
 import { attachEndpoints, indexWorkloads, serviceInstance } from './service-instance';
 import { type ShardParts, shardOfHost, shardOfResource } from './shards';
 import {
@@ -11,6 +11,8 @@ import {
   type GlobalService,
   type ModelFile,
   type NamespaceInstance,
+  type PlacedService,
+  type PlacementSummary,
   type ServiceInstance,
   serviceKey,
   type Workload,
@@ -20,37 +22,77 @@ import {
 // the namespace they belong to, once per file text and cluster, and a shard is assembled from the
 // parts of the files that speak of it. An edit re-assembles only its shards.
 
-/** What one file says about one shard, placed in the file's cluster. */
+/** What one file says about one shard, placed in the file's clusters. */
 export interface FilePart {
   /** Whether the file holds manifests of this namespace (not only hostnames pointing into it). */
   holdsResources: boolean;
   namespaces: NamespaceInstance[];
-  services: ServiceDecl[];
+  services: PlacedService[];
   workloads: Workload[];
   endpointSets: EndpointSet[];
   references: ClusterReference[];
 }
 
-interface FileFactsLike {
-  parsed: ModelFile['parsed'];
-  declarations: FileDeclarations;
+// Keyed by the declarations, which exist once per file text and placement (a model file and the
+// workspace's facts of the same text share them), then by cluster and its Node count.
+const partsByFacts = new WeakMap<PlacedFile['declarations'], Map<string, Map<string, FilePart>>>();
+// A file placed more than once: its placements' parts joined, per model file and Node counts.
+const joinedParts = new WeakMap<ModelFile, { key: string; parts: ReadonlyMap<string, FilePart> }>();
+
+/** A file's declarations by shard, every placement's; `nodes` are each cluster's Node count (a DaemonSet's pods). */
+export function filePartsOf(
+  file: ModelFile,
+  nodes: ReadonlyMap<string, number>,
+): ReadonlyMap<string, FilePart> {
+  const summary = placementSummary(file);
+  const [only, ...more] = file.placements;
+  if (!only) return EMPTY;
+  if (more.length === 0) return placementParts(only, nodes.get(only.cluster) ?? 0, summary(only));
+  const key = file.placements.map((placed) => nodes.get(placed.cluster) ?? 0).join(',');
+  const known = joinedParts.get(file);
+  if (known && known.key === key) return known.parts;
+  const parts = new Map<string, FilePart>();
+  for (const placed of file.placements)
+    for (const [shard, part] of placementParts(placed, nodes.get(placed.cluster) ?? 0, summary(placed)))
+      parts.set(shard, joinParts(parts.get(shard), part));
+  joinedParts.set(file, { key, parts });
+  return parts;
 }
 
-// Keyed by the declarations, which exist once per file text (a model file and the workspace's
-// facts of the same text share them).
-const partsByFacts = new WeakMap<
-  FileDeclarations,
-  { cluster: string; nodes: number; parts: Map<string, FilePart> }
->();
+const EMPTY: ReadonlyMap<string, FilePart> = new Map();
 
-/** A file's declarations by shard; `nodes` is its cluster's Node count (a DaemonSet's pods). */
-export function filePartsOf(
-  fact: FileFactsLike,
-  cluster: string,
+function joinParts(a: FilePart | undefined, b: FilePart): FilePart {
+  if (!a) return b;
+  return {
+    holdsResources: a.holdsResources || b.holdsResources,
+    namespaces: [...a.namespaces, ...b.namespaces],
+    services: [...a.services, ...b.services],
+    workloads: [...a.workloads, ...b.workloads],
+    endpointSets: [...a.endpointSets, ...b.endpointSets],
+    references: [...a.references, ...b.references],
+  };
+}
+
+/** The summary each placement's Services carry: made once per model file, shared by its Services. */
+function placementSummary(file: ModelFile): (placed: PlacedFile) => PlacementSummary {
+  const clusters = [...new Set(file.placements.map((placed) => placed.cluster))];
+  return (placed) => ({ via: placed.via, entry: placed.entry, file: placed.file, clusters });
+}
+
+function placementParts(
+  placed: PlacedFile,
   nodes: number,
+  summary: PlacementSummary,
 ): ReadonlyMap<string, FilePart> {
-  const known = partsByFacts.get(fact.declarations);
-  if (known && known.cluster === cluster && known.nodes === nodes) return known.parts;
+  const { cluster, declarations } = placed;
+  let byCluster = partsByFacts.get(declarations);
+  if (!byCluster) {
+    byCluster = new Map();
+    partsByFacts.set(declarations, byCluster);
+  }
+  const key = `${cluster}\u0000${nodes}\u0000${summary.clusters.join(',')}`;
+  const known = byCluster.get(key);
+  if (known) return known;
   const parts = new Map<string, FilePart>();
   const part = (shard: string): FilePart => {
     let found = parts.get(shard);
@@ -67,12 +109,12 @@ export function filePartsOf(
     }
     return found;
   };
-  const { declarations } = fact;
   // Added fields first: `{ ...a, b }` gets a V8 map of its own per object, `{ b, ...a }` a shared one.
-  for (const resource of fact.parsed.resources) part(shardOfResource(resource)).holdsResources = true;
+  for (const resource of placed.resources) part(shardOfResource(resource)).holdsResources = true;
   for (const namespace of declarations.namespaces)
     part(namespace.name).namespaces.push({ cluster, ...namespace });
-  for (const service of declarations.services) part(service.namespace).services.push(service);
+  for (const service of declarations.services)
+    part(service.namespace).services.push({ cluster, placement: summary, ...service });
   for (const workload of declarations.workloads) {
     // SPEC §1: a DaemonSet runs a pod per node when the cluster's nodes are known, else count 1.
     const pods = workload.kind === 'DaemonSet' ? nodes || 1 : workload.replicas;
@@ -84,7 +126,7 @@ export function filePartsOf(
     part(shardOfHost(reference.host.value, namespace)).references.push({ cluster, namespace, ...reference });
   }
   for (const [shard, found] of parts) parts.set(shard, settledPart(found));
-  partsByFacts.set(fact.declarations, { cluster, nodes, parts });
+  byCluster.set(key, parts);
   return parts;
 }
 
@@ -121,14 +163,9 @@ export function assembleShard(
   }
   const workloadIndex = indexWorkloads(workloads);
   const endpointIndex = groupBy(endpointSets, (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`);
-  const services = files.flatMap(({ file, part }) =>
+  const services = files.flatMap(({ part }) =>
     part.services.map((service) => {
-      const instance = serviceInstance(
-        service,
-        file.assignment.cluster,
-        namespaceIndex.get(file.assignment.cluster),
-        topology,
-      );
+      const instance = serviceInstance(service, namespaceIndex.get(service.cluster), topology);
       attachEndpoints(instance, workloadIndex, endpointIndex);
       return instance;
     }),

@@ -9,12 +9,12 @@ import type {
 import type { DistributionMode, ExportScope } from '../facts/mesh-labels';
 import type { Finding } from '../text/findings';
 import type { PeeringGateway } from '../topology/build-topology';
-import type { ClusterAssignment } from '../topology/cluster-assignment';
 import type { SeverityOverride } from '../topology/topology-file';
 import type { Topology } from '../topology/types';
 import type { Located } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { Resource } from '../yaml/resource';
+import type { PlacedFile } from './placed-facts';
 
 /** Where a per-service setting came from: SPEC §2's precedence, kept so hover and fixes can say and edit it. */
 export interface Setting<T> {
@@ -43,6 +43,8 @@ export interface EndpointSet extends EndpointSetDecl {
 /** One `v1/Service` manifest in one namespace of one cluster (SPEC §1). */
 export interface ServiceInstance extends ServiceDecl {
   cluster: string;
+  /** How the Service got to its cluster: the entry kustomization or topology path, for messages and fixes. */
+  placement: PlacementSummary;
   namespaceInstance?: NamespaceInstance;
   /** The raw `solo.io/service-scope` value in effect ('' when none). */
   scope: Setting<string>;
@@ -56,6 +58,18 @@ export interface ServiceInstance extends ServiceDecl {
   endpoints: number;
   /** The global hostname, when exported. */
   hostname?: string;
+}
+
+/** What findings and hovers say of a placement: how it was placed, and by what. */
+export type PlacementSummary = Pick<PlacedFile, 'via' | 'entry' | 'file'> & {
+  /** The clusters the same document is placed in, this one included (one: not shared). */
+  clusters: readonly string[];
+};
+
+/** A Service as one placement puts it in a cluster. */
+export interface PlacedService extends ServiceDecl {
+  cluster: string;
+  placement: PlacementSummary;
 }
 
 /** The exported instances sharing name, namespace and DNS domain across clusters (SPEC §1). */
@@ -76,8 +90,10 @@ export interface ClusterReference extends HostReference {
 
 export interface ModelFile {
   parsed: ParsedFile;
+  /** What the file declares as written, before any placement. */
   declarations: FileDeclarations;
-  assignment: ClusterAssignment;
+  /** Where the file is applied (SPEC §9): at least one placement, unless only kustomizations read it. */
+  placements: PlacedFile[];
 }
 
 /**

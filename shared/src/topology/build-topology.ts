@@ -3,15 +3,15 @@ import { NETWORK_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
-import type { ClusterAssignment } from './cluster-assignment';
+import type { Placement } from './placement';
 import { TOPOLOGY_INVALID, type TopologyDeclaration } from './topology-file';
 import type { Cluster, Link, Origin, Segment, Topology } from './types';
 
 /** Facts from manifests that take part in the topology (SPEC §6, "merged in"). */
 export interface TopologyInputs {
   declaration?: TopologyDeclaration;
-  /** Every file's cluster, as decided by `assignCluster`. */
-  assignments: ClusterAssignment[];
+  /** Every placement of a file that holds manifests (or names its cluster): clusters exist by them. */
+  placements: readonly Placement[];
   istioSystemNamespaces: { cluster: string; namespace: NamespaceDecl }[];
   segmentManifests: SegmentDecl[];
   gateways: { cluster: string; gateway: GatewayDecl }[];
@@ -86,16 +86,16 @@ type Report = (file: string, range: Range, message: string, related?: RelatedLoc
 function addAssignedClusters(clusters: Map<string, Cluster>, inputs: TopologyInputs, report: Report) {
   const declaresClusters = (inputs.declaration?.clusters.length ?? 0) > 0;
   const implicit = new Map<string, Cluster['via']>();
-  for (const assignment of inputs.assignments) {
-    if (!clusters.has(assignment.cluster) && !implicit.has(assignment.cluster)) {
-      implicit.set(assignment.cluster, assignment.via);
+  for (const placement of inputs.placements) {
+    if (!clusters.has(placement.cluster) && !implicit.has(placement.cluster)) {
+      implicit.set(placement.cluster, placement.via === 'kustomize' ? 'convention' : placement.via);
     }
     // A modeline naming a cluster the topology file does not know is most likely a typo.
-    if (declaresClusters && assignment.modeline && !clusters.has(assignment.cluster)) {
+    if (declaresClusters && placement.modeline && !clusters.has(placement.cluster)) {
       report(
-        assignment.file,
-        assignment.modeline.range,
-        `Cluster \`${assignment.cluster}\` is not declared in the topology file; known clusters: ${[...clusters.keys()].join(', ')}.`,
+        placement.file,
+        placement.modeline.range,
+        `Cluster \`${placement.cluster}\` is not declared in the topology file; known clusters: ${[...clusters.keys()].join(', ')}.`,
       );
     }
   }

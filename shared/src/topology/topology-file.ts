@@ -17,9 +17,17 @@ import { isTemplated, type ParsedFile } from '../yaml/parse-file';
 
 export const TOPOLOGY_INVALID = 'MESH191';
 
+/** One `paths` entry: a glob, and the namespace its manifests default to (SPEC §9). */
+export interface PathDeclaration {
+  glob: Located<string>;
+  /** `{ glob: "apps/**", namespace: sample }`: namespaced objects without a namespace land there. */
+  namespace?: Located<string>;
+  range: Range;
+}
+
 export interface ClusterDeclaration {
   name: Located<string>;
-  paths: Located<string>[];
+  paths: PathDeclaration[];
   network?: Located<string>;
   region?: Located<string>;
   zone?: Located<string>;
@@ -56,6 +64,8 @@ export interface TopologyDeclaration {
 const TOP_LEVEL_KEYS = ['clusters', 'segments', 'links', 'severity'];
 const CLUSTER_KEYS = ['paths', 'network', 'region', 'zone', 'segment'];
 const SEVERITIES: SeverityOverride[] = ['off', 'hint', 'info', 'warning', 'error'];
+// DNS-1123 label: a namespace name.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // DNS-1123 subdomain: what Kubernetes and Istio accept as a domain suffix.
 const DNS_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -198,24 +208,56 @@ function readPaths(
   node: Node | undefined,
   cluster: string,
   report: Report,
-): Located<string>[] {
+): PathDeclaration[] {
   if (node === undefined) return [];
   const single = locatedString(ctx, node);
-  if (single && !isMap(node)) return single.value ? [single] : [];
+  if (single && !isMap(node)) return single.value ? [{ glob: single, range: single.range }] : [];
   // A mapping here is a mistake, not an empty list: ignoring it would leave the cluster without paths.
   if (!asSeq(ctx, node)) {
     report(node, `\`paths\` of cluster \`${cluster}\` must be a list of glob patterns.`);
     return [];
   }
-  const items = seqItems(ctx, node);
-  return items.flatMap((item) => {
-    const glob = locatedString(ctx, item);
-    if (!glob || glob.value === '') {
-      report(item, `Each path of cluster \`${cluster}\` must be a glob pattern string.`);
-      return [];
-    }
-    return [glob];
+  return seqItems(ctx, node).flatMap((item) => {
+    const entry = asMap(ctx, item) ? pathEntry(ctx, item, cluster, report) : plainPath(ctx, item);
+    if (!entry)
+      report(
+        item,
+        `Each path of cluster \`${cluster}\` must be a glob pattern string or \`{ glob, namespace }\`.`,
+      );
+    return entry ? [entry] : [];
   });
+}
+
+function plainPath(ctx: DocumentContext, item: Node): PathDeclaration | undefined {
+  const glob = locatedString(ctx, item);
+  return glob && glob.value !== '' ? { glob, range: glob.range } : undefined;
+}
+
+const PATH_KEYS = ['glob', 'namespace'];
+
+/** `{ glob: "apps/**", namespace: sample }`; undefined (and reported by the caller) without a glob. */
+function pathEntry(
+  ctx: DocumentContext,
+  item: Node,
+  cluster: string,
+  report: Report,
+): PathDeclaration | undefined {
+  const map = asMap(ctx, item) as YAMLMap;
+  reportUnknownKeys(ctx, map, PATH_KEYS, `a path of cluster \`${cluster}\``, report);
+  const glob = locatedString(ctx, entryValue(ctx, map, 'glob'));
+  if (!glob || glob.value === '') return undefined;
+  const range = nodeRange(ctx, item) ?? glob.range;
+  const namespaceNode = entryValue(ctx, map, 'namespace');
+  const namespace = locatedString(ctx, namespaceNode);
+  if (namespaceNode === undefined) return { glob, range };
+  if (!namespace || !DNS_LABEL.test(namespace.value)) {
+    report(
+      namespaceNode,
+      `The namespace of path \`${glob.value}\` must be a namespace name (lowercase letters, digits and \`-\`).`,
+    );
+    return { glob, range };
+  }
+  return { glob, namespace, range };
 }
 
 function readSegments(

@@ -34,6 +34,11 @@ export interface Resource extends DocumentContext {
   labels: Map<string, Located<string>>;
   annotations: Map<string, Located<string>>;
   range: Range;
+  /**
+   * The resource as written in its file, when this one is a placement of it that differs (SPEC §9):
+   * a default namespace given from outside, or a kustomization's rendering. Fixes edit the origin.
+   */
+  origin?: Resource;
 }
 
 const KUSTOMIZE_CONFIG_GROUP = 'kustomize.config.k8s.io/';
@@ -102,6 +107,110 @@ class ResourceFacts implements Resource {
   get node(): YAMLMap {
     return nodeOf(this.doc, { source: this.source, doc: this.doc }, this.nodeIndex);
   }
+}
+
+/**
+ * The resource placed with a default namespace (a topology path entry's, a kustomization's): what
+ * `kubectl apply -n NS` does to an object that names none. Everything else is the origin's.
+ */
+export function withDefaultNamespace(resource: Resource, namespace: Located<string>): Resource {
+  if (resource.namespace?.value || !isNamespaced(resource)) return resource;
+  return new PlacedResource(resource, namespace);
+}
+
+class PlacedResource implements Resource {
+  constructor(
+    /** The resource without the default namespace: the file's own, or a rendered one. */
+    private readonly placed: Resource,
+    readonly namespace: Located<string>,
+  ) {}
+  get origin() {
+    return this.placed.origin ?? this.placed;
+  }
+  get source() {
+    return this.placed.source;
+  }
+  get doc() {
+    return this.placed.doc;
+  }
+  get node() {
+    return this.placed.node;
+  }
+  get docIndex() {
+    return this.placed.docIndex;
+  }
+  get nodeIndex() {
+    return this.placed.nodeIndex;
+  }
+  get apiVersion() {
+    return this.placed.apiVersion;
+  }
+  get kind() {
+    return this.placed.kind;
+  }
+  get group() {
+    return this.placed.group;
+  }
+  get name() {
+    return this.placed.name;
+  }
+  get labels() {
+    return this.placed.labels;
+  }
+  get annotations() {
+    return this.placed.annotations;
+  }
+  get range() {
+    return this.placed.range;
+  }
+}
+
+/**
+ * An object as a kustomization renders it: its facts are read from the rendered tree, whose nodes
+ * carry their own files (yaml/nodes `markWrittenIn`); `origin` is the document in the base's file.
+ */
+export function renderedResource(
+  origin: Resource,
+  doc: Document.Parsed,
+  node: YAMLMap,
+): Resource | undefined {
+  const rendered = createResource({ source: origin.source, doc }, origin.docIndex, origin.nodeIndex, node);
+  if (!rendered) return undefined;
+  return Object.defineProperties(rendered, {
+    doc: { value: doc },
+    node: { value: node },
+    origin: { value: origin },
+  });
+}
+
+// Kinds without a namespace: a default namespace does not apply to them (kubectl and kustomize agree).
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'GatewayClass',
+  'RuntimeClass',
+  'CSIDriver',
+  'CSINode',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ComponentStatus',
+  'VolumeAttachment',
+  'ClusterIssuer',
+]);
+
+/** Whether objects of the resource's kind live in a namespace. */
+export function isNamespaced(resource: Pick<Resource, 'kind'>): boolean {
+  return !CLUSTER_SCOPED.has(resource.kind);
 }
 
 /** A `List` (or `ServiceList`, …) holds its objects under `items`; anything else is one object. */

@@ -1,0 +1,118 @@
+import picomatch from 'picomatch';
+import type { RenderedObject } from '../kustomize/types';
+import type { Located } from '../yaml/nodes';
+import type { ParsedFile } from '../yaml/parse-file';
+import type { TopologyDeclaration } from './topology-file';
+import { type Cluster, DEFAULT_CLUSTER, type Origin } from './types';
+
+/** How a placement was decided: SPEC §6's ways, and a kustomization that rendered the file (§9). */
+export type PlacementVia = Cluster['via'] | 'kustomize';
+
+/**
+ * One file applied to one cluster (SPEC §9). A file has one placement or several (a base included by
+ * one overlay per cluster, a glob listed under two clusters); each decides its objects' cluster, the
+ * namespace they default to, and, when a kustomization rendered them, the objects themselves.
+ */
+export interface Placement {
+  file: string;
+  cluster: string;
+  via: PlacementVia;
+  /** The modeline, when that is what decided. */
+  modeline?: Located<string>;
+  /** The namespace objects without one land in (a path entry's or a kustomization's); else `default`. */
+  namespace?: Located<string>;
+  /** What placed the file, when it is not the file itself: the topology's path entry, the entry kustomization. */
+  entry?: Origin;
+  /** The file's objects as the entry kustomization renders them; absent: the file's own resources. */
+  rendered?: RenderedObject[];
+}
+
+interface CompiledPath {
+  cluster: string;
+  test: (path: string) => boolean;
+  namespace?: Located<string>;
+  entry: Origin;
+}
+
+const compiledPaths = new WeakMap<TopologyDeclaration, CompiledPath[]>();
+
+// A file's plain placements depend only on its text and the topology file: remembered per parse, so
+// a model rebuilt after an edit does not test every path against every glob again.
+const placements = new WeakMap<
+  ParsedFile,
+  { topology: TopologyDeclaration | undefined; placements: Placement[] }
+>();
+
+/**
+ * Where a file's manifests are applied, by SPEC §6's precedence refined by §9: every cluster whose
+ * topology paths match it (paths may overlap), else its modeline, else the `clusters/<name>/`
+ * convention, else the implicit `default` cluster. Kustomizations come on top (topology/place-workspace).
+ */
+export function placeFile(parsed: ParsedFile, topology: TopologyDeclaration | undefined): Placement[] {
+  const known = placements.get(parsed);
+  if (known && known.topology === topology) return known.placements;
+  const decided = decidePlacements(parsed, topology);
+  placements.set(parsed, { topology, placements: decided });
+  return decided;
+}
+
+function decidePlacements(parsed: ParsedFile, topology: TopologyDeclaration | undefined): Placement[] {
+  const file = parsed.source.path;
+  const fromTopology = topology ? placementsByTopology(topology, file) : [];
+  if (fromTopology.length > 0) return fromTopology;
+  if (parsed.modelineCluster) {
+    return [
+      { file, cluster: parsed.modelineCluster.value, via: 'modeline', modeline: parsed.modelineCluster },
+    ];
+  }
+  const fromConvention = clusterFromPath(file);
+  if (fromConvention) return [{ file, cluster: fromConvention, via: 'convention' }];
+  return [{ file, cluster: DEFAULT_CLUSTER, via: 'default' }];
+}
+
+/** `clusters/<name>/…` anywhere in the path (SPEC §6, precedence 3). */
+export function clusterFromPath(path: string): string | undefined {
+  const match = /(?:^|\/)clusters\/([^/]+)\//.exec(path);
+  return match?.[1];
+}
+
+/**
+ * The placements the topology file's paths give `path`: one per cluster with a matching entry, in the
+ * file's order of clusters; a cluster's first matching entry decides its default namespace. A glob
+ * naming a folder (`overlays/c1`) matches what is in it, as a kustomization entry folder is written.
+ */
+export function placementsByTopology(topology: TopologyDeclaration, path: string): Placement[] {
+  const found: Placement[] = [];
+  for (const entry of compiled(topology)) {
+    if (found.some((placement) => placement.cluster === entry.cluster) || !entry.test(path)) continue;
+    found.push({
+      file: path,
+      cluster: entry.cluster,
+      via: 'topology',
+      namespace: entry.namespace,
+      entry: entry.entry,
+    });
+  }
+  return found;
+}
+
+function compiled(topology: TopologyDeclaration): CompiledPath[] {
+  let paths = compiledPaths.get(topology);
+  if (!paths) {
+    paths = topology.clusters.flatMap((cluster) =>
+      cluster.paths.map((path) => {
+        const glob = path.glob.value.replace(/\/+$/, '');
+        const matchFile = picomatch(glob, { dot: true });
+        const matchFolder = picomatch(`${glob}/**`, { dot: true });
+        return {
+          cluster: cluster.name.value,
+          test: (file: string) => matchFile(file) || matchFolder(file),
+          namespace: path.namespace && { ...path.namespace, file: topology.file },
+          entry: { file: topology.file, range: path.range },
+        };
+      }),
+    );
+    compiledPaths.set(topology, paths);
+  }
+  return paths;
+}

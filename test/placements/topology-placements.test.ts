@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertAnnotatedFindings } from '../helpers/checks';
+import { modelFrom } from '../helpers/fixture';
+
+// SPEC §9 (1): the topology file's paths may overlap, a path entry may give a default namespace,
+// and a file matched by several clusters is placed in each.
+
+const service = (name: string, labels = '') => `
+apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}${labels}
+spec:
+  selector: { app: ${name} }
+  ports: [{ port: 80 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template: { metadata: { labels: { app: ${name} } } }
+`;
+
+describe('placements from the topology file (SPEC §9)', () => {
+  test('a file matched by two clusters is placed in both, each with its own instance', () => {
+    const model = modelFrom(`
+      //- mesh-topology.yaml
+      clusters:
+        east: { paths: ["shared/**", "east/**"] }
+        west: { paths: ["shared/**", "west/**"] }
+      //- shared/web.yaml
+      ${service('web', '\n  labels: { solo.io/service-scope: global }')}
+    `);
+    const instances = model.servicesByName.get('default/web') ?? [];
+    assert.deepEqual(
+      instances.map((instance) => [instance.cluster, instance.endpoints, instance.hostname]),
+      [
+        ['east', 1, 'web.default.mesh.internal'],
+        ['west', 1, 'web.default.mesh.internal'],
+      ],
+    );
+    assert.deepEqual(instances[0]?.placement.clusters, ['east', 'west'], 'each instance knows it is shared');
+    assert.equal(model.globalServices.get('web.default.mesh.internal')?.instances.length, 2);
+  });
+
+  test("a path entry's namespace is where manifests without one land (kubectl apply -n)", () => {
+    const model = modelFrom(`
+      //- mesh-topology.yaml
+      clusters:
+        east: { paths: [{ glob: "apps/**", namespace: sample }] }
+        west: { paths: [{ glob: "apps/**" }] }
+      //- apps/helloworld.yaml
+      ${service('helloworld', '\n  labels: { solo.io/service-scope: global }')}
+      //- apps/namespace.yaml
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: sample
+    `);
+    const clusters = (key: string) =>
+      (model.servicesByName.get(key) ?? []).map((instance) => instance.cluster);
+    assert.deepEqual(clusters('sample/helloworld'), ['east']);
+    assert.deepEqual(
+      clusters('default/helloworld'),
+      ['west'],
+      'an entry without a namespace keeps `default`',
+    );
+    assert.ok(model.globalServices.has('helloworld.sample.mesh.internal'));
+    const [east] = model.servicesByName.get('sample/helloworld') ?? [];
+    assert.equal(east?.endpoints, 1, 'the Deployment lands in the same namespace and backs the Service');
+    assert.equal(east?.resource.namespace?.file, 'mesh-topology.yaml', 'the namespace says where it was set');
+    assert.ok(
+      model.namespaces.some((namespace) => namespace.name === 'sample' && namespace.cluster === 'east'),
+      'a Namespace is cluster-scoped: no default namespace applies to it',
+    );
+  });
+
+  test('a finding about a file placed in two clusters names the cluster at fault', () => {
+    assertAnnotatedFindings(`
+      //- mesh-topology.yaml
+      clusters:
+        east: { paths: [{ glob: "apps/**", namespace: shop }, "east/**"] }
+        west: { paths: [{ glob: "apps/**", namespace: shop }] }
+      //- apps/cart.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: cart
+      #       ^^^^ warning MESH101 cart is not exported in west
+      spec:
+        selector: { app: cart }
+      //- east/shop.yaml
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: shop
+        labels: { solo.io/service-scope: global }
+    `);
+  });
+});
