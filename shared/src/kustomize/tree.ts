@@ -1,0 +1,67 @@
+import { isMap, isScalar, isSeq, type Node, Pair, type YAMLMap } from 'yaml';
+
+// Reading and changing a rendered object's tree. Rendered trees hold no aliases and no merge keys
+// (they were resolved while copying), so these helpers need no document.
+
+/** The text of a scalar key or value: strings as they are, numbers and booleans as written. */
+export function textOf(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const { value } = node;
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return node.source ?? String(value);
+  }
+  return undefined;
+}
+
+/** Whether a node is YAML's null (`~`, `null`, or nothing after the key). */
+export function isNull(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}
+
+export function pairIn(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((pair) => textOf(pair.key) === key) as Pair | undefined;
+}
+
+export function childOf(node: unknown, key: string): Node | undefined {
+  if (!isMap(node)) return undefined;
+  const value = pairIn(node, key)?.value;
+  return value === null ? undefined : (value as Node | undefined);
+}
+
+export function mapChild(node: unknown, key: string): YAMLMap | undefined {
+  const child = childOf(node, key);
+  return isMap(child) ? child : undefined;
+}
+
+export function textAt(node: unknown, path: readonly string[]): string | undefined {
+  let current: unknown = node;
+  for (const key of path) current = childOf(current, key);
+  return textOf(current);
+}
+
+/**
+ * Sets `key` in a map, replacing the whole pair where the key exists: a value's key and value then
+ * come from the same file, as `Located` (one `file` for `range` and `keyRange`) needs.
+ */
+export function setPair(map: YAMLMap, key: Node, value: Node): void {
+  const name = textOf(key);
+  const index = map.items.findIndex((pair) => textOf(pair.key) === name);
+  const pair = new Pair(key, value);
+  if (index < 0) map.items.push(pair);
+  else map.items[index] = pair;
+}
+
+export function removeKey(map: YAMLMap, key: string): boolean {
+  const index = map.items.findIndex((pair) => textOf(pair.key) === key);
+  if (index < 0) return false;
+  map.items.splice(index, 1);
+  return true;
+}
+
+/** The scalars of a sequence as text (a `hosts:` list); anything else has none. */
+export function textsOf(node: unknown): string[] {
+  if (!isSeq(node)) return [];
+  return node.items.map(textOf).filter((text): text is string => text !== undefined);
+}

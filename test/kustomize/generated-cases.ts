@@ -1,0 +1,3 @@
+export function generatedCases(_count: number, _seed: number): Record<string, string>[] {
+  return [];
+}
