@@ -1,8 +1,8 @@
-import { isMap, isSeq, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isSeq, type Node, Pair, parseAllDocuments, type YAMLMap } from 'yaml';
 import type { SourceFile } from '../text/source';
-import { type DocumentContext, resolveAlias, scalarText } from '../yaml/nodes';
+import { type DocumentContext, resolveAlias, scalarText, sourceOfNode } from '../yaml/nodes';
 import { YAML_SYNTAX } from '../yaml/parse-file';
-import { cloneResolved } from './clone';
+import { cloneResolved, copyRendered } from './clone';
 import { offsetsInFile } from './inline-text';
 import { applyJsonPatch, readOperations } from './json-patch';
 import { fieldOf, type Kustomization } from './kustomization-file';
@@ -258,6 +258,9 @@ function applyJson(state: RenderState, patch: Patch, objects: Working[]): void {
       }
       const failed = applyJsonPatch(working.ctx, working.node, operations, document.source);
       if (failed) addNote(state, document.source, failed.failed.node, `JSON patch: ${failed.reason}`);
+      // kustomize applies a JSON patch to the object's JSON and reads it back: nodes that several
+      // fields shared (see setInPlace) are separate afterwards.
+      working.node = copyRendered(working.ctx, working.node) as YAMLMap;
     }
   }
 }
@@ -302,23 +305,41 @@ function applyStrategicMerge(
 
 /**
  * Merges a patch into an object and puts back what a patch may not change (kustomize's rule): the
- * kind and name unless the patch's options allow it, and always the namespace. False when the
+ * type (apiVersion and kind) and name unless the patch's options allow it, and always the namespace. False when the
  * patch deletes the object.
  */
 function mergeInto(working: Working, copy: YAMLMap, patch: Patch): boolean {
-  const kind = pairIn(working.node, 'kind');
+  // Copies, not the nodes: the merge writes scalars in place (see setInPlace).
+  const kept = (map: unknown, key: string): Pair | undefined => {
+    const pair = isMap(map) ? pairIn(map, key) : undefined;
+    if (!pair) return undefined;
+    return new Pair(
+      copyRendered(working.ctx, pair.key as Node),
+      copyRendered(working.ctx, pair.value as Node),
+    );
+  };
   const metadata = pairIn(working.node, 'metadata')?.value;
-  const name = isMap(metadata) ? pairIn(metadata, 'name') : undefined;
-  const namespace = isMap(metadata) ? pairIn(metadata, 'namespace') : undefined;
+  const kind = kept(working.node, 'kind');
+  const apiVersion = kept(working.node, 'apiVersion');
+  const name = kept(metadata, 'name');
+  const namespace = kept(metadata, 'namespace');
   const id = idOf(working.node);
-  const merged = mergeMaps(id, working.node, copy);
+  const merged = mergeMaps({ id, sourceOf: (node) => sourceOfNode(working.ctx, node) }, working.node, copy);
   if (!merged || merged.items.length === 0) return false;
   working.node = merged;
-  if (!patch.allowKindChange && kind) setPair(merged, kind.key as Node, kind.value as Node);
+  const restore = (map: YAMLMap, pair: Pair | undefined) => {
+    if (pair) setPair(map, pair.key as Node, pair.value as Node);
+  };
+  if (!patch.allowKindChange) {
+    // A patch selected by its target is written for one kind and applied to whatever it selects
+    // (a label selector may pick a Service for a Deployment's patch): the object keeps its type.
+    restore(merged, kind);
+    restore(merged, apiVersion);
+  }
   const after = pairIn(merged, 'metadata')?.value;
   if (isMap(after)) {
-    if (!patch.allowNameChange && name) setPair(after, name.key as Node, name.value as Node);
-    if (namespace) setPair(after, namespace.key as Node, namespace.value as Node);
+    if (!patch.allowNameChange) restore(after, name);
+    if (namespace) restore(after, namespace);
     else removeKey(after, 'namespace');
   }
   if (textOf(pairIn(merged, 'kind')?.value) !== id.kind || idOf(merged).name !== id.name) {

@@ -79,6 +79,11 @@ function readKustomization(state: RenderState, path: string): Kustomization | un
     addNote(state, parsed.source, undefined, 'unparsable kustomization');
     return undefined;
   }
+  const fields = read.root.items.map((pair) => scalarText(read.ctx, pair.key));
+  // kustomize refuses a kustomization that asks for nothing ("kustomization.yaml is empty").
+  if (fields.every((field) => field === undefined || ['apiVersion', 'kind', 'metadata'].includes(field))) {
+    addNote(state, parsed.source, read.root, 'empty kustomization');
+  }
   return { path, folder: folderOf(path), source: parsed.source, ...read };
 }
 

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { SourceFile } from '../text/source';
 import type { ResId } from './res-id';
-import { isNull, pairIn, removeKey, setPair, textOf } from './tree';
+import { isNull, pairIn, removeKey, setInPlace, textOf } from './tree';
 
 // Strategic merge, as kustomize applies a patch (kyaml's merge with the Kubernetes schema): maps
 // merge key by key, a null deletes, scalars are replaced, and a list is merged item by item only
@@ -73,8 +74,14 @@ function stripped(node: Node): Node | undefined {
  * Merges `patch` into `dest` (changed in place) and returns the result: `dest`, the patch itself
  * where it replaces, or undefined where it deletes. The patch's nodes move into the result.
  */
+/** What a merge needs to know of the object: its id (for the schema) and the file of a node (for marks). */
+export interface MergeContext {
+  id: ResId;
+  sourceOf(node: Node): SourceFile;
+}
+
 export function mergeMaps(
-  id: ResId,
+  merge: MergeContext,
   dest: YAMLMap,
   patch: YAMLMap,
   path: readonly string[] = [],
@@ -91,18 +98,23 @@ export function mergeMaps(
       continue;
     }
     const current = pairIn(dest, key)?.value;
-    const merged = mergeValue(id, current as Node | undefined, value as Node, [...path, key]);
+    const merged = mergeValue(merge, current as Node | undefined, value as Node, [...path, key]);
     if (merged === undefined) removeKey(dest, key);
-    else if (merged !== current) setPair(dest, pair.key as Node, merged);
+    else if (merged !== current) setInPlace(dest, pair.key as Node, merged, merge.sourceOf);
   }
   return dest;
 }
 
-function mergeValue(id: ResId, current: Node | undefined, value: Node, path: string[]): Node | undefined {
-  if (isMap(value) && isMap(current)) return mergeMaps(id, current, value, path);
+function mergeValue(
+  merge: MergeContext,
+  current: Node | undefined,
+  value: Node,
+  path: string[],
+): Node | undefined {
+  if (isMap(value) && isMap(current)) return mergeMaps(merge, current, value, path);
   if (isSeq(value) && isSeq(current)) {
-    const keys = mergeKeysOf(id, path);
-    if (keys) return mergeLists(id, current, value, keys, path);
+    const keys = mergeKeysOf(merge.id, path);
+    if (keys) return mergeLists(merge, current, value, keys, path);
   }
   return stripped(value);
 }
@@ -112,7 +124,7 @@ function mergeValue(id: ResId, current: Node | undefined, value: Node, path: str
  * first in the patch's order (kustomize merges with "prepend" for growing lists), then the rest.
  */
 function mergeLists(
-  id: ResId,
+  merge: MergeContext,
   dest: YAMLSeq,
   patch: YAMLSeq,
   keys: readonly string[],
@@ -132,7 +144,7 @@ function mergeLists(
       if (value) added.push(value);
       continue;
     }
-    const merged = mergeMaps(id, dest.items[index] as YAMLMap, item, path);
+    const merged = mergeMaps(merge, dest.items[index] as YAMLMap, item, path);
     if (merged === undefined) dest.items.splice(index, 1);
     else dest.items[index] = merged;
   }

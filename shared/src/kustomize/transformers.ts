@@ -4,7 +4,7 @@ import { type DocumentContext, resolveAlias } from '../yaml/nodes';
 import { cloneResolved, mapAt, scalarAt } from './clone';
 import { appliesTo, type FieldSpec, type Maker, mapsAt } from './field-specs';
 import { idOf, isClusterScoped } from './res-id';
-import { pairIn, setPair, textOf } from './tree';
+import { pairIn, setInPlace, setPair, textOf } from './tree';
 import { originalId, rememberId, type Working } from './working';
 
 /** A value a kustomization wrote, with the file it is written in (for marks) and its document. */
@@ -103,15 +103,25 @@ export function addNameAffixes(
 export function addEntries(objects: Working[], entries: Written, specs: readonly FieldSpec[]): void {
   const map = resolveAlias(entries.ctx, entries.value);
   if (!isMap(map) || map.items.length === 0) return;
-  const make = makerAt(entries.value, entries.ctx.source);
+  const { source } = entries.ctx;
+  const make = makerAt(entries.value, source);
+  const pairs = (map.items as Pair[]).filter((pair) => textOf(resolveAlias(entries.ctx, pair.key)) !== '<<');
   for (const working of objects) {
     const id = idOf(working.node);
-    for (const fieldSpec of specs) {
-      if (!appliesTo(fieldSpec, id)) continue;
-      for (const target of mapsAt(working.node, fieldSpec.path, fieldSpec.create, make)) {
-        for (const pair of map.items as Pair[]) {
-          if (textOf(resolveAlias(entries.ctx, pair.key)) === '<<') continue;
-          setPair(target, copyOf(entries.ctx, pair.key as Node), copyOf(entries.ctx, pair.value as Node));
+    const targets = specs.flatMap((fieldSpec) =>
+      appliesTo(fieldSpec, id) ? mapsAt(working.node, fieldSpec.path, fieldSpec.create, make) : [],
+    );
+    for (const pair of pairs) {
+      // One value node for every field of this object that did not have the key (see setInPlace).
+      let added: Node | undefined;
+      for (const target of targets) {
+        const key = copyOf(entries.ctx, pair.key as Node);
+        const name = textOf(key) ?? '';
+        if (pairIn(target, name)) {
+          setInPlace(target, key, copyOf(entries.ctx, pair.value as Node), () => source);
+        } else {
+          added ??= copyOf(entries.ctx, pair.value as Node);
+          setPair(target, key, added);
         }
       }
     }

@@ -1,4 +1,6 @@
-import { isMap, isScalar, isSeq, type Node, Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { SourceFile } from '../text/source';
+import { markWrittenIn } from '../yaml/nodes';
 
 // Reading and changing a rendered object's tree. Rendered trees hold no aliases and no merge keys
 // (they were resolved while copying), so these helpers need no document.
@@ -64,4 +66,35 @@ export function removeKey(map: YAMLMap, key: string): boolean {
 export function textsOf(node: unknown): string[] {
   if (!isSeq(node)) return [];
   return node.items.map(textOf).filter((text): text is string => text !== undefined);
+}
+
+/**
+ * Overwrites a scalar with another's value and place, keeping the node itself. kustomize (kyaml)
+ * sets an existing field by copying the new value into the node already there, and a label it added
+ * to several fields of one object is one node in all of them: a later patch of one of those fields
+ * changes them all (a base's commonLabels, an overlay's patch of the pod template's label: kubectl
+ * shows the selector changed too). Writing in place keeps that behaviour.
+ */
+export function assignScalar(target: Scalar, from: Scalar, source: SourceFile): void {
+  target.value = from.value;
+  target.type = from.type;
+  target.source = from.source;
+  target.range = from.range ? [from.range[0], from.range[1], from.range[2]] : undefined;
+  markWrittenIn(target, source);
+}
+
+/**
+ * Sets a field as kyaml does: a scalar already there is overwritten in place (and its key placed
+ * at the new key, so key and value read in one file); otherwise the pair is set. Returns the value
+ * node the field now holds.
+ */
+export function setInPlace(map: YAMLMap, key: Node, value: Node, sourceOf: (node: Node) => SourceFile): Node {
+  const existing = pairIn(map, textOf(key) ?? '');
+  if (existing && isScalar(existing.value) && isScalar(value) && isScalar(existing.key) && isScalar(key)) {
+    assignScalar(existing.value, value, sourceOf(value));
+    assignScalar(existing.key, key, sourceOf(key));
+    return existing.value;
+  }
+  setPair(map, key, value);
+  return value;
 }
