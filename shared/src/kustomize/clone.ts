@@ -1,0 +1,161 @@
+import { isMap, isPair, isScalar, isSeq, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { SourceFile } from '../text/source';
+import { type DocumentContext, markWrittenIn, resolveAlias, sourceOfNode } from '../yaml/nodes';
+
+/** How nodes read from a file are copied into a rendered object. */
+export interface CloneOptions {
+  /**
+   * The file the nodes are written in, when the rendered object's own document is another file:
+   * every copied node is marked with it (`markWrittenIn`) so its offsets are read in that text.
+   */
+  mark?: SourceFile;
+  /** Maps an offset of the parsed text to an offset of `mark`'s text: an inline patch's string. */
+  offset?: (at: number) => number;
+}
+
+/** The most nodes one copy may make: aliases let a small hostile file stand for billions of nodes. */
+const NODE_BUDGET = 200_000;
+
+export class CloneTooLarge extends Error {}
+
+/**
+ * A fresh copy of `node` with its aliases resolved and its merge keys (`<<`) expanded, so that the
+ * rendered tree can be read and changed without its document. Copies keep the `range` of the node
+ * they copy (mapped by `offset`), so a rendered value still points at the text that wrote it.
+ */
+export function cloneResolved(ctx: DocumentContext, node: unknown, options: CloneOptions = {}): Node {
+  return copyNode(ctx, node, options, { left: NODE_BUDGET, open: new Set() });
+}
+
+interface Walk {
+  left: number;
+  // Collections being copied: an alias to one of them would copy forever.
+  open: Set<unknown>;
+}
+
+function copyNode(ctx: DocumentContext, node: unknown, options: CloneOptions, walk: Walk): Node {
+  if (--walk.left < 0) throw new CloneTooLarge('too many nodes');
+  const resolved = resolveAlias(ctx, node);
+  let copy: Node;
+  if ((isMap(resolved) || isSeq(resolved)) && !walk.open.has(resolved)) {
+    walk.open.add(resolved);
+    copy = isMap(resolved) ? copyMap(ctx, resolved, options, walk) : copySeq(ctx, resolved, options, walk);
+    walk.open.delete(resolved);
+  } else if (isScalar(resolved)) {
+    const scalar = new Scalar(resolved.value);
+    if (resolved.type) scalar.type = resolved.type;
+    if (resolved.source !== undefined) scalar.source = resolved.source;
+    copy = scalar;
+  } else {
+    // An alias that resolves to nothing, or back into itself: an empty value, as a null would be.
+    copy = new Scalar(null);
+  }
+  return placed(copy, resolved?.range, options);
+}
+
+function copySeq(ctx: DocumentContext, seq: YAMLSeq, options: CloneOptions, walk: Walk): YAMLSeq {
+  const copy = new YAMLSeq();
+  copy.flow = seq.flow;
+  for (const item of seq.items) copy.items.push(copyNode(ctx, item, options, walk));
+  return copy;
+}
+
+function copyMap(ctx: DocumentContext, map: YAMLMap, options: CloneOptions, walk: Walk): YAMLMap {
+  const copy = new YAMLMap();
+  copy.flow = map.flow;
+  const seen = new Set<string>();
+  const merges: unknown[] = [];
+  for (const pair of map.items) {
+    const key = resolveAlias(ctx, pair.key);
+    const name = isScalar(key) ? String(key.value) : undefined;
+    if (name === '<<') {
+      merges.push(pair.value);
+      continue;
+    }
+    // The first of duplicate keys wins, as `findPair` reads them.
+    if (name !== undefined && seen.has(name)) continue;
+    if (name !== undefined) seen.add(name);
+    copy.items.push(
+      new Pair(copyNode(ctx, pair.key, options, walk), copyNode(ctx, pair.value, options, walk)),
+    );
+  }
+  // Merged maps give the keys the map does not write itself, the first merge source first.
+  for (const source of merges) {
+    const resolved = resolveAlias(ctx, source);
+    const bases = isSeq(resolved) ? resolved.items : [resolved];
+    for (const base of bases) {
+      const baseCopy = copyNode(ctx, base, options, walk);
+      if (!isMap(baseCopy)) continue;
+      for (const pair of baseCopy.items) {
+        const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (name === undefined || seen.has(name)) continue;
+        seen.add(name);
+        copy.items.push(pair);
+      }
+    }
+  }
+  return copy;
+}
+
+function placed<T extends Node>(copy: T, range: Node['range'] | undefined, options: CloneOptions): T {
+  if (range) {
+    const { offset } = options;
+    copy.range = offset
+      ? [offset(range[0]), offset(range[1]), offset(range[2])]
+      : [range[0], range[1], range[2]];
+  }
+  if (options.mark) markWrittenIn(copy, options.mark);
+  return copy;
+}
+
+/**
+ * A copy of a node of a rendered object (no aliases there), each node keeping the file it is written
+ * in: a JSON patch's `copy` duplicates values that may come from the base or from another patch.
+ */
+export function copyRendered(ctx: DocumentContext, node: Node): Node {
+  let copy: Node;
+  if (isMap(node)) {
+    const map = new YAMLMap();
+    map.flow = node.flow;
+    for (const pair of node.items) {
+      map.items.push(new Pair(copyRendered(ctx, pair.key as Node), copyRendered(ctx, pair.value as Node)));
+    }
+    copy = map;
+  } else if (isSeq(node)) {
+    const seq = new YAMLSeq();
+    seq.flow = node.flow;
+    for (const item of node.items) seq.items.push(copyRendered(ctx, item as Node));
+    copy = seq;
+  } else if (isScalar(node)) {
+    const scalar = new Scalar(node.value);
+    if (node.type) scalar.type = node.type;
+    if (node.source !== undefined) scalar.source = node.source;
+    copy = scalar;
+  } else if (isPair(node)) {
+    return new Scalar(null);
+  } else {
+    copy = new Scalar(null);
+  }
+  if (node?.range) copy.range = [node.range[0], node.range[1], node.range[2]];
+  if (node) markWrittenIn(copy, sourceOfNode(ctx, node));
+  return copy;
+}
+
+/**
+ * A new scalar for a value a kustomization computed (`namePrefix` + name), placed at the node that
+ * decided it, in the file that node is written in.
+ */
+export function scalarAt(value: unknown, decidedBy: Node, source: SourceFile): Scalar {
+  const scalar = new Scalar(value);
+  if (decidedBy.range) scalar.range = [decidedBy.range[0], decidedBy.range[1], decidedBy.range[2]];
+  markWrittenIn(scalar, source);
+  return scalar;
+}
+
+/** A new, empty map placed at the node that asked for it (a `labels:` entry creating `metadata.labels`). */
+export function mapAt(decidedBy: Node, source: SourceFile): YAMLMap {
+  const map = new YAMLMap();
+  if (decidedBy.range) map.range = [decidedBy.range[0], decidedBy.range[1], decidedBy.range[2]];
+  markWrittenIn(map, source);
+  return map;
+}

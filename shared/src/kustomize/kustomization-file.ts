@@ -1,0 +1,95 @@
+import type { Node, YAMLMap } from 'yaml';
+import type { SourceFile } from '../text/source';
+import { asMap, type DocumentContext, findPair, resolveAlias, scalarText, seqItems } from '../yaml/nodes';
+import { YAML_SYNTAX } from '../yaml/parse-file';
+import { isRemote, pathIn, resolvePath } from './paths';
+import type { KustomizeWorkspace } from './types';
+
+/** The names `kustomize build` looks for in a folder, in the order it tries them. */
+export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+/** The kustomization file of a folder ('' is the root), if it holds one. */
+export function kustomizationFileIn(folder: string, ws: KustomizeWorkspace): string | undefined {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const path = pathIn(folder, name);
+    if (ws.file(path)) return path;
+  }
+  return undefined;
+}
+
+/** A kustomization as read: its file, its root map, and how to read its nodes. */
+export interface Kustomization {
+  path: string;
+  folder: string;
+  source: SourceFile;
+  ctx: DocumentContext;
+  root: YAMLMap;
+}
+
+/**
+ * The root map of a kustomization file, or undefined when the file has a syntax error or is not a
+ * map (`documents` is the file's documents, read once by the caller).
+ */
+export function kustomizationRoot(
+  source: SourceFile,
+  documents: readonly DocumentContext['doc'][],
+  findings: readonly { code: string }[],
+): { ctx: DocumentContext; root: YAMLMap } | undefined {
+  if (findings.some((finding) => finding.code === YAML_SYNTAX)) return undefined;
+  const doc = documents[0];
+  if (!doc) return undefined;
+  const ctx: DocumentContext = { source, doc };
+  const root = asMap(ctx, doc.contents);
+  return root ? { ctx, root } : undefined;
+}
+
+/** The value node of a field of a kustomization (aliases resolved). */
+export function fieldOf(kustomization: Pick<Kustomization, 'ctx' | 'root'>, key: string): Node | undefined {
+  const pair = findPair(kustomization.ctx, kustomization.root, key);
+  return pair ? resolveAlias(kustomization.ctx, pair.value) : undefined;
+}
+
+/** The key node of a field, where a note about the field points. */
+export function keyOf(kustomization: Pick<Kustomization, 'ctx' | 'root'>, key: string): Node | undefined {
+  return findPair(kustomization.ctx, kustomization.root, key)?.key as Node | undefined;
+}
+
+/** The entries of a list field (`resources`, `components`) as text, each with its node. */
+export function listEntries(
+  kustomization: Pick<Kustomization, 'ctx' | 'root'>,
+  key: string,
+): { text: string; node: Node }[] {
+  const entries: { text: string; node: Node }[] = [];
+  for (const node of seqItems(kustomization.ctx, fieldOf(kustomization, key))) {
+    const text = scalarText(kustomization.ctx, node);
+    if (text) entries.push({ text, node });
+  }
+  return entries;
+}
+
+/** The fields whose entries name other kustomizations' folders. */
+const INCLUDING_FIELDS = ['resources', 'bases', 'components'];
+
+/**
+ * The folders that some of these kustomizations list as a resource or a component: a kustomization
+ * in none of them is an entry point (SPEC §9).
+ */
+export function includedFolders(kustomizationFiles: string[], ws: KustomizeWorkspace): Set<string> {
+  const folders = new Set<string>();
+  for (const path of kustomizationFiles) {
+    const parsed = ws.file(path);
+    if (!parsed) continue;
+    const read = kustomizationRoot(parsed.source, parsed.documents, parsed.findings);
+    if (!read) continue;
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    for (const field of INCLUDING_FIELDS) {
+      for (const entry of listEntries(read, field)) {
+        if (isRemote(entry.text)) continue;
+        const target = resolvePath(folder, entry.text);
+        // A file listed as a resource is no folder; anything else is (held or missing).
+        if (target !== undefined && !ws.file(target)) folders.add(target);
+      }
+    }
+  }
+  return folders;
+}

@@ -1,0 +1,349 @@
+import { isMap, isSeq, type Node, Pair, parseAllDocuments, type YAMLMap } from 'yaml';
+import type { SourceFile } from '../text/source';
+import { type DocumentContext, resolveAlias, scalarText, sourceOfNode } from '../yaml/nodes';
+import { YAML_SYNTAX } from '../yaml/parse-file';
+import { cloneResolved, copyRendered } from './clone';
+import { offsetsInFile } from './inline-text';
+import { applyJsonPatch, readOperations } from './json-patch';
+import { fieldOf, type Kustomization } from './kustomization-file';
+import { resolvePath } from './paths';
+import { idOf, type ResId, sameId } from './res-id';
+import { readTarget, selects, type Target } from './selector';
+import { addNote, documentsOf, type RenderState, readFile } from './state';
+import { mergeMaps } from './strategic-merge';
+import { pairIn, removeKey, setPair, textOf } from './tree';
+import { everyId, originalId, type Working } from './working';
+
+/** One document of a patch: where it is written and how to copy it into an object. */
+export interface PatchDocument {
+  /** The file its nodes are written in (the patch file, or the kustomization for an inline patch). */
+  source: SourceFile;
+  /** Its root node (an inline patch: the kustomization's string), for notes and ids. */
+  node: Node;
+  /** Whether it is a list: a JSON patch's operations. */
+  list: boolean;
+  /** A fresh copy of it, marked with its file: each object it patches takes its nodes. */
+  copy(): Node;
+}
+
+/** A patch as a kustomization asks for it. */
+export interface Patch {
+  kustomization: Kustomization;
+  /** The entry that asks for it, for notes. */
+  entry: Node;
+  documents: PatchDocument[];
+  target?: Target;
+  /** JSON 6902, or strategic merge (the default). */
+  json: boolean;
+  allowNameChange: boolean;
+  allowKindChange: boolean;
+}
+
+/** The documents of a patch file (read as something else than a resource), or undefined with a note. */
+function documentsInFile(
+  state: RenderState,
+  k: Kustomization,
+  entry: Node,
+  text: string,
+): PatchDocument[] | undefined {
+  const path = resolvePath(k.folder, text);
+  const parsed = path === undefined ? undefined : readFile(state, path);
+  if (path === undefined || !parsed) {
+    addNote(
+      state,
+      k.source,
+      entry,
+      path === undefined ? `path outside the workspace ${text}` : `missing path ${text}`,
+    );
+    return undefined;
+  }
+  state.notResources.add(path);
+  if (parsed.findings.some((finding) => finding.code === YAML_SYNTAX)) {
+    addNote(state, k.source, entry, `unparsable patch ${text}`);
+    return undefined;
+  }
+  const documents: PatchDocument[] = [];
+  for (const doc of documentsOf(state, parsed)) {
+    const ctx: DocumentContext = { source: parsed.source, doc };
+    const root = resolveAlias(ctx, doc.contents);
+    if (!root || (!isMap(root) && !isSeq(root))) continue;
+    documents.push({
+      source: parsed.source,
+      node: root,
+      list: isSeq(root),
+      copy: () => cloneResolved(ctx, root, { mark: parsed.source }),
+    });
+  }
+  return documents;
+}
+
+/** The documents of a patch written inline in the kustomization, their nodes placed in its text. */
+function documentsInline(
+  state: RenderState,
+  k: Kustomization,
+  valueNode: Node,
+  text: string,
+): PatchDocument[] | undefined {
+  const parsed = parseAllDocuments(text, { uniqueKeys: false });
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.some((doc) => doc.errors.length > 0)) {
+    addNote(state, k.source, valueNode, 'unparsable inline patch');
+    return undefined;
+  }
+  const offset = offsetsInFile(k.source, valueNode);
+  const documents: PatchDocument[] = [];
+  for (const doc of list) {
+    const ctx: DocumentContext = { source: k.source, doc: doc as DocumentContext['doc'] };
+    const root = resolveAlias(ctx, doc.contents);
+    if (!root || (!isMap(root) && !isSeq(root))) continue;
+    documents.push({
+      source: k.source,
+      node: valueNode,
+      list: isSeq(root),
+      copy: () => cloneResolved(ctx, root, { mark: k.source, offset }),
+    });
+  }
+  return documents;
+}
+
+/** Reads a `target:` map, or notes why it cannot be read. */
+function targetOf(state: RenderState, k: Kustomization, node: Node | undefined): Target | undefined | null {
+  const map = resolveAlias(k.ctx, node);
+  if (!isMap(map)) return undefined;
+  const target = readTarget((key) => {
+    const pair = map.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
+    return pair ? scalarText(k.ctx, pair.value) : undefined;
+  });
+  if (typeof target === 'string') {
+    addNote(state, k.source, map, target);
+    return null;
+  }
+  return target;
+}
+
+function optionOf(k: Kustomization, entry: YAMLMap, key: string): boolean {
+  const options = resolveAlias(k.ctx, pairIn(entry, 'options')?.value ?? findValue(k, entry, 'options'));
+  if (!isMap(options)) return false;
+  const pair = options.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
+  return scalarText(k.ctx, pair?.value) === 'true';
+}
+
+function findValue(k: Kustomization, map: YAMLMap, key: string): Node | undefined {
+  const pair = map.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
+  return pair ? resolveAlias(k.ctx, pair.value) : undefined;
+}
+
+/** The patches of a `patches:` field: `path:` or `patch:`, with an optional target and options. */
+export function readPatches(state: RenderState, k: Kustomization): Patch[] {
+  const patches: Patch[] = [];
+  const list = fieldOf(k, 'patches');
+  if (!isSeq(list)) return patches;
+  for (const item of list.items) {
+    const entry = resolveAlias(k.ctx, item);
+    if (!isMap(entry)) continue;
+    const pathNode = findValue(k, entry, 'path');
+    const patchNode = findValue(k, entry, 'patch');
+    const path = scalarText(k.ctx, pathNode);
+    const text = scalarText(k.ctx, patchNode);
+    let documents: PatchDocument[] | undefined;
+    if (path && pathNode) documents = documentsInFile(state, k, pathNode, path);
+    else if (text && patchNode) documents = documentsInline(state, k, patchNode, text);
+    else addNote(state, k.source, entry, 'patch without path or patch');
+    const target = targetOf(state, k, findValue(k, entry, 'target'));
+    if (!documents || target === null) continue;
+    patches.push({
+      kustomization: k,
+      entry,
+      documents,
+      json: documents[0]?.list === true,
+      allowNameChange: optionOf(k, entry, 'allowNameChange'),
+      allowKindChange: optionOf(k, entry, 'allowKindChange'),
+      ...(target ? { target } : {}),
+    });
+  }
+  return patches;
+}
+
+/** `patchesStrategicMerge:` entries: a file's path, or a patch written inline. */
+export function readStrategicMergePatches(state: RenderState, k: Kustomization): Patch[] {
+  const patches: Patch[] = [];
+  const list = fieldOf(k, 'patchesStrategicMerge');
+  if (!isSeq(list)) return patches;
+  for (const item of list.items) {
+    const node = resolveAlias(k.ctx, item);
+    const text = scalarText(k.ctx, node);
+    if (!node || !text) continue;
+    // kustomize reads the entry as a file when it can, else as the patch itself.
+    const path = resolvePath(k.folder, text);
+    const inline = text.includes('\n') || (path !== undefined && !state.ws.file(path) && /:\s/.test(text));
+    const documents = inline ? documentsInline(state, k, node, text) : documentsInFile(state, k, node, text);
+    if (documents)
+      patches.push({
+        kustomization: k,
+        entry: node,
+        documents,
+        json: false,
+        allowNameChange: false,
+        allowKindChange: false,
+      });
+  }
+  return patches;
+}
+
+/** `patchesJson6902:` entries: a target and a JSON patch (`path:` or `patch:`). */
+export function readJsonPatches(state: RenderState, k: Kustomization): Patch[] {
+  const patches: Patch[] = [];
+  const list = fieldOf(k, 'patchesJson6902');
+  if (!isSeq(list)) return patches;
+  for (const item of list.items) {
+    const entry = resolveAlias(k.ctx, item);
+    if (!isMap(entry)) continue;
+    const pathNode = findValue(k, entry, 'path');
+    const patchNode = findValue(k, entry, 'patch');
+    const path = scalarText(k.ctx, pathNode);
+    const text = scalarText(k.ctx, patchNode);
+    let documents: PatchDocument[] | undefined;
+    if (path && pathNode) documents = documentsInFile(state, k, pathNode, path);
+    else if (text && patchNode) documents = documentsInline(state, k, patchNode, text);
+    else addNote(state, k.source, entry, 'patch without path or patch');
+    const target = targetOf(state, k, findValue(k, entry, 'target'));
+    if (!documents || target === null) continue;
+    if (!target) {
+      addNote(state, k.source, entry, 'JSON patch without a target');
+      continue;
+    }
+    patches.push({
+      kustomization: k,
+      entry,
+      documents,
+      target,
+      json: true,
+      allowNameChange: false,
+      allowKindChange: false,
+    });
+  }
+  return patches;
+}
+
+/** Applies a patch to the objects it selects; objects a `$patch: delete` removes leave the list. */
+export function applyPatch(state: RenderState, patch: Patch, objects: Working[]): Working[] {
+  if (patch.json) {
+    applyJson(state, patch, objects);
+    return objects;
+  }
+  let result = objects;
+  for (const document of patch.documents) result = applyStrategicMerge(state, patch, document, result);
+  return result;
+}
+
+function selected(patch: Patch, objects: Working[]): Working[] {
+  const { target } = patch;
+  return target ? objects.filter((working) => selects(target, working.node, originalId(working))) : [];
+}
+
+function applyJson(state: RenderState, patch: Patch, objects: Working[]): void {
+  const k = patch.kustomization;
+  const targets = selected(patch, objects);
+  if (!patch.target) {
+    addNote(state, k.source, patch.entry, 'JSON patch without a target');
+    return;
+  }
+  if (targets.length === 0) addNote(state, k.source, patch.entry, 'patch target matches no resource');
+  for (const working of targets) {
+    for (const document of patch.documents) {
+      const operations = readOperations(document.copy());
+      if (typeof operations === 'string') {
+        addNote(state, k.source, patch.entry, operations);
+        return;
+      }
+      const failed = applyJsonPatch(working.ctx, working.node, operations, document.source);
+      if (failed) addNote(state, document.source, failed.failed.node, `JSON patch: ${failed.reason}`);
+      // kustomize applies a JSON patch to the object's JSON and reads it back: nodes that several
+      // fields shared (see setInPlace) are separate afterwards.
+      working.node = copyRendered(working.ctx, working.node) as YAMLMap;
+    }
+  }
+}
+
+/** The id a strategic-merge patch without a target names by its own apiVersion, kind, name and namespace. */
+function patchId(node: Node): ResId | undefined {
+  return isMap(node) ? idOf(node) : undefined;
+}
+
+function applyStrategicMerge(
+  state: RenderState,
+  patch: Patch,
+  document: PatchDocument,
+  objects: Working[],
+): Working[] {
+  const k = patch.kustomization;
+  let targets: Working[];
+  if (patch.target) {
+    targets = selected(patch, objects);
+  } else {
+    const id = patchId(document.copy());
+    targets = id
+      ? objects.filter((working) => everyId(working).some((candidate) => sameId(candidate, id)))
+      : [];
+    if (targets.length > 1) {
+      addNote(state, k.source, patch.entry, `patch matches ${targets.length} resources`);
+      return objects;
+    }
+  }
+  if (targets.length === 0) {
+    addNote(state, k.source, patch.entry, 'patch target matches no resource');
+    return objects;
+  }
+  const removed = new Set<Working>();
+  for (const working of targets) {
+    const copy = document.copy();
+    if (!isMap(copy)) continue;
+    if (!mergeInto(working, copy, patch)) removed.add(working);
+  }
+  return removed.size === 0 ? objects : objects.filter((working) => !removed.has(working));
+}
+
+/**
+ * Merges a patch into an object and puts back what a patch may not change (kustomize's rule): the
+ * type (apiVersion and kind) and name unless the patch's options allow it, and always the namespace. False when the
+ * patch deletes the object.
+ */
+function mergeInto(working: Working, copy: YAMLMap, patch: Patch): boolean {
+  // Copies, not the nodes: the merge writes scalars in place (see setInPlace).
+  const kept = (map: unknown, key: string): Pair | undefined => {
+    const pair = isMap(map) ? pairIn(map, key) : undefined;
+    if (!pair) return undefined;
+    return new Pair(
+      copyRendered(working.ctx, pair.key as Node),
+      copyRendered(working.ctx, pair.value as Node),
+    );
+  };
+  const metadata = pairIn(working.node, 'metadata')?.value;
+  const kind = kept(working.node, 'kind');
+  const apiVersion = kept(working.node, 'apiVersion');
+  const name = kept(metadata, 'name');
+  const namespace = kept(metadata, 'namespace');
+  const id = idOf(working.node);
+  const merged = mergeMaps({ id, sourceOf: (node) => sourceOfNode(working.ctx, node) }, working.node, copy);
+  if (!merged || merged.items.length === 0) return false;
+  working.node = merged;
+  const restore = (map: YAMLMap, pair: Pair | undefined) => {
+    if (pair) setPair(map, pair.key as Node, pair.value as Node);
+  };
+  if (!patch.allowKindChange) {
+    // A patch selected by its target is written for one kind and applied to whatever it selects
+    // (a label selector may pick a Service for a Deployment's patch): the object keeps its type.
+    restore(merged, kind);
+    restore(merged, apiVersion);
+  }
+  const after = pairIn(merged, 'metadata')?.value;
+  if (isMap(after)) {
+    if (!patch.allowNameChange) restore(after, name);
+    if (namespace) restore(after, namespace);
+    else removeKey(after, 'namespace');
+  }
+  if (textOf(pairIn(merged, 'kind')?.value) !== id.kind || idOf(merged).name !== id.name) {
+    working.previous.push(id);
+  }
+  return true;
+}

@@ -1,0 +1,344 @@
+import { Document, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { rangeAt } from '../text/source';
+import { asMap, type DocumentContext, findPair, resolveAlias, scalarText } from '../yaml/nodes';
+import type { ParsedFile } from '../yaml/parse-file';
+import { YAML_SYNTAX } from '../yaml/parse-file';
+import { type Resource, resourceNodes } from '../yaml/resource';
+import { CloneTooLarge, cloneResolved } from './clone';
+import { COMMON_ANNOTATIONS, COMMON_LABELS, METADATA_LABELS, REPLICAS, TEMPLATE_LABELS } from './field-specs';
+import {
+  fieldOf,
+  type Kustomization,
+  keyOf,
+  kustomizationFileIn,
+  kustomizationRoot,
+  listEntries,
+} from './kustomization-file';
+import { applyPatch, readJsonPatches, readPatches, readStrategicMergePatches } from './patches';
+import { folderOf, isRemote, pathIn, resolvePath } from './paths';
+import { addNote, createState, documentsOf, type RenderState, readFile } from './state';
+import { addEntries, addNameAffixes, setNamespace, setReplicas, type Written } from './transformers';
+import type { KustomizeWorkspace, RenderedObject, Rendering } from './types';
+import type { Working } from './working';
+
+/**
+ * What `kustomize build <folder>` (v5) outputs, rendered from the workspace's parsed files: every
+ * object with the node that decided each of its values (SPEC §9), and a note for each feature the
+ * rendering could not follow, the rest rendered all the same.
+ */
+export function renderKustomization(folder: string, ws: KustomizeWorkspace): Rendering {
+  const state = createState(ws);
+  const file = kustomizationFileIn(folder, ws);
+  if (!file) {
+    const path = pathIn(folder, 'kustomization.yaml');
+    state.notes.push({
+      file: path,
+      range: rangeAt({ path, text: '' }, 0, 0),
+      feature: `no kustomization in ${folder || '.'}`,
+    });
+    return {
+      kustomization: path,
+      objects: [],
+      notes: state.notes,
+      reads: state.reads,
+      notResources: state.notResources,
+    };
+  }
+  const objects = build(state, file, []);
+  return {
+    kustomization: file,
+    objects: objects.map(finished),
+    notes: state.notes,
+    reads: state.reads,
+    notResources: state.notResources,
+  };
+}
+
+function finished(working: Working): RenderedObject {
+  const doc = working.ctx.doc;
+  (doc as Document).contents = working.node;
+  return { origin: working.origin, node: working.node, doc, through: working.through };
+}
+
+/** The deepest chain of kustomizations followed: deeper is a cycle through paths that differ in spelling, or hostile. */
+const MAX_DEPTH = 64;
+
+/** Renders one kustomization: its resources, then its components, then its own transformers. */
+function build(state: RenderState, file: string, chain: readonly string[]): Working[] {
+  const k = readKustomization(state, file);
+  if (!k) return [];
+  return accumulate(state, k, [], [...chain, file]);
+}
+
+function readKustomization(state: RenderState, path: string): Kustomization | undefined {
+  const parsed = readFile(state, path);
+  if (!parsed) return undefined;
+  state.notResources.add(path);
+  const read = kustomizationRoot(parsed.source, documentsOf(state, parsed), parsed.findings);
+  if (!read) {
+    addNote(state, parsed.source, undefined, 'unparsable kustomization');
+    return undefined;
+  }
+  const fields = read.root.items.map((pair) => scalarText(read.ctx, pair.key));
+  // kustomize refuses a kustomization that asks for nothing ("kustomization.yaml is empty").
+  if (fields.every((field) => field === undefined || ['apiVersion', 'kind', 'metadata'].includes(field))) {
+    addNote(state, parsed.source, read.root, 'empty kustomization');
+  }
+  return { path, folder: folderOf(path), source: parsed.source, ...read };
+}
+
+/**
+ * Adds a kustomization's resources and components to `objects` and transforms them all, as
+ * kustomize accumulates a target: a component's transformers act on everything gathered before it.
+ */
+function accumulate(
+  state: RenderState,
+  k: Kustomization,
+  objects: Working[],
+  chain: readonly string[],
+): Working[] {
+  noteUnsupported(state, k);
+  for (const field of ['resources', 'bases']) {
+    for (const entry of listEntries(k, field)) addResource(state, k, entry, objects, chain);
+  }
+  let result = objects;
+  for (const entry of listEntries(k, 'components')) {
+    const component = includedKustomization(state, k, entry, chain);
+    if (component) result = accumulate(state, component, result, [...chain, component.path]);
+  }
+  return transform(state, k, result);
+}
+
+/** The kustomization of a folder an entry names, or undefined with a note saying why not. */
+function includedKustomization(
+  state: RenderState,
+  k: Kustomization,
+  entry: { text: string; node: Node },
+  chain: readonly string[],
+): Kustomization | undefined {
+  const path = localPath(state, k, entry);
+  if (path === undefined) return undefined;
+  const file = kustomizationFileIn(path, state.ws);
+  if (!file) {
+    const missing = state.ws.file(path) || !state.ws.hasFolder(path);
+    addNote(
+      state,
+      k.source,
+      entry.node,
+      `${missing ? 'missing path' : 'folder without a kustomization'} ${entry.text}`,
+    );
+    return undefined;
+  }
+  // kustomize refuses a folder that holds any kustomization on the way to it (its "candidate root
+  // contains visited root"): the kustomization itself, or an overlay kept below its base.
+  if (chain.some((visited) => path === '' || folderOf(visited) === path || visited.startsWith(`${path}/`))) {
+    addNote(state, k.source, entry.node, `cycle: ${entry.text} holds a kustomization that includes it`);
+    return undefined;
+  }
+  if (chain.length >= MAX_DEPTH) {
+    addNote(state, k.source, entry.node, `kustomizations nested too deeply at ${entry.text}`);
+    return undefined;
+  }
+  return readKustomization(state, file);
+}
+
+/** The workspace path an entry names, or undefined with a note (remote, outside the workspace). */
+function localPath(
+  state: RenderState,
+  k: Kustomization,
+  entry: { text: string; node: Node },
+): string | undefined {
+  if (isRemote(entry.text)) {
+    addNote(state, k.source, entry.node, `remote resource ${entry.text}`);
+    return undefined;
+  }
+  const path = resolvePath(k.folder, entry.text);
+  if (path === undefined) addNote(state, k.source, entry.node, `path outside the workspace ${entry.text}`);
+  return path;
+}
+
+function addResource(
+  state: RenderState,
+  k: Kustomization,
+  entry: { text: string; node: Node },
+  objects: Working[],
+  chain: readonly string[],
+): void {
+  const path = localPath(state, k, entry);
+  if (path === undefined) return;
+  const parsed = readFile(state, path);
+  if (parsed) {
+    if (parsed.findings.some((finding) => finding.code === YAML_SYNTAX)) {
+      addNote(state, k.source, entry.node, `unparsable resource ${entry.text}`);
+    }
+    addObjectsOf(state, k, entry, parsed, objects, chain);
+    return;
+  }
+  const included = includedKustomization(state, k, entry, chain);
+  if (!included) return;
+  for (const working of accumulate(state, included, [], [...chain, included.path])) objects.push(working);
+}
+
+/** The objects of a resource file, each a fresh copy of its document's node. */
+function addObjectsOf(
+  state: RenderState,
+  k: Kustomization,
+  entry: { node: Node },
+  parsed: ParsedFile,
+  objects: Working[],
+  chain: readonly string[],
+): void {
+  const documents = documentsOf(state, parsed);
+  const nodesOf = new Map<number, YAMLMap[]>();
+  for (const resource of parsed.resources) {
+    const doc = documents[resource.docIndex];
+    if (!doc) continue;
+    const ctx: DocumentContext = { source: parsed.source, doc };
+    let nodes = nodesOf.get(resource.docIndex);
+    if (!nodes) {
+      const root = asMap(ctx, doc.contents);
+      nodes = root ? resourceNodes(ctx, root) : [];
+      nodesOf.set(resource.docIndex, nodes);
+    }
+    const node = nodes[resource.nodeIndex];
+    if (!node) continue;
+    const working = workingOf(state, k, entry, resource, ctx, node, chain);
+    if (working) objects.push(working);
+  }
+}
+
+function workingOf(
+  state: RenderState,
+  k: Kustomization,
+  entry: { node: Node },
+  origin: Resource,
+  ctx: DocumentContext,
+  node: YAMLMap,
+  chain: readonly string[],
+): Working | undefined {
+  try {
+    const copy = cloneResolved(ctx, node);
+    if (!isMap(copy)) return undefined;
+    const doc = new Document() as unknown as Document.Parsed;
+    return { origin, node: copy, ctx: { source: origin.source, doc }, previous: [], through: [...chain] };
+  } catch (error) {
+    if (!(error instanceof CloneTooLarge)) throw error;
+    addNote(state, k.source, entry.node, 'a resource too large to render (aliases)');
+    return undefined;
+  }
+}
+
+// The fields of a kustomization, by what the renderer does with them.
+const RENDERED = new Set([
+  'resources',
+  'bases',
+  'components',
+  'namespace',
+  'namePrefix',
+  'nameSuffix',
+  'labels',
+  'commonLabels',
+  'commonAnnotations',
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'replicas',
+]);
+// Left out without a note: they cannot change what the mesh sees. `images` rewrites container
+// images only; `sortOptions` the order of the output; `generatorOptions` and `helmGlobals` matter
+// only to generators, which are noted themselves.
+const IGNORED = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'images',
+  'sortOptions',
+  'generatorOptions',
+  'helmGlobals',
+]);
+
+/** A note for each field the renderer does not follow, on the field's key. */
+function noteUnsupported(state: RenderState, k: Kustomization): void {
+  for (const pair of k.root.items) {
+    const key = scalarText(k.ctx, pair.key);
+    if (key === undefined || key === '<<' || RENDERED.has(key) || IGNORED.has(key)) continue;
+    const value = resolveAlias(k.ctx, pair.value);
+    // An empty field (`vars: []`, `helmCharts:`) asks for nothing.
+    if (value === undefined || ((isSeq(value) || isMap(value)) && value.items.length === 0)) continue;
+    if (isScalarNull(value)) continue;
+    addNote(state, k.source, pair.key as Node, key);
+  }
+  const labels = fieldOf(k, 'labels');
+  if (isSeq(labels)) {
+    for (const item of labels.items) {
+      const entry = asMap(k.ctx, item);
+      const fields = entry && findPair(k.ctx, entry, 'fields');
+      if (fields) addNote(state, k.source, fields.key as Node, 'labels fields');
+    }
+  }
+}
+
+function isScalarNull(node: Node): boolean {
+  return 'value' in node && (node as { value: unknown }).value === null;
+}
+
+/** A field as the transformers read it: its key and value nodes in the kustomization. */
+function written(k: Kustomization, key: string): Written | undefined {
+  const value = fieldOf(k, key);
+  const keyNode = keyOf(k, key);
+  return value && keyNode ? { ctx: k.ctx, key: keyNode, value } : undefined;
+}
+
+/** A kustomization's transformers, in kustomize's order. */
+function transform(state: RenderState, k: Kustomization, objects: Working[]): Working[] {
+  let result = objects;
+  for (const patch of readStrategicMergePatches(state, k)) result = applyPatch(state, patch, result);
+  for (const patch of readPatches(state, k)) result = applyPatch(state, patch, result);
+  const namespace = written(k, 'namespace');
+  if (namespace) setNamespace(result, namespace);
+  addNameAffixes(result, written(k, 'namePrefix'), written(k, 'nameSuffix'));
+  addLabels(k, result);
+  const commonLabels = written(k, 'commonLabels');
+  if (commonLabels) addEntries(result, commonLabels, COMMON_LABELS);
+  const commonAnnotations = written(k, 'commonAnnotations');
+  if (commonAnnotations) addEntries(result, commonAnnotations, COMMON_ANNOTATIONS);
+  for (const patch of readJsonPatches(state, k)) result = applyPatch(state, patch, result);
+  addReplicas(state, k, result);
+  return result;
+}
+
+/** `labels:` entries: metadata always; selectors (and templates) with `includeSelectors`; templates with `includeTemplates`. */
+function addLabels(k: Kustomization, objects: Working[]): void {
+  const labels = fieldOf(k, 'labels');
+  if (!isSeq(labels)) return;
+  for (const item of labels.items) {
+    const entry = asMap(k.ctx, item);
+    const pairs = entry && findPair(k.ctx, entry, 'pairs');
+    if (!entry || !pairs?.value) continue;
+    const flag = (key: string) => scalarText(k.ctx, findPair(k.ctx, entry, key)?.value) === 'true';
+    const specs = flag('includeSelectors')
+      ? COMMON_LABELS
+      : [METADATA_LABELS, ...(flag('includeTemplates') ? TEMPLATE_LABELS : [])];
+    const value = resolveAlias(k.ctx, pairs.value);
+    if (value) addEntries(objects, { ctx: k.ctx, key: pairs.key as Node, value }, specs);
+  }
+}
+
+function addReplicas(state: RenderState, k: Kustomization, objects: Working[]): void {
+  const replicas = fieldOf(k, 'replicas');
+  if (!isSeq(replicas)) return;
+  for (const item of replicas.items) {
+    const entry = asMap(k.ctx, item);
+    if (!entry) continue;
+    const name = scalarText(k.ctx, findPair(k.ctx, entry, 'name')?.value);
+    const count = findPair(k.ctx, entry, 'count');
+    const value = resolveAlias(k.ctx, count?.value);
+    if (!name || !count || !value) {
+      addNote(state, k.source, entry, 'replicas entry without name or count');
+      continue;
+    }
+    if (!setReplicas(objects, { ctx: k.ctx, key: count.key as Node, value }, name, REPLICAS)) {
+      addNote(state, k.source, entry, `replicas ${name} matches no resource`);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Document, Node } from 'yaml';
+import { rangeAt, type SourceFile } from '../text/source';
+import type { ParsedFile } from '../yaml/parse-file';
+import type { KustomizeWorkspace, RenderNote } from './types';
+
+/** What one rendering gathers on its way: notes, the files it read, and each file's documents once. */
+export interface RenderState {
+  ws: KustomizeWorkspace;
+  notes: RenderNote[];
+  reads: Set<string>;
+  notResources: Set<string>;
+  // `ParsedFile.documents` re-parses the text when the document cache let the documents go; read
+  // once per file per rendering, a file listed a hundred times is still parsed at most once.
+  documents: Map<ParsedFile, Document.Parsed[]>;
+}
+
+export function createState(ws: KustomizeWorkspace): RenderState {
+  return { ws, notes: [], reads: new Set(), notResources: new Set(), documents: new Map() };
+}
+
+/** A workspace file, recorded as read. */
+export function readFile(state: RenderState, path: string): ParsedFile | undefined {
+  const parsed = state.ws.file(path);
+  if (parsed) state.reads.add(path);
+  return parsed;
+}
+
+export function documentsOf(state: RenderState, parsed: ParsedFile): Document.Parsed[] {
+  let documents = state.documents.get(parsed);
+  if (!documents) {
+    documents = parsed.documents;
+    state.documents.set(parsed, documents);
+  }
+  return documents;
+}
+
+/** Records what a rendering left out, on the node (in `source`) that asks for it. */
+export function addNote(
+  state: RenderState,
+  source: SourceFile,
+  node: Node | null | undefined,
+  feature: string,
+): void {
+  const [start = 0, end = start] = node?.range ?? [];
+  state.notes.push({ file: source.path, range: rangeAt(source, start, end), feature });
+}

@@ -1,0 +1,43 @@
+import type { KustomizeWorkspace } from '../../shared/src/kustomize/types';
+import { type ParsedFile, parseFile } from '../../shared/src/yaml/parse-file';
+
+/** Whether the core would read a file as YAML: `.yaml`, `.yml`, and kustomize's bare `Kustomization`. */
+function isYaml(path: string): boolean {
+  return /\.ya?ml$/.test(path) || path === 'Kustomization' || path.endsWith('/Kustomization');
+}
+
+/**
+ * A `KustomizeWorkspace` over inline files (`{ 'base/kustomization.yaml': '…' }`), each YAML file
+ * parsed once, on first read, as the core parses workspace files.
+ */
+export function kustomizeWorkspace(files: Record<string, string>): KustomizeWorkspace & {
+  /** How many times each file was parsed: a rendering must not re-parse. */
+  parses: Map<string, number>;
+} {
+  const parsed = new Map<string, ParsedFile>();
+  const parses = new Map<string, number>();
+  const paths = Object.keys(files);
+  return {
+    parses,
+    file(path) {
+      const text = files[path];
+      if (text === undefined || !isYaml(path)) return undefined;
+      let file = parsed.get(path);
+      if (!file) {
+        file = parseFile(path, text);
+        parsed.set(path, file);
+        parses.set(path, (parses.get(path) ?? 0) + 1);
+      }
+      return file;
+    },
+    filesIn(folder) {
+      return paths.filter((path) => {
+        const slash = path.lastIndexOf('/');
+        return (slash < 0 ? '' : path.slice(0, slash)) === folder;
+      });
+    },
+    hasFolder(folder) {
+      return folder === '' ? paths.length > 0 : paths.some((path) => path.startsWith(`${folder}/`));
+    },
+  };
+}
