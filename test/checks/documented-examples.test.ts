@@ -11,11 +11,14 @@ import { checkFix, offeredFixesFor } from '../helpers/fixes';
 
 /** The checks that offer no fix for their example, with the reason SPEC §7 (quick-fix column) gives. */
 const withoutFix = new Map([
+  ['MESH105', 'SPEC: none; the related locations name both copies, and only the author knows which to keep'],
   ['MESH123', 'SPEC: none; the related locations explain why the cluster cannot reach the service'],
   ['MESH152', 'SPEC: none; the message explains which label wins'],
   ['MESH170', 'SPEC: none; endpoints come from workloads Mesh Lens cannot start'],
   ['MESH190', 'SPEC: none; only the author knows what the broken YAML meant'],
   ['MESH191', 'SPEC: as applicable; the example lacks a cluster and a segment only the author can describe'],
+  ['MESH192', 'SPEC: none; what Mesh Lens cannot follow is for the author to change or accept'],
+  ['MESH193', 'SPEC: none; only the author knows which manifests the cluster should receive'],
   ['MESH195', 'not in the SPEC catalogue: nothing is wrong, the content is only skipped'],
 ]);
 

@@ -206,9 +206,13 @@ describe('docs/ci.md', () => {
       /\n\s*solo\.io\/service-scope: global/,
       '',
     );
-    mkdirSync(join(root, 'overlays/cluster2'), { recursive: true });
-    writeFileSync(join(root, 'overlays/cluster2/reviews.yaml'), reviews);
-    writeFileSync(join(root, 'overlays/cluster2/kustomization.yaml'), 'resources: [reviews.yaml]\n');
+    // The overlay is in both workspaces: Mesh Lens renders it natively too (SPEC §9).
+    const addOverlay = (at: string) => {
+      mkdirSync(join(at, 'overlays/cluster2'), { recursive: true });
+      writeFileSync(join(at, 'overlays/cluster2/reviews.yaml'), reviews);
+      writeFileSync(join(at, 'overlays/cluster2/kustomization.yaml'), 'resources: [reviews.yaml]\n');
+    };
+    addOverlay(root);
     writeFileSync(
       join(root, 'helm-output.yaml'),
       `---\n# Source: reviews/templates/service.yaml\n${reviews.replace(/^---\n/, '')}`,
@@ -230,6 +234,7 @@ describe('docs/ci.md', () => {
         encoding: 'utf8',
       });
       const onDisk = copyOfExample();
+      addOverlay(onDisk);
       writeFileSync(join(onDisk, file), rendered.stdout);
       const direct = spawnSync(process.execPath, [cliPath, 'check', join(onDisk, file)], {
         encoding: 'utf8',

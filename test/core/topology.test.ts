@@ -76,7 +76,11 @@ describe('topology file', () => {
     assert.ok(canSend(model.topology, 'c1', 'c2'));
     assert.ok(!canSend(model.topology, 'c2', 'c1'), 'links are directed');
     assert.ok(canSend(model.topology, 'c3', 'c1'), '`between` links both ways');
-    assert.deepEqual(model.findings, []);
+    assert.deepEqual(
+      model.findings.map((finding) => `${finding.code} ${finding.range.start.line}`),
+      ['MESH193 1', 'MESH193 2', 'MESH193 3'],
+      'clusters without manifests are reported (SPEC §9), nothing else',
+    );
   });
 
   test('reports invalid entries as MESH191 on the offending node', () => {

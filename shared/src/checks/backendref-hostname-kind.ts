@@ -69,7 +69,7 @@ function kindFindings(reference: ClusterReference): Finding[] {
     findingAt(
       backendrefHostnameKind,
       reference.resource,
-      reference.host.range,
+      reference.host,
       `\`${reference.host.value}\` is a hostname, but this backendRef has ${written}${kind === 'Hostname' ? ` and group \`${group}\`` : ''}: it is read as a Service name, which cannot contain dots, so the backend resolves to nothing. Use kind: Hostname, group: ${ISTIO_GROUP}.`,
       { fixes: () => [fix()] },
     ),
@@ -87,7 +87,7 @@ function namespaceFindings(reference: ClusterReference): Finding[] {
     findingAt(
       backendrefHostnameKind,
       reference.resource,
-      ref.namespace.range,
+      ref.namespace,
       `A Hostname backend cannot have a namespace: Istio rejects this backendRef to \`${reference.host.value}\`. The hostname already names the namespace.`,
       { fixes },
     ),
@@ -112,7 +112,7 @@ function portFindings(model: MeshModel, reference: ClusterReference): Finding[] 
     findingAt(
       backendrefHostnameKind,
       reference.resource,
-      reference.host.range,
+      reference.host,
       `A Hostname backend needs a port: Istio rejects this backendRef to \`${reference.host.value}\` without one.`,
       { fixes },
     ),

@@ -12,25 +12,41 @@ import type { Check } from './check';
  */
 export type FixesSource = Fix[] | (() => Fix[]);
 
-/** A finding of `check` at a node of `resource`, with the check's default severity. */
+/**
+ * A finding of `check` at a node of `resource`, with the check's default severity. Given a located
+ * value rather than a range, the finding goes where the value is written: a value a kustomization
+ * set on a base's object is reported in that kustomization (SPEC §9, "Where findings go").
+ */
 export function findingAt(
   check: Pick<Check, 'code' | 'severity'>,
   resource: Resource,
-  range: Range,
+  at: Range | Located<unknown>,
   message: string,
   extra: { related?: RelatedLocation[]; fixes?: FixesSource; severity?: Finding['severity'] } = {},
 ): Finding {
+  const located = 'value' in at ? at : undefined;
+  const elsewhere = located?.file !== undefined && located.file !== resource.source.path;
   return withFixes(
     {
       code: check.code,
       severity: extra.severity ?? check.severity,
-      file: resource.source.path,
-      range,
+      file: located?.file ?? resource.source.path,
+      range: located ? located.range : (at as Range),
       message,
       related: extra.related ?? [],
     },
-    extra.fixes ?? [],
+    elsewhere ? fixesNotEditing(resource.source.path, extra.fixes ?? []) : (extra.fixes ?? []),
   );
+}
+
+/**
+ * A value written in another file than its resource's (an overlay's label on a base's Service):
+ * fixes built from the resource's nodes would edit the base at the overlay's offsets, so only fixes
+ * that edit other files (built for the placement) are kept.
+ */
+function fixesNotEditing(file: string, fixes: FixesSource): FixesSource {
+  const keep = (list: Fix[]) => list.filter((fix) => fix.changes.every((change) => change.file !== file));
+  return Array.isArray(fixes) ? keep(fixes) : () => keep(fixes());
 }
 
 /** The finding with its fixes: a list as is, a function as a property computed once, on first read. */
@@ -56,11 +72,17 @@ export function relatedAt(
   located: Located<unknown> | undefined,
   message: string,
 ): RelatedLocation {
+  const at = located ?? resource.name;
   return {
-    file: resource.source.path,
-    range: located?.range ?? resource.name?.range ?? resource.range,
+    file: at?.file ?? resource.source.path,
+    range: at?.range ?? resource.range,
     message,
   };
+}
+
+/** A label's or annotation's key, where it is written: findings about the key itself point there. */
+export function keyOf<T>(located: Located<T>): Located<T> {
+  return located.keyRange ? { ...located, range: located.keyRange } : located;
 }
 
 /** One fix editing one file. */

@@ -57,7 +57,7 @@ export const hostNotExported: Check = {
         findingAt(
           hostNotExported,
           reference.resource,
-          reference.host.range,
+          reference.host,
           `\`${reference.host.value}\` does not resolve: Service ${resolution.namespace}/${resolution.name} exists in ${clusters} but is exported in no cluster. Label it ${SCOPE_LABEL}=global.`,
           {
             related: resolution.instances.map((instance) =>

@@ -81,7 +81,7 @@ function peerFinding(model: MeshModel, peering: PeeringGateway): Finding | undef
     return findingAt(
       invalidPeeringGateway,
       gateway.resource,
-      gateway.name.range,
+      gateway.name,
       `${describeGateway(peering)} has no \`${NETWORK_LABEL}\` label: Istio cannot tell that the endpoints of ${peerCluster.name} are on another network (\`${peerCluster.network}\`), so traffic to them is not sent through this gateway and fails.`,
       { fixes: () => [networkFix(peering, peerCluster)] },
     );
@@ -90,7 +90,7 @@ function peerFinding(model: MeshModel, peering: PeeringGateway): Finding | undef
   return findingAt(
     invalidPeeringGateway,
     gateway.resource,
-    gateway.name.range,
+    gateway.name,
     `${describeGateway(peering)} ${unresolvedReason(model, peering)}, so it peers with no known cluster (known: ${knownClusters(model)}): no link is created and ${peering.cluster} cannot send to that peer.`,
   );
 }

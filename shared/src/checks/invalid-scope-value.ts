@@ -52,12 +52,13 @@ function invalidScope(model: MeshModel, holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (!scope || VALID_SCOPES.includes(scope.value)) return [];
   const range = valueRange(scope);
+  const at = { ...scope, range };
   const { fixes, suggestion } = nearestValueFix(holder.resource, scope, SUGGESTIONS);
   return [
     findingAt(
       invalidScopeValue,
       holder.resource,
-      range,
+      at,
       `\`${scope.value}\` is not a ${SCOPE_LABEL} value (case-sensitive: ${SUGGESTIONS.join(', ')} or empty): ${consequence(model, holder)}.${suggestion}`,
       { fixes },
     ),

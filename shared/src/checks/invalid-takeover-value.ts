@@ -52,6 +52,7 @@ function invalidTakeover(holder: LabelHolder): Finding[] {
   const unquoted = takeover.yamlBoolean === true;
   if (takeover.value === 'true' && !unquoted) return [];
   const range = valueRange(takeover);
+  const at = { ...takeover, range };
   const disables = takeoverMeansOff(takeover.value);
   const fixes = (): Fix[] => {
     const set = singleFileFix(
@@ -67,7 +68,7 @@ function invalidTakeover(holder: LabelHolder): Finding[] {
       : [set];
   };
   return [
-    findingAt(invalidTakeoverValue, holder.resource, range, message(holder, takeover.value, unquoted), {
+    findingAt(invalidTakeoverValue, holder.resource, at, message(holder, takeover.value, unquoted), {
       fixes,
     }),
   ];

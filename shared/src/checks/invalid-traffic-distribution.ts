@@ -54,12 +54,13 @@ function invalidDistribution(model: MeshModel, holder: LabelHolder): Finding[] {
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation || DISTRIBUTION_VALUES[annotation.value] !== undefined) return [];
   const range = valueRange(annotation);
+  const at = { ...annotation, range };
   const { fixes, suggestion } = nearestValueFix(holder.resource, annotation, VALID_VALUES);
   return [
     findingAt(
       invalidTrafficDistribution,
       holder.resource,
-      range,
+      at,
       `\`${annotation.value}\` is not a traffic distribution (case-sensitive: ${VALID_VALUES.join(', ')}): Istio silently falls back to \`Any\`, so clients of ${affected(model, holder)} spread requests over every reachable endpoint in any cluster.${suggestion}`,
       { fixes },
     ),

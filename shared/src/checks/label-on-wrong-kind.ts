@@ -10,7 +10,7 @@ import type { Finding, Fix } from '../text/findings';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';
-import { findingAt, multiFileFix, relatedAt, singleFileFix } from './finding';
+import { findingAt, keyOf, multiFileFix, relatedAt, singleFileFix } from './finding';
 
 type Section = 'labels' | 'annotations';
 
@@ -123,7 +123,7 @@ function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {
   return findingAt(
     labelOnWrongKind,
     resource,
-    located.keyRange ?? located.range,
+    keyOf(located),
     `${key} in the ${entry.place} of ${describeResource(resource)} in ${entry.cluster} is ignored: the mesh reads it only on a Service or its Namespace, so ${entry.rule.ignored}. ${where}`,
     {
       related: selecting.map((service) =>

@@ -42,6 +42,7 @@ function legacyScope(holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (scope?.value !== 'global-only') return [];
   const range = valueRange(scope);
+  const at = { ...scope, range };
   // A takeover label already decides takeover (SPEC §2: the label wins, the Service's over its
   // Namespace's): adding one would change behaviour, so only the scope is rewritten. A takeover key
   // whose value is not a string (a list, a map) is still there: writing a second one would
@@ -63,7 +64,7 @@ function legacyScope(holder: LabelHolder): Finding[] {
     findingAt(
       legacyScopeValue,
       holder.resource,
-      range,
+      at,
       `\`global-only\` is the legacy spelling of \`global\` plus takeover: ${describeHolder(holder)} is exported globally and its local hostnames route to the global service. Write ${SCOPE_LABEL}: global and ${TAKEOVER_LABEL}: "true" to say so explicitly.`,
       { fixes: () => [fix()] },
     ),

@@ -68,7 +68,7 @@ function noneAnywhere(service: GlobalService, instance: ServiceInstance, empty: 
   return findingAt(
     noReadyEndpoints,
     instance.resource,
-    instance.resource.name?.range ?? instance.resource.range,
+    instance.resource.name ?? instance.resource.range,
     `Service ${service.namespace}/${service.name} (${service.hostname}) has no ready endpoint in any cluster (${clusters}): in ${instance.cluster}, ${why(instance)}. Every request to the global hostname fails with no healthy upstream.`,
     { related: [...causes(instance), ...elsewhere] },
   );
@@ -79,7 +79,7 @@ function missingHere(service: GlobalService, instance: ServiceInstance, ready: S
   return findingAt(
     noReadyEndpoints,
     instance.resource,
-    instance.resource.name?.range ?? instance.resource.range,
+    instance.resource.name ?? instance.resource.range,
     `Service ${service.namespace}/${service.name} (${service.hostname}) is missing in cluster ${instance.cluster}: ${why(instance)}. Clients everywhere, ${instance.cluster} included, are served only by the endpoints in ${listClusters(served)}.`,
     {
       severity: 'info',
@@ -147,9 +147,10 @@ function selectorRange(selector: NonNullable<ServiceInstance['selector']>): Rang
 }
 
 function nameLocation(instance: ServiceInstance, message: string): RelatedLocation {
+  const { name } = instance.resource;
   return {
-    file: instance.resource.source.path,
-    range: instance.resource.name?.range ?? instance.resource.range,
+    file: name?.file ?? instance.resource.source.path,
+    range: name?.range ?? instance.resource.range,
     message,
   };
 }

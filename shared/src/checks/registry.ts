@@ -4,6 +4,7 @@ import { compareFindings } from '../text/findings-order';
 import type { SeverityOverride } from '../topology/topology-file';
 import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';
+import { duplicateResource } from './duplicate-resource';
 import { hostNotExported } from './host-not-exported';
 import { inconsistentInstances } from './inconsistent-instances';
 import { invalidPeeringGateway } from './invalid-peering-gateway';
@@ -13,6 +14,7 @@ import { invalidTrafficDistribution } from './invalid-traffic-distribution';
 import { labelOnWrongKind } from './label-on-wrong-kind';
 import { legacyScopeValue } from './legacy-scope-value';
 import { noReadyEndpoints } from './no-ready-endpoints';
+import { placementIncomplete } from './placement-incomplete';
 import { reportedFindings, unsuppressed } from './reported';
 import { scopeMismatch } from './scope-mismatch';
 import { segmentScopeWithoutSegment } from './segment-scope-without-segment';
@@ -24,6 +26,7 @@ import { topologyInvalid } from './topology-invalid';
 import { trafficDistributionUnexported } from './traffic-distribution-unexported';
 import { unknownGlobalHost } from './unknown-global-host';
 import { unlabeledSibling } from './unlabeled-sibling';
+import { unplacedCluster } from './unplaced-cluster';
 import { unreachableFromCluster } from './unreachable-from-cluster';
 import { wrongHostnameSuffix } from './wrong-hostname-suffix';
 import { yamlSyntax } from './yaml-syntax';
@@ -33,6 +36,7 @@ export const checks: readonly Check[] = [
   unlabeledSibling,
   scopeMismatch,
   inconsistentInstances,
+  duplicateResource,
   invalidScopeValue,
   segmentScopeWithoutSegment,
   labelOnWrongKind,
@@ -52,6 +56,8 @@ export const checks: readonly Check[] = [
   invalidPeeringGateway,
   yamlSyntax,
   topologyInvalid,
+  placementIncomplete,
+  unplacedCluster,
   skippedContent,
 ];
 

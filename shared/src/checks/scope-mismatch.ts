@@ -119,7 +119,7 @@ function mismatchFinding(model: MeshModel, group: OddInstance[]): Finding {
   return findingAt(
     scopeMismatch,
     labelResource,
-    instance.scope.raw?.range ?? labelResource.range,
+    instance.scope.raw ?? labelResource.range,
     `${subject}: ${consequence(model, instance.cluster, scope, otherClusters)}.`,
     {
       related: others.map((other) =>

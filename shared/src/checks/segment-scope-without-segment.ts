@@ -50,6 +50,7 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
   const cluster = model.topology.clusters.get(holder.cluster);
   if (cluster?.segment !== undefined) return [];
   const range = valueRange(scope);
+  const at = { ...scope, range };
   const related: RelatedLocation[] = cluster?.declaredAt
     ? [{ ...cluster.declaredAt, message: `cluster ${holder.cluster} is declared here, without a segment` }]
     : [];
@@ -57,7 +58,7 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
     findingAt(
       segmentScopeWithoutSegment,
       holder.resource,
-      range,
+      at,
       `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(model)}: ${consequence(model, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
       {
         related,

@@ -85,7 +85,7 @@ function overrideFinding({ resource, raw, services }: WrittenDistribution): Find
   return findingAt(
     takeoverOverridesDistribution,
     resource,
-    raw.range,
+    raw,
     `Takeover is on for ${serviceList(services)} in ${clusters}: ${unique(localHosts).join(', ')} now ${localHosts.length === 1 ? 'routes' : 'route'} like ${unique(globalHosts).join(', ')}, so \`${raw.value}\` can no longer keep local callers in their cluster: it picks among every reachable cluster's endpoints, and requests leave whenever the closer ones are not ready. Drop takeover to keep them local, or remove the distribution if global routing is intended.`,
     { related: takeoverLocations(services) },
   );

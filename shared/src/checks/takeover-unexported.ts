@@ -2,7 +2,7 @@ import { SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
 import type { MeshModel } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
-import { findingAt } from './finding';
+import { findingAt, keyOf } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, takeoverMeansOff } from './label-holders';
 import { exportHolderFix, notExportedReason, settingIsUnexported } from './unexported-setting';
 
@@ -47,7 +47,7 @@ function takeoverWithoutExport(model: MeshModel, holder: LabelHolder): Finding[]
     findingAt(
       takeoverUnexported,
       holder.resource,
-      takeover.keyRange,
+      keyOf(takeover),
       `${TAKEOVER_LABEL} on ${describeHolder(holder)} takes nothing over: ${notExportedReason(holder, 'the label')}, so there is no global service for ${localHostnames(holder)} to route to, and clients keep reaching only the local instance. Export it (${SCOPE_LABEL}: global).`,
       { fixes: () => [exportHolderFix(holder)] },
     ),

@@ -3,7 +3,7 @@ import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment
 import type { MeshModel } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
-import { findingAt, singleFileFix } from './finding';
+import { findingAt, keyOf, singleFileFix } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, metadataMap, scopeWritten } from './label-holders';
 import { exportHolderFix, notExportedReason, settingIsUnexported } from './unexported-setting';
 
@@ -63,7 +63,7 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
     findingAt(
       trafficDistributionUnexported,
       holder.resource,
-      annotation.keyRange,
+      keyOf(annotation),
       `${DISTRIBUTION_ANNOTATION}: ${annotation.value} on ${describeHolder(holder)} has nothing to steer: ${notExportedReason(holder, 'the annotation')}, so there is no global service whose endpoints it would choose among. Export it (${SCOPE_LABEL}: global) or remove the annotation.`,
       {
         fixes: () => {

@@ -63,7 +63,7 @@ export const unknownGlobalHost: Check = {
         findingAt(
           unknownGlobalHost,
           reference.resource,
-          reference.host.range,
+          reference.host,
           `\`${written}\` matches no service: there is no Service ${resolution.namespace}/${resolution.name} in any cluster, so this hostname resolves to nothing.${hint}`,
           { fixes },
         ),

@@ -3,11 +3,12 @@ import {
   alsoExportsNote,
   exportNamespaceEdits,
   exportServiceEdits,
+  exportThroughEntryEdits,
   servicesAlsoExported,
 } from '../fixes/export-service';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
-import type { Finding, Fix } from '../text/findings';
+import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, plural, relatedAt } from './finding';
@@ -83,10 +84,11 @@ function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
     // The preferred fix labels the Service: the smallest change, and what the message asks for.
     // Labeling its Namespace instead exports every other unlabeled Service there too.
     const fixes = () => {
+      const throughEntry = layeredExportFix(model, sibling, siblings, scope, label);
       const own = multiFileFix(
-        `Label ${describe(sibling)} in ${sibling.cluster} with ${label}`,
+        `Label ${describe(sibling)} ${where(sibling)}with ${label}${alsoChangesNote(sibling, siblings)}`,
         [exportServiceEdits(sibling, scope)],
-        true,
+        !throughEntry,
       );
       const viaNamespace = exportNamespaceEdits(sibling, scope);
       const namespaceFix =
@@ -95,16 +97,76 @@ function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
           `Label Namespace ${sibling.namespace} in ${sibling.cluster} with ${label}${alsoExportsNote(servicesAlsoExported(model, sibling))}`,
           [viaNamespace],
         );
-      return [own, ...(namespaceFix ? [namespaceFix] : []), ...(siblings.length > 1 ? [labelAll()] : [])];
+      return [
+        ...(throughEntry ? [throughEntry] : []),
+        own,
+        ...(namespaceFix ? [namespaceFix] : []),
+        ...(siblings.length > 1 ? [labelAll()] : []),
+      ];
     };
     return findingAt(
       unlabeledSibling,
       sibling.resource,
-      sibling.resource.name?.range ?? sibling.resource.range,
+      sibling.resource.name ?? sibling.resource.range,
       `${describe(sibling)} is not exported in ${sibling.cluster}, but its siblings in ${exportedIn} are (${service.hostname}): its ${plural(sibling.endpoints, 'endpoint')} ${sibling.endpoints === 1 ? 'is' : 'are'} missing from the global service. Label it ${label}.`,
-      { related, fixes },
+      { related: [...related, ...entryRelated(sibling)], fixes },
     );
   });
+}
+
+/**
+ * For an instance a kustomization placed from a document other clusters share, the fix that changes
+ * only its cluster: a patch in its overlay (SPEC §9). Undefined when the document is this cluster's
+ * alone, or every cluster placing it is at fault: then the document itself is the place to fix.
+ */
+function layeredExportFix(
+  model: MeshModel,
+  sibling: ServiceInstance,
+  siblings: readonly ServiceInstance[],
+  scope: string,
+  label: string,
+): Fix | undefined {
+  if (!sharedWithClustersNotAtFault(sibling, siblings)) return undefined;
+  const edits = exportThroughEntryEdits(model, sibling, scope);
+  const entry = sibling.placement.entry?.file;
+  return (
+    edits &&
+    multiFileFix(
+      `Label ${describe(sibling)} in ${sibling.cluster} with ${label} (patch in ${entry})`,
+      [edits],
+      true,
+    )
+  );
+}
+
+function sharedWithClustersNotAtFault(
+  sibling: ServiceInstance,
+  siblings: readonly ServiceInstance[],
+): boolean {
+  const atFault = new Set(siblings.map((other) => other.cluster));
+  return sibling.placement.clusters.some((cluster) => !atFault.has(cluster));
+}
+
+/** `in cluster2 ` for a document of one cluster; for a shared one, the file (the title's note names the clusters). */
+function where(sibling: ServiceInstance): string {
+  return sibling.placement.clusters.length > 1
+    ? `in ${(sibling.resource.origin ?? sibling.resource).source.path} `
+    : `in ${sibling.cluster} `;
+}
+
+/** " (changes it in east and west too)" when the edited document is placed in other clusters. */
+function alsoChangesNote(sibling: ServiceInstance, siblings: readonly ServiceInstance[]): string {
+  const atFault = new Set(siblings.map((other) => other.cluster));
+  const others = sibling.placement.clusters.filter((cluster) => !atFault.has(cluster));
+  return others.length > 0 ? ` (shared: also changes it in ${listClusters(others)})` : '';
+}
+
+/** The kustomization that placed the instance, when a shared document is reported. */
+function entryRelated(sibling: ServiceInstance): RelatedLocation[] {
+  const { entry, via } = sibling.placement;
+  return via === 'kustomize' && entry
+    ? [{ file: entry.file, range: entry.range, message: `places it in ${sibling.cluster}` }]
+    : [];
 }
 
 function describe(instance: ServiceInstance): string {

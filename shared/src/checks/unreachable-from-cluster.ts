@@ -96,7 +96,7 @@ export const unreachableFromCluster: Check = {
         findingAt(
           unreachableFromCluster,
           reference.resource,
-          reference.host.range,
+          reference.host,
           `From ${reference.cluster}, \`${reference.host.value}\` has no reachable ready endpoint (${reasons.join('; ')}): requests from this cluster fail.`,
           { related },
         ),

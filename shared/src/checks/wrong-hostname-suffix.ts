@@ -58,7 +58,7 @@ export const wrongHostnameSuffix: Check = {
         findingAt(
           wrongHostnameSuffix,
           reference.resource,
-          reference.host.range,
+          reference.host,
           `\`${written}\` resolves to nothing: ${why}. ${resolution.namespace}/${resolution.name} is exported from ${clusters} as \`${resolution.expected}\`; requests to this name fail.`,
           {
             related: resolution.services.map((service) =>

@@ -1,14 +1,44 @@
 import { SCOPE_LABEL } from '../facts/mesh-labels';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import type { FileEdit } from '../text/findings';
+import { addLabelsPatch } from './kustomize-patch';
 import { setMetadataEntry } from './yaml-edits';
 
-/** Edits that export one instance through the Service's own label: the smallest change (SPEC §2). */
+/**
+ * Edits that export one instance through the Service's own label: the smallest change (SPEC §2). The
+ * document as written is edited: for a placed instance, that is the base every placement shares.
+ */
 export function exportServiceEdits(instance: ServiceInstance, scope: string): FileEdit {
+  const written = instance.resource.origin ?? instance.resource;
   return {
-    file: instance.resource.source.path,
-    edits: setMetadataEntry(instance.resource, 'labels', SCOPE_LABEL, scope),
+    file: written.source.path,
+    edits: setMetadataEntry(written, 'labels', SCOPE_LABEL, scope),
   };
+}
+
+/**
+ * Edits that export one instance in its cluster only, through the kustomization that placed it there
+ * (SPEC §9): a patch in that overlay, leaving the shared base and the other clusters as they are.
+ */
+export function exportThroughEntryEdits(
+  model: MeshModel,
+  instance: ServiceInstance,
+  scope: string,
+): FileEdit | undefined {
+  const { entry, via } = instance.placement;
+  const kustomization = via === 'kustomize' && entry ? model.files.get(entry.file)?.parsed : undefined;
+  if (!kustomization) return undefined;
+  const written = instance.resource.origin ?? instance.resource;
+  return addLabelsPatch(
+    kustomization,
+    {
+      apiVersion: written.apiVersion,
+      kind: written.kind,
+      name: written.name?.value ?? instance.name,
+      namespace: written.namespace?.value || undefined,
+    },
+    { [SCOPE_LABEL]: scope },
+  );
 }
 
 /**

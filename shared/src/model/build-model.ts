@@ -82,6 +82,15 @@ export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDec
     placements: [...files.values()]
       .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
       .flatMap((file) => file.placements.filter(contributesCluster)),
+    receivingClusters: new Set(
+      [...files.values()]
+        .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
+        .flatMap((file) =>
+          file.placements
+            .filter((placement) => placement.resources.length > 0 || file.parsed.findings.length > 0)
+            .map((placement) => placement.cluster),
+        ),
+    ),
     istioSystemNamespaces: parts.flatMap((fileParts) =>
       (fileParts.get(ISTIO_SYSTEM)?.namespaces ?? []).map((namespace) => ({
         cluster: namespace.cluster,
@@ -136,8 +145,7 @@ export function updateModel(
   if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
   // A scan or a branch switch changes a good part of the workspace: building afresh is cheaper.
   if (changes.length > Math.max(64, previous.files.size / 8)) return undefined;
-  if (!changes.every((change) => keepsTopology(change, previous, state, topologyDeclaration)))
-    return undefined;
+  if (!changes.every((change) => keepsTopology(change, state, topologyDeclaration))) return undefined;
   // The shards the changed files speak of, before and after: every namespace their manifests and
   // hostnames name (the keys of their parts), and the global shard (their parse findings).
   const dirty = new Set<string>([GLOBAL_SHARD]);
@@ -381,12 +389,7 @@ function contributesCluster(placement: PlacedFile): boolean {
  * nodes (istio-system, Segment, peering Gateways, Nodes, modelines), and the file stays in its
  * cluster, which exists with or without it.
  */
-function keepsTopology(
-  change: FileChange,
-  model: MeshModel,
-  state: ModelState,
-  declaration?: TopologyDeclaration,
-): boolean {
+function keepsTopology(change: FileChange, state: ModelState, declaration?: TopologyDeclaration): boolean {
   const sides = [change.before, change.after].filter((fact): fact is FileFacts => fact !== undefined);
   const [first] = sides;
   if (!first) return true;
@@ -401,12 +404,15 @@ function keepsTopology(
   const sameKey = (list: readonly Placement[]) =>
     list.map((p) => `${p.cluster}\u0000${p.via}`).join('\u0001');
   if (placements.some((list) => sameKey(list) !== sameKey(placed ?? []))) return false;
+  // Whether the file makes its clusters exist, and whether it gives them something (MESH193): a
+  // change of either changes the topology.
   const contributed = (fact?: FileFacts) =>
     fact !== undefined && modelFile(fact, placed ?? []).placements.some(contributesCluster);
-  if (contributed(change.before) === contributed(change.after)) return true;
-  // A cluster the topology file declares exists whatever its files hold.
-  return (placed ?? []).every(
-    (placement) => model.topology.clusters.get(placement.cluster)?.via === 'topology',
+  const receives = (fact?: FileFacts) =>
+    fact !== undefined && (fact.parsed.resources.length > 0 || fact.parsed.findings.length > 0);
+  return (
+    contributed(change.before) === contributed(change.after) &&
+    receives(change.before) === receives(change.after)
   );
 }
 

@@ -3,6 +3,7 @@ import { NETWORK_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
+import { UNPLACED_CLUSTER } from './place-workspace';
 import type { Placement } from './placement';
 import { TOPOLOGY_INVALID, type TopologyDeclaration } from './topology-file';
 import type { Cluster, Link, Origin, Segment, Topology } from './types';
@@ -12,6 +13,8 @@ export interface TopologyInputs {
   declaration?: TopologyDeclaration;
   /** Every placement of a file that holds manifests (or names its cluster): clusters exist by them. */
   placements: readonly Placement[];
+  /** Clusters some file is placed in that holds manifests, or documents that could not be read. */
+  receivingClusters: ReadonlySet<string>;
   istioSystemNamespaces: { cluster: string; namespace: NamespaceDecl }[];
   segmentManifests: SegmentDecl[];
   gateways: { cluster: string; gateway: GatewayDecl }[];
@@ -39,6 +42,7 @@ export function buildTopology(inputs: TopologyInputs): TopologyResult {
     findings.push({ code: TOPOLOGY_INVALID, severity: 'error', file, range, message, related, fixes: [] });
   const clusters = declaredClusters(inputs.declaration);
   addAssignedClusters(clusters, inputs, report);
+  findings.push(...unplacedClusters(inputs));
   const segments = mergeSegments(inputs, report);
   applyIstioSystemLabels(clusters, segments, inputs, report);
   checkDeclaredSegments(clusters, segments, inputs.declaration, report);
@@ -102,6 +106,29 @@ function addAssignedClusters(clusters: Map<string, Cluster>, inputs: TopologyInp
   for (const name of [...implicit.keys()].sort()) {
     clusters.set(name, { name, network: name, via: implicit.get(name) ?? 'default' });
   }
+}
+
+/** MESH193: clusters the topology file declares that no placement puts a manifest in (SPEC §9). */
+function unplacedClusters(inputs: TopologyInputs): Finding[] {
+  const { declaration } = inputs;
+  if (!declaration) return [];
+  return declaration.clusters
+    .filter((cluster) => !inputs.receivingClusters.has(cluster.name.value))
+    .map((cluster) => {
+      const paths = cluster.paths.map((path) => `\`${path.glob.value}\``).join(', ');
+      const why = paths
+        ? `no file its paths (${paths}) match holds a Kubernetes object, and no kustomization places one there`
+        : 'it has no `paths`, and no kustomization places a manifest there';
+      return {
+        code: UNPLACED_CLUSTER,
+        severity: 'warning' as const,
+        file: declaration.file,
+        range: cluster.name.range,
+        message: `Cluster \`${cluster.name.value}\` receives no manifest: ${why}. Mesh Lens sees it empty, so its Services are missing from every global service and nothing in it is checked.`,
+        related: [],
+        fixes: [],
+      };
+    });
 }
 
 function mergeSegments(inputs: TopologyInputs, report: Report): Map<string, Segment> {
