@@ -14,10 +14,10 @@ export function runCli(args: string[], options: { uid?: number; gid?: number } =
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A fresh copy of examples/bookinfo-multicluster in a temporary folder, for runs that write. */
-export function copyOfExample(): string {
+/** A fresh copy of an example (examples/bookinfo-multicluster by default) in a temporary folder, for runs that write. */
+export function copyOfExample(example = exampleWorkspace): string {
   const root = mkdtempSync(join(tmpdir(), 'mesh-lens-fix-'));
-  cpSync(exampleWorkspace, root, { recursive: true });
+  cpSync(example, root, { recursive: true });
   return root;
 }
 

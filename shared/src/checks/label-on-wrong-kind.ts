@@ -7,6 +7,7 @@ import { servicesIn, workloadOf } from '../model/indexes';
 import { filesInScope, resourceInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
+import { isKustomizationFile } from '../topology/place-workspace';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';
@@ -109,10 +110,19 @@ function misplacedEntries(model: MeshModel): MisplacedEntry[] {
   return [...filesInScope(model)].flatMap(({ placements }) =>
     placements.flatMap(({ declarations, cluster }) =>
       declarations.meshKeysElsewhere
-        .filter((entry) => resourceInScope(model, entry.resource))
+        .filter((entry) => resourceInScope(model, entry.resource) && !setForEveryKind(entry.located))
         .map((entry) => ({ ...entry, cluster, rule: MESH_KEYS[entry.key] as MeshKeyRule })),
     ),
   );
+}
+
+/**
+ * A label a kustomization's `labels`/`commonLabels` sets lands on every object it renders: the
+ * Services get it too, which is what the author wrote it for, so its copies on workloads are no
+ * mistake to report (SPEC §9). A label a patch sets on a workload still is.
+ */
+function setForEveryKind(located: { file?: string }): boolean {
+  return located.file !== undefined && isKustomizationFile(located.file);
 }
 
 function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {

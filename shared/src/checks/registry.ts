@@ -13,6 +13,7 @@ import { invalidTakeoverValue } from './invalid-takeover-value';
 import { invalidTrafficDistribution } from './invalid-traffic-distribution';
 import { labelOnWrongKind } from './label-on-wrong-kind';
 import { legacyScopeValue } from './legacy-scope-value';
+import { nameTransformSplitsService } from './name-transform-splits-service';
 import { noReadyEndpoints } from './no-ready-endpoints';
 import { placementIncomplete } from './placement-incomplete';
 import { reportedFindings, unsuppressed } from './reported';
@@ -36,6 +37,7 @@ export const checks: readonly Check[] = [
   unlabeledSibling,
   scopeMismatch,
   inconsistentInstances,
+  nameTransformSplitsService,
   duplicateResource,
   invalidScopeValue,
   segmentScopeWithoutSegment,
