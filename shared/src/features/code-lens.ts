@@ -2,7 +2,9 @@ import { hostnameReadAsServiceName, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
 import type { Range } from '../text/source';
+import { isKustomizationFile } from '../topology/place-workspace';
 import { fileIndex } from './file-index';
+import { writtenName } from './locate';
 import { type Location, serviceLocations } from './navigation';
 
 export interface CodeLens {
@@ -15,12 +17,82 @@ export interface CodeLens {
 /** Above each Service: its global reach; above each routing hostname: what it reaches from here. */
 export function codeLenses(model: MeshModel, file: string): CodeLens[] {
   const index = fileIndex(model, file);
+  const byDocument = servicesByDocument(index.services);
   return [
-    ...index.services.flatMap((service) => serviceLens(model, service)),
+    ...kustomizationLens(model, file),
+    ...byDocument.flatMap((placed) =>
+      placed.length === 1 && placed[0]?.placement.via !== 'kustomize'
+        ? serviceLens(model, placed[0] as ServiceInstance)
+        : placedServiceLens(model, placed),
+    ),
     // A parentRef names the Service a route is attached to, not where traffic goes: no reach lens.
     ...index.references
       .filter((reference) => reference.role !== 'serviceEntryHost' && reference.role !== 'parentRef')
       .flatMap((reference) => referenceLens(model, reference)),
+  ];
+}
+
+/** A file's Services grouped by the document they come from (one document, one group per file). */
+function servicesByDocument(services: readonly ServiceInstance[]): ServiceInstance[][] {
+  const groups = new Map<string, ServiceInstance[]>();
+  for (const service of services) {
+    const written = service.resource.origin ?? service.resource;
+    const key = `${written.docIndex}/${written.nodeIndex}`;
+    const group = groups.get(key);
+    if (group) group.push(service);
+    else groups.set(key, [service]);
+  }
+  return [...groups.values()];
+}
+
+/** One lens above a document placed in several clusters: where it is exported and where not. */
+function placedServiceLens(model: MeshModel, placed: ServiceInstance[]): CodeLens[] {
+  const [first] = placed;
+  const range = first && writtenName(first)?.range;
+  if (!first || !range) return [];
+  const exported = placed.filter((instance) => instance.hostname);
+  const notExported = placed.filter((instance) => !instance.hostname);
+  const endpoints = placed.reduce((sum, instance) => sum + instance.endpoints, 0);
+  const parts = [
+    exported.length > 0 ? `exported in ${names(exported)}` : 'exported nowhere',
+    ...(exported.length > 0 && notExported.length > 0 ? [`not in ${names(notExported)}`] : []),
+    `${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
+  ];
+  const siblings = placed.flatMap(
+    (instance) => model.servicesByName.get(`${instance.namespace}/${instance.name}`) ?? [],
+  );
+  return [
+    {
+      range,
+      title: `placed in ${placed.length} clusters · ${parts.join(' · ')}`,
+      locations: serviceLocations(siblings),
+    },
+  ];
+}
+
+function names(instances: readonly ServiceInstance[]): string {
+  return [...new Set(instances.map((instance) => instance.cluster))].join(', ');
+}
+
+/**
+ * Above an entry kustomization: what it places (`3 Services · 2 exported · cluster2`), so an overlay
+ * that exports nothing shows it before any diagnostic is read.
+ */
+function kustomizationLens(model: MeshModel, file: string): CodeLens[] {
+  if (!isKustomizationFile(file)) return [];
+  const placed = model.services.filter(
+    (service) => service.placement.via === 'kustomize' && service.placement.entry?.file === file,
+  );
+  const clusters = [...new Set(placed.map((service) => service.cluster))];
+  if (clusters.length === 0) return [];
+  const exported = placed.filter((service) => service.hostname).length;
+  const start = { line: 0, character: 0 };
+  return [
+    {
+      range: { start, end: start },
+      title: `${placed.length} Service${placed.length === 1 ? '' : 's'} · ${exported} exported · ${clusters.join(', ')}`,
+      locations: serviceLocations(placed),
+    },
   ];
 }
 

@@ -39,9 +39,12 @@ function shardsOfFile(model: MeshModel, file: string): string[] {
   const modelFile = model.files.get(file);
   if (!modelFile) return [];
   const shards = new Set<string>();
-  for (const resource of modelFile.parsed.resources) shards.add(shardOfResource(resource));
-  for (const reference of modelFile.declarations.hostReferences)
-    shards.add(shardOfHost(reference.host.value, namespaceOf(reference.resource)));
+  // Every placement's: a base placed with an overlay's namespace is in that namespace's shard.
+  for (const placement of modelFile.placements) {
+    for (const resource of placement.resources) shards.add(shardOfResource(resource));
+    for (const reference of placement.declarations.hostReferences)
+      shards.add(shardOfHost(reference.host.value, namespaceOf(reference.resource)));
+  }
   return [...shards].sort(compareStrings);
 }
 

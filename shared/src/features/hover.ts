@@ -2,8 +2,10 @@ import { type HostResolution, resolveHost } from '../model/hostnames';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
 import type { Position, Range } from '../text/source';
+import { fileIndex } from './file-index';
 import { type Target, targetAt } from './locate';
 import { MESH_KEY_DOCS } from './mesh-key-docs';
+import { writtenLocation } from './navigation';
 
 /** Turns a workspace file and range into a link the editor can open. */
 export type LinkTo = (file: string, range: Range) => string;
@@ -35,7 +37,10 @@ function hoverMarkdown(model: MeshModel, target: Target, linkTo: LinkTo): string
         linkTo,
       );
     case 'service':
-      return serviceHover(model, target.instance, linkTo);
+      return [
+        serviceHover(model, target.instance, linkTo),
+        ...placementsTable(model, target.instance, linkTo),
+      ].join('\n');
     case 'mesh-key':
       return meshKeyHover(target.key, target.entry.value);
   }
@@ -46,8 +51,8 @@ function instanceRow(
   linkTo: LinkTo,
   exported = instance.hostname !== undefined,
 ): string {
-  const location = instance.resource.name?.range ?? instance.resource.range;
-  return `| ${instance.cluster} | ${exported ? 'yes' : '**no**'} | ${instance.endpoints} | [${instance.resource.source.path}](${linkTo(instance.resource.source.path, location)}) |`;
+  const { file, range } = writtenLocation(instance.resource);
+  return `| ${instance.cluster} | ${exported ? 'yes' : '**no**'} | ${instance.endpoints} | [${file}](${linkTo(file, range)}) |`;
 }
 
 function instancesTable(service: GlobalService, linkTo: LinkTo): string[] {
@@ -89,6 +94,40 @@ function serviceHover(model: MeshModel, instance: ServiceInstance, linkTo: LinkT
     `Traffic distribution: \`${distribution.value ?? `${distribution.raw?.value} (invalid: Any)`}\` (${settingSource(distribution.from)}) · takeover: ${instance.takeover.value ? 'on' : 'off'}`,
   );
   return lines.join('\n');
+}
+
+/**
+ * Where the document under the cursor lands (SPEC §9): one row per cluster it is placed in, with the
+ * name and namespace it gets there, whether it is exported, and what placed it (the overlay, the
+ * topology's path entry). Nothing for a document placed once, as written.
+ */
+function placementsTable(model: MeshModel, instance: ServiceInstance, linkTo: LinkTo): string[] {
+  const { placement } = instance;
+  if (placement.clusters.length < 2 && placement.via !== 'kustomize') return [];
+  const written = instance.resource.origin ?? instance.resource;
+  const sameDocument = fileIndex(model, written.source.path).services.filter((other) => {
+    const origin = other.resource.origin ?? other.resource;
+    return origin.docIndex === written.docIndex && origin.nodeIndex === written.nodeIndex;
+  });
+  const placedBy = (other: ServiceInstance) => {
+    const entry = other.placement.entry;
+    return entry ? `[${entry.file}](${linkTo(entry.file, entry.range)})` : other.placement.via;
+  };
+  return [
+    '',
+    `**Placed in ${plural(sameDocument.length, 'cluster')}**`,
+    '',
+    '| cluster | as | exported | endpoints | placed by |',
+    '|---|---|---|---|---|',
+    ...sameDocument.map(
+      (other) =>
+        `| ${other.cluster} | ${other.namespace}/${other.name} | ${other.hostname ? 'yes' : '**no**'} | ${other.endpoints} | ${placedBy(other)} |`,
+    ),
+  ];
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function scopeSource(instance: ServiceInstance): string {

@@ -15,7 +15,13 @@ export type Target =
 
 export function targetAt(model: MeshModel, file: string, position: Position): Target | undefined {
   const index = fileIndex(model, file);
-  const reference = index.references.find((candidate) => containsPosition(candidate.host.range, position));
+  // A value a kustomization set on a placed object is written in the kustomization, not in this
+  // file: its range is no position here.
+  const here = (located: Located<unknown> | undefined): located is Located<unknown> =>
+    located !== undefined && located.file === undefined;
+  const reference = index.references.find(
+    (candidate) => here(candidate.host) && containsPosition(candidate.host.range, position),
+  );
   if (reference) return { kind: 'reference', reference, range: reference.host.range };
   const resources = [
     ...index.services.map((service) => service.resource),
@@ -25,19 +31,25 @@ export function targetAt(model: MeshModel, file: string, position: Position): Ta
     const key = meshKeyAt(resource, position);
     if (key) return key;
   }
-  const service = index.services.find(
-    (candidate) => candidate.resource.name && containsPosition(candidate.resource.name.range, position),
-  );
-  if (service?.resource.name)
-    return { kind: 'service', instance: service, range: service.resource.name.range };
+  const service = index.services.find((candidate) => {
+    const name = writtenName(candidate);
+    return name !== undefined && containsPosition(name.range, position);
+  });
+  const name = service && writtenName(service);
+  if (service && name) return { kind: 'service', instance: service, range: name.range };
   return undefined;
+}
+
+/** The Service's name as written in its document (a rendered one's base name, not a prefixed one). */
+export function writtenName(instance: ServiceInstance): Located<string> | undefined {
+  return (instance.resource.origin ?? instance.resource).name;
 }
 
 function meshKeyAt(resource: Resource, position: Position): Target | undefined {
   for (const entries of [resource.labels, resource.annotations]) {
     for (const key of MESH_KEYS) {
       const entry = entries.get(key);
-      if (!entry) continue;
+      if (!entry || entry.file !== undefined) continue;
       const keyRange = entry.keyRange ?? entry.range;
       if (containsPosition(keyRange, position) || containsPosition(entry.range, position)) {
         return {

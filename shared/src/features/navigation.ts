@@ -1,6 +1,7 @@
 import { type HostResolution, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
-import type { Position, Range } from '../text/source';
+import { containsPosition, type Position, type Range } from '../text/source';
+import type { Resource } from '../yaml/resource';
 import { targetAt } from './locate';
 
 export interface Location {
@@ -8,11 +9,27 @@ export interface Location {
   range: Range;
 }
 
+/**
+ * Where the instances are written: each document once, however many clusters it is placed in (a base
+ * read by three overlays is one place to go to).
+ */
 export function serviceLocations(instances: ServiceInstance[]): Location[] {
-  return instances.map((instance) => ({
-    file: instance.resource.source.path,
-    range: instance.resource.name?.range ?? instance.resource.range,
-  }));
+  const seen = new Set<string>();
+  const locations: Location[] = [];
+  for (const instance of instances) {
+    const location = writtenLocation(instance.resource);
+    const key = `${location.file}\u0000${location.range.start.line}:${location.range.start.character}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    locations.push(location);
+  }
+  return locations;
+}
+
+/** A resource's name in the document as written (the base's, for a rendered object). */
+export function writtenLocation(resource: Resource): Location {
+  const written = resource.origin ?? resource;
+  return { file: written.source.path, range: written.name?.range ?? written.range };
 }
 
 /** The service instances a hostname resolves to (SPEC §5). */
@@ -31,10 +48,13 @@ export function instancesOf(resolution: HostResolution): ServiceInstance[] {
   }
 }
 
-/** Go to definition: from a hostname to every instance of the service it names. */
+/**
+ * Go to definition: from a hostname to every instance of the service it names; from a patch (a file
+ * or an inline patch that only kustomizations read) to the documents it patches.
+ */
 export function definitionAt(model: MeshModel, file: string, position: Position): Location[] {
   const target = targetAt(model, file, position);
-  if (target?.kind !== 'reference') return [];
+  if (target?.kind !== 'reference') return patchedDocumentsAt(model, file, position);
   const { reference } = target;
   return serviceLocations(
     instancesOf(resolveHost(model, reference.host.value, reference.cluster, reference.namespace)),
@@ -83,4 +103,34 @@ function refersTo(
     return resolution.instance !== undefined && keys.has(instanceKey(resolution.instance));
   }
   return instancesOf(resolution).some((instance) => keys.has(instanceKey(instance)));
+}
+
+/**
+ * The documents a patch at the position applies to, found by kind and name among the objects the
+ * kustomizations render: a patch file is no resource of its own (it has no placement), but it names
+ * the object it patches as that object is written in its base.
+ */
+function patchedDocumentsAt(model: MeshModel, file: string, position: Position): Location[] {
+  const modelFile = model.files.get(file);
+  if (!modelFile || modelFile.placements.length > 0) return [];
+  const patch = modelFile.parsed.resources.find((resource) => containsPosition(resource.range, position));
+  const name = patch?.name?.value;
+  if (!patch || !name) return [];
+  const seen = new Set<string>();
+  const locations: Location[] = [];
+  for (const candidate of model.files.values())
+    for (const placement of candidate.placements) {
+      if (placement.via !== 'kustomize') continue;
+      for (const resource of placement.resources) {
+        const written = resource.origin ?? resource;
+        if (written.kind !== patch.kind || written.name?.value !== name) continue;
+        const location = writtenLocation(resource);
+        const key = `${location.file}\u0000${location.range.start.line}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          locations.push(location);
+        }
+      }
+    }
+  return locations;
 }
