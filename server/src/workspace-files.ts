@@ -64,6 +64,9 @@ type Outcome = { file: WorkspaceFile } | { skipped: SkippedFile } | { error: unk
  * rest is read: one locked folder (or a workspace of `/`) does not hide the others. Only the root
  * failing to list, or a bug, rejects.
  */
+/** How many paths one real folder is read by, at most (links to it included). */
+const MAX_PATHS_PER_FOLDER = 8;
+
 export async function readWorkspaceFiles(
   root: string,
   options: ReadOptions,
@@ -149,10 +152,28 @@ export async function readWorkspaceFiles(
 
   // The walk, in order. `realDir` is the folder's real path: the root's, a link's target, or a real
   // folder's parent's real path and its name.
-  const visited = new Set<string>();
-  const visit = async (dir: string, prefix: string, realDir: string): Promise<void> => {
-    if (visited.has(realDir)) return;
-    visited.add(realDir);
+  // A folder linked from another path is read by each path (SPEC §9: `clusters/c2 -> c1` applies the
+  // same manifests to both clusters, and each path decides its placement), except a link back into
+  // the folders being walked (a loop), and at most MAX_PATHS_PER_FOLDER times (a hostile tree of
+  // links to one folder would otherwise multiply it).
+  const visits = new Map<string, number>();
+  const visit = async (
+    dir: string,
+    prefix: string,
+    realDir: string,
+    ancestors: ReadonlySet<string> = new Set(),
+  ): Promise<void> => {
+    if (ancestors.has(realDir)) return;
+    const count = visits.get(realDir) ?? 0;
+    if (count >= MAX_PATHS_PER_FOLDER) {
+      skip(
+        prefix.slice(0, -1),
+        `a folder linked from more than ${MAX_PATHS_PER_FOLDER} paths: read by the first ${MAX_PATHS_PER_FOLDER}`,
+      );
+      return;
+    }
+    visits.set(realDir, count + 1);
+    const inside = new Set(ancestors).add(realDir);
     lookAhead(dir, prefix, realDir);
     let entries: Dirent[];
     try {
@@ -168,7 +189,8 @@ export async function readWorkspaceFiles(
       const path = prefix + entry.name;
       if (options.isExcluded?.(path, entry.isDirectory())) continue;
       if (entry.isDirectory()) {
-        if (!IGNORED_DIRECTORIES.has(entry.name)) await visit(full, `${path}/`, join(realDir, entry.name));
+        if (!IGNORED_DIRECTORIES.has(entry.name))
+          await visit(full, `${path}/`, join(realDir, entry.name), inside);
       } else if (entry.isSymbolicLink()) {
         const target = await followLink(full).catch((error: unknown): LinkTarget => {
           if (!isFileSystemError(error)) throw error;
@@ -182,7 +204,7 @@ export async function readWorkspaceFiles(
           if (isManifestPath(path)) skip(path, 'a symbolic link to a file outside the workspace');
         } else if (target.kind === 'unreadable') {
           if (isManifestPath(path)) skip(path, target.reason);
-        } else if (target.kind === 'directory') await visit(full, `${path}/`, target.real);
+        } else if (target.kind === 'directory') await visit(full, `${path}/`, target.real, inside);
         else if (target.kind === 'file' && isManifestPath(path)) addFile(full, path);
       } else if (entry.isFile() && isManifestPath(entry.name)) {
         addFile(full, path);

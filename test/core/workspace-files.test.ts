@@ -7,7 +7,7 @@ import { readManifest, readWorkspaceFiles } from '../../server/src/workspace-fil
 
 // The reader asks the disk concurrently (folder listings ahead of the walk, a pool of file reads), but
 // its result is that of a sequential walk: depth first, entries sorted by name, every real folder
-// visited once, by the first path the walk reaches it by. The odd files and links out of the
+// read by each path that reaches it, except through a loop. The odd files and links out of the
 // workspace are in test/reliability/workspace-files.test.ts.
 
 function workspace(files: Record<string, string>): string {
@@ -89,7 +89,7 @@ describe('reading a workspace: order and links', () => {
     );
   });
 
-  test('a folder linked inside the workspace is read once, by the path the walk reaches it by first', async () => {
+  test('a folder linked inside the workspace is read by each path (each places it in its cluster)', async () => {
     const root = workspace({ 'real/x.yaml': 'x: 1\n', 'real/deep/y.yaml': 'y: 1\n' });
     symlinkSync(join(root, 'real'), join(root, 'alias')); // before `real` in the walk
     symlinkSync(join(root, 'real'), join(root, 'zz-alias')); // after it
@@ -97,10 +97,25 @@ describe('reading a workspace: order and links', () => {
     const { files, skipped } = await readWorkspaceFiles(root, { maxFileBytes: 1024 });
     assert.deepEqual(
       files.map((file) => file.path),
-      ['alias/deep/x-link.yaml', 'alias/deep/y.yaml', 'alias/x.yaml'],
+      ['alias', 'real', 'zz-alias'].flatMap((folder) =>
+        ['deep/x-link.yaml', 'deep/y.yaml', 'x.yaml'].map((file) => `${folder}/${file}`),
+      ),
     );
     assert.equal(files[0]?.text, 'x: 1\n');
     assert.deepEqual(skipped, []);
+  });
+
+  test('a folder linked from many paths is read by the first eight, and the rest is said', async () => {
+    const root = workspace({ 'real/x.yaml': 'x: 1\n' });
+    for (let index = 0; index < 10; index++) symlinkSync(join(root, 'real'), join(root, `link${index}`));
+    const { files, skipped } = await readWorkspaceFiles(root, { maxFileBytes: 1024 });
+    assert.equal(files.length, 8);
+    assert.deepEqual(
+      skipped.map((entry) => entry.path),
+      ['link8', 'link9', 'real'],
+      'in walk order, the folder itself too once eight links have read it',
+    );
+    assert.match(skipped[0]?.reason ?? '', /linked from more than 8 paths/);
   });
 
   test('link loops end: a link to the root, to a parent, to itself, and two links to each other', async () => {
@@ -130,7 +145,7 @@ describe('reading a workspace: order and links', () => {
     });
     assert.deepEqual(
       read.files.map((file) => file.path),
-      ['a-link/sub/x.yaml', 'a-link/top.yaml'],
+      ['a-link/sub/x.yaml', 'a-link/top.yaml', 'c/top.yaml'],
     );
     // Excluding the link instead, the folder is read by its own path, without `sub`.
     excluded.clear();
