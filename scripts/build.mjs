@@ -1,6 +1,6 @@
 // Bundles the three entry points (client, server, CLI) and the tests with esbuild.
 // `--production` minifies and drops source maps, for packaging.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -29,6 +29,12 @@ function testEntries(dir) {
   });
 }
 
+// Graphviz as WebAssembly (@viz-js/viz), shipped once beside the bundles rather than bundled: the CLI
+// loads it only for `graph --format svg`, and the editor's mesh map loads the same file in its webview
+// (docs/decisions.md, "The mesh map's renderer").
+mkdirSync(outdir, { recursive: true });
+copyFileSync('node_modules/@viz-js/viz/dist/viz-global.js', join(outdir, 'viz-global.js'));
+
 await Promise.all([
   esbuild.build({
     ...common,
@@ -40,6 +46,7 @@ await Promise.all([
     ...common,
     entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' },
     outdir,
+    external: ['./viz-global.js'],
     banner: { js: '#!/usr/bin/env node' },
   }),
   production

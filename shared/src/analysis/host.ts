@@ -3,6 +3,7 @@ import { codeLenses } from '../features/code-lens';
 import { completionListAt } from '../features/completion';
 import { globalServiceRows } from '../features/global-services';
 import { hoverAt, type LinkTo } from '../features/hover';
+import { type MeshGraph, type MeshGraphFocus, meshGraph } from '../features/mesh-graph';
 import { definitionAt, referencesAt } from '../features/navigation';
 import { documentSymbols, workspaceSymbols } from '../features/symbols';
 import type { MeshModel } from '../model/types';
@@ -236,6 +237,18 @@ export class Snapshot {
 
   reach(hostname: string, from: string, namespace?: string) {
     return reachFrom(this.model, hostname, from, namespace);
+  }
+
+  /** The mesh as a picture's content (`mesh-lens graph`, the editor's map), from the answers above. */
+  meshGraph(focus: MeshGraphFocus = {}): MeshGraph {
+    return meshGraph(
+      {
+        topology: this.model.topology,
+        services: this.globalServices(),
+        reach: (hostname, from) => this.reach(hostname, from),
+      },
+      focus,
+    );
   }
 
   /** The text the snapshot holds for a file (an open editor's buffer, else the file as read). */
