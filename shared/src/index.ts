@@ -17,6 +17,7 @@ export { meshGraphToDot } from './features/mesh-graph-dot';
 export { meshGraphSummary } from './features/mesh-graph-labels';
 export { meshGraphToMermaid } from './features/mesh-graph-mermaid';
 export { definitionAt, type Location, referencesAt } from './features/navigation';
+export { suppressionFixes } from './features/suppression-fixes';
 export {
   type DocumentSymbol,
   documentSymbols,

@@ -161,7 +161,8 @@ function codeActions(
   if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
     for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
       // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
-      for (const fix of snapshot.fixes(finding)) {
+      // Fixes first, then the suppressions, which an editor lists last as ESLint's "disable" actions are.
+      for (const fix of [...snapshot.fixes(finding), ...snapshot.suppressions(finding)]) {
         const action = quickFix(finding, fix, toUri, versionOf, documentChanges);
         if (action) actions.push(action);
       }

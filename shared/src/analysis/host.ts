@@ -5,6 +5,7 @@ import { globalServiceRows } from '../features/global-services';
 import { hoverAt, type LinkTo } from '../features/hover';
 import { type MeshGraph, type MeshGraphFocus, meshGraph } from '../features/mesh-graph';
 import { definitionAt, referencesAt } from '../features/navigation';
+import { suppressionFixes } from '../features/suppression-fixes';
 import { documentSymbols, workspaceSymbols } from '../features/symbols';
 import type { MeshModel } from '../model/types';
 import {
@@ -194,6 +195,20 @@ export class Snapshot {
       this.#workspace,
       shardChecker(() => analysis),
       finding,
+    );
+  }
+
+  /**
+   * "Disable CODE for this line / for this resource" for a finding: never preferred, never applied by
+   * fix-all, and tried by the same oracle as every fix (a suppression must silence its finding and
+   * raise nothing).
+   */
+  suppressions(finding: Finding): Fix[] {
+    const analysis = this.#live();
+    return offeredFixes(
+      this.#workspace,
+      shardChecker(() => analysis),
+      { ...finding, fixes: suppressionFixes(analysis.model, finding) },
     );
   }
 
