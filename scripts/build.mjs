@@ -34,6 +34,8 @@ function testEntries(dir) {
 // (docs/decisions.md, "The mesh map's renderer").
 mkdirSync(outdir, { recursive: true });
 copyFileSync('node_modules/@viz-js/viz/dist/viz-global.js', join(outdir, 'viz-global.js'));
+// The Mesh Map webview's styles (themed with VS Code's CSS variables), served from dist/ like its script.
+copyFileSync('client/webview/mesh-map.css', join(outdir, 'mesh-map.css'));
 
 await Promise.all([
   esbuild.build({
@@ -41,6 +43,15 @@ await Promise.all([
     entryPoints: { client: 'client/src/extension.ts' },
     outdir,
     external: ['vscode'],
+  }),
+  // The Mesh Map webview's script runs in the webview (a browser), not in the extension host.
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: { 'mesh-map': 'client/webview/mesh-map.ts' },
+    outdir,
   }),
   esbuild.build({
     ...common,

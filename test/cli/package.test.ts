@@ -57,6 +57,8 @@ test('the npm package installs offline and runs the CLI and the language server'
     'README.md',
     'dist/cli.js',
     'dist/client.js',
+    'dist/mesh-map.css',
+    'dist/mesh-map.js',
     'dist/server.js',
     'dist/viz-global.js',
     'images/icon.png',

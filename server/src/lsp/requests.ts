@@ -9,6 +9,9 @@ import {
 import {
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
+  MESH_MAP_REQUEST,
+  type MeshMapParams,
+  type MeshMapResult,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
@@ -24,6 +27,7 @@ import {
   toGlobalServicesFolder,
   toHover,
   toLocation,
+  toMeshMapResult,
   toReachResult,
   toWorkspaceSymbol,
 } from './convert';
@@ -127,6 +131,20 @@ export function answerRequests(state: ServerState): void {
     return toReachResult(
       snapshotOf(folder).reach(params.hostname, params.cluster, params.namespace ?? 'default'),
     );
+  });
+
+  connection.onRequest(MESH_MAP_REQUEST, async (params: MeshMapParams): Promise<MeshMapResult | null> => {
+    await state.ready;
+    const folder = state.folders.find((candidate) => candidate.uri === params.folderUri) ?? state.folders[0];
+    if (!folder) return null;
+    const snapshot = snapshotOf(folder);
+    const services = snapshot.globalServices().map((row) => row.hostname);
+    const clusters = [...snapshot.model.topology.clusters.keys()];
+    // A picker may name what an edit has since removed: the map falls back to the whole mesh.
+    const service = params.service && services.includes(params.service) ? params.service : undefined;
+    const from = service && params.from && clusters.includes(params.from) ? params.from : undefined;
+    const graph = snapshot.meshGraph({ service, from });
+    return toMeshMapResult(folder.uri, graph, { services, clusters, service, from }, toUriIn(folder));
   });
 }
 

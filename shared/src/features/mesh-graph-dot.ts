@@ -25,10 +25,16 @@ const COLOURS = {
   route: '#0969da',
 };
 
-export function meshGraphToDot(graph: MeshGraph): string {
+export interface DotOptions {
+  /** The route's explanation under the picture (default); off where the page shows it as text. */
+  caption?: boolean;
+}
+
+export function meshGraphToDot(graph: MeshGraph, options: DotOptions = {}): string {
+  const caption = options.caption === false ? '' : captionAttributes(graph);
   const lines = [
     'digraph mesh {',
-    `  graph [compound=true, rankdir=LR, newrank=true, nodesep=0.3, ranksep=0.6, fontname="Helvetica", fontsize=11, fontcolor="${COLOURS.text}"${captionAttributes(graph)}];`,
+    `  graph [compound=true, rankdir=LR, newrank=true, nodesep=0.3, ranksep=0.6, fontname="Helvetica", fontsize=11, fontcolor="${COLOURS.text}"${caption}];`,
     `  node [fontname="Helvetica", fontsize=11, fontcolor="${COLOURS.text}"];`,
     `  edge [fontname="Helvetica", fontsize=10, fontcolor="${COLOURS.muted}", color="${COLOURS.muted}"];`,
     ...groupLines(graph, graph.root, '  '),
