@@ -1,6 +1,6 @@
 // Bundles the three entry points (client, server, CLI) and the tests with esbuild.
 // `--production` minifies and drops source maps, for packaging.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -29,6 +29,14 @@ function testEntries(dir) {
   });
 }
 
+// Graphviz as WebAssembly (@viz-js/viz), shipped once beside the bundles rather than bundled: the CLI
+// loads it only for `graph --format svg`, and the editor's mesh map loads the same file in its webview
+// (docs/decisions.md, "The mesh map's renderer").
+mkdirSync(outdir, { recursive: true });
+copyFileSync('node_modules/@viz-js/viz/dist/viz-global.js', join(outdir, 'viz-global.js'));
+// The Mesh Map webview's styles (themed with VS Code's CSS variables), served from dist/ like its script.
+copyFileSync('client/webview/mesh-map.css', join(outdir, 'mesh-map.css'));
+
 await Promise.all([
   esbuild.build({
     ...common,
@@ -36,10 +44,20 @@ await Promise.all([
     outdir,
     external: ['vscode'],
   }),
+  // The Mesh Map webview's script runs in the webview (a browser), not in the extension host.
+  esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: { 'mesh-map': 'client/webview/mesh-map.ts' },
+    outdir,
+  }),
   esbuild.build({
     ...common,
     entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' },
     outdir,
+    external: ['./viz-global.js'],
     banner: { js: '#!/usr/bin/env node' },
   }),
   production

@@ -2,10 +2,12 @@ import { commands, type Disposable, type LogOutputChannel, type QuickPickItem, w
 import type { LanguageClient, Location, Position } from 'vscode-languageclient/node';
 import {
   FIX_ALL_IN_WORKSPACE_COMMAND,
+  type MeshMapParams,
   type ReachParams,
   SHOW_INSTANCES_COMMAND,
 } from '../../shared/src/protocol';
 import { GLOBAL_SERVICES_VIEW, type GlobalServicesTree } from './global-services-view';
+import type { MeshMap } from './mesh-map';
 import { type ReachDocuments, showReach } from './reach';
 import { showInstances } from './show-instances';
 import { SHOW_COMMANDS_COMMAND } from './status-item';
@@ -14,6 +16,7 @@ export const COMMANDS = {
   restartServer: 'meshLens.restartServer',
   showReach: 'meshLens.showReach',
   showGlobalServices: 'meshLens.showGlobalServices',
+  showMeshMap: 'meshLens.showMeshMap',
   refreshGlobalServices: 'meshLens.refreshGlobalServices',
   showOutput: 'meshLens.showOutput',
   showCommands: SHOW_COMMANDS_COMMAND,
@@ -30,6 +33,7 @@ interface CommandItem extends QuickPickItem {
 const MENU: CommandItem[] = [
   { label: '$(globe) Show Global Services', command: COMMANDS.showGlobalServices },
   { label: '$(arrow-swap) Show Reach…', command: COMMANDS.showReach },
+  { label: '$(type-hierarchy) Show Mesh Map', command: COMMANDS.showMeshMap },
   { label: '$(lightbulb-autofix) Fix All in Workspace', command: COMMANDS.fixAllInWorkspace },
   { label: '$(debug-restart) Restart Server', command: COMMANDS.restartServer },
   { label: '$(output) Show Output', command: COMMANDS.showOutput },
@@ -39,10 +43,17 @@ export interface CommandTargets {
   client: LanguageClient;
   tree: GlobalServicesTree;
   reachDocuments: ReachDocuments;
+  meshMap: MeshMap;
   output: LogOutputChannel;
 }
 
-export function registerCommands({ client, tree, reachDocuments, output }: CommandTargets): Disposable[] {
+export function registerCommands({
+  client,
+  tree,
+  reachDocuments,
+  meshMap,
+  output,
+}: CommandTargets): Disposable[] {
   return [
     commands.registerCommand(COMMANDS.restartServer, () => restartServer(client, output)),
     commands.registerCommand(COMMANDS.showReach, (target?: ReachParams) =>
@@ -52,6 +63,8 @@ export function registerCommands({ client, tree, reachDocuments, output }: Comma
       commands.executeCommand(`${GLOBAL_SERVICES_VIEW}.focus`),
     ),
     commands.registerCommand(COMMANDS.refreshGlobalServices, () => tree.refresh()),
+    // With `{ service, from, folderUri }` as argument the map opens drawn for them (tests, other commands).
+    commands.registerCommand(COMMANDS.showMeshMap, (params?: MeshMapParams) => meshMap.show(params)),
     commands.registerCommand(COMMANDS.showOutput, () => output.show(true)),
     commands.registerCommand(COMMANDS.showCommands, pickCommand),
     commands.registerCommand(

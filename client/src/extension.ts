@@ -4,6 +4,7 @@ import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protoco
 import { registerCommands } from './commands';
 import { GLOBAL_SERVICES_VIEW, GlobalServicesTree } from './global-services-view';
 import { createLanguageClient } from './language-client';
+import { MeshMap } from './mesh-map';
 import { ReachDocuments } from './reach';
 import { MeshStatusItem } from './status-item';
 import { createTraceChannel } from './trace-channel';
@@ -32,10 +33,12 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
   const status = new MeshStatusItem(languageClient);
   const tree = new GlobalServicesTree(languageClient);
   const reachDocuments = new ReachDocuments();
+  const meshMap = new MeshMap(languageClient, context.extensionUri);
   languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
     status.update(params);
     if (params.scanning) return;
     tree.refresh();
+    meshMap.refresh();
     analysed(Date.now() - activatedAt);
   });
   void firstAnalysisMs.then((ms) => output.info(`First analysis done ${ms} ms after activation.`));
@@ -44,8 +47,9 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
     trace,
     status,
     reachDocuments,
+    meshMap,
     window.createTreeView(GLOBAL_SERVICES_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
-    ...registerCommands({ client: languageClient, tree, reachDocuments, output }),
+    ...registerCommands({ client: languageClient, tree, reachDocuments, meshMap, output }),
   );
   await commands.executeCommand('setContext', 'meshLens.active', true);
   try {

@@ -2,13 +2,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { text as readStream } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
-import { type Finding, type Severity, severityRank } from '../../shared/src';
+import {
+  type Finding,
+  meshGraphSummary,
+  meshGraphToDot,
+  meshGraphToMermaid,
+  type Severity,
+  type Snapshot,
+  severityRank,
+} from '../../shared/src';
 import { type FixMode, runFixes } from './cli/fix-command';
 import { formatJson, formatSummary, formatText } from './cli/format-check';
 import { formatGithub, formatGitlab, formatJunit } from './cli/format-ci';
 import { formatHostsText, formatReachText, reachJson } from './cli/format-hosts';
 import { formatSarif } from './cli/format-sarif';
 import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-workspace';
+import { renderSvg } from './cli/render-svg';
 import { painter, progressLine } from './cli/terminal';
 import { limitHeapGrowth } from './heap-growth';
 
@@ -23,11 +32,19 @@ Usage:
                   [--fix | --fix-dry-run] [--fix-severity LEVEL] [--unsafe-fixes]
   mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
   mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
+  mesh-lens graph [PATH] [--service HOSTNAME [--from CLUSTER]] [--topology FILE]
+                  [--format mermaid|dot|svg] [-o FILE]
 
 Commands:
   check   report diagnostics; exit 1 when any is at or above --severity (default: error)
   hosts   list every global service with its clusters and endpoint counts
   reach   show which endpoints a client in CLUSTER uses for HOSTNAME, and why; exit 1 when none
+  graph   draw the mesh: clusters by segment, region and zone, their networks and peering links
+          (one-way links dashed), each global service's instances and endpoints; instances left
+          out of their service and clusters that reach none of its endpoints stand out.
+          --service draws that global service only; --from adds the path its traffic takes from
+          CLUSTER, with the explanation as a caption. --format mermaid (default), dot, or svg
+          (rendered by Graphviz, built in); -o writes to FILE.
 
 The workspace: from the first PATH (default: the current folder), the nearest folder above holding
 mesh-topology.yaml, else the repository root (the nearest folder with .git), else PATH itself. The
@@ -41,7 +58,7 @@ Reporting (check only):
                    gitlab (Code Quality report), junit (JUnit XML)
   --quiet          report errors only
   --max-warnings N also exit 1 when more than N warnings are reported
-  -o, --output-file FILE  write the report to FILE instead of standard output
+  -o, --output-file FILE  write the report to FILE instead of standard output (also for graph)
 
 Fixing (check only):
   --fix          apply every preferred quick-fix in place, then report what remains
@@ -68,6 +85,7 @@ const OPTIONS = {
   'stdin-filename': { type: 'string' },
   severity: { type: 'string' },
   from: { type: 'string' },
+  service: { type: 'string' },
   namespace: { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
@@ -88,9 +106,13 @@ async function main(argv: string[]): Promise<number> {
   if (!values.fix && !values['fix-dry-run'] && (values['fix-severity'] || values['unsafe-fixes'])) {
     throw new UsageError('--fix-severity and --unsafe-fixes go with --fix or --fix-dry-run');
   }
-  const checkOnly = ['quiet', 'max-warnings', 'output-file', 'exclude', 'stdin-filename'] as const;
+  const checkOnly = ['quiet', 'max-warnings', 'exclude', 'stdin-filename'] as const;
   const misplaced = checkOnly.find((flag) => values[flag] !== undefined);
   if (command !== 'check' && misplaced) throw new UsageError(`--${misplaced} applies to check only`);
+  if (command !== 'check' && command !== 'graph' && values['output-file'] !== undefined)
+    throw new UsageError('--output-file applies to check and graph only');
+  if (command !== 'graph' && values.service !== undefined)
+    throw new UsageError('--service applies to graph only');
   switch (command) {
     case 'check':
       return check(rest, values);
@@ -98,8 +120,10 @@ async function main(argv: string[]): Promise<number> {
       return hosts(rest, values);
     case 'reach':
       return reach(rest, values);
+    case 'graph':
+      return graph(rest, values);
     case undefined:
-      throw new UsageError('missing command (check, hosts or reach); see --help');
+      throw new UsageError('missing command (check, hosts, reach or graph); see --help');
     default:
       throw new UsageError(`unknown command "${command}"; see --help`);
   }
@@ -282,16 +306,45 @@ async function reach(args: string[], values: Values): Promise<number> {
   if (!hostname) throw new UsageError('reach needs a HOSTNAME; see --help');
   if (!values.from) throw new UsageError('reach needs --from CLUSTER');
   const { snapshot } = await load(singlePath(paths), values);
-  const { model } = snapshot;
-  if (!model.topology.clusters.has(values.from)) {
-    throw new UsageError(
-      `unknown cluster "${values.from}"; clusters: ${[...model.topology.clusters.keys()].join(', ')}`,
-    );
-  }
+  assertCluster(snapshot, values.from);
   const result = snapshot.reach(hostname, values.from, values.namespace ?? 'default');
   print(format === 'json' ? `${JSON.stringify(reachJson(result), null, 2)}\n` : formatReachText(result), 0);
   // A script asks "does this client reach anything?" by the exit code, as grep answers by its own.
   return result.chosen.length > 0 ? 0 : 1;
+}
+
+function assertCluster(snapshot: Snapshot, cluster: string): void {
+  const clusters = [...snapshot.model.topology.clusters.keys()];
+  if (!clusters.includes(cluster))
+    throw new UsageError(`unknown cluster "${cluster}"; clusters: ${clusters.join(', ')}`);
+}
+
+async function graph(paths: string[], values: Values): Promise<number> {
+  const format = oneOf('format', values.format, ['mermaid', 'dot', 'svg'], 'mermaid');
+  const { service, from } = values;
+  if (from !== undefined && service === undefined)
+    throw new UsageError('--from goes with --service: the path of one service from one cluster');
+  const { snapshot } = await load(singlePath(paths), values);
+  if (service !== undefined) {
+    const hostnames = snapshot.globalServices().map((row) => row.hostname);
+    if (!hostnames.includes(service))
+      throw new UsageError(
+        `unknown global service "${service}"; global services: ${hostnames.join(', ') || 'none'}`,
+      );
+  }
+  if (from !== undefined) assertCluster(snapshot, from);
+  const content = snapshot.meshGraph({ service, from });
+  const dot = format === 'mermaid' ? '' : meshGraphToDot(content);
+  const picture =
+    format === 'mermaid'
+      ? meshGraphToMermaid(content)
+      : format === 'dot'
+        ? dot
+        : await renderSvg(dot, meshGraphSummary(content));
+  const out = values['output-file'];
+  if (out) writeReport(out, picture);
+  else process.stdout.write(picture);
+  return 0;
 }
 
 /** parseArgs' own messages span sentences and quote the flag; one line naming it reads better in a log. */

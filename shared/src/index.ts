@@ -12,7 +12,12 @@ export { type CodeLens, codeLenses } from './features/code-lens';
 export { type CompletionList, completionListAt } from './features/completion';
 export { type GlobalServiceRow, globalServiceRows } from './features/global-services';
 export { type Hover, hoverAt } from './features/hover';
+export * from './features/mesh-graph';
+export { meshGraphToDot } from './features/mesh-graph-dot';
+export { meshGraphSummary } from './features/mesh-graph-labels';
+export { meshGraphToMermaid } from './features/mesh-graph-mermaid';
 export { definitionAt, type Location, referencesAt } from './features/navigation';
+export { suppressionFixes } from './features/suppression-fixes';
 export {
   type DocumentSymbol,
   documentSymbols,

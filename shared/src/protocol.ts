@@ -57,3 +57,33 @@ export interface ShowInstancesArguments {
   position: Position;
   locations: { uri: string; range: Range }[];
 }
+
+/** Request `meshLens/meshMap`: the mesh map (issue #19) of a workspace folder, as `mesh-lens graph` draws it. */
+export const MESH_MAP_REQUEST = 'meshLens/meshMap';
+
+export interface MeshMapParams {
+  /** The workspace folder; the first one when omitted. */
+  folderUri?: string;
+  /** Draw this global service only; ignored when the folder has no such service. */
+  service?: string;
+  /** With `service`: the route of its traffic from this cluster; ignored for an unknown cluster. */
+  from?: string;
+}
+
+export interface MeshMapResult {
+  folderUri: string;
+  /** The map in Graphviz's DOT language (`mesh-lens graph --format dot`); the client lays it out. */
+  dot: string;
+  /** One sentence describing the map, for screen readers. */
+  summary: string;
+  /** Every global service and every cluster of the folder, for pickers. */
+  services: string[];
+  clusters: string[];
+  /** The service and cluster the map was drawn for, after the server dropped unknown ones. */
+  service?: string;
+  from?: string;
+  /** With `service` and `from`: the reach answer's heading and explanation. */
+  explanation?: string;
+  /** Where each drawn node's manifest is: a cluster's topology entry, a Service. By node `id` in the DOT. */
+  targets: { id: string; uri: string; range: Range }[];
+}

@@ -93,6 +93,7 @@ describe('layers', () => {
     const adapters: [string, RegExp][] = [
       ['server/src', /^shared\/src(\/index)?$/],
       ['client/src', /^shared\/src\/protocol$/],
+      ['client/webview', /^shared\/src\/protocol$/],
     ];
     const deep: string[] = [];
     for (const [folder, allowed] of adapters) {

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { exampleWorkspace, repoRoot } from '../helpers/paths';
 
-// The size budget the README states for the published package.
-const BUDGET = { packedBytes: 450 * 1024, unpackedBytes: 1.6 * 1024 * 1024 };
+// The size budget the README states for the published package. Graphviz in WebAssembly
+// (dist/viz-global.js, for `graph --format svg` and the editor's mesh map) is about 470 KB packed
+// and 1.3 MB unpacked of it: docs/decisions.md, "The mesh map's renderer".
+const BUDGET = { packedBytes: 950 * 1024, unpackedBytes: 2.9 * 1024 * 1024 };
 
 function run(command: string, args: string[], options: SpawnSyncOptions) {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 120_000, ...options });
@@ -55,7 +57,10 @@ test('the npm package installs offline and runs the CLI and the language server'
     'README.md',
     'dist/cli.js',
     'dist/client.js',
+    'dist/mesh-map.css',
+    'dist/mesh-map.js',
     'dist/server.js',
+    'dist/viz-global.js',
     'images/icon.png',
     'package.json',
     'schemas/mesh-topology.schema.json',
@@ -90,6 +95,11 @@ test('the npm package installs offline and runs the CLI and the language server'
   );
   assert.equal(check.status, 0, check.stderr);
   assert.match(check.stdout, /^clusters\/cluster1\/ratings\.yaml\n.*MESH101 unlabeled-sibling/m);
+  // Graphviz is loaded from beside the installed dist/cli.js, not from node_modules.
+  const svg = run('npx', ['--offline', 'mesh-lens', 'graph', 'examples', '--format', 'svg'], {
+    cwd: project,
+  });
+  assert.match(svg, /<svg [^>]*>[\s\S]*>cluster1<\/text>/);
   assert.equal(
     run('npx', ['--offline', 'mesh-lens-language-server', '--version'], { cwd: project }).trim(),
     manifest.version,

@@ -131,7 +131,7 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
     await page.close();
   });
 
-  test('what a person sees: status, Problems, the view, code lenses, hover and a quick-fix', async (t) => {
+  test('what a person sees: status, Problems, the view, code lenses, hover, a quick-fix and the mesh map', async (t) => {
     assert.ok(server && browser);
     const workspace = copyExample(runDir, 'bookinfo-ui');
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
@@ -231,6 +231,25 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
       assert.doesNotMatch((await workbench.editorLines().textContent()) ?? '', /internal\.mesh/);
       await workbench.statusItem(STATUS_ITEM).filter({ hasText: '· 3 problems' }).waitFor();
     });
+
+    await check(
+      'the Mesh Map draws the clusters; picking a service and a cluster shows the route explained',
+      async () => {
+        await workbench.runCommand('Mesh Lens: Show Mesh Map');
+        // A webview is an iframe in an iframe: the outer one VS Code hosts, the inner one the page.
+        const map = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        for (const cluster of ['cluster0', 'cluster1', 'cluster2'])
+          await map.locator('#map svg text', { hasText: new RegExp(`^${cluster}$`) }).waitFor();
+        await map.locator('#service').selectOption('reviews-v1.bookinfo.mesh.internal');
+        await map.locator('#from:not([disabled])').selectOption('cluster0');
+        const explanation = map.locator('#explanation');
+        await explanation.filter({ hasText: 'mode PreferClose' }).waitFor();
+        assert.match((await explanation.textContent()) ?? '', /chose the same region \(us-west\)/);
+        await map.locator('#map svg text', { hasText: 'cluster0 (client)' }).waitFor();
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: join(SCREENSHOTS, 'mesh-map.png') });
+      },
+    );
     await page.close();
   });
 });

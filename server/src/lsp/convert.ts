@@ -34,6 +34,10 @@ import {
   type FixedFile,
   type GlobalServiceRow,
   type GlobalServicesResult,
+  type MeshGraph,
+  type MeshMapResult,
+  meshGraphSummary,
+  meshGraphToDot,
   type Range,
   type Reach,
   type ReachResult,
@@ -260,5 +264,39 @@ export function toReachResult(reach: Reach): ReachResult {
     mode: reach.mode,
     chosen: reach.chosen,
     explanation: reach.explanation,
+  };
+}
+
+/** The mesh map for the editor: the DOT it lays out, what its pickers offer, and where each node opens. */
+export function toMeshMapResult(
+  folderUri: string,
+  graph: MeshGraph,
+  choices: Pick<MeshMapResult, 'services' | 'clusters' | 'service' | 'from'>,
+  toUri: ToUri,
+): MeshMapResult {
+  const targets: MeshMapResult['targets'] = [];
+  for (const cluster of graph.clusters) {
+    if (cluster.origin)
+      targets.push({ id: cluster.id, uri: toUri(cluster.origin.file), range: cluster.origin.range });
+  }
+  for (const service of graph.services) {
+    // A service node opens its first exported instance: the manifest that makes it global.
+    const declaring =
+      service.instances.find((instance) => instance.state !== 'not-exported') ?? service.instances[0];
+    if (declaring)
+      targets.push({ id: service.id, uri: toUri(declaring.origin.file), range: declaring.origin.range });
+    for (const instance of service.instances)
+      targets.push({ id: instance.id, uri: toUri(instance.origin.file), range: instance.origin.range });
+  }
+  return {
+    folderUri,
+    // The webview shows the explanation as text above the map, where it wraps and can be selected.
+    dot: meshGraphToDot(graph, { caption: false }),
+    summary: meshGraphSummary(graph),
+    ...choices,
+    explanation:
+      graph.route &&
+      `${graph.route.hostname} from ${graph.route.from}, mode ${graph.route.mode}\n${graph.route.explanation}`,
+    targets,
   };
 }

@@ -9,6 +9,9 @@ import {
 import {
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
+  MESH_MAP_REQUEST,
+  type MeshMapParams,
+  type MeshMapResult,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
@@ -24,6 +27,7 @@ import {
   toGlobalServicesFolder,
   toHover,
   toLocation,
+  toMeshMapResult,
   toReachResult,
   toWorkspaceSymbol,
 } from './convert';
@@ -128,6 +132,20 @@ export function answerRequests(state: ServerState): void {
       snapshotOf(folder).reach(params.hostname, params.cluster, params.namespace ?? 'default'),
     );
   });
+
+  connection.onRequest(MESH_MAP_REQUEST, async (params: MeshMapParams): Promise<MeshMapResult | null> => {
+    await state.ready;
+    const folder = state.folders.find((candidate) => candidate.uri === params.folderUri) ?? state.folders[0];
+    if (!folder) return null;
+    const snapshot = snapshotOf(folder);
+    const services = snapshot.globalServices().map((row) => row.hostname);
+    const clusters = [...snapshot.model.topology.clusters.keys()];
+    // A picker may name what an edit has since removed: the map falls back to the whole mesh.
+    const service = params.service && services.includes(params.service) ? params.service : undefined;
+    const from = service && params.from && clusters.includes(params.from) ? params.from : undefined;
+    const graph = snapshot.meshGraph({ service, from });
+    return toMeshMapResult(folder.uri, graph, { services, clusters, service, from }, toUriIn(folder));
+  });
 }
 
 /** Runs a position request against the current model, unless the client already cancelled it. */
@@ -161,7 +179,8 @@ function codeActions(
   if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
     for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
       // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
-      for (const fix of snapshot.fixes(finding)) {
+      // Fixes first, then the suppressions, which an editor lists last as ESLint's "disable" actions are.
+      for (const fix of [...snapshot.fixes(finding), ...snapshot.suppressions(finding)]) {
         const action = quickFix(finding, fix, toUri, versionOf, documentChanges);
         if (action) actions.push(action);
       }

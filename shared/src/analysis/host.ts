@@ -3,7 +3,9 @@ import { codeLenses } from '../features/code-lens';
 import { completionListAt } from '../features/completion';
 import { globalServiceRows } from '../features/global-services';
 import { hoverAt, type LinkTo } from '../features/hover';
+import { type MeshGraph, type MeshGraphFocus, meshGraph } from '../features/mesh-graph';
 import { definitionAt, referencesAt } from '../features/navigation';
+import { suppressionFixes } from '../features/suppression-fixes';
 import { documentSymbols, workspaceSymbols } from '../features/symbols';
 import type { MeshModel } from '../model/types';
 import {
@@ -196,6 +198,20 @@ export class Snapshot {
     );
   }
 
+  /**
+   * "Disable CODE for this line / for this resource" for a finding: never preferred, never applied by
+   * fix-all, and tried by the same oracle as every fix (a suppression must silence its finding and
+   * raise nothing).
+   */
+  suppressions(finding: Finding): Fix[] {
+    const analysis = this.#live();
+    return offeredFixes(
+      this.#workspace,
+      shardChecker(() => analysis),
+      { ...finding, fixes: suppressionFixes(analysis.model, finding) },
+    );
+  }
+
   /** Every qualifying preferred fix applied, on a fork of the workspace (this snapshot stays as it is). */
   fixAll(options: FixAllOptions = {}): FixAllResult {
     const analysis = this.#live();
@@ -236,6 +252,18 @@ export class Snapshot {
 
   reach(hostname: string, from: string, namespace?: string) {
     return reachFrom(this.model, hostname, from, namespace);
+  }
+
+  /** The mesh as a picture's content (`mesh-lens graph`, the editor's map), from the answers above. */
+  meshGraph(focus: MeshGraphFocus = {}): MeshGraph {
+    return meshGraph(
+      {
+        topology: this.model.topology,
+        services: this.globalServices(),
+        reach: (hostname, from) => this.reach(hostname, from),
+      },
+      focus,
+    );
   }
 
   /** The text the snapshot holds for a file (an open editor's buffer, else the file as read). */

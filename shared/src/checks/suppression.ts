@@ -4,7 +4,9 @@ import type { Finding } from '../text/findings';
 import { comparePositions, containsPosition, lineStarts } from '../text/source';
 import type { Resource } from '../yaml/resource';
 
-const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
+/** The comment that suppresses findings on the next line; the codes it lists follow it. */
+export const DISABLE_NEXT_LINE_COMMENT = 'mesh-lens-disable-next-line';
+export const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
 
 /**
  * A finding is suppressed by `# mesh-lens-disable-next-line [CODES]` on the line above it, or by
@@ -30,7 +32,7 @@ function disabledByComment(text: string, lineStarts: readonly number[], finding:
   return codes === '' || listsCode(codes, finding.code);
 }
 
-function listsCode(list: string, code: string): boolean {
+export function listsCode(list: string, code: string): boolean {
   return list
     .split(/[\s,]+/)
     .map((entry) => entry.trim().toUpperCase())
@@ -42,7 +44,7 @@ function listsCode(list: string, code: string): boolean {
  * a List) and come in text order, so a binary search finds it; scanning them all for every finding
  * made a file of 5,000 documents take seconds (found while testing hostile inputs).
  */
-function innermostResource(resources: Resource[], finding: Finding): Resource | undefined {
+export function innermostResource(resources: Resource[], finding: Finding): Resource | undefined {
   const position = finding.range.start;
   let best: Resource | undefined;
   let low = 0;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MeshLensApi } from '../../../client/src/extension';
 import type { GlobalServicesNode } from '../../../client/src/global-services-view';
-import type { ReachResult } from '../../../shared/src/protocol';
+import type { MeshMapResult, ReachResult } from '../../../shared/src/protocol';
 import {
   codeOf,
   fileUri,
@@ -208,6 +208,30 @@ const cases: Case[] = [
       assert.equal(result?.hostname, 'ratings.bookinfo.mesh.internal');
       assert.equal(result?.from, 'cluster0');
       assert.deepEqual(result?.chosen, [{ cluster: 'cluster0', endpoints: 1 }]);
+    },
+  },
+  {
+    name: 'Show Mesh Map opens the map in a webview; with a service and a cluster it explains the route',
+    run: async () => {
+      const map = await execute<MeshMapResult>('meshLens.showMeshMap');
+      assert.deepEqual(map.clusters, ['cluster0', 'cluster1', 'cluster2']);
+      assert.equal(map.services.length, 3);
+      assert.match(map.dot, /^digraph mesh \{/);
+      const webviews = () =>
+        vscode.window.tabGroups.all
+          .flatMap((group) => group.tabs)
+          .filter(
+            (tab) =>
+              tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('meshLens.meshMap'),
+          );
+      await waitFor('the Mesh Map tab', webviews, (tabs) => tabs.length === 1);
+      const routed = await execute<MeshMapResult>('meshLens.showMeshMap', {
+        service: 'reviews-v1.bookinfo.mesh.internal',
+        from: 'cluster0',
+      });
+      assert.match(routed.explanation ?? '', /mode PreferClose\n[\s\S]*chose the same region \(us-west\)/);
+      assert.equal(webviews().length, 1, 'the same panel, redrawn');
+      await vscode.window.tabGroups.close(webviews());
     },
   },
   {
