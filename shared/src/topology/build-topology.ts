@@ -92,7 +92,10 @@ function addAssignedClusters(clusters: Map<string, Cluster>, inputs: TopologyInp
   const implicit = new Map<string, Cluster['via']>();
   for (const placement of inputs.placements) {
     if (!clusters.has(placement.cluster) && !implicit.has(placement.cluster)) {
-      implicit.set(placement.cluster, placement.via === 'kustomize' ? 'convention' : placement.via);
+      implicit.set(
+        placement.cluster,
+        placement.via === 'kustomize' || placement.via === 'gitops' ? 'convention' : placement.via,
+      );
     }
     // A modeline naming a cluster the topology file does not know is most likely a typo.
     if (declaresClusters && placement.modeline && !clusters.has(placement.cluster)) {

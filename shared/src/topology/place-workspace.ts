@@ -1,8 +1,9 @@
-import { includedFolders, renderKustomization } from '../kustomize';
+import { includedFolders, kustomizationFileIn, renderKustomization } from '../kustomize';
 import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '../kustomize/types';
 import type { Finding } from '../text/findings';
 import { rangeAt } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
+import { type GitOpsTarget, gitOpsTargets, isController } from './gitops';
 import { type Placement, placeFile } from './placement';
 import type { TopologyDeclaration } from './topology-file';
 import type { Origin } from './types';
@@ -47,29 +48,77 @@ export function placeWorkspace(
 ): WorkspacePlacements {
   const ws = workspaceOf(files);
   const kustomizations = files.filter(isKustomization).map((file) => file.source.path);
-  const byFile = new Map<string, Placement[]>();
-  if (kustomizations.length === 0) {
+  const controllerFiles = files.filter((file) => file.resources.some(isController));
+  if (kustomizations.length === 0 && controllerFiles.length === 0) {
+    const byFile = new Map<string, Placement[]>();
     for (const parsed of files) byFile.set(parsed.source.path, placeFile(parsed, topology));
     return { byFile, findings: [], kustomizeInputs: new Set(), entries: [] };
   }
-  const included = includedFolders(kustomizations, ws);
+  const renderings = new Map<string, Rendering>();
+  const render = (folder: string) => {
+    let rendering = renderings.get(folder);
+    if (!rendering) {
+      rendering = renderKustomization(folder, ws);
+      renderings.set(folder, rendering);
+    }
+    return rendering;
+  };
+  const first = placeAll(files, topology, ws, kustomizations, [], render);
+  if (controllerFiles.length === 0) return first;
+  // Controllers deploy into clusters, and a Flux Kustomization into the cluster it is itself placed
+  // in: known from a first placement without them; the second adds what they deploy.
+  const controllers = controllerFiles.flatMap((file) => {
+    const clusters = [
+      ...new Set((first.byFile.get(file.source.path) ?? []).map((placement) => placement.cluster)),
+    ];
+    return file.resources.filter(isController).map((resource) => ({ resource, clusters }));
+  });
+  const { targets, notes } = gitOpsTargets(controllers, files, topology, ws.hasFolder);
+  const second = placeAll(files, topology, ws, kustomizations, targets, render);
+  const inputs = new Set(second.kustomizeInputs);
+  for (const file of controllerFiles) inputs.add(file.source.path);
+  return {
+    ...second,
+    findings: [...second.findings, ...notesAsFindings(notes)],
+    kustomizeInputs: inputs,
+  };
+}
+
+/** Every file's placements, given what GitOps controllers deploy (SPEC §9, merged). */
+function placeAll(
+  files: readonly ParsedFile[],
+  topology: TopologyDeclaration | undefined,
+  ws: KustomizeWorkspace,
+  kustomizations: readonly string[],
+  targets: readonly GitOpsTarget[],
+  render: (folder: string) => Rendering,
+): WorkspacePlacements {
+  const byFile = new Map<string, Placement[]>();
+  const included = includedFolders([...kustomizations], ws);
+  const targeted = new Set(targets.map((target) => target.folder));
   const entries = kustomizations
-    .filter((path) => !included.has(folderOf(path)))
-    .map((path) => entryOf(path, ws, topology));
+    .filter((path) => !included.has(folderOf(path)) && !targeted.has(folderOf(path)))
+    .map((path) => entryOf(path, ws, topology, render));
+  const deployed = targets.flatMap((target) => deployedBy(target, ws, kustomizations, render));
   const read = new Set<string>();
-  for (const entry of entries) for (const path of entry.rendering.reads) read.add(path);
+  for (const entry of [...entries, ...deployed])
+    for (const path of entry.rendering?.reads ?? []) read.add(path);
+  for (const placement of deployed.flatMap((entry) => entry.placements)) read.add(placement.file);
   for (const path of kustomizations) read.add(path);
   for (const parsed of files) {
     const path = parsed.source.path;
     byFile.set(path, read.has(path) ? [] : placeFile(parsed, topology));
   }
-  for (const entry of entries)
+  for (const entry of [...entries, ...deployed])
     for (const placement of entry.placements) byFile.get(placement.file)?.push(placement);
+  const renderedEntries = [...entries, ...deployed].filter(
+    (entry): entry is PlacedEntry & { rendering: Rendering } => entry.rendering !== undefined,
+  );
   return {
     byFile,
-    findings: notesAsFindings(entries.flatMap((entry) => entry.rendering.notes)),
+    findings: notesAsFindings(renderedEntries.flatMap((entry) => entry.rendering.notes)),
     kustomizeInputs: read,
-    entries: entries.map(({ kustomization, clusters, rendering }) => ({
+    entries: renderedEntries.map(({ kustomization, clusters, rendering }) => ({
       kustomization,
       clusters,
       rendering,
@@ -77,12 +126,97 @@ export function placeWorkspace(
   };
 }
 
+/**
+ * What a controller deploys from its folder: what the folder's kustomization renders, else its YAML
+ * files (and, recursively for Flux or `directory.recurse`, its subfolders', a subfolder with a
+ * kustomization rendered as one), each placed in the controller's cluster.
+ */
+function deployedBy(
+  target: GitOpsTarget,
+  ws: KustomizeWorkspace,
+  kustomizations: readonly string[],
+  render: (folder: string) => Rendering,
+): PlacedEntry[] {
+  const own = kustomizationFileIn(target.folder, ws);
+  if (own) return [renderedTarget(target, target.folder, own, render)];
+  const nested = target.recurse
+    ? kustomizations.filter(
+        (path) =>
+          isUnder(folderOf(path), target.folder) && !nestedInAnother(path, kustomizations, target.folder),
+      )
+    : [];
+  const nestedFolders = nested.map(folderOf);
+  const files = (target.recurse ? filesUnder(ws, target.folder) : ws.filesIn(target.folder)).filter(
+    (path) => !isKustomizationFile(path) && !nestedFolders.some((folder) => isUnder(folderOf(path), folder)),
+  );
+  const plain: PlacedEntry = {
+    kustomization: target.controller.file,
+    clusters: [target.cluster],
+    placements: files.map((file) => ({
+      file,
+      cluster: target.cluster,
+      via: 'gitops',
+      namespace: target.namespace,
+      entry: target.controller,
+      controller: target.controller,
+    })),
+  };
+  return [plain, ...nested.map((path) => renderedTarget(target, folderOf(path), path, render))];
+}
+
+function renderedTarget(
+  target: GitOpsTarget,
+  folder: string,
+  kustomization: string,
+  render: (folder: string) => Rendering,
+): PlacedEntry {
+  const rendering = render(folder);
+  const entry: Origin = {
+    file: kustomization,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
+  return {
+    kustomization,
+    clusters: [target.cluster],
+    rendering,
+    placements: [...objectsByFile(rendering.objects)].map(([file, rendered]) => ({
+      file,
+      cluster: target.cluster,
+      via: 'kustomize',
+      namespace: target.namespace,
+      entry,
+      rendered,
+      controller: target.controller,
+    })),
+  };
+}
+
+/** A kustomization under `root` that another kustomization under `root` holds in a parent folder. */
+function nestedInAnother(path: string, kustomizations: readonly string[], root: string): boolean {
+  const folder = folderOf(path);
+  return kustomizations.some((other) => {
+    const otherFolder = folderOf(other);
+    return (
+      other !== path && isUnder(otherFolder, root) && otherFolder !== folder && isUnder(folder, otherFolder)
+    );
+  });
+}
+
+function isUnder(folder: string, root: string): boolean {
+  return root === '' || folder === root || folder.startsWith(`${root}/`);
+}
+
+function filesUnder(ws: KustomizeWorkspace & { allPaths?: readonly string[] }, folder: string): string[] {
+  return (ws.allPaths ?? []).filter((path) => isUnder(folderOf(path), folder));
+}
+
 /** A kustomization file: named so, and not an object of its own (a Flux `Kustomization` is one). */
 function isKustomization(parsed: ParsedFile): boolean {
   return isKustomizationFile(parsed.source.path) && parsed.resources.length === 0;
 }
 
-interface PlacedEntry extends KustomizeEntry {
+interface PlacedEntry extends Omit<KustomizeEntry, 'rendering'> {
+  rendering?: Rendering;
   placements: Placement[];
 }
 
@@ -90,9 +224,10 @@ function entryOf(
   kustomization: string,
   ws: KustomizeWorkspace,
   topology: TopologyDeclaration | undefined,
+  render: (folder: string) => Rendering,
 ): PlacedEntry {
   const parsed = ws.file(kustomization) as ParsedFile;
-  const rendering = renderKustomization(folderOf(kustomization), ws);
+  const rendering = render(folderOf(kustomization));
   const entryPlacements = entryClusters(parsed, topology);
   const entry: Origin = { file: kustomization, range: rangeAt(parsed.source, 0, 0) };
   const placements = entryPlacements.flatMap((placement) =>
@@ -156,7 +291,7 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
       severity: 'info',
       file: note.file,
       range: note.range,
-      message: `Not rendered: ${note.feature}. What it would add or change is missing from Mesh Lens's model of the clusters this kustomization feeds; everything else it renders is analysed.`,
+      message: `Not followed: ${note.feature}. What it would add or change is missing from Mesh Lens's model of the clusters it feeds; everything else is analysed.`,
       related: [],
       fixes: [],
     });
@@ -170,7 +305,7 @@ function folderOf(path: string): string {
 }
 
 /** The workspace as the renderer reads it: its parsed files by path and by folder. */
-function workspaceOf(files: readonly ParsedFile[]): KustomizeWorkspace {
+function workspaceOf(files: readonly ParsedFile[]): KustomizeWorkspace & { allPaths: readonly string[] } {
   const byPath = new Map<string, ParsedFile>();
   const byFolder = new Map<string, string[]>();
   const folders = new Set<string>();
@@ -184,6 +319,7 @@ function workspaceOf(files: readonly ParsedFile[]): KustomizeWorkspace {
     for (let at = folder; at !== '' && !folders.has(at); at = folderOf(at)) folders.add(at);
   }
   return {
+    allPaths: [...byPath.keys()],
     file: (path) => byPath.get(path),
     filesIn: (folder) => byFolder.get(folder) ?? [],
     hasFolder: (folder) => folder === '' || folders.has(folder),

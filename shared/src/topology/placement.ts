@@ -5,8 +5,8 @@ import type { ParsedFile } from '../yaml/parse-file';
 import type { TopologyDeclaration } from './topology-file';
 import { type Cluster, DEFAULT_CLUSTER, type Origin } from './types';
 
-/** How a placement was decided: SPEC §6's ways, and a kustomization that rendered the file (§9). */
-export type PlacementVia = Cluster['via'] | 'kustomize';
+/** How a placement was decided: SPEC §6's ways, a kustomization that rendered the file, a GitOps controller (§9). */
+export type PlacementVia = Cluster['via'] | 'kustomize' | 'gitops';
 
 /**
  * One file applied to one cluster (SPEC §9). A file has one placement or several (a base included by
@@ -25,6 +25,8 @@ export interface Placement {
   entry?: Origin;
   /** The file's objects as the entry kustomization renders them; absent: the file's own resources. */
   rendered?: RenderedObject[];
+  /** The GitOps controller (an Argo CD Application, a Flux Kustomization) that deploys it, when one does. */
+  controller?: Origin;
 }
 
 interface CompiledPath {

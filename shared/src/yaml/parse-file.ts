@@ -72,6 +72,21 @@ function actionAsStructure(text: string, doc: Document.Parsed): boolean {
   return found;
 }
 
+/**
+ * An Argo CD ApplicationSet's `{{name}}` parameters are its own templating, read by its controller:
+ * the document is a manifest (SPEC §9), even where an unquoted `{{.name}}` parses as a flow map.
+ */
+function isApplicationSet(ctx: DocumentContext): boolean {
+  if (ctx.doc.errors.length > 0) return false;
+  const root = asMap(ctx, ctx.doc.contents);
+  if (!root) return false;
+  const text = (key: string) => {
+    const value = root.get(key, true);
+    return isScalar(value) ? String(value.value) : '';
+  };
+  return text('kind') === 'ApplicationSet' && text('apiVersion').startsWith('argoproj.io/');
+}
+
 const NESTED_TOO_DEEPLY = 'collections nested too deeply to read';
 const MODELINE = /^\uFEFF?#\s*mesh-lens:\s*cluster\s*=\s*([A-Za-z0-9][-A-Za-z0-9_.]*)/;
 
@@ -125,7 +140,7 @@ function addDocument(parsed: ParsedFile, doc: Document.Parsed, docIndex: number)
   const { source } = parsed;
   const [start, , end] = doc.range;
   const docText = source.text.slice(start, end);
-  if (isTemplated(source, doc)) {
+  if (isTemplated(source, doc) && !isApplicationSet({ source, doc })) {
     parsed.findings.push(templateSkipped(source, doc, docText));
     return;
   }
