@@ -5,6 +5,7 @@ import type { SeverityOverride } from '../topology/topology-file';
 import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';
 import { duplicateResource } from './duplicate-resource';
+import { helmTemplateFindings } from './helm-template-findings';
 import { hostNotExported } from './host-not-exported';
 import { inconsistentInstances } from './inconsistent-instances';
 import { invalidPeeringGateway } from './invalid-peering-gateway';
@@ -88,7 +89,7 @@ export function runCheckList(model: MeshModel, onCheckError?: CheckOptions['onCh
       onCheckError?.(check, error);
     }
   }
-  return unsuppressed(model, findings);
+  return unsuppressed(model, [...findings, ...helmTemplateFindings(model, findings)]);
 }
 
 /** The findings of a model as users see them, in the CLI's order. */
