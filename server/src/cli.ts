@@ -4,6 +4,7 @@ import { text as readStream } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import {
   type Finding,
+  formatPlacements,
   meshGraphSummary,
   meshGraphToDot,
   meshGraphToMermaid,
@@ -31,6 +32,7 @@ Usage:
                   [--quiet] [--max-warnings N] [-o FILE] [--exclude GLOB]... [--stdin-filename PATH]
                   [--fix | --fix-dry-run] [--fix-severity LEVEL] [--unsafe-fixes]
   mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
+  mesh-lens topology [PATH] [--topology FILE] [--format text|json]
   mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
   mesh-lens graph [PATH] [--service HOSTNAME [--from CLUSTER]] [--topology FILE]
                   [--format mermaid|dot|svg] [-o FILE]
@@ -38,6 +40,8 @@ Usage:
 Commands:
   check   report diagnostics; exit 1 when any is at or above --severity (default: error)
   hosts   list every global service with its clusters and endpoint counts
+  topology  list the clusters, the entry points that place manifests in each (topology paths,
+          kustomizations, Argo CD and Flux objects, clusters/<name>/ folders) and what each places
   reach   show which endpoints a client in CLUSTER uses for HOSTNAME, and why; exit 1 when none
   graph   draw the mesh: clusters by segment, region and zone, their networks and peering links
           (one-way links dashed), each global service's instances and endpoints; instances left
@@ -118,12 +122,14 @@ async function main(argv: string[]): Promise<number> {
       return check(rest, values);
     case 'hosts':
       return hosts(rest, values);
+    case 'topology':
+      return topology(rest, values);
     case 'reach':
       return reach(rest, values);
     case 'graph':
       return graph(rest, values);
     case undefined:
-      throw new UsageError('missing command (check, hosts, reach or graph); see --help');
+      throw new UsageError('missing command (check, hosts, topology, reach or graph); see --help');
     default:
       throw new UsageError(`unknown command "${command}"; see --help`);
   }
@@ -298,6 +304,14 @@ async function hosts(paths: string[], values: Values): Promise<number> {
     clusters: clusters.map(({ range: _range, ...cluster }) => cluster),
   }));
   return print(`${JSON.stringify(json, null, 2)}\n`, 0);
+}
+
+async function topology(paths: string[], values: Values): Promise<number> {
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
+  const { snapshot } = await load(singlePath(paths), values);
+  const clusters = snapshot.placements();
+  if (format === 'text') return print(formatPlacements(clusters), 0);
+  return print(`${JSON.stringify(clusters, (key, value) => (key === 'range' ? undefined : value), 2)}\n`, 0);
 }
 
 async function reach(args: string[], values: Values): Promise<number> {

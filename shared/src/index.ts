@@ -17,6 +17,12 @@ export { meshGraphToDot } from './features/mesh-graph-dot';
 export { meshGraphSummary } from './features/mesh-graph-labels';
 export { meshGraphToMermaid } from './features/mesh-graph-mermaid';
 export { definitionAt, type Location, referencesAt } from './features/navigation';
+export {
+  type ClusterPlacements,
+  type EntryPlacements,
+  formatPlacements,
+  placementsByCluster,
+} from './features/placements-summary';
 export { suppressionFixes } from './features/suppression-fixes';
 export {
   type DocumentSymbol,

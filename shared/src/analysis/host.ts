@@ -5,6 +5,7 @@ import { globalServiceRows } from '../features/global-services';
 import { hoverAt, type LinkTo } from '../features/hover';
 import { type MeshGraph, type MeshGraphFocus, meshGraph } from '../features/mesh-graph';
 import { definitionAt, referencesAt } from '../features/navigation';
+import { type ClusterPlacements, placementsByCluster } from '../features/placements-summary';
 import { suppressionFixes } from '../features/suppression-fixes';
 import { documentSymbols, workspaceSymbols } from '../features/symbols';
 import type { MeshModel } from '../model/types';
@@ -224,6 +225,11 @@ export class Snapshot {
 
   completion(file: string, text: string, position: Position) {
     return completionListAt(this.model, file, text, position);
+  }
+
+  /** Every cluster with its entry points and what each places (SPEC §9). */
+  placements(): ClusterPlacements[] {
+    return placementsByCluster(this.model);
   }
 
   codeLenses(file: string) {
