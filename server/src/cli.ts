@@ -50,6 +50,10 @@ Commands:
           CLUSTER, with the explanation as a caption. --format mermaid (default), dot, or svg
           (rendered by Graphviz, built in); -o writes to FILE.
 
+Rendering (every command):
+  --allow-render   run the topology file's \`render:\` commands (e.g. helm template) in the workspace
+                   root and analyse their output in their clusters; without it nothing is executed
+
 The workspace: from the first PATH (default: the current folder), the nearest folder above holding
 mesh-topology.yaml, else the repository root (the nearest folder with .git), else PATH itself. The
 whole workspace is analysed; check reports the findings of the files under the PATHs only. GLOBs
@@ -95,6 +99,7 @@ const OPTIONS = {
   'fix-dry-run': { type: 'boolean' },
   'fix-severity': { type: 'string' },
   'unsafe-fixes': { type: 'boolean' },
+  'allow-render': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -165,6 +170,7 @@ async function load(paths: string[], values: Values): Promise<LoadedWorkspace> {
   if (stdinCount === 0 && values['stdin-filename'])
     throw new UsageError('--stdin-filename goes with the path -');
   const loaded = await loadWorkspace(paths, {
+    allowRender: values['allow-render'],
     topology: values.topology,
     exclude: values.exclude,
     stdin:

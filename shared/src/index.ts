@@ -38,5 +38,6 @@ export * from './reach/reach-from';
 export * from './text/findings';
 export * from './text/findings-order';
 export * from './text/source';
+export { type RenderCommand, renderCommands } from './topology/render-commands';
 export type { SeverityOverride } from './topology/topology-file';
 export * from './topology/types';

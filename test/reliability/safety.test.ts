@@ -40,11 +40,17 @@ const FORBIDDEN_MODULES = [
  * - child_process in the server: vscode-languageserver's `Files` helpers (resolving a global npm or
  *   yarn module for servers that load plug-ins). Mesh Lens never calls them: the runtime test below
  *   fails if any child process is started.
+ * - child_process in the CLI: `--allow-render` runs the topology file's `render:` commands, which the
+ *   user asked for by that flag; without it no process is started (the runtime test below runs every
+ *   command on a workspace that declares one).
  * - net in the server: vscode-jsonrpc's `--socket=PORT` and `--pipe=NAME` transports. With `--stdio`
  *   (what the extension and the tests use) they are never created; with `--socket` the server
  *   connects to 127.0.0.1 on the port the client chose, and nowhere else (tested below).
  */
-const EXPLAINED: Record<string, string[]> = { 'server.js': ['child_process', 'net'], 'cli.js': [] };
+const EXPLAINED: Record<string, string[]> = {
+  'server.js': ['child_process', 'net'],
+  'cli.js': ['child_process'],
+};
 
 function bundle(name: string): string {
   return readFileSync(join(repoRoot, 'dist', name), 'utf8');
@@ -116,7 +122,7 @@ const TEMPTING = `
   # yaml-language-server: $schema=https://example.com/mesh-topology.schema.json
   clusters:
     east: { paths: ["clusters/east/**"] }
-    west: { paths: ["clusters/west/**"] }
+    west: { paths: ["clusters/west/**"], render: "touch /tmp/pwned-by-render; helm template charts/cart" }
   //- clusters/east/cart.yaml
   # yaml-language-server: $schema=http://127.0.0.1:9/schema.json
   apiVersion: v1
@@ -236,6 +242,7 @@ describe('safety: a whole session opens no door', () => {
     run(['check', root, '--format', 'sarif']);
     run(['check', root, '--fix-dry-run']);
     run(['hosts', root]);
+    run(['topology', root]);
     run(['reach', 'cart.shop.mesh.internal', '--from', 'west', root]);
     run(['graph', root, '--format', 'svg']);
     // The one module loaded: Graphviz in WebAssembly, shipped beside cli.js (docs/decisions.md), by

@@ -1,12 +1,50 @@
+import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { DEFAULT_TOPOLOGY_FILE, MeshLens, type Snapshot } from '../../../shared/src';
+import { DEFAULT_TOPOLOGY_FILE, MeshLens, renderCommands, type Snapshot } from '../../../shared/src';
 import { DEFAULT_MAX_FILE_BYTES, decodeManifest, readWorkspaceFiles } from '../workspace-files';
 import { ignoreRules } from './ignore-rules';
 import { findWorkspaceRoot } from './workspace-root';
 
 export class UsageError extends Error {}
+
+/** How long one render command may run: `helm template` of a large chart takes seconds, not minutes. */
+const RENDER_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs each cluster's `render` command in the workspace root (the user allowed it with
+ * `--allow-render`) and adds its output at the path the core places in that cluster. The output is
+ * analysed like a file and never written. A command that fails stops the run with its error: the
+ * checks would otherwise miss that cluster's manifests without saying so.
+ */
+async function addRenderedOutputs(read: Read, root: string, topologyPath: string): Promise<void> {
+  const topology = read.set.find(([path]) => path === topologyPath)?.[1];
+  if (topology === undefined) return;
+  for (const { cluster, command, output } of renderCommands(topologyPath, topology)) {
+    const result = await runRender(command, root);
+    if (result.error)
+      throw new UsageError(`render command of cluster ${cluster} (${command}) failed: ${result.error}`);
+    setText(read, output, result.stdout);
+  }
+}
+
+function runRender(command: string, cwd: string): Promise<{ stdout: string; error?: string }> {
+  return new Promise((done) => {
+    execFile(
+      'sh',
+      ['-c', command],
+      { cwd, timeout: RENDER_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return done({ stdout });
+        const why = error.killed
+          ? `timed out after ${RENDER_TIMEOUT_MS / 1000} s`
+          : stderr.trim() || error.message;
+        done({ stdout, error: why });
+      },
+    );
+  });
+}
 
 export interface LoadedWorkspace {
   root: string;
@@ -23,6 +61,8 @@ export interface LoadOptions {
   /** The text read from standard input for the `-` path, and where it stands in the workspace. */
   stdin?: { text: string; filename: string };
   onProgress?: (count: number) => void;
+  /** Run the topology file's `render` commands (`--allow-render`): nothing is executed otherwise. */
+  allowRender?: boolean;
 }
 
 interface Read {
@@ -73,6 +113,8 @@ export async function loadWorkspace(paths: string[], options: LoadOptions = {}):
   if (options.stdin && stdinPath) setText(read, relativePath(root, stdinPath), options.stdin.text);
   if (options.topology && !read.set.some(([path]) => path === topologyPath))
     await addTopologyFile(read, resolve(options.topology), topologyPath, options.topology);
+
+  if (options.allowRender) await addRenderedOutputs(read, root, topologyPath);
 
   const host = new MeshLens({ topologyPath });
   const snapshot = host.applyChange(read);

@@ -4,7 +4,7 @@ import type { Finding } from '../text/findings';
 import { rangeAt } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
 import { type GitOpsTarget, gitOpsTargets, isController } from './gitops';
-import { type Placement, placeFile } from './placement';
+import { type Placement, placeFile, renderedOutputPath } from './placement';
 import type { TopologyDeclaration } from './topology-file';
 import type { Origin } from './types';
 
@@ -43,6 +43,38 @@ export interface KustomizeEntry {
  * placements from renderings only. Every other file is placed on its own.
  */
 export function placeWorkspace(
+  files: readonly ParsedFile[],
+  topology: TopologyDeclaration | undefined,
+): WorkspacePlacements {
+  const placed = placeFiles(files, topology);
+  const unrendered = unrenderedClusters(files, topology);
+  return unrendered.length === 0 ? placed : { ...placed, findings: [...placed.findings, ...unrendered] };
+}
+
+/**
+ * MESH192 for each cluster whose `render` command has not run: nothing in a workspace is executed
+ * unless the user allows it, so its manifests are missing until then.
+ */
+function unrenderedClusters(
+  files: readonly ParsedFile[],
+  topology: TopologyDeclaration | undefined,
+): Finding[] {
+  if (!topology) return [];
+  const present = new Set(files.map((file) => file.source.path));
+  return topology.clusters.flatMap((cluster) => {
+    const { render } = cluster;
+    if (!render || present.has(renderedOutputPath(cluster.name.value))) return [];
+    return notesAsFindings([
+      {
+        file: topology.file,
+        range: render.range,
+        feature: `the render command of cluster ${cluster.name.value} (\`${render.value}\`), which runs only when allowed (\`mesh-lens check --allow-render\`)`,
+      },
+    ]);
+  });
+}
+
+function placeFiles(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
 ): WorkspacePlacements {

@@ -58,8 +58,17 @@ export function placeFile(parsed: ParsedFile, topology: TopologyDeclaration | un
   return decided;
 }
 
+/** Where a cluster's render command's output stands in the workspace: never on disk, never written. */
+export const RENDERED_FOLDER = '.mesh-lens/rendered';
+
+export function renderedOutputPath(cluster: string): string {
+  return `${RENDERED_FOLDER}/${cluster}.yaml`;
+}
+
 function decidePlacements(parsed: ParsedFile, topology: TopologyDeclaration | undefined): Placement[] {
   const file = parsed.source.path;
+  const rendered = topology && renderedOutputPlacement(topology, file);
+  if (rendered) return [rendered];
   const fromTopology = topology ? placementsByTopology(topology, file) : [];
   if (fromTopology.length > 0) return fromTopology;
   if (parsed.modelineCluster) {
@@ -117,4 +126,17 @@ function compiled(topology: TopologyDeclaration): CompiledPath[] {
     compiledPaths.set(topology, paths);
   }
   return paths;
+}
+
+/** The output of a cluster's `render` command is placed in that cluster, by that command. */
+function renderedOutputPlacement(topology: TopologyDeclaration, file: string): Placement | undefined {
+  if (!file.startsWith(`${RENDERED_FOLDER}/`)) return undefined;
+  const cluster = topology.clusters.find((entry) => renderedOutputPath(entry.name.value) === file);
+  if (!cluster?.render) return undefined;
+  return {
+    file,
+    cluster: cluster.name.value,
+    via: 'topology',
+    entry: { file: topology.file, range: cluster.render.range },
+  };
 }

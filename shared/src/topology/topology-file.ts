@@ -32,6 +32,11 @@ export interface ClusterDeclaration {
   region?: Located<string>;
   zone?: Located<string>;
   segment?: Located<string>;
+  /**
+   * A command that prints the cluster's manifests (`helm template …`, `kubectl kustomize …`), run only
+   * when the user allows it (SPEC §9, Helm); its output is placed in the cluster.
+   */
+  render?: Located<string>;
   range: Range;
 }
 
@@ -62,7 +67,7 @@ export interface TopologyDeclaration {
 }
 
 const TOP_LEVEL_KEYS = ['clusters', 'segments', 'links', 'severity'];
-const CLUSTER_KEYS = ['paths', 'network', 'region', 'zone', 'segment'];
+const CLUSTER_KEYS = ['paths', 'network', 'region', 'zone', 'segment', 'render'];
 const SEVERITIES: SeverityOverride[] = ['off', 'hint', 'info', 'warning', 'error'];
 // DNS-1123 label: a namespace name.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -191,7 +196,7 @@ function readClusters(
     }
     reportUnknownKeys(ctx, settings, CLUSTER_KEYS, `cluster \`${name.value}\``, report);
     cluster.paths = readPaths(ctx, entryValue(ctx, settings, 'paths'), name.value, report);
-    for (const key of ['network', 'region', 'zone', 'segment'] as const) {
+    for (const key of ['network', 'region', 'zone', 'segment', 'render'] as const) {
       const value = entryValue(ctx, settings, key);
       if (value === undefined) continue;
       const text = locatedString(ctx, value);
