@@ -1,4 +1,3 @@
-import { replaceScalar } from '../fixes/yaml-edits';
 import { sortedGlobalServices } from '../model/indexes';
 import { wholeModel } from '../model/shards';
 import type { MeshModel } from '../model/types';
@@ -6,7 +5,7 @@ import type { Finding, Fix } from '../text/findings';
 import { boundedEditDistance } from '../util/edit-distance';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
-import { resolvedReferences } from './host-references';
+import { replaceHost, resolvedReferences, writtenHost } from './host-references';
 
 const MAX_SUGGESTIONS = 3;
 
@@ -51,7 +50,7 @@ export const unknownGlobalHost: Check = {
         singleFileFix(
           `Change to ${hostname}`,
           reference.resource,
-          [replaceScalar(reference.resource, reference.host.range, hostname)],
+          [replaceHost(reference, hostname)],
           index === 0 && suggestions.length === 1,
         ),
       );
@@ -64,7 +63,7 @@ export const unknownGlobalHost: Check = {
           unknownGlobalHost,
           reference.resource,
           reference.host,
-          `\`${written}\` matches no service: there is no Service ${resolution.namespace}/${resolution.name} in any cluster, so this hostname resolves to nothing.${hint}`,
+          `${writtenHost(reference)} matches no service: there is no Service ${resolution.namespace}/${resolution.name} in any cluster, so this hostname resolves to nothing.${hint}`,
           { fixes },
         ),
       ];

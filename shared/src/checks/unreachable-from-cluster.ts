@@ -2,11 +2,12 @@ import { reachFrom } from '../reach/reach-from';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
-import { type ResolvedReference, resolvedReferences } from './host-references';
+import { type ResolvedReference, resolvedReferences, writtenHost } from './host-references';
 
 // Only references that send traffic: a VirtualService's `hosts` or a DestinationRule's `host`
-// match traffic addressed to the name, they do not route to it.
-const ROUTING_ROLES = new Set(['backendRef', 'destination', 'mirror']);
+// match traffic addressed to the name, they do not route to it. A hostname in a string value is
+// what a client in that cluster calls (an env URL, a ConfigMap's upstream): it sends.
+const ROUTING_ROLES = new Set(['backendRef', 'destination', 'mirror', 'value']);
 
 export const unreachableFromCluster: Check = {
   code: 'MESH123',
@@ -97,7 +98,7 @@ export const unreachableFromCluster: Check = {
           unreachableFromCluster,
           reference.resource,
           reference.host,
-          `From ${reference.cluster}, \`${reference.host.value}\` has no reachable ready endpoint (${reasons.join('; ')}): requests from this cluster fail.`,
+          `From ${reference.cluster}, ${writtenHost(reference)} has no reachable ready endpoint (${reasons.join('; ')}): requests from this cluster fail.`,
           { related },
         ),
       ];
