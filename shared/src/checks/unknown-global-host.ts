@@ -14,31 +14,55 @@ export const unknownGlobalHost: Check = {
   name: 'unknown-global-host',
   severity: 'warning',
   description:
-    'A hostname looks global (`<name>.<namespace>.mesh.internal`, a segment domain, or a near miss of one) but no Service of that name and namespace exists in any cluster of the workspace. Istio resolves nothing for it and requests fail. Usually a typo in the service or namespace name; otherwise the service lives outside this repository.',
+    'A hostname looks global (`<name>.<namespace>.mesh.internal`, a segment domain, or a near miss of one), in a route or in any string value (an env URL, a ConfigMap entry), but no Service of that name and namespace exists in any cluster of the workspace. Istio resolves nothing for it and requests fail. Usually a typo in the service or namespace name; otherwise the service lives outside this repository.',
   example: {
     wrong: `
-      //- clusters/east/route.yaml
+      //- clusters/east/productpage.yaml
       apiVersion: v1
       kind: Service
       metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec: { selector: { app: ratings } }
       ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
+      apiVersion: apps/v1
+      kind: Deployment
       metadata: { name: ratings, namespace: bookinfo }
+      spec: { template: { metadata: { labels: { app: ratings } } } }
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: productpage, namespace: bookinfo }
       spec:
-        host: rating.bookinfo.mesh.internal
+        template:
+          spec:
+            containers:
+              - name: productpage
+                env:
+                  - name: RATINGS_URL
+                    value: http://rating.bookinfo.mesh.internal:9080/ratings
     `,
     fixed: `
-      //- clusters/east/route.yaml
+      //- clusters/east/productpage.yaml
       apiVersion: v1
       kind: Service
       metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec: { selector: { app: ratings } }
       ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
+      apiVersion: apps/v1
+      kind: Deployment
       metadata: { name: ratings, namespace: bookinfo }
+      spec: { template: { metadata: { labels: { app: ratings } } } }
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: productpage, namespace: bookinfo }
       spec:
-        host: ratings.bookinfo.mesh.internal
+        template:
+          spec:
+            containers:
+              - name: productpage
+                env:
+                  - name: RATINGS_URL
+                    value: http://ratings.bookinfo.mesh.internal:9080/ratings
     `,
   },
   run: (model) =>

@@ -14,7 +14,7 @@ export const unreachableFromCluster: Check = {
   name: 'unreachable-from-cluster',
   severity: 'warning',
   description:
-    'The route lives in a cluster that can reach no ready endpoint of the service it sends to: the instances are in clusters this one has no link to (links are directed: A → B does not let B call A), the service is exported with scope `segment` in another segment, or every reachable instance has zero ready replicas. Requests from this cluster fail with no healthy upstream. Add the missing link (peering in both directions), export the service in this cluster, or scale it up. The related locations say why each instance is out of reach.',
+    'The route (or the workload whose env, arguments or configuration name the hostname) lives in a cluster that can reach no ready endpoint of the service it sends to: the instances are in clusters this one has no link to (links are directed: A → B does not let B call A), the service is exported with scope `segment` in another segment, or every reachable instance has zero ready replicas. Requests from this cluster fail with no healthy upstream. Add the missing link (peering in both directions), export the service in this cluster, or scale it up. The related locations say why each instance is out of reach.',
   example: {
     wrong: `
       //- mesh-topology.yaml
