@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 import { rangeAt } from '../text/source';
 import { type Located, sourceOfNode } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
@@ -43,6 +43,8 @@ export function valueReferences(
   resource: Resource,
   routeReferences: readonly HostReference[],
 ): HostReference[] {
+  const root = resource.node;
+  if (!mayHoldHostnames(resource, root)) return [];
   const found: HostReference[] = [];
   const routeHosts = new Set(routeReferences.map((reference) => placeKey(reference.host)));
   const path: ValuePath = [];
@@ -70,8 +72,25 @@ export function valueReferences(
       path.pop();
     }
   };
-  visit(resource.node, 0);
+  visit(root, 0);
   return found;
+}
+
+/**
+ * Whether the object's text mentions the mesh at all: most objects do not, and are passed over
+ * without walking their nodes. A rendered object holds nodes of other files (an overlay's patch,
+ * an added annotation), which its own text does not show: it is always walked.
+ */
+function mayHoldHostnames(resource: Resource, root: YAMLMap): boolean {
+  if ((resource.origin ?? resource).node !== root) return true;
+  const text = resource.source.text;
+  const [start = 0, , end = text.length] = root.range ?? [];
+  return mentions(text, 'mesh', start, end) || mentions(text, 'internal', start, end);
+}
+
+function mentions(text: string, word: string, start: number, end: number): boolean {
+  const at = text.indexOf(word, start);
+  return at >= 0 && at < end;
 }
 
 /** Values the scan leaves alone: see SKIPPED_METADATA, SKIPPED_ENTRIES; Secrets' `data` is base64. */
