@@ -3,7 +3,7 @@ import { exportServiceEdits } from '../fixes/export-service';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, relatedAt } from './finding';
-import { resolvedReferences } from './host-references';
+import { resolvedReferences, writtenHost } from './host-references';
 
 export const hostNotExported: Check = {
   code: 'MESH122',
@@ -58,7 +58,7 @@ export const hostNotExported: Check = {
           hostNotExported,
           reference.resource,
           reference.host,
-          `\`${reference.host.value}\` does not resolve: Service ${resolution.namespace}/${resolution.name} exists in ${clusters} but is exported in no cluster. Label it ${SCOPE_LABEL}=global.`,
+          `${writtenHost(reference)} does not resolve: Service ${resolution.namespace}/${resolution.name} exists in ${clusters} but is exported in no cluster. Label it ${SCOPE_LABEL}=global.`,
           {
             related: resolution.instances.map((instance) =>
               relatedAt(instance.resource, instance.resource.name, `not exported in ${instance.cluster}`),

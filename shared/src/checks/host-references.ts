@@ -1,5 +1,8 @@
+import type { HostReference } from '../facts/declarations';
+import { replaceScalar } from '../fixes/yaml-edits';
 import { type HostResolution, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel } from '../model/types';
+import type { TextEdit } from '../text/findings';
 
 /** A reference with what its hostname resolves to, from the referring resource's cluster and namespace. */
 export interface ResolvedReference {
@@ -15,6 +18,7 @@ const REFERRING_ROLES = new Set([
   'mirror',
   'virtualServiceHost',
   'destinationRuleHost',
+  'value',
 ]);
 
 const resolvedByModel = new WeakMap<MeshModel, ResolvedReference[]>();
@@ -36,4 +40,19 @@ function resolveAll(model: MeshModel): ResolvedReference[] {
       reference,
       resolution: resolveHost(model, reference.host.value, reference.cluster, reference.namespace),
     }));
+}
+
+/** The hostname as a message names it, with where it stands when it is inside a string value. */
+export function writtenHost(reference: HostReference): string {
+  return reference.where ? `\`${reference.host.value}\` ${reference.where}` : `\`${reference.host.value}\``;
+}
+
+/**
+ * Writes `hostname` in place of the referenced one. Inside a string value only the hostname's own
+ * characters go (the rest of a URL or a properties line stays); a hostname is plain text in any
+ * quoting or block style, so it needs no escaping there.
+ */
+export function replaceHost(reference: HostReference, hostname: string): TextEdit {
+  if (reference.role === 'value') return { range: reference.host.range, newText: hostname };
+  return replaceScalar(reference.resource, reference.host.range, hostname);
 }

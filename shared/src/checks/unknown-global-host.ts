@@ -1,4 +1,3 @@
-import { replaceScalar } from '../fixes/yaml-edits';
 import { sortedGlobalServices } from '../model/indexes';
 import { wholeModel } from '../model/shards';
 import type { MeshModel } from '../model/types';
@@ -6,7 +5,7 @@ import type { Finding, Fix } from '../text/findings';
 import { boundedEditDistance } from '../util/edit-distance';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
-import { resolvedReferences } from './host-references';
+import { replaceHost, resolvedReferences, writtenHost } from './host-references';
 
 const MAX_SUGGESTIONS = 3;
 
@@ -15,31 +14,55 @@ export const unknownGlobalHost: Check = {
   name: 'unknown-global-host',
   severity: 'warning',
   description:
-    'A hostname looks global (`<name>.<namespace>.mesh.internal`, a segment domain, or a near miss of one) but no Service of that name and namespace exists in any cluster of the workspace. Istio resolves nothing for it and requests fail. Usually a typo in the service or namespace name; otherwise the service lives outside this repository.',
+    'A hostname looks global (`<name>.<namespace>.mesh.internal`, a segment domain, or a near miss of one), in a route or in any string value (an env URL, a ConfigMap entry), but no Service of that name and namespace exists in any cluster of the workspace. Istio resolves nothing for it and requests fail. Usually a typo in the service or namespace name; otherwise the service lives outside this repository.',
   example: {
     wrong: `
-      //- clusters/east/route.yaml
+      //- clusters/east/productpage.yaml
       apiVersion: v1
       kind: Service
       metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec: { selector: { app: ratings } }
       ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
+      apiVersion: apps/v1
+      kind: Deployment
       metadata: { name: ratings, namespace: bookinfo }
+      spec: { template: { metadata: { labels: { app: ratings } } } }
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: productpage, namespace: bookinfo }
       spec:
-        host: rating.bookinfo.mesh.internal
+        template:
+          spec:
+            containers:
+              - name: productpage
+                env:
+                  - name: RATINGS_URL
+                    value: http://rating.bookinfo.mesh.internal:9080/ratings
     `,
     fixed: `
-      //- clusters/east/route.yaml
+      //- clusters/east/productpage.yaml
       apiVersion: v1
       kind: Service
       metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: global } }
+      spec: { selector: { app: ratings } }
       ---
-      apiVersion: networking.istio.io/v1
-      kind: DestinationRule
+      apiVersion: apps/v1
+      kind: Deployment
       metadata: { name: ratings, namespace: bookinfo }
+      spec: { template: { metadata: { labels: { app: ratings } } } }
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: productpage, namespace: bookinfo }
       spec:
-        host: ratings.bookinfo.mesh.internal
+        template:
+          spec:
+            containers:
+              - name: productpage
+                env:
+                  - name: RATINGS_URL
+                    value: http://ratings.bookinfo.mesh.internal:9080/ratings
     `,
   },
   run: (model) =>
@@ -51,7 +74,7 @@ export const unknownGlobalHost: Check = {
         singleFileFix(
           `Change to ${hostname}`,
           reference.resource,
-          [replaceScalar(reference.resource, reference.host.range, hostname)],
+          [replaceHost(reference, hostname)],
           index === 0 && suggestions.length === 1,
         ),
       );
@@ -64,7 +87,7 @@ export const unknownGlobalHost: Check = {
           unknownGlobalHost,
           reference.resource,
           reference.host,
-          `\`${written}\` matches no service: there is no Service ${resolution.namespace}/${resolution.name} in any cluster, so this hostname resolves to nothing.${hint}`,
+          `${writtenHost(reference)} matches no service: there is no Service ${resolution.namespace}/${resolution.name} in any cluster, so this hostname resolves to nothing.${hint}`,
           { fixes },
         ),
       ];

@@ -2,18 +2,19 @@ import { reachFrom } from '../reach/reach-from';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
-import { type ResolvedReference, resolvedReferences } from './host-references';
+import { type ResolvedReference, resolvedReferences, writtenHost } from './host-references';
 
 // Only references that send traffic: a VirtualService's `hosts` or a DestinationRule's `host`
-// match traffic addressed to the name, they do not route to it.
-const ROUTING_ROLES = new Set(['backendRef', 'destination', 'mirror']);
+// match traffic addressed to the name, they do not route to it. A hostname in a string value is
+// what a client in that cluster calls (an env URL, a ConfigMap's upstream): it sends.
+const ROUTING_ROLES = new Set(['backendRef', 'destination', 'mirror', 'value']);
 
 export const unreachableFromCluster: Check = {
   code: 'MESH123',
   name: 'unreachable-from-cluster',
   severity: 'warning',
   description:
-    'The route lives in a cluster that can reach no ready endpoint of the service it sends to: the instances are in clusters this one has no link to (links are directed: A → B does not let B call A), the service is exported with scope `segment` in another segment, or every reachable instance has zero ready replicas. Requests from this cluster fail with no healthy upstream. Add the missing link (peering in both directions), export the service in this cluster, or scale it up. The related locations say why each instance is out of reach.',
+    'The route (or the workload whose env, arguments or configuration name the hostname) lives in a cluster that can reach no ready endpoint of the service it sends to: the instances are in clusters this one has no link to (links are directed: A → B does not let B call A), the service is exported with scope `segment` in another segment, or every reachable instance has zero ready replicas. Requests from this cluster fail with no healthy upstream. Add the missing link (peering in both directions), export the service in this cluster, or scale it up. The related locations say why each instance is out of reach.',
   example: {
     wrong: `
       //- mesh-topology.yaml
@@ -97,7 +98,7 @@ export const unreachableFromCluster: Check = {
           unreachableFromCluster,
           reference.resource,
           reference.host,
-          `From ${reference.cluster}, \`${reference.host.value}\` has no reachable ready endpoint (${reasons.join('; ')}): requests from this cluster fail.`,
+          `From ${reference.cluster}, ${writtenHost(reference)} has no reachable ready endpoint (${reasons.join('; ')}): requests from this cluster fail.`,
           { related },
         ),
       ];

@@ -1,9 +1,8 @@
-import { replaceScalar } from '../fixes/yaml-edits';
 import { classifyHost, meshDomains } from '../model/hostnames';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, listClusters, relatedAt, singleFileFix } from './finding';
-import { resolvedReferences } from './host-references';
+import { replaceHost, resolvedReferences, writtenHost } from './host-references';
 
 export const wrongHostnameSuffix: Check = {
   code: 'MESH120',
@@ -59,7 +58,7 @@ export const wrongHostnameSuffix: Check = {
           wrongHostnameSuffix,
           reference.resource,
           reference.host,
-          `\`${written}\` resolves to nothing: ${why}. ${resolution.namespace}/${resolution.name} is exported from ${clusters} as \`${resolution.expected}\`; requests to this name fail.`,
+          `${writtenHost(reference)} resolves to nothing: ${why}. ${resolution.namespace}/${resolution.name} is exported from ${clusters} as \`${resolution.expected}\`; requests to this name fail.`,
           {
             related: resolution.services.map((service) =>
               relatedAt(
@@ -70,7 +69,7 @@ export const wrongHostnameSuffix: Check = {
             ),
             fixes: () => [
               singleFileFix(`Change to ${resolution.expected}`, reference.resource, [
-                replaceScalar(reference.resource, reference.host.range, resolution.expected),
+                replaceHost(reference, resolution.expected),
               ]),
             ],
           },

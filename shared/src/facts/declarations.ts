@@ -80,13 +80,21 @@ export type HostRole =
   | 'mirror'
   | 'virtualServiceHost'
   | 'destinationRuleHost'
-  | 'serviceEntryHost';
+  | 'serviceEntryHost'
+  /** A hostname inside any other string value: an env value, a URL, a ConfigMap entry (SPEC §9). */
+  | 'value';
 
-/** A place where a route or rule names a service, by hostname or (Gateway API) by Service name. */
+/**
+ * A place where a route or rule names a service, by hostname or (Gateway API) by Service name, or
+ * where a string value holds a global-looking hostname.
+ */
 export interface HostReference {
   resource: Resource;
   role: HostRole;
+  /** For a `value` reference, the hostname only: its range lies inside the string. */
   host: Located<string>;
+  /** For a `value` reference, where the string stands, for messages ("in env URL of container app"). */
+  where?: string;
   /** For Gateway API refs: the ref's map and its fields, so checks can inspect and fix them. */
   ref?: GatewayApiRef;
   /** A VirtualService destination's `subset`. */

@@ -18,6 +18,7 @@ import type {
 import { extractHostReferences } from './extract-host-references';
 import { meshKeysElsewhere } from './mesh-keys-elsewhere';
 import { NETWORK_LABEL } from './mesh-labels';
+import { valueReferences } from './value-references';
 
 const WORKLOAD_KINDS = lookupTable<WorkloadKind>({
   Deployment: 'Deployment',
@@ -80,7 +81,8 @@ function addResource(declarations: FileDeclarations, resource: Resource): void {
     const gateway = gatewayDecl(resource);
     if (gateway) declarations.gateways.push(gateway);
   }
-  declarations.hostReferences.push(...extractHostReferences(resource));
+  const routeReferences = extractHostReferences(resource);
+  declarations.hostReferences.push(...routeReferences, ...valueReferences(resource, routeReferences));
 }
 
 function serviceDecl(resource: Resource, name: string): ServiceDecl {

@@ -1,3 +1,4 @@
+import type { HostRole } from '../facts/declarations';
 import { hostnameReadAsServiceName, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
@@ -26,11 +27,15 @@ export function codeLenses(model: MeshModel, file: string): CodeLens[] {
         : placedServiceLens(model, placed),
     ),
     // A parentRef names the Service a route is attached to, not where traffic goes: no reach lens.
+    // Nor a hostname inside a string value: a lens above every env URL and config line buried the
+    // routes' lenses; its findings, hover and definition say the same.
     ...index.references
-      .filter((reference) => reference.role !== 'serviceEntryHost' && reference.role !== 'parentRef')
+      .filter((reference) => !LENSLESS_ROLES.has(reference.role))
       .flatMap((reference) => referenceLens(model, reference)),
   ];
 }
+
+const LENSLESS_ROLES = new Set<HostRole>(['serviceEntryHost', 'parentRef', 'value']);
 
 /** A file's Services grouped by the document they come from (one document, one group per file). */
 function servicesByDocument(services: readonly ServiceInstance[]): ServiceInstance[][] {

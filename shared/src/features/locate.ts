@@ -1,4 +1,5 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, SEGMENT_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
+import { classifyHost, meshDomains } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
 import { containsPosition, type Position, type Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
@@ -20,7 +21,10 @@ export function targetAt(model: MeshModel, file: string, position: Position): Ta
   const here = (located: Located<unknown> | undefined): located is Located<unknown> =>
     located !== undefined && located.file === undefined;
   const reference = index.references.find(
-    (candidate) => here(candidate.host) && containsPosition(candidate.host.range, position),
+    (candidate) =>
+      here(candidate.host) &&
+      containsPosition(candidate.host.range, position) &&
+      meshHostname(model, candidate),
   );
   if (reference) return { kind: 'reference', reference, range: reference.host.range };
   const resources = [
@@ -38,6 +42,17 @@ export function targetAt(model: MeshModel, file: string, position: Position): Ta
   const name = service && writtenName(service);
   if (service && name) return { kind: 'service', instance: service, range: name.range };
   return undefined;
+}
+
+/**
+ * A hostname in a string value is found by its words before the topology is known
+ * (facts/hostname-tokens.ts): one the mesh's domains do not make global-looking
+ * (`metadata.google.internal`) is no target, as it is no finding.
+ */
+function meshHostname(model: MeshModel, reference: ClusterReference): boolean {
+  if (reference.role !== 'value') return true;
+  const form = classifyHost(reference.host.value, reference.namespace, meshDomains(model.topology));
+  return form.form === 'global' || form.form === 'near-global';
 }
 
 /** The Service's name as written in its document (a rendered one's base name, not a prefixed one). */
