@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli';
-import { exampleWorkspace, kustomizeExample, writeFixture } from '../helpers/paths';
+import { exampleWorkspace, gitopsExample, kustomizeExample, writeFixture } from '../helpers/paths';
 
 // `mesh-lens topology` (issue #16): how Mesh Lens reads a repository — each cluster, the entry points
 // that place manifests in it, and what each places.
@@ -35,6 +37,14 @@ describe('mesh-lens topology', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('the GitOps example, as its README says', () => {
+    const readme = readFileSync(join(gitopsExample, 'README.md'), 'utf8');
+    const shown = /mesh-lens topology examples\/gitops-multicluster[^\n]*\n\n```\n([\s\S]*?)```/.exec(
+      readme,
+    )?.[1];
+    assert.equal(runCli(['topology', gitopsExample]).stdout, shown);
   });
 
   test('Flux objects, conventions and the implicit cluster; --format json', () => {

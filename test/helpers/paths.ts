@@ -15,6 +15,7 @@ export const repoRoot = (() => {
 
 export const exampleWorkspace = join(repoRoot, 'examples', 'bookinfo-multicluster');
 export const kustomizeExample = join(repoRoot, 'examples', 'kustomize-multicluster');
+export const gitopsExample = join(repoRoot, 'examples', 'gitops-multicluster');
 
 /** Writes an inline fixture to a fresh temporary folder and returns its path. */
 export function writeFixture(fixture: string): string {
