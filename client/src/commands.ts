@@ -6,7 +6,7 @@ import {
   type ReachParams,
   SHOW_INSTANCES_COMMAND,
 } from '../../shared/src/protocol';
-import { GLOBAL_SERVICES_VIEW, type GlobalServicesTree } from './global-services-view';
+import { GLOBAL_SERVICES_VIEW } from './global-services-view';
 import type { MeshMap } from './mesh-map';
 import { type ReachDocuments, showReach } from './reach';
 import { showInstances } from './show-instances';
@@ -17,7 +17,7 @@ export const COMMANDS = {
   showReach: 'meshLens.showReach',
   showGlobalServices: 'meshLens.showGlobalServices',
   showMeshMap: 'meshLens.showMeshMap',
-  refreshGlobalServices: 'meshLens.refreshGlobalServices',
+  refreshViews: 'meshLens.refreshViews',
   showOutput: 'meshLens.showOutput',
   showCommands: SHOW_COMMANDS_COMMAND,
   showInstances: SHOW_INSTANCES_COMMAND,
@@ -41,7 +41,8 @@ const MENU: CommandItem[] = [
 
 export interface CommandTargets {
   client: LanguageClient;
-  tree: GlobalServicesTree;
+  /** The Mesh Lens container's views, refreshed together: they read the same analysis. */
+  trees: { refresh(): void }[];
   reachDocuments: ReachDocuments;
   meshMap: MeshMap;
   output: LogOutputChannel;
@@ -49,7 +50,7 @@ export interface CommandTargets {
 
 export function registerCommands({
   client,
-  tree,
+  trees,
   reachDocuments,
   meshMap,
   output,
@@ -62,7 +63,9 @@ export function registerCommands({
     commands.registerCommand(COMMANDS.showGlobalServices, () =>
       commands.executeCommand(`${GLOBAL_SERVICES_VIEW}.focus`),
     ),
-    commands.registerCommand(COMMANDS.refreshGlobalServices, () => tree.refresh()),
+    commands.registerCommand(COMMANDS.refreshViews, () => {
+      for (const tree of trees) tree.refresh();
+    }),
     // With `{ service, from, folderUri }` as argument the map opens drawn for them (tests, other commands).
     commands.registerCommand(COMMANDS.showMeshMap, (params?: MeshMapParams) => meshMap.show(params)),
     commands.registerCommand(COMMANDS.showOutput, () => output.show(true)),

@@ -1,5 +1,8 @@
+import type { ClusterEntryRow, ClusterProblem, ClusterRow } from './features/cluster-views';
 import type { GlobalServiceRow } from './features/global-services';
 import type { Position, Range } from './text/source';
+
+export type { ClusterProblem };
 
 // Mesh Lens's custom LSP messages, shared by the server and the VS Code client (docs/protocol.md).
 // Plain JSON types: no vscode or vscode-languageserver imports, so both sides can use them.
@@ -86,4 +89,38 @@ export interface MeshMapResult {
   explanation?: string;
   /** Where each drawn node's manifest is: a cluster's topology entry, a Service. By node `id` in the DOT. */
   targets: { id: string; uri: string; range: Range }[];
+}
+
+/** A place the client can open: a file, and where in it (absent: the top). */
+export interface OpenTarget {
+  uri: string;
+  range?: Range;
+}
+
+/** Request `meshLens/clusters`: every folder's clusters, their entry points and the files each places. */
+export const CLUSTERS_REQUEST = 'meshLens/clusters';
+
+export interface ClustersResult {
+  folders: {
+    uri: string;
+    clusters: (Pick<ClusterRow, 'name' | 'via'> & {
+      /** The topology file's entry for the cluster. */
+      declaredAt?: OpenTarget;
+      entries: (Pick<ClusterEntryRow, 'via' | 'label'> & { origin?: OpenTarget; files: string[] })[];
+    })[];
+  }[];
+}
+
+/** Request `meshLens/problemsByCluster`: every folder's findings by the clusters their files land in. */
+export const PROBLEMS_BY_CLUSTER_REQUEST = 'meshLens/problemsByCluster';
+
+export interface ProblemsByClusterResult {
+  folders: {
+    uri: string;
+    clusters: {
+      /** Absent: files placed in no cluster of the mesh (the topology file). */
+      cluster?: string;
+      files: { uri: string; problems: ClusterProblem[] }[];
+    }[];
+  }[];
 }

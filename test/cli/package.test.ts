@@ -61,6 +61,7 @@ test('the npm package installs offline and runs the CLI and the language server'
     'dist/mesh-map.js',
     'dist/server.js',
     'dist/viz-global.js',
+    'images/activity-bar.svg',
     'images/icon.png',
     'package.json',
     'schemas/mesh-topology.schema.json',

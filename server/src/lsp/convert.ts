@@ -21,6 +21,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
+  type ClusterProblemsRow,
+  type ClusterRow,
+  type ClustersResult,
   type CodeLens as CoreCodeLens,
   type CompletionList as CoreCompletionList,
   type DocumentSymbol as CoreDocumentSymbol,
@@ -38,6 +41,7 @@ import {
   type MeshMapResult,
   meshGraphSummary,
   meshGraphToDot,
+  type ProblemsByClusterResult,
   type Range,
   type Reach,
   type ReachResult,
@@ -252,6 +256,41 @@ export function toGlobalServicesFolder(
     services: rows.map((row) => ({
       ...row,
       clusters: row.clusters.map(({ file, ...cluster }) => ({ ...cluster, uri: toUri(file) })),
+    })),
+  };
+}
+
+export function toClustersFolder(
+  uri: string,
+  rows: ClusterRow[],
+  toUri: ToUri,
+): ClustersResult['folders'][number] {
+  return {
+    uri,
+    clusters: rows.map((row) => ({
+      name: row.name,
+      via: row.via,
+      declaredAt: row.origin && { uri: toUri(row.origin.file), range: row.origin.range },
+      entries: row.entries.map((entry) => ({
+        via: entry.via,
+        label: entry.label,
+        origin: entry.origin && { uri: toUri(entry.origin.file), range: entry.origin.range },
+        files: entry.files.map(toUri),
+      })),
+    })),
+  };
+}
+
+export function toProblemsByClusterFolder(
+  uri: string,
+  rows: ClusterProblemsRow[],
+  toUri: ToUri,
+): ProblemsByClusterResult['folders'][number] {
+  return {
+    uri,
+    clusters: rows.map((row) => ({
+      cluster: row.cluster,
+      files: row.files.map((file) => ({ uri: toUri(file.file), problems: file.problems })),
     })),
   };
 }

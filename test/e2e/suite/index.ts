@@ -143,7 +143,7 @@ const cases: Case[] = [
     name: 'the Global services view lists hostname → cluster → file, with the unexported sibling warned',
     run: async () => {
       await execute('meshLens.showGlobalServices');
-      await execute('meshLens.refreshGlobalServices');
+      await execute('meshLens.refreshViews');
       const tree = api.globalServices;
       const hostnames = await waitFor(
         'three global services in the view',
