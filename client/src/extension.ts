@@ -7,7 +7,6 @@ import { GLOBAL_SERVICES_VIEW, GlobalServicesTree } from './global-services-view
 import { createLanguageClient } from './language-client';
 import { MeshMap } from './mesh-map';
 import { PROBLEMS_BY_CLUSTER_VIEW, ProblemsByClusterTree } from './problems-view';
-import { ReachDocuments } from './reach';
 import { ScanProgress } from './scan-progress';
 import { MeshStatusItem } from './status-item';
 import { createTraceChannel } from './trace-channel';
@@ -17,6 +16,7 @@ export interface MeshLensApi {
   readonly globalServices: GlobalServicesTree;
   readonly clusters: ClustersTree;
   readonly problemsByCluster: ProblemsByClusterTree;
+  readonly meshMap: Pick<MeshMap, 'shown'>;
   readonly statusText: string;
   /** Milliseconds from `activate` to the end of the server's first analysis (its first `meshLens/status`). */
   readonly firstAnalysisMs: Promise<number>;
@@ -60,7 +60,6 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
   // The server scans first thing: the views say so until its first status arrives.
   const scan = new ScanProgress(views);
   scan.update(true);
-  const reachDocuments = new ReachDocuments();
   const meshMap = new MeshMap(languageClient, context.extensionUri);
   languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
     status.update(params);
@@ -75,11 +74,10 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
     output,
     trace,
     status,
-    reachDocuments,
     meshMap,
     scan,
     ...views.map(({ view }) => view),
-    ...registerCommands({ client: languageClient, trees, reachDocuments, meshMap, output }),
+    ...registerCommands({ context, client: languageClient, trees, meshMap, output }),
   );
   await commands.executeCommand('setContext', 'meshLens.active', true);
   try {
@@ -93,6 +91,7 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
     globalServices: tree,
     clusters,
     problemsByCluster: problems,
+    meshMap,
     get statusText() {
       return status.text;
     },

@@ -37,6 +37,8 @@ export interface ReachResult {
   mode: string;
   chosen: { cluster: string; endpoints: number }[];
   explanation: string;
+  /** The global service the hostname resolves to (a local name through takeover too); absent: none. */
+  service?: string;
 }
 
 /** Notification `meshLens/status`, sent after every analysis: what the status bar shows. */
@@ -87,6 +89,8 @@ export interface MeshMapResult {
   from?: string;
   /** With `service` and `from`: the reach answer's heading and explanation. */
   explanation?: string;
+  /** With `service` and `from`: the reach panel, every instance of the service and whether the client uses it. */
+  route?: MeshMapRoute;
   /** Where each drawn node's manifest is: a cluster's topology entry, a Service. By node `id` in the DOT. */
   targets: { id: string; uri: string; range: Range }[];
 }
@@ -122,5 +126,22 @@ export interface ProblemsByClusterResult {
       cluster?: string;
       files: { uri: string; problems: ClusterProblem[] }[];
     }[];
+  }[];
+}
+
+/** The reach of one service from one cluster, as the Mesh Map's reach panel lists it. */
+export interface MeshMapRoute {
+  /** The code lens's words: `2 endpoints in cluster1 (PreferClose)`. */
+  summary: string;
+  instances: {
+    /** The node of the instance in `targets`: opens its manifest. */
+    target: string;
+    cluster: string;
+    /** The manifest's workspace path, as the panel shows it. */
+    file: string;
+    endpoints: number;
+    exported: boolean;
+    /** `yes: chosen`, `yes, not chosen by PreferClose`, `no: no link from cluster0 to cluster2`, … */
+    reachable: string;
   }[];
 }

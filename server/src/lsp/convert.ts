@@ -39,6 +39,7 @@ import {
   type GlobalServicesResult,
   type MeshGraph,
   type MeshMapResult,
+  type MeshMapRoute,
   meshGraphSummary,
   meshGraphToDot,
   type ProblemsByClusterResult,
@@ -303,6 +304,9 @@ export function toReachResult(reach: Reach): ReachResult {
     mode: reach.mode,
     chosen: reach.chosen,
     explanation: reach.explanation,
+    // A local name reaches one instance (no takeover): no global service for the map to focus on.
+    service:
+      reach.mode === 'local' ? undefined : (reach.candidates[0] ?? reach.excluded[0])?.instance.hostname,
   };
 }
 
@@ -336,6 +340,23 @@ export function toMeshMapResult(
     explanation:
       graph.route &&
       `${graph.route.hostname} from ${graph.route.from}, mode ${graph.route.mode}\n${graph.route.explanation}`,
+    route: graph.route && toMeshMapRoute(graph, graph.route.summary),
     targets,
+  };
+}
+
+/** The reach panel's rows: the routed service's instances, each opening its manifest. */
+function toMeshMapRoute(graph: MeshGraph, summary: string): MeshMapRoute {
+  const service = graph.services.find((candidate) => candidate.hostname === graph.route?.hostname);
+  return {
+    summary,
+    instances: (service?.instances ?? []).map((instance) => ({
+      target: instance.id,
+      cluster: instance.cluster,
+      file: instance.origin.file,
+      endpoints: instance.endpoints,
+      exported: instance.state !== 'not-exported',
+      reachable: instance.reachable ?? '',
+    })),
   };
 }
