@@ -1,17 +1,22 @@
 import { commands, type ExtensionContext, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protocol';
+import { CLUSTERS_VIEW, ClustersTree } from './clusters-view';
 import { registerCommands } from './commands';
 import { GLOBAL_SERVICES_VIEW, GlobalServicesTree } from './global-services-view';
 import { createLanguageClient } from './language-client';
 import { MeshMap } from './mesh-map';
-import { ReachDocuments } from './reach';
+import { PROBLEMS_BY_CLUSTER_VIEW, ProblemsByClusterTree } from './problems-view';
+import { ScanProgress } from './scan-progress';
 import { MeshStatusItem } from './status-item';
 import { createTraceChannel } from './trace-channel';
 
-/** What `activate` returns: the view's data, the status text and the start-up time, for the end-to-end tests. */
+/** What `activate` returns: the views' data, the status text and the start-up time, for the end-to-end tests. */
 export interface MeshLensApi {
   readonly globalServices: GlobalServicesTree;
+  readonly clusters: ClustersTree;
+  readonly problemsByCluster: ProblemsByClusterTree;
+  readonly meshMap: Pick<MeshMap, 'shown'>;
   readonly statusText: string;
   /** Milliseconds from `activate` to the end of the server's first analysis (its first `meshLens/status`). */
   readonly firstAnalysisMs: Promise<number>;
@@ -32,12 +37,35 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
   client = languageClient;
   const status = new MeshStatusItem(languageClient);
   const tree = new GlobalServicesTree(languageClient);
-  const reachDocuments = new ReachDocuments();
+  const clusters = new ClustersTree(languageClient);
+  const problems = new ProblemsByClusterTree(languageClient);
+  const trees = [tree, clusters, problems];
+  const views = [
+    {
+      id: GLOBAL_SERVICES_VIEW,
+      view: window.createTreeView(GLOBAL_SERVICES_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
+    },
+    {
+      id: CLUSTERS_VIEW,
+      view: window.createTreeView(CLUSTERS_VIEW, { treeDataProvider: clusters, showCollapseAll: true }),
+    },
+    {
+      id: PROBLEMS_BY_CLUSTER_VIEW,
+      view: window.createTreeView(PROBLEMS_BY_CLUSTER_VIEW, {
+        treeDataProvider: problems,
+        showCollapseAll: true,
+      }),
+    },
+  ];
+  // The server scans first thing: the views say so until its first status arrives.
+  const scan = new ScanProgress(views);
+  scan.update(true);
   const meshMap = new MeshMap(languageClient, context.extensionUri);
   languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
     status.update(params);
+    scan.update(params.scanning);
     if (params.scanning) return;
-    tree.refresh();
+    for (const view of trees) view.refresh();
     meshMap.refresh();
     analysed(Date.now() - activatedAt);
   });
@@ -46,10 +74,10 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
     output,
     trace,
     status,
-    reachDocuments,
     meshMap,
-    window.createTreeView(GLOBAL_SERVICES_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
-    ...registerCommands({ client: languageClient, tree, reachDocuments, meshMap, output }),
+    scan,
+    ...views.map(({ view }) => view),
+    ...registerCommands({ context, client: languageClient, trees, meshMap, output }),
   );
   await commands.executeCommand('setContext', 'meshLens.active', true);
   try {
@@ -57,9 +85,13 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
   } catch (error) {
     output.error(error as Error);
     status.showStopped();
+    scan.update(false);
   }
   return {
     globalServices: tree,
+    clusters,
+    problemsByCluster: problems,
+    meshMap,
     get statusText() {
       return status.text;
     },

@@ -47,6 +47,13 @@ export function meshMapHtml(page: MeshMapPage): string {
   <select id="from" disabled><option value="">(choose a service first)</option></select>
 </header>
 <pre id="explanation" role="status" aria-live="polite" hidden></pre>
+<section id="route" aria-labelledby="route-summary" hidden>
+  <h2 id="route-summary"></h2>
+  <table>
+    <thead><tr><th scope="col">cluster</th><th scope="col">manifest</th><th scope="col">endpoints</th><th scope="col">reachable</th></tr></thead>
+    <tbody id="route-instances"></tbody>
+  </table>
+</section>
 <main id="map" aria-busy="true"><p>Drawing the mesh…</p></main>
 <script nonce="${attribute(page.nonce)}" src="${attribute(page.vizScript)}"></script>
 <script nonce="${attribute(page.nonce)}" src="${attribute(page.mapScript)}"></script>

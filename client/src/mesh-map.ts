@@ -38,6 +38,11 @@ export class MeshMap implements Disposable {
     return this.#update();
   }
 
+  /** What the panel shows now (the end-to-end tests read it: a webview's page is out of their reach). */
+  shown(): MeshMapResult | undefined {
+    return this.#panel ? this.#shown : undefined;
+  }
+
   /** Draws the map again from the current analysis, if the panel is open. */
   refresh(): void {
     if (this.#panel) void this.#update();
@@ -54,6 +59,7 @@ export class MeshMap implements Disposable {
       return undefined;
     }
     this.#shown = map;
+    if (this.#panel) this.#panel.title = map.route ? `Reach: ${map.service} from ${map.from}` : 'Mesh Map';
     const message: ToWebview = { type: 'map', map };
     await this.#panel?.webview.postMessage(message);
     return map;

@@ -1,13 +1,4 @@
-import {
-  type Disposable,
-  EventEmitter,
-  type QuickPickItem,
-  type TextDocumentContentProvider,
-  Uri,
-  ViewColumn,
-  window,
-  workspace,
-} from 'vscode';
+import { type QuickPickItem, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   GLOBAL_SERVICES_REQUEST,
@@ -16,50 +7,9 @@ import {
   type ReachParams,
   type ReachResult,
 } from '../../shared/src/protocol';
-
-const REACH_SCHEME = 'mesh-lens-reach';
-
-/** Read-only documents (`mesh-lens-reach:`) that show a reach answer: chosen endpoints and why. */
-export class ReachDocuments implements TextDocumentContentProvider, Disposable {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new EventEmitter<Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly registration = workspace.registerTextDocumentContentProvider(REACH_SCHEME, this);
-
-  provideTextDocumentContent(uri: Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-
-  async show(result: ReachResult): Promise<void> {
-    const uri = Uri.from({ scheme: REACH_SCHEME, path: `/${result.hostname} from ${result.from}` });
-    this.texts.set(uri.toString(), reachText(result));
-    this.changed.fire(uri);
-    const document = await workspace.openTextDocument(uri);
-    await window.showTextDocument(document, { preview: true, viewColumn: ViewColumn.Beside });
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
-  }
-}
+import type { MeshMap } from './mesh-map';
 
 const endpoints = (n: number) => `${n} endpoint${n === 1 ? '' : 's'}`;
-
-export function reachText(result: ReachResult): string {
-  const total = result.chosen.reduce((sum, entry) => sum + entry.endpoints, 0);
-  const chosen =
-    result.chosen.length === 0
-      ? 'no ready endpoint: requests from here fail'
-      : `${result.chosen.map((entry) => `${entry.cluster} (${endpoints(entry.endpoints)})`).join(', ')} · ${endpoints(total)}`;
-  return [
-    `${result.hostname} from ${result.from} · mode ${result.mode}`,
-    `chosen: ${chosen}`,
-    '',
-    result.explanation,
-    '',
-  ].join('\n');
-}
 
 interface ServicePick extends QuickPickItem {
   folderUri: string;
@@ -105,10 +55,14 @@ export async function pickReachTarget(client: LanguageClient): Promise<ReachPara
   return { hostname: service.label, cluster: cluster.label, folderUri: service.folderUri };
 }
 
-/** `Mesh Lens: Show Reach…`: with `{ hostname, cluster }` as argument it skips the questions. */
+/**
+ * `Mesh Lens: Show Reach…`: with `{ hostname, cluster }` as argument it skips the questions. The
+ * answer is shown in the Mesh Map focused on the service and the client's cluster, whose reach panel
+ * lists every instance (linked to its manifest), whether the client uses it, and the rule that decided.
+ */
 export async function showReach(
   client: LanguageClient,
-  documents: ReachDocuments,
+  meshMap: MeshMap,
   target?: ReachParams,
 ): Promise<ReachResult | undefined> {
   const params = target?.hostname && target.cluster ? target : await pickReachTarget(client);
@@ -118,6 +72,12 @@ export async function showReach(
     void window.showWarningMessage('Mesh Lens: open a folder to compute reach.');
     return undefined;
   }
-  await documents.show(result);
+  if (result.service)
+    await meshMap.show({ folderUri: params.folderUri, service: result.service, from: params.cluster });
+  // A local name or one that resolves to nothing has no service on the map: the answer is the message.
+  else
+    void window.showInformationMessage(
+      `Mesh Lens: ${result.hostname} from ${result.from}: ${result.explanation}`,
+    );
   return result;
 }

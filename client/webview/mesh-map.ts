@@ -1,4 +1,4 @@
-import type { MeshMapResult } from '../../shared/src/protocol';
+import type { MeshMapResult, MeshMapRoute } from '../../shared/src/protocol';
 import type { FromWebview, ToWebview } from '../src/mesh-map-messages';
 
 // The Mesh Map webview's script: lays out the server's DOT with Graphviz (dist/viz-global.js,
@@ -14,6 +14,9 @@ const serviceSelect = element<HTMLSelectElement>('service');
 const fromSelect = element<HTMLSelectElement>('from');
 const explanation = element<HTMLElement>('explanation');
 const map = element<HTMLElement>('map');
+const route = element<HTMLElement>('route');
+const routeSummary = element<HTMLElement>('route-summary');
+const routeInstances = element<HTMLElement>('route-instances');
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -27,6 +30,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
 serviceSelect.addEventListener('change', requestMap);
 fromSelect.addEventListener('change', requestMap);
 map.addEventListener('click', (event) => openNode(event.target));
+routeInstances.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button[data-target]') : null;
+  const id = button?.getAttribute('data-target');
+  if (id) vscode.postMessage({ type: 'open', id });
+});
 map.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' || event.key === ' ') {
     event.preventDefault();
@@ -52,6 +60,7 @@ async function draw(result: MeshMapResult): Promise<void> {
   fromSelect.disabled = !result.service;
   explanation.textContent = result.explanation ?? '';
   explanation.hidden = !result.explanation;
+  showRoute(result.route);
   try {
     const svg = (await graphviz).renderSVGElement(result.dot);
     svg.setAttribute('role', 'img');
@@ -97,4 +106,35 @@ function targetId(group: Element): string {
 function openNode(target: EventTarget | null): void {
   const group = target instanceof Element ? target.closest('g.openable') : null;
   if (group) vscode.postMessage({ type: 'open', id: targetId(group) });
+}
+
+/** The reach panel: every instance of the service, whether the client uses it, a button to open it. */
+function showRoute(routed: MeshMapRoute | undefined): void {
+  route.hidden = !routed;
+  if (!routed) return;
+  routeSummary.textContent = `Reach: ${routed.summary}`;
+  routeInstances.replaceChildren(
+    ...routed.instances.map((instance) => {
+      const row = document.createElement('tr');
+      if (instance.reachable.startsWith('yes: chosen')) row.classList.add('chosen');
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.dataset.target = instance.target;
+      open.textContent = instance.file;
+      open.title = `Open ${instance.file}`;
+      row.append(
+        cell(instance.cluster),
+        cell(open),
+        cell(String(instance.endpoints)),
+        cell(instance.exported ? instance.reachable : 'no: not exported'),
+      );
+      return row;
+    }),
+  );
+}
+
+function cell(content: string | Node): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.append(content);
+  return td;
 }

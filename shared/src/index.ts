@@ -8,6 +8,15 @@ export * from './checks/check';
 export * from './checks/registry';
 export * from './docs/links';
 export * from './facts/mesh-labels';
+export {
+  type ClusterEntryRow,
+  type ClusterProblem,
+  type ClusterProblemFile,
+  type ClusterProblemsRow,
+  type ClusterRow,
+  clusterRows,
+  problemsByCluster,
+} from './features/cluster-views';
 export { type CodeLens, codeLenses } from './features/code-lens';
 export { type CompletionList, completionListAt } from './features/completion';
 export { type GlobalServiceRow, globalServiceRows } from './features/global-services';

@@ -1,5 +1,8 @@
+import type { ClusterEntryRow, ClusterProblem, ClusterRow } from './features/cluster-views';
 import type { GlobalServiceRow } from './features/global-services';
 import type { Position, Range } from './text/source';
+
+export type { ClusterProblem };
 
 // Mesh Lens's custom LSP messages, shared by the server and the VS Code client (docs/protocol.md).
 // Plain JSON types: no vscode or vscode-languageserver imports, so both sides can use them.
@@ -34,6 +37,8 @@ export interface ReachResult {
   mode: string;
   chosen: { cluster: string; endpoints: number }[];
   explanation: string;
+  /** The global service the hostname resolves to (a local name through takeover too); absent: none. */
+  service?: string;
 }
 
 /** Notification `meshLens/status`, sent after every analysis: what the status bar shows. */
@@ -84,6 +89,59 @@ export interface MeshMapResult {
   from?: string;
   /** With `service` and `from`: the reach answer's heading and explanation. */
   explanation?: string;
+  /** With `service` and `from`: the reach panel, every instance of the service and whether the client uses it. */
+  route?: MeshMapRoute;
   /** Where each drawn node's manifest is: a cluster's topology entry, a Service. By node `id` in the DOT. */
   targets: { id: string; uri: string; range: Range }[];
+}
+
+/** A place the client can open: a file, and where in it (absent: the top). */
+export interface OpenTarget {
+  uri: string;
+  range?: Range;
+}
+
+/** Request `meshLens/clusters`: every folder's clusters, their entry points and the files each places. */
+export const CLUSTERS_REQUEST = 'meshLens/clusters';
+
+export interface ClustersResult {
+  folders: {
+    uri: string;
+    clusters: (Pick<ClusterRow, 'name' | 'via'> & {
+      /** The topology file's entry for the cluster. */
+      declaredAt?: OpenTarget;
+      entries: (Pick<ClusterEntryRow, 'via' | 'label'> & { origin?: OpenTarget; files: string[] })[];
+    })[];
+  }[];
+}
+
+/** Request `meshLens/problemsByCluster`: every folder's findings by the clusters their files land in. */
+export const PROBLEMS_BY_CLUSTER_REQUEST = 'meshLens/problemsByCluster';
+
+export interface ProblemsByClusterResult {
+  folders: {
+    uri: string;
+    clusters: {
+      /** Absent: files placed in no cluster of the mesh (the topology file). */
+      cluster?: string;
+      files: { uri: string; problems: ClusterProblem[] }[];
+    }[];
+  }[];
+}
+
+/** The reach of one service from one cluster, as the Mesh Map's reach panel lists it. */
+export interface MeshMapRoute {
+  /** The code lens's words: `2 endpoints in cluster1 (PreferClose)`. */
+  summary: string;
+  instances: {
+    /** The node of the instance in `targets`: opens its manifest. */
+    target: string;
+    cluster: string;
+    /** The manifest's workspace path, as the panel shows it. */
+    file: string;
+    endpoints: number;
+    exported: boolean;
+    /** `yes: chosen`, `yes, not chosen by PreferClose`, `no: no link from cluster0 to cluster2`, … */
+    reachable: string;
+  }[];
 }

@@ -150,7 +150,7 @@ describe('the mesh map webview in Chromium', () => {
     await page.selectOption('#service', REVIEWS_V1);
     assert.deepEqual((await posted(page)).at(-1), { type: 'request', service: REVIEWS_V1 });
     const routed = await mapOf({ service: REVIEWS_V1, from: 'cluster0' });
-    await send(page, { ...routed, from: undefined, explanation: undefined });
+    await send(page, { ...routed, from: undefined, explanation: undefined, route: undefined });
     await page.selectOption('#from', 'cluster0');
     assert.deepEqual((await posted(page)).at(-1), { type: 'request', service: REVIEWS_V1, from: 'cluster0' });
     await send(page, routed);
@@ -170,6 +170,32 @@ describe('the mesh map webview in Chromium', () => {
     await node.focus();
     await page.keyboard.press('Enter');
     assert.deepEqual((await posted(page)).at(-1), opened2);
+    await page.close();
+  });
+
+  test('the reach panel lists every instance, whether the client uses it, and opens its manifest', async (t) => {
+    const opened = await openPage(t);
+    if (!opened) return;
+    const { page, violations } = opened;
+    await send(page, await mapOf({}));
+    await page.locator('#map svg').waitFor();
+    assert.equal(await page.isHidden('#route'), true, 'no panel without a route');
+    const routed = await mapOf({ service: 'ratings.bookinfo.mesh.internal', from: 'cluster1' });
+    await send(page, routed);
+    await page.locator('#route:not([hidden])').waitFor();
+    assert.equal(await page.textContent('#route-summary'), 'Reach: 1 endpoint in cluster0 (PreferNetwork)');
+    const rows = await page.$$eval('#route-instances tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    assert.deepEqual(rows, [
+      ['cluster0', 'clusters/cluster0/ratings.yaml', '1', 'yes: chosen'],
+      ['cluster1', 'clusters/cluster1/ratings.yaml', '1', 'no: not exported'],
+    ]);
+    await page.locator('#route-instances button', { hasText: 'clusters/cluster1/ratings.yaml' }).click();
+    const open = (await posted(page)).at(-1);
+    const target = routed.targets.find((candidate) => open?.type === 'open' && candidate.id === open.id);
+    assert.match(target?.uri ?? '', /clusters\/cluster1\/ratings\.yaml$/);
+    assert.deepEqual(violations, []);
     await page.close();
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { CODE_SERVER_VERSION, CodeServer, e2eDir, ensureCodeServer } from './code-server';
 import type { SuiteReport } from './suite/runner';
 import { Workbench } from './workbench';
@@ -17,6 +17,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = 150_000;
 // Under .e2e/ (ignored by git): a test run never rewrites the pictures checked in under docs/images/.
 const SCREENSHOTS = join(e2eDir, 'screenshots');
+// `npm run docs:views` sets this to docs/images: the reach view's and the hover's pictures for the README.
+const DOCS_IMAGES = process.env.MESH_LENS_DOCS_IMAGES;
 const FAILURES = join(e2eDir, 'failures');
 // Quiet, predictable editor: no walkthrough, no sticky scroll or minimap over the lines the test hovers.
 const SETTINGS = {
@@ -30,6 +32,15 @@ const SETTINGS = {
 };
 const SUMMARY = 'Mesh Lens: 3 clusters · 3 global services · 4 problems';
 const STATUS_ITEM = 'mesh-lens.mesh-lens.meshLens.status';
+/** A screenshot under .e2e/screenshots/, and under docs/images/ when the docs script asked for it. */
+async function screenshot(page: Page, name: string, forDocs = false): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, name) });
+  if (forDocs && DOCS_IMAGES) {
+    mkdirSync(DOCS_IMAGES, { recursive: true });
+    await page.screenshot({ path: join(DOCS_IMAGES, name) });
+  }
+}
 const log = (line: string) => console.log(`${process.uptime().toFixed(1)} s: ${line}`);
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -182,6 +193,38 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
       await rows.filter({ hasText: 'not exported · 1 endpoint' }).waitFor();
     });
 
+    await check('the Mesh Lens container shows Clusters and Problems by cluster with content', async () => {
+      const clusters = workbench.viewRows('Clusters');
+      await clusters.filter({ hasText: 'mesh-topology.yaml:4' }).waitFor();
+      assert.match((await clusters.first().textContent()) ?? '', /cluster0\s*4 files/);
+      const problems = workbench.viewRows('Problems by cluster');
+      await problems.filter({ hasText: 'MESH101' }).waitFor();
+      assert.match((await problems.allInnerTexts()).join('\n'), /cluster1\s*1 problem/);
+    });
+
+    await check('hovering a global hostname shows one row per cluster, reachable from here', async () => {
+      await workbench.openFile('clusters/cluster2/reviews.yaml', 'reviews-v2');
+      // The cursor stays off the hostname: on it, the word highlight would split its text in two spans.
+      await workbench.goTo(40, 1);
+      // The lens above the line moves it down when it arrives: hover once the layout has settled.
+      await workbench.codeLenses().filter({ hasText: '→ 1 endpoint in cluster2 (PreferNetwork)' }).waitFor();
+      const hover = workbench.hover().filter({ hasText: 'reachable from cluster2' });
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await page.mouse.move(0, 0);
+        await workbench.token('reviews-v2.bookinfo.mesh.internal').hover();
+        const shown = await hover.waitFor({ timeout: 5000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) break;
+        if (attempt === 3) await hover.waitFor();
+      }
+      assert.match((await hover.textContent()) ?? '', /yes: chosen/);
+      await page.waitForTimeout(400); // let the hover finish fading in for the screenshot
+      await screenshot(page, 'hover-table.png', true);
+      await page.keyboard.press('Escape');
+    });
+
     await check('code lenses are shown above the routing hostnames', async () => {
       await workbench.openFile('clusters/cluster0/reviews-route.yaml', 'HTTPRoute');
       await workbench.goTo(34, 30);
@@ -246,8 +289,33 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
         await explanation.filter({ hasText: 'mode PreferClose' }).waitFor();
         assert.match((await explanation.textContent()) ?? '', /chose the same region \(us-west\)/);
         await map.locator('#map svg text', { hasText: 'cluster0 (client)' }).waitFor();
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'mesh-map.png') });
+        await screenshot(page, 'mesh-map.png');
+      },
+    );
+
+    await check(
+      'the reach panel lists the instances with links, and Show Reach… opens it for a hostname and a cluster',
+      async () => {
+        await workbench.runCommand('Mesh Lens: Show Reach…');
+        const input = page.locator('.quick-input-widget input');
+        await input.fill('ratings.bookinfo');
+        await page.keyboard.press('Enter');
+        // The second question replaces the first in the same widget: wait for it before typing.
+        await page.locator('.quick-input-title', { hasText: '(2/2)' }).waitFor();
+        await input.fill('cluster1');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cluster1' }).first().waitFor();
+        await page.keyboard.press('Enter');
+        const map = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await map
+          .locator('#route-summary', { hasText: 'Reach: 1 endpoint in cluster0 (PreferNetwork)' })
+          .waitFor();
+        const rows = await map.locator('#route-instances tr').allInnerTexts();
+        assert.equal(rows.length, 2, rows.join('\n'));
+        assert.match(rows[1] ?? '', /cluster1\s*clusters\/cluster1\/ratings\.yaml\s*1\s*no: not exported/);
+        await map
+          .locator('#explanation', { hasText: 'ratings.bookinfo.mesh.internal from cluster1' })
+          .waitFor();
+        await screenshot(page, 'reach-view.png', true);
       },
     );
     await page.close();

@@ -64,7 +64,7 @@ describe('language server over stdio: placements', () => {
       })) as CodeLens[];
       assert.deepEqual(
         lenses.map((lens) => lens.command?.title),
-        ['placed in 3 clusters · exported in east, west · not in north · 0 endpoints'],
+        ['placed in 3 clusters · exported in east, west · not exported in north · 0 endpoints'],
         'one lens for the document, not one per cluster',
       );
       const overlayLens = (await session.connection.sendRequest('textDocument/codeLens', {
@@ -72,7 +72,7 @@ describe('language server over stdio: placements', () => {
       })) as CodeLens[];
       assert.deepEqual(
         overlayLens.map((lens) => lens.command?.title),
-        ['1 Service · 0 exported · north'],
+        ['1 Service · 0 exported · placed in north'],
       );
     } finally {
       await session.stop();

@@ -25,6 +25,7 @@ function copyExample(): string {
 const RATINGS_1 = 'clusters/cluster1/ratings.yaml';
 const RATINGS_0 = 'clusters/cluster0/ratings.yaml';
 const ROUTE = 'clusters/cluster0/reviews-route.yaml';
+const REVIEWS_2 = 'clusters/cluster2/reviews.yaml';
 const codes = (diagnostics: { code?: string | number }[]) => diagnostics.map((diagnostic) => diagnostic.code);
 /** A completion answer as a list, whether the server sent `CompletionItem[]` or a `CompletionList`. */
 const completionList = (answer: unknown): CompletionList =>
@@ -50,16 +51,36 @@ describe('language server over stdio: the example workspace', () => {
     assert.deepEqual(codes(route), ['MESH120', 'MESH140']);
   });
 
-  test('hover on a global hostname names its clusters, endpoints and the reach from here', async () => {
+  test('hover on a global hostname: one row per cluster, reachable from the client, and the reach', async () => {
+    await session.open(REVIEWS_2);
+    const hover = (await session.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: session.uri(REVIEWS_2) },
+      position: { line: 39, character: 12 },
+    })) as Hover;
+    const markdown = (hover.contents as { value: string }).value;
+    assert.match(markdown, /\*\*reviews-v2\.bookinfo\.mesh\.internal\*\* → global service/);
+    assert.match(
+      markdown,
+      /\| cluster \| exported \| endpoints \| distribution \| reachable from cluster2 \|/,
+    );
+    assert.match(
+      markdown,
+      /\| \[cluster2\]\(file:[^)]*clusters\/cluster2\/reviews\.yaml[^)]*\) \| yes \| 1 \| PreferNetwork \| \*\*yes\*\*: chosen \|/,
+    );
+    assert.match(markdown, /From \*\*cluster2\*\*: → 1 endpoint in cluster2 \(PreferNetwork\)/);
+  });
+
+  test('hover on a hostname read as a Service name says it resolves to nothing, as the lens does', async () => {
     await session.open(ROUTE);
     const hover = (await session.connection.sendRequest('textDocument/hover', {
       textDocument: { uri: session.uri(ROUTE) },
       position: { line: 36, character: 25 },
     })) as Hover;
     const markdown = (hover.contents as { value: string }).value;
-    assert.match(markdown, /\*\*reviews-v1\.bookinfo\.mesh\.internal\*\* → global service/);
-    assert.match(markdown, /\| cluster1 \| yes \| 2 \|/);
-    assert.match(markdown, /From \*\*cluster0\*\* \(PreferClose\): → cluster1 \(2\)/);
+    assert.match(
+      markdown,
+      /^\*\*reviews-v1\.bookinfo\.mesh\.internal\*\*\n\nResolves to nothing: .*kind: Hostname.*\(MESH140\)/,
+    );
   });
 
   test('hover on a Service name shows its hostname, instances and unlabeled siblings', async () => {
@@ -70,7 +91,7 @@ describe('language server over stdio: the example workspace', () => {
     })) as Hover;
     const markdown = (hover.contents as { value: string }).value;
     assert.match(markdown, /Global: `ratings\.bookinfo\.mesh\.internal`/);
-    assert.match(markdown, /\| cluster1 \| \*\*no\*\* \| 1 \|/);
+    assert.match(markdown, /\| \[cluster1\]\([^)]*\) \| \*\*no\*\* \| 1 \| – \| no: not exported \|/);
   });
 
   test('code lenses show reach above Services and hostnames', async () => {
@@ -88,7 +109,7 @@ describe('language server over stdio: the example workspace', () => {
     })) as CodeLens[];
     assert.equal(
       ratings[0]?.command?.title,
-      'global · ratings.bookinfo.mesh.internal · 1/2 clusters · 1 endpoint',
+      'global · ratings.bookinfo.mesh.internal · 1 of 2 clusters exports · 1 endpoint',
     );
     assert.equal(ratings[0]?.command?.command, 'meshLens.showInstances');
   });

@@ -70,7 +70,7 @@ test('a change to the topology file on disk re-reads the topology', async () => 
     })) as Hover;
     assert.match(
       (before.contents as { value: string }).value,
-      /From \*\*west\*\* \(PreferNetwork\): → east \(1\)/,
+      /From \*\*west\*\*: → 1 endpoint in east \(PreferNetwork\)/,
     );
     writeFileSync(
       join(root, 'mesh-topology.yaml'),

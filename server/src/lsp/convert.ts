@@ -21,6 +21,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
+  type ClusterProblemsRow,
+  type ClusterRow,
+  type ClustersResult,
   type CodeLens as CoreCodeLens,
   type CompletionList as CoreCompletionList,
   type DocumentSymbol as CoreDocumentSymbol,
@@ -36,8 +39,10 @@ import {
   type GlobalServicesResult,
   type MeshGraph,
   type MeshMapResult,
+  type MeshMapRoute,
   meshGraphSummary,
   meshGraphToDot,
+  type ProblemsByClusterResult,
   type Range,
   type Reach,
   type ReachResult,
@@ -256,6 +261,41 @@ export function toGlobalServicesFolder(
   };
 }
 
+export function toClustersFolder(
+  uri: string,
+  rows: ClusterRow[],
+  toUri: ToUri,
+): ClustersResult['folders'][number] {
+  return {
+    uri,
+    clusters: rows.map((row) => ({
+      name: row.name,
+      via: row.via,
+      declaredAt: row.origin && { uri: toUri(row.origin.file), range: row.origin.range },
+      entries: row.entries.map((entry) => ({
+        via: entry.via,
+        label: entry.label,
+        origin: entry.origin && { uri: toUri(entry.origin.file), range: entry.origin.range },
+        files: entry.files.map(toUri),
+      })),
+    })),
+  };
+}
+
+export function toProblemsByClusterFolder(
+  uri: string,
+  rows: ClusterProblemsRow[],
+  toUri: ToUri,
+): ProblemsByClusterResult['folders'][number] {
+  return {
+    uri,
+    clusters: rows.map((row) => ({
+      cluster: row.cluster,
+      files: row.files.map((file) => ({ uri: toUri(file.file), problems: file.problems })),
+    })),
+  };
+}
+
 /** The part of a reach the client shows: the candidates and exclusions hold core objects. */
 export function toReachResult(reach: Reach): ReachResult {
   return {
@@ -264,6 +304,9 @@ export function toReachResult(reach: Reach): ReachResult {
     mode: reach.mode,
     chosen: reach.chosen,
     explanation: reach.explanation,
+    // A local name reaches one instance (no takeover): no global service for the map to focus on.
+    service:
+      reach.mode === 'local' ? undefined : (reach.candidates[0] ?? reach.excluded[0])?.instance.hostname,
   };
 }
 
@@ -297,6 +340,23 @@ export function toMeshMapResult(
     explanation:
       graph.route &&
       `${graph.route.hostname} from ${graph.route.from}, mode ${graph.route.mode}\n${graph.route.explanation}`,
+    route: graph.route && toMeshMapRoute(graph, graph.route.summary),
     targets,
+  };
+}
+
+/** The reach panel's rows: the routed service's instances, each opening its manifest. */
+function toMeshMapRoute(graph: MeshGraph, summary: string): MeshMapRoute {
+  const service = graph.services.find((candidate) => candidate.hostname === graph.route?.hostname);
+  return {
+    summary,
+    instances: (service?.instances ?? []).map((instance) => ({
+      target: instance.id,
+      cluster: instance.cluster,
+      file: instance.origin.file,
+      endpoints: instance.endpoints,
+      exported: instance.state !== 'not-exported',
+      reachable: instance.reachable ?? '',
+    })),
   };
 }

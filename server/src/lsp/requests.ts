@@ -7,11 +7,15 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import {
+  CLUSTERS_REQUEST,
+  type ClustersResult,
   GLOBAL_SERVICES_REQUEST,
   type GlobalServicesResult,
   MESH_MAP_REQUEST,
   type MeshMapParams,
   type MeshMapResult,
+  PROBLEMS_BY_CLUSTER_REQUEST,
+  type ProblemsByClusterResult,
   REACH_REQUEST,
   type ReachParams,
   type ReachResult,
@@ -21,6 +25,7 @@ import {
   lineLink,
   quickFix,
   type ToUri,
+  toClustersFolder,
   toCodeLens,
   toCompletionList,
   toDocumentSymbol,
@@ -28,6 +33,7 @@ import {
   toHover,
   toLocation,
   toMeshMapResult,
+  toProblemsByClusterFolder,
   toReachResult,
   toWorkspaceSymbol,
 } from './convert';
@@ -121,6 +127,24 @@ export function answerRequests(state: ServerState): void {
           toUriIn(folder),
         );
       }),
+    };
+  });
+
+  connection.onRequest(CLUSTERS_REQUEST, async (): Promise<ClustersResult> => {
+    await state.ready;
+    return {
+      folders: state.folders.map((folder) =>
+        toClustersFolder(folder.uri, snapshotOf(folder).clusters(), toUriIn(folder)),
+      ),
+    };
+  });
+
+  connection.onRequest(PROBLEMS_BY_CLUSTER_REQUEST, async (): Promise<ProblemsByClusterResult> => {
+    await state.ready;
+    return {
+      folders: state.folders.map((folder) =>
+        toProblemsByClusterFolder(folder.uri, snapshotOf(folder).problemsByCluster(), toUriIn(folder)),
+      ),
     };
   });
 

@@ -1,4 +1,5 @@
 import type { Check } from '../checks/check';
+import { clusterRows, problemsByCluster } from '../features/cluster-views';
 import { codeLenses } from '../features/code-lens';
 import { completionListAt } from '../features/completion';
 import { globalServiceRows } from '../features/global-services';
@@ -254,6 +255,16 @@ export class Snapshot {
 
   globalServices() {
     return globalServiceRows(this.model);
+  }
+
+  /** Every cluster, its entry points and the files each places there (the editor's Clusters view). */
+  clusters() {
+    return clusterRows(this.model);
+  }
+
+  /** The findings as users see them, by the clusters their files are placed in. */
+  problemsByCluster() {
+    return problemsByCluster(this.model, this.findings());
   }
 
   reach(hostname: string, from: string, namespace?: string) {

@@ -7,6 +7,13 @@ import { isKustomizationFile } from '../topology/place-workspace';
 import { fileIndex } from './file-index';
 import { writtenName } from './locate';
 import { type Location, serviceLocations } from './navigation';
+import {
+  exportSummary,
+  NOT_A_HOSTNAME_BACKEND,
+  plural,
+  RESOLVES_TO_NOTHING,
+  reachSummary,
+} from './reach-words';
 
 export interface CodeLens {
   range: Range;
@@ -60,8 +67,8 @@ function placedServiceLens(model: MeshModel, placed: ServiceInstance[]): CodeLen
   const endpoints = placed.reduce((sum, instance) => sum + instance.endpoints, 0);
   const parts = [
     exported.length > 0 ? `exported in ${names(exported)}` : 'exported nowhere',
-    ...(exported.length > 0 && notExported.length > 0 ? [`not in ${names(notExported)}`] : []),
-    `${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
+    ...(exported.length > 0 && notExported.length > 0 ? [`not exported in ${names(notExported)}`] : []),
+    plural(endpoints, 'endpoint'),
   ];
   const siblings = placed.flatMap(
     (instance) => model.servicesByName.get(`${instance.namespace}/${instance.name}`) ?? [],
@@ -95,7 +102,7 @@ function kustomizationLens(model: MeshModel, file: string): CodeLens[] {
   return [
     {
       range: { start, end: start },
-      title: `${placed.length} Service${placed.length === 1 ? '' : 's'} · ${exported} exported · ${clusters.join(', ')}`,
+      title: `${plural(placed.length, 'Service')} · ${exported} exported · placed in ${clusters.join(', ')}`,
       locations: serviceLocations(placed),
     },
   ];
@@ -111,16 +118,17 @@ function serviceLens(model: MeshModel, instance: ServiceInstance): CodeLens[] {
     return [
       {
         range,
-        title: `local only · ${instance.endpoints} endpoint${instance.endpoints === 1 ? '' : 's'}`,
+        title: `local only · ${plural(instance.endpoints, 'endpoint')}`,
         locations,
       },
     ];
   const endpoints = global.instances.reduce((sum, member) => sum + member.endpoints, 0);
-  const total = global.instances.length + global.unexportedSiblings.length;
+  const exporting = global.instances.map((member) => member.cluster);
+  const holding = [...exporting, ...global.unexportedSiblings.map((member) => member.cluster)];
   return [
     {
       range,
-      title: `${instance.exportScope} · ${global.hostname} · ${global.instances.length}/${total} clusters · ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
+      title: `${instance.exportScope} · ${global.hostname} · ${exportSummary(exporting, holding)} · ${plural(endpoints, 'endpoint')}`,
       locations,
     },
   ];
@@ -129,20 +137,13 @@ function serviceLens(model: MeshModel, instance: ServiceInstance): CodeLens[] {
 function referenceLens(model: MeshModel, reference: ClusterReference): CodeLens[] {
   // The lens says what the diagnostics say: a hostname read as a Service name goes nowhere.
   if (hostnameReadAsServiceName(reference))
-    return [
-      { range: reference.host.range, title: '→ resolves to nothing (not a Hostname backend)', locations: [] },
-    ];
+    return [{ range: reference.host.range, title: `→ ${NOT_A_HOSTNAME_BACKEND}`, locations: [] }];
   const resolution = resolveHost(model, reference.host.value, reference.cluster, reference.namespace);
   if (resolution.kind === 'external') return [];
   const reach = reachFrom(model, reference.host.value, reference.cluster, reference.namespace);
   if (!reach.resolved)
-    return [{ range: reference.host.range, title: '→ resolves to nothing', locations: [] }];
-  const endpoints = reach.chosen.reduce((sum, entry) => sum + entry.endpoints, 0);
-  const clusters = reach.chosen.map((entry) => entry.cluster).join(', ');
-  const title =
-    endpoints > 0
-      ? `→ ${endpoints} endpoint${endpoints === 1 ? '' : 's'} in ${clusters} (${reach.mode})`
-      : `→ no reachable endpoint from ${reference.cluster}`;
+    return [{ range: reference.host.range, title: `→ ${RESOLVES_TO_NOTHING}`, locations: [] }];
+  const title = `→ ${reachSummary(reach)}`;
   const instances = [
     ...reach.candidates.map((candidate) => candidate.instance),
     ...reach.excluded.map((entry) => entry.instance),

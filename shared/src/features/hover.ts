@@ -1,11 +1,12 @@
-import { type HostResolution, resolveHost } from '../model/hostnames';
-import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
-import { reachFrom } from '../reach/reach-from';
+import { type HostResolution, hostnameReadAsServiceName, resolveHost } from '../model/hostnames';
+import type { ClusterReference, GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import { type Reach, reachFrom } from '../reach/reach-from';
 import type { Position, Range } from '../text/source';
 import { fileIndex } from './file-index';
 import { type Target, targetAt } from './locate';
 import { MESH_KEY_DOCS } from './mesh-key-docs';
 import { writtenLocation } from './navigation';
+import { plural, reachableWords, reachSummary } from './reach-words';
 
 /** Turns a workspace file and range into a link the editor can open. */
 export type LinkTo = (file: string, range: Range) => string;
@@ -29,13 +30,7 @@ export function hoverAt(
 function hoverMarkdown(model: MeshModel, target: Target, linkTo: LinkTo): string {
   switch (target.kind) {
     case 'reference':
-      return hostnameHover(
-        model,
-        target.reference.host.value,
-        target.reference.cluster,
-        target.reference.namespace,
-        linkTo,
-      );
+      return referenceHover(model, target.reference, linkTo);
     case 'service':
       return [
         serviceHover(model, target.instance, linkTo),
@@ -46,27 +41,54 @@ function hoverMarkdown(model: MeshModel, target: Target, linkTo: LinkTo): string
   }
 }
 
-function instanceRow(
-  instance: ServiceInstance,
-  linkTo: LinkTo,
-  exported = instance.hostname !== undefined,
-): string {
-  const { file, range } = writtenLocation(instance.resource);
-  return `| ${instance.cluster} | ${exported ? 'yes' : '**no**'} | ${instance.endpoints} | [${file}](${linkTo(file, range)}) |`;
+/**
+ * One row per cluster (SPEC §1: a global service is its instances across clusters): whether the
+ * cluster exports it, its endpoints, its traffic distribution, and whether a client in `reach.from`
+ * uses it. The cluster links to its manifest. Two manifests in one cluster are one row.
+ */
+function instancesTable(service: GlobalService, reach: Reach, linkTo: LinkTo): string[] {
+  const byCluster = new Map<string, ServiceInstance[]>();
+  for (const instance of [...service.instances, ...service.unexportedSiblings])
+    byCluster.set(instance.cluster, [...(byCluster.get(instance.cluster) ?? []), instance]);
+  return [
+    `| cluster | exported | endpoints | distribution | reachable from ${reach.from} |`,
+    '|:--|:--|--:|:--|:--|',
+    ...[...byCluster].map(([cluster, instances]) => clusterRow(service, cluster, instances, reach, linkTo)),
+  ];
 }
 
-function instancesTable(service: GlobalService, linkTo: LinkTo): string[] {
-  return [
-    '| cluster | exported | endpoints | file |',
-    '|---|---|---|---|',
-    ...service.instances.map((instance) => instanceRow(instance, linkTo)),
-    ...service.unexportedSiblings.map((instance) => instanceRow(instance, linkTo, false)),
-  ];
+function clusterRow(
+  service: GlobalService,
+  cluster: string,
+  instances: ServiceInstance[],
+  reach: Reach,
+  linkTo: LinkTo,
+): string {
+  const exported = instances.filter((instance) => instance.hostname === service.hostname);
+  const exportedCell =
+    exported.length === instances.length ? 'yes' : exported.length === 0 ? '**no**' : 'partly';
+  const endpoints = instances.reduce((sum, instance) => sum + instance.endpoints, 0);
+  const links = instances.map((instance, index) => {
+    const { file, range } = writtenLocation(instance.resource);
+    return `[${index === 0 ? cluster : `+${index}`}](${linkTo(file, range)} "${file}")`;
+  });
+  const distribution = exported[0] ? distributionOf(exported[0]) : '–';
+  return `| ${links.join(' ')} | ${exportedCell} | ${endpoints} | ${distribution} | ${reachableCell(cluster, exported.length > 0, reach)} |`;
+}
+
+/** The table's words, the chosen ones in bold: the row a reader looks for. */
+function reachableCell(cluster: string, exported: boolean, reach: Reach): string {
+  return reachableWords(cluster, exported, reach).replace(/^yes: chosen$/, '**yes**: chosen');
+}
+
+function distributionOf(instance: ServiceInstance): string {
+  const { value, raw } = instance.trafficDistribution;
+  return value ?? `${raw?.value} (invalid: Any)`;
 }
 
 function serviceHover(model: MeshModel, instance: ServiceInstance, linkTo: LinkTo): string {
   const lines = [
-    `**Service ${instance.namespace}/${instance.name}** in ${instance.cluster} · ${instance.endpoints} endpoint(s)`,
+    `**Service ${instance.namespace}/${instance.name}** in ${instance.cluster} · ${plural(instance.endpoints, 'endpoint')}`,
     '',
   ];
   const global = instance.hostname ? model.globalServices.get(instance.hostname) : undefined;
@@ -86,12 +108,12 @@ function serviceHover(model: MeshModel, instance: ServiceInstance, linkTo: LinkT
   lines.push(
     `Global: \`${global.hostname}\` · scope \`${instance.exportScope}\` (${scopeSource(instance)})`,
     '',
-    ...instancesTable(global, linkTo),
+    ...instancesTable(global, reachFrom(model, global.hostname, instance.cluster), linkTo),
     '',
   );
   const distribution = instance.trafficDistribution;
   lines.push(
-    `Traffic distribution: \`${distribution.value ?? `${distribution.raw?.value} (invalid: Any)`}\` (${settingSource(distribution.from)}) · takeover: ${instance.takeover.value ? 'on' : 'off'}`,
+    `Traffic distribution here: \`${distributionOf(instance)}\` (${settingSource(distribution.from)}) · takeover: ${instance.takeover.value ? 'on' : 'off'}`,
   );
   return lines.join('\n');
 }
@@ -126,10 +148,6 @@ function placementsTable(model: MeshModel, instance: ServiceInstance, linkTo: Li
   ];
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 function scopeSource(instance: ServiceInstance): string {
   if (instance.scope.from === 'default') return 'no scope label';
   return `\`${instance.scope.value}\` from the ${instance.scope.from === 'namespace' ? 'Namespace' : 'Service'} label`;
@@ -146,6 +164,18 @@ function settingSource(from: string): string {
   );
 }
 
+function referenceHover(model: MeshModel, reference: ClusterReference, linkTo: LinkTo): string {
+  const host = reference.host.value;
+  // The lens and MESH140 say a hostname read as a Service name goes nowhere: so does the hover.
+  if (hostnameReadAsServiceName(reference))
+    return [
+      `**${host}**`,
+      '',
+      `Resolves to nothing: this backend has no \`kind: Hostname\` (group \`networking.istio.io\`), so \`${host}\` is read as a Service name, which cannot contain dots (MESH140).`,
+    ].join('\n');
+  return hostnameHover(model, host, reference.cluster, reference.namespace, linkTo);
+}
+
 function hostnameHover(
   model: MeshModel,
   host: string,
@@ -158,16 +188,12 @@ function hostnameHover(
   const service = globalOf(resolution);
   if (!service) return `${heading}\n\n${unresolvedText(resolution)}`;
   const reach = reachFrom(model, host, cluster, namespace);
-  const chosen =
-    reach.chosen.length > 0
-      ? reach.chosen.map((entry) => `${entry.cluster} (${entry.endpoints})`).join(', ')
-      : 'nothing: requests fail';
   return [
     `${heading} → global service \`${service.hostname}\``,
     '',
-    ...instancesTable(service, linkTo),
+    ...instancesTable(service, reach, linkTo),
     '',
-    `From **${cluster}** (${reach.mode}): → ${chosen}`,
+    `From **${cluster}**: → ${reachSummary(reach)}`,
     '',
     reach.explanation.replaceAll('\n', '\n\n'),
   ].join('\n');

@@ -3,6 +3,7 @@ import { compareStrings } from '../text/findings-order';
 import type { Range } from '../text/source';
 import type { Cluster, Topology } from '../topology/types';
 import type { GlobalServiceRow } from './global-services';
+import { reachableWords, reachSummary } from './reach-words';
 
 // The mesh as a picture (issue #19): clusters grouped by segment, region and zone, the peering
 // links between them, and each global service with its instances per cluster. This module decides
@@ -60,6 +61,8 @@ export interface GraphInstance {
   origin: GraphOrigin;
   /** The route's traffic lands on this instance's endpoints. */
   onRoute: boolean;
+  /** With a route to this service: whether its client uses this instance, or why not. */
+  reachable?: string;
 }
 
 export interface GraphService {
@@ -77,6 +80,8 @@ export interface GraphRoute {
   from: string;
   mode: string;
   chosen: { cluster: string; endpoints: number }[];
+  /** The code lens's words: `2 endpoints in cluster1 (PreferClose)`. */
+  summary: string;
   explanation: string;
 }
 
@@ -108,7 +113,7 @@ export function meshGraph(source: MeshGraphSource, focus: MeshGraphFocus = {}): 
   const reach = focus.service && focus.from ? source.reach(focus.service, focus.from) : undefined;
   const route = reach && toRoute(reach);
   const clusterIds = idsFor('c', [...source.topology.clusters.keys()]);
-  const services = rows.map((row, index) => graphService(row, `s${index}`, clusterIds, source, route));
+  const services = rows.map((row, index) => graphService(row, `s${index}`, clusterIds, source, reach));
   return {
     root: groupClusters([...source.topology.clusters.values()]),
     clusters: [...source.topology.clusters.values()].map((cluster) => ({
@@ -137,6 +142,7 @@ function toRoute(reach: Reach): GraphRoute {
     from: reach.from,
     mode: reach.mode,
     chosen: reach.chosen.map(({ cluster, endpoints }) => ({ cluster, endpoints })),
+    summary: reachSummary(reach),
     explanation: reach.explanation,
   };
 }
@@ -146,9 +152,9 @@ function graphService(
   id: string,
   clusterIds: Map<string, string>,
   source: MeshGraphSource,
-  route: GraphRoute | undefined,
+  reach: Reach | undefined,
 ): GraphService {
-  const routed = route?.hostname === row.hostname;
+  const route = reach?.hostname === row.hostname ? reach : undefined;
   const name = row.hostname.split('.')[0] ?? row.hostname;
   return {
     id,
@@ -162,7 +168,10 @@ function graphService(
       state: instanceState(instance),
       origin: { file: instance.file, range: instance.range },
       onRoute:
-        routed && instance.exported && route.chosen.some((chosen) => chosen.cluster === instance.cluster),
+        route !== undefined &&
+        instance.exported &&
+        route.chosen.some((chosen) => chosen.cluster === instance.cluster),
+      reachable: route && reachableWords(instance.cluster, instance.exported, route),
     })),
     unreachableFrom: [...source.topology.clusters.keys()].filter(
       (cluster) => source.reach(row.hostname, cluster).chosen.length === 0,

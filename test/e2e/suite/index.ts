@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ClustersNode } from '../../../client/src/clusters-view';
 import type { MeshLensApi } from '../../../client/src/extension';
 import type { GlobalServicesNode } from '../../../client/src/global-services-view';
+import type { ProblemsNode } from '../../../client/src/problems-view';
 import type { MeshMapResult, ReachResult } from '../../../shared/src/protocol';
 import {
   codeOf,
@@ -39,6 +41,14 @@ const extension = () => {
   assert.ok(found, `${EXTENSION_ID} is installed`);
   return found;
 };
+
+/** The Mesh Map panel's tabs (the reach panel is the same panel, focused). */
+const meshMapTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter(
+      (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('meshLens.meshMap'),
+    );
 
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label);
 
@@ -92,18 +102,27 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'hover on a global hostname names its clusters, endpoints and the reach from here',
+    name: 'hover on a global hostname: one row per cluster, reachable from here; MESH140 resolves to nothing',
     run: async () => {
-      await openFile(ROUTE);
+      await openFile(REVIEWS_2);
       const hovers = await execute<vscode.Hover[]>(
         'vscode.executeHoverProvider',
-        fileUri(ROUTE),
-        new vscode.Position(36, 25),
+        fileUri(REVIEWS_2),
+        new vscode.Position(39, 12),
       );
       const text = hoverText(hovers);
-      assert.match(text, /\*\*reviews-v1\.bookinfo\.mesh\.internal\*\* → global service/);
-      assert.match(text, /\| cluster1 \| yes \| 2 \|/);
-      assert.match(text, /From \*\*cluster0\*\* \(PreferClose\): → cluster1 \(2\)/);
+      assert.match(text, /\*\*reviews-v2\.bookinfo\.mesh\.internal\*\* → global service/);
+      assert.match(text, /\| yes \| 1 \| PreferNetwork \| \*\*yes\*\*: chosen \|/);
+      assert.match(text, /From \*\*cluster2\*\*: → 1 endpoint in cluster2 \(PreferNetwork\)/);
+      await openFile(ROUTE);
+      const notHostname = hoverText(
+        await execute<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          fileUri(ROUTE),
+          new vscode.Position(36, 25),
+        ),
+      );
+      assert.match(notHostname, /Resolves to nothing: .*kind: Hostname/);
       const wrong = hoverText(
         await execute<vscode.Hover[]>(
           'vscode.executeHoverProvider',
@@ -132,7 +151,7 @@ const cases: Case[] = [
       );
       assert.equal(
         ratings?.command?.title,
-        'global · ratings.bookinfo.mesh.internal · 1/2 clusters · 1 endpoint',
+        'global · ratings.bookinfo.mesh.internal · 1 of 2 clusters exports · 1 endpoint',
       );
       assert.equal(ratings?.command?.command, 'meshLens.showInstances');
       await execute(ratings.command.command, ...(ratings.command.arguments ?? []));
@@ -143,7 +162,7 @@ const cases: Case[] = [
     name: 'the Global services view lists hostname → cluster → file, with the unexported sibling warned',
     run: async () => {
       await execute('meshLens.showGlobalServices');
-      await execute('meshLens.refreshGlobalServices');
+      await execute('meshLens.refreshViews');
       const tree = api.globalServices;
       const hostnames = await waitFor(
         'three global services in the view',
@@ -184,7 +203,62 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'Show Reach answers for a hostname and a cluster, and shows the chosen endpoints and why',
+    name: 'the Mesh Lens container: Clusters lists cluster → entry point → files; Problems by cluster opens a finding',
+    run: async () => {
+      await vscode.commands.executeCommand('workbench.view.extension.meshLens');
+      await execute('meshLens.refreshViews');
+      const clusters = api.clusters;
+      const rows = await waitFor(
+        'three clusters in the view',
+        () => clusters.getChildren(),
+        (nodes) => nodes.length === 3,
+      );
+      assert.deepEqual(
+        rows.map((node) => [label(clusters.getTreeItem(node)), clusters.getTreeItem(node).description]),
+        [
+          ['cluster0', '4 files'],
+          ['cluster1', '2 files'],
+          ['cluster2', '2 files'],
+        ],
+      );
+      const [entry] = await clusters.getChildren(rows[1]);
+      const entryItem = clusters.getTreeItem(entry as ClustersNode);
+      assert.equal(label(entryItem), 'mesh-topology.yaml:4');
+      assert.equal(entryItem.description, 'topology path entry · 2 files');
+      const files = await clusters.getChildren(entry);
+      assert.deepEqual(
+        files.map((node) => label(clusters.getTreeItem(node))),
+        [RATINGS_1, 'clusters/cluster1/reviews-v1.yaml'],
+      );
+
+      const problems = api.problemsByCluster;
+      const byCluster = await waitFor(
+        'problems in three clusters',
+        () => problems.getChildren(),
+        (nodes) => nodes.length === 3,
+      );
+      assert.deepEqual(
+        byCluster.map((node) => [label(problems.getTreeItem(node)), problems.getTreeItem(node).description]),
+        [
+          ['cluster0', '2 problems'],
+          ['cluster1', '1 problem'],
+          ['cluster2', '1 problem'],
+        ],
+      );
+      const [file] = await problems.getChildren(byCluster[1]);
+      assert.equal(label(problems.getTreeItem(file as ProblemsNode)), RATINGS_1);
+      const [finding] = await problems.getChildren(file);
+      const item = problems.getTreeItem(finding as ProblemsNode);
+      assert.equal(item.description, 'MESH101 · line 5');
+      assert.ok(item.command);
+      await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.toString(), fileUri(RATINGS_1).toString());
+      assert.equal(editor?.selection.start.line, 4);
+    },
+  },
+  {
+    name: 'Show Reach opens the reach panel: the map focused on the service and the client, with the explanation',
     run: async () => {
       const result = await execute<ReachResult>('meshLens.showReach', {
         hostname: 'reviews-v1.bookinfo.mesh.internal',
@@ -192,13 +266,23 @@ const cases: Case[] = [
       });
       assert.deepEqual(result.chosen, [{ cluster: 'cluster1', endpoints: 2 }]);
       assert.equal(result.mode, 'PreferClose');
-      const document = vscode.window.activeTextEditor?.document;
-      assert.equal(document?.uri.scheme, 'mesh-lens-reach');
-      assert.match(
-        document?.getText() ?? '',
-        /^reviews-v1\.bookinfo\.mesh\.internal from cluster0 · mode PreferClose\nchosen: cluster1 \(2 endpoints\) · 2 endpoints\n/,
+      assert.equal(result.service, 'reviews-v1.bookinfo.mesh.internal');
+      assert.match(result.explanation, /chose the same region \(us-west\)/);
+      const title = 'Reach: reviews-v1.bookinfo.mesh.internal from cluster0';
+      const tabs = () =>
+        vscode.window.tabGroups.all
+          .flatMap((group) => group.tabs)
+          .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.label === title);
+      await waitFor('the reach panel', tabs, (found) => found.length === 1);
+      const shown = await api.meshMap.shown();
+      assert.equal(shown?.service, 'reviews-v1.bookinfo.mesh.internal');
+      assert.equal(shown?.route?.summary, '2 endpoints in cluster1 (PreferClose)');
+      assert.deepEqual(
+        shown?.route?.instances.map((instance) => [instance.cluster, instance.file, instance.reachable]),
+        [['cluster1', 'clusters/cluster1/reviews-v1.yaml', 'yes: chosen']],
       );
-      assert.match(document?.getText() ?? '', /chose the same region \(us-west\)/);
+      assert.match(shown?.explanation ?? '', /chose the same region \(us-west\)/);
+      await vscode.window.tabGroups.close(tabs());
     },
   },
   {
@@ -208,6 +292,7 @@ const cases: Case[] = [
       assert.equal(result?.hostname, 'ratings.bookinfo.mesh.internal');
       assert.equal(result?.from, 'cluster0');
       assert.deepEqual(result?.chosen, [{ cluster: 'cluster0', endpoints: 1 }]);
+      await vscode.window.tabGroups.close(meshMapTabs());
     },
   },
   {
@@ -232,6 +317,15 @@ const cases: Case[] = [
       assert.match(routed.explanation ?? '', /mode PreferClose\n[\s\S]*chose the same region \(us-west\)/);
       assert.equal(webviews().length, 1, 'the same panel, redrawn');
       await vscode.window.tabGroups.close(webviews());
+    },
+  },
+  {
+    name: "Open Example (the walkthrough's first step) copies the bundled example into the extension's storage",
+    run: async () => {
+      const copy = await execute<vscode.Uri>('meshLens.openExample', { open: false });
+      const topology = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(copy, 'mesh-topology.yaml'));
+      assert.match(Buffer.from(topology).toString('utf8'), /cluster0/);
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(copy, RATINGS_1));
     },
   },
   {
