@@ -45,8 +45,10 @@ export interface KustomizeEntry {
 export function placeWorkspace(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
+  /** Documents the caller still holds from parsing (model/workspace.ts): not parsed again. */
+  parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
 ): WorkspacePlacements {
-  const ws = workspaceOf(files);
+  const ws = workspaceOf(files, parsedDocuments);
   const kustomizations = files.filter(isKustomization).map((file) => file.source.path);
   const byFile = new Map<string, Placement[]>();
   if (kustomizations.length === 0) {
@@ -176,9 +178,12 @@ function folderOf(path: string): string {
  * once instead of N times (at 10k files the document cache cannot hold them between renderings, so
  * each reading was a re-parse). The map goes with the placement, so the documents are not retained.
  */
-function workspaceOf(files: readonly ParsedFile[]): KustomizeWorkspace {
+function workspaceOf(
+  files: readonly ParsedFile[],
+  parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
+): KustomizeWorkspace {
   const byPath = new Map<string, ParsedFile>();
-  const documents = new Map<ParsedFile, Document.Parsed[]>();
+  const documents = new Map<ParsedFile, Document.Parsed[]>(parsedDocuments);
   const byFolder = new Map<string, string[]>();
   const folders = new Set<string>();
   for (const file of files) {
