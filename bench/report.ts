@@ -448,7 +448,7 @@ function renderProfile(results: BenchResults): string {
     phases.checks.find((check) => check.code === code)?.ms ?? 0;
   const largest = core[core.length - 1];
   return [
-    `Server under \`node --cpu-prof\` (1 ms sampling), ${profile.size} workspace: cold start (${profile.coldStartMs.toFixed(0)} ms to complete diagnostics under the profiler), an idle gap, the edit loop (${profile.edits} edits), another gap, then ${profile.requests} hovers, code lenses and completions; each window summarised separately by \`bench/profile-summary.ts\` (functions named by original source through the bundle's source map). Self time = samples in the function itself; total = samples with the function anywhere on the stack.`,
+    `Server under \`node --cpu-prof\` (1 ms sampling), ${profile.size} workspace${profile.layout === 'overlays' ? ' in the base + overlays layout' : ''}: cold start (${profile.coldStartMs.toFixed(0)} ms to complete diagnostics under the profiler), an idle gap, the edit loop (${profile.edits} edits), another gap, then ${profile.requests} hovers, code lenses and completions; each window summarised separately by \`bench/profile-summary.ts\` (functions named by original source through the bundle's source map). Self time = samples in the function itself; total = samples with the function anywhere on the stack.`,
     '',
     '**Core phases in-process** (`bench/core-phases.ts`: the core called directly, no server; the model and the checks as after an edit — per-file facts cached, model and findings rebuilt whole — best of the repetitions):',
     '',
