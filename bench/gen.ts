@@ -2,14 +2,25 @@
 // writes a deterministic mesh workspace (bench/generate.ts) and prints what it wrote.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { digestOf, type GenOptions, generateWorkspace, PRESETS, writeWorkspace } from './generate';
+import {
+  digestOf,
+  type GenOptions,
+  generateWorkspace,
+  LAYOUTS,
+  type Layout,
+  PRESETS,
+  writeWorkspace,
+} from './generate';
 
-const USAGE = `Usage: npm run gen -- (--preset ${Object.keys(PRESETS).join('|')} | --clusters N --namespaces M --services K) [--seed S] [--out DIR]
+const USAGE = `Usage: npm run gen -- (--preset ${Object.keys(PRESETS).join('|')} | --clusters N --namespaces M --services K) [--seed S] [--layout ${LAYOUTS.join('|')}] [--out DIR]
   --clusters N     clusters (folders clusters/<name>/), at most 99
   --namespaces M   namespaces in the shared pool; each cluster has most of them
   --services K     services per namespace; each cluster runs most of them
   --seed S         PRNG seed (default 1); same options → byte-identical files
-  --out DIR        output folder (default bench/workspaces/gen-<preset or N-M-K>, git-ignored); an earlier generator output there is replaced
+  --layout L       plain (default): one folder per cluster, clusters/<name>/; overlays: the same mesh
+                   as Kustomize bases (base/<namespace>/<service>/) and one overlay per cluster
+                   (overlays/<name>/), each cluster receiving the same objects
+  --out DIR        output folder (default bench/workspaces/gen-<preset or N-M-K>[-overlays], git-ignored); an earlier generator output there is replaced
 `;
 
 function main(argv: string[]): number {
@@ -21,6 +32,7 @@ function main(argv: string[]): number {
       namespaces: { type: 'string' },
       services: { type: 'string' },
       seed: { type: 'string' },
+      layout: { type: 'string', default: 'plain' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -46,9 +58,12 @@ function main(argv: string[]): number {
     services: number('services', values.services, preset?.services),
     seed: number('seed', values.seed, preset?.seed ?? 1),
   };
+  const layout = values.layout as Layout;
+  if (!LAYOUTS.includes(layout)) throw new Error(`unknown layout "${values.layout}"\n${USAGE}`);
   const name = values.preset ?? `${options.clusters}-${options.namespaces}-${options.services}`;
-  const out = resolve(values.out ?? `bench/workspaces/gen-${name}`);
-  const workspace = generateWorkspace(options);
+  const suffix = layout === 'plain' ? '' : `-${layout}`;
+  const out = resolve(values.out ?? `bench/workspaces/gen-${name}${suffix}`);
+  const workspace = generateWorkspace(options, layout);
   writeWorkspace(out, workspace);
   const mistakes = Object.entries(workspace.mistakes)
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -56,7 +71,7 @@ function main(argv: string[]): number {
     .join('\n');
   process.stdout.write(
     `${out}\n${workspace.resources} resources in ${workspace.files.size} files ` +
-      `(${options.clusters} clusters, ${options.namespaces} namespaces, ${options.services} services per namespace, seed ${options.seed})\n` +
+      `(${options.clusters} clusters, ${options.namespaces} namespaces, ${options.services} services per namespace, seed ${options.seed}, ${layout} layout)\n` +
       `digest ${digestOf(workspace.files)}\nmistakes sprinkled in:\n${mistakes}\n`,
   );
   return 0;

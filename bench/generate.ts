@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { emitOverlays } from './generate-overlays';
 
 export interface GenOptions {
   clusters: number;
@@ -23,11 +24,25 @@ export const PRESETS: Record<string, GenOptions> = {
   '50k': { clusters: 16, namespaces: 64, services: 33, seed: 1 },
 };
 
+/**
+ * How the manifests are laid out: `plain`, one folder of files per cluster (`clusters/<name>/`);
+ * `overlays`, the same mesh as Kustomize bases (`base/<namespace>/<service>/`) and one overlay per
+ * cluster (`overlays/<name>/`) that includes them and writes what differs per cluster
+ * (bench/generate-overlays.ts).
+ */
+export type Layout = 'plain' | 'overlays';
+export const LAYOUTS: readonly Layout[] = ['plain', 'overlays'];
+
 export interface GeneratedWorkspace {
   options: GenOptions;
+  layout: Layout;
   /** Path (relative, forward slashes) → text, sorted by path. */
   files: Map<string, string>;
-  /** Kubernetes objects written (documents with apiVersion and kind that parse). */
+  /**
+   * Kubernetes objects the clusters receive (documents with apiVersion and kind that parse): in the
+   * plain layout the objects written; in the overlays layout a base's objects once per cluster
+   * including it, so both layouts of one mesh count the same.
+   */
   resources: number;
   /** Deliberate mistakes, by the SPEC §7 code they are meant to trigger. */
   mistakes: Record<string, number>;
@@ -141,7 +156,7 @@ function names(words: string[], count: number): string[] {
   });
 }
 
-interface Cluster {
+export interface Cluster {
   name: string;
   network: string;
   region: string;
@@ -161,7 +176,7 @@ interface Link {
 }
 
 /** One Service (plus its workload) in one cluster, with what it should be and what went wrong. */
-interface Instance {
+export interface Instance {
   cluster: Cluster;
   namespace: string;
   name: string;
@@ -180,15 +195,18 @@ interface Instance {
   intendedHost?: string;
 }
 
-interface NamespaceInCluster {
+export interface NamespaceInCluster {
   cluster: Cluster;
   name: string;
   scope?: string;
   distribution?: string;
 }
 
-/** Builds the workspace in memory. */
-export function generateWorkspace(options: GenOptions): GeneratedWorkspace {
+/**
+ * Builds the workspace in memory. Both layouts draw the same random numbers in the same order, so
+ * they hold the same mesh; only where and how the documents are written differs.
+ */
+export function generateWorkspace(options: GenOptions, layout: Layout = 'plain'): GeneratedWorkspace {
   validate(options);
   const random = createRandom(seedOf(options));
   const mistakes: Record<string, number> = {};
@@ -202,9 +220,14 @@ export function generateWorkspace(options: GenOptions): GeneratedWorkspace {
   const domainOf = (cluster: Cluster) =>
     segments.find((segment) => segment.name === cluster.segment)?.domain ?? DEFAULT_DOMAIN;
 
-  emitter.file('mesh-topology.yaml', [topologyFile(options, clusters, segments, links)], 0);
+  emitter.file('mesh-topology.yaml', [topologyFile(options, layout, clusters, segments, links)], 0);
+  const infrastructure = new Map<string, string[]>();
   for (const cluster of clusters) {
-    emitInfrastructure(emitter, random, cluster, clusters, segments, links, mistake);
+    const dir = `${layout === 'plain' ? 'clusters' : 'overlays'}/${cluster.name}/istio-system`;
+    infrastructure.set(
+      cluster.name,
+      emitInfrastructure(emitter, random, dir, cluster, clusters, segments, links, mistake),
+    );
   }
 
   const namespaceNames = names(NAMESPACE_WORDS, options.namespaces);
@@ -251,21 +274,25 @@ export function generateWorkspace(options: GenOptions): GeneratedWorkspace {
     ),
   ].filter((host) => !hosts.all.includes(host));
 
-  for (const namespace of namespaces) {
-    emitter.file(
-      `clusters/${namespace.cluster.name}/${namespace.name}/namespace.yaml`,
-      [namespaceDoc(random, namespace)],
-      1,
-    );
-  }
-  for (const instance of instances) {
-    emitInstance(emitter, random, instance, hosts, unexported, mistake);
+  const teams = namespaces.map(() => random.pick(TEAMS));
+  const drawn = instances.map((instance) => drawInstance(random, instance, hosts, unexported, mistake));
+  if (layout === 'plain') {
+    namespaces.forEach((namespace, index) => {
+      emitter.file(
+        `clusters/${namespace.cluster.name}/${namespace.name}/namespace.yaml`,
+        [namespaceDoc(namespace, teams[index] as string)],
+        1,
+      );
+    });
+    for (const instance of drawn) emitInstance(emitter, instance);
+  } else {
+    emitOverlays(emitter, { clusters, namespaces, teams, instances: drawn, infrastructure });
   }
   // One YAML syntax error is always there (MESH190); more are sprinkled among the instances.
-  emitter.broken(`clusters/${clusters[0]?.name}/scratch/wip.yaml`);
+  emitter.broken(`${layout === 'plain' ? 'clusters' : 'overlays'}/${clusters[0]?.name}/scratch/wip.yaml`);
   mistake('MESH190');
 
-  return { options, files: emitter.sorted(), resources: emitter.resources(), mistakes };
+  return { options, layout, files: emitter.sorted(), resources: emitter.resources(), mistakes };
 }
 
 function validate(options: GenOptions): void {
@@ -310,14 +337,23 @@ function makeLinks(random: Random, clusters: Cluster[]): Link[] {
   return links;
 }
 
-function topologyFile(options: GenOptions, clusters: Cluster[], segments: Segment[], links: Link[]): string {
+function topologyFile(
+  options: GenOptions,
+  layout: Layout,
+  clusters: Cluster[],
+  segments: Segment[],
+  links: Link[],
+): string {
+  const folder = layout === 'plain' ? 'clusters' : 'overlays';
   const lines = [
     `# Generated by bench/gen.ts (seed ${options.seed}): ${options.clusters} clusters, ${options.namespaces} namespaces, ${options.services} services per namespace.`,
-    '# Each cluster applies the manifests under its folder; links are directed peerings.',
+    layout === 'plain'
+      ? '# Each cluster applies the manifests under its folder; links are directed peerings.'
+      : '# Each cluster applies its overlay (kubectl apply -k overlays/<name>); links are directed peerings.',
     'clusters:',
     ...clusters.map((cluster) => {
       const segment = cluster.segment ? `, segment: ${cluster.segment}` : '';
-      return `  ${cluster.name}: { paths: ["clusters/${cluster.name}/**"], network: ${cluster.network}, region: ${cluster.region}, zone: ${cluster.zone}${segment} }`;
+      return `  ${cluster.name}: { paths: ["${folder}/${cluster.name}/**"], network: ${cluster.network}, region: ${cluster.region}, zone: ${cluster.zone}${segment} }`;
     }),
   ];
   if (segments.length > 0) {
@@ -334,9 +370,11 @@ function topologyFile(options: GenOptions, clusters: Cluster[], segments: Segmen
   return `${lines.join('\n')}\n`;
 }
 
-interface Emitter {
+export interface Emitter {
   /** Writes a file of documents; `resources` says how many of them are Kubernetes objects. */
   file(path: string, documents: string[], resources: number): void;
+  /** Counts objects a layout places without writing them once per cluster (a base's, per overlay). */
+  count(resources: number): void;
   broken(path: string): void;
   sorted(): Map<string, string>;
   resources(): number;
@@ -349,6 +387,9 @@ function createEmitter(): Emitter {
     file(path, documents, count) {
       if (files.has(path)) throw new Error(`generator bug: ${path} written twice`);
       files.set(path, documents.join('---\n'));
+      resources += count;
+    },
+    count(count) {
       resources += count;
     },
     broken(path) {
@@ -372,16 +413,17 @@ function createEmitter(): Emitter {
   };
 }
 
+/** Writes a cluster's control-plane and peering manifests into `base`; returns the paths written. */
 function emitInfrastructure(
   emitter: Emitter,
   random: Random,
+  base: string,
   cluster: Cluster,
   clusters: Cluster[],
   segments: Segment[],
   links: Link[],
   mistake: (code: string) => void,
-): void {
-  const base = `clusters/${cluster.name}/istio-system`;
+): string[] {
   const segmentLabel = cluster.segment ? `\n    admin.solo.io/segment: ${cluster.segment}` : '';
   const system = [
     `# ${cluster.name}: control plane namespace; its labels state the network${cluster.segment ? ' and segment' : ''}.
@@ -448,7 +490,8 @@ spec:
       return link.both && link.to === cluster.name ? [link.from] : [];
     })
     .map((name) => clusters.find((candidate) => candidate.name === name) as Cluster);
-  if (peers.length === 0) return;
+  const written = [`${base}/istio-system.yaml`, `${base}/eastwest.yaml`];
+  if (peers.length === 0) return written;
   const gateways = peers.map((peer) => {
     // MESH180: a peering gateway whose address was never filled in (always once, in the first cluster).
     const missingAddress = random.chance(0.02) || (clusters.indexOf(cluster) === 0 && peer === peers[0]);
@@ -479,6 +522,7 @@ ${
 `;
   });
   emitter.file(`${base}/peers.yaml`, gateways, gateways.length);
+  return [...written, `${base}/peers.yaml`];
 }
 
 function makeInstances(
@@ -629,15 +673,14 @@ function intendedHosts(instances: Instance[]): Hosts {
   return { all, byNamespace };
 }
 
-function labels(entries: [string, string | undefined][], indent: string, flow: boolean): string {
+export function labels(entries: [string, string | undefined][], indent: string, flow: boolean): string {
   const present = entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
   const quote = (value: string) => (/^(true|false|yes|no|\d+|)$/.test(value) ? `"${value}"` : value);
   if (flow) return ` { ${present.map(([key, value]) => `${key}: ${quote(value)}`).join(', ')} }\n`;
   return `\n${present.map(([key, value]) => `${indent}${key}: ${quote(value)}\n`).join('')}`;
 }
 
-function namespaceDoc(random: Random, namespace: NamespaceInCluster): string {
-  const team = random.pick(TEAMS);
+function namespaceDoc(namespace: NamespaceInCluster, team: string): string {
   const entries: [string, string | undefined][] = [
     ['team', team],
     ['solo.io/service-scope', namespace.scope],
@@ -680,7 +723,7 @@ metadata:
 ${ports}`;
 }
 
-function deploymentDoc(random: Random, instance: Instance): string {
+function deploymentDoc(instance: Instance, image: string): string {
   const podLabels: [string, string | undefined][] = [
     ['app', instance.name],
     ['version', 'v1'],
@@ -705,7 +748,7 @@ spec:
       labels:${labels(podLabels, '        ', instance.flowLabels)}    spec:
 ${instance.serviceAccount ? `      serviceAccountName: ${instance.name}\n` : ''}      containers:
         - name: ${instance.name}
-          image: registry.example.com/${instance.namespace}/${instance.name}:1.${random.int(0, 40)}.${random.int(0, 9)}
+          image: ${image}
           ports:
             - containerPort: 8080
           resources:
@@ -713,7 +756,7 @@ ${instance.serviceAccount ? `      serviceAccountName: ${instance.name}\n` : ''}
 `;
 }
 
-function serviceAccountDoc(instance: Instance): string {
+export function serviceAccountDoc(instance: Instance): string {
   return `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -851,16 +894,24 @@ spec:
 ${subset ? '            subset: v1\n' : ''}`;
 }
 
-function emitInstance(
-  emitter: Emitter,
+/** What one instance's documents draw from the PRNG, in the order the plain layout always drew it. */
+export interface DrawnInstance {
+  instance: Instance;
+  routes: { kind: string; doc: string }[];
+  image: string;
+  /** The routes the plain layout appends to the instance's own file (the rest get files of their own). */
+  appended: { kind: string; doc: string }[];
+  /** A half-written file next to the instance's (MESH190). */
+  broken: boolean;
+}
+
+function drawInstance(
   random: Random,
   instance: Instance,
   hosts: Hosts,
   unexported: string[],
   mistake: (code: string) => void,
-): void {
-  const dir = `clusters/${instance.cluster.name}/${instance.namespace}`;
-  const header = `# ${instance.namespace}/${instance.name} in ${instance.cluster.name}.\n`;
+): DrawnInstance {
   const routes: { kind: string; doc: string }[] = [];
   if (random.chance(0.22)) {
     const targets = [routeTarget(random, instance, hosts, unexported, mistake)];
@@ -879,9 +930,20 @@ function emitInstance(
     if (target)
       routes.push({ kind: 'virtualservice', doc: virtualServiceDoc(random, instance, target, mistake) });
   }
+  const image = `registry.example.com/${instance.namespace}/${instance.name}:1.${random.int(0, 40)}.${random.int(0, 9)}`;
+  const appended = instance.split ? [] : routes.filter(() => random.chance(0.5));
+  const broken = random.chance(0.0005);
+  if (broken) mistake('MESH190');
+  return { instance, routes, image, appended, broken };
+}
 
+/** The plain layout: an instance's files in its cluster's namespace folder. */
+function emitInstance(emitter: Emitter, drawn: DrawnInstance): void {
+  const { instance, image, appended } = drawn;
+  const dir = `clusters/${instance.cluster.name}/${instance.namespace}`;
+  const header = `# ${instance.namespace}/${instance.name} in ${instance.cluster.name}.\n`;
   const service = serviceDoc(instance);
-  const deployment = deploymentDoc(random, instance);
+  const deployment = deploymentDoc(instance, image);
   const account = instance.serviceAccount ? [serviceAccountDoc(instance)] : [];
   if (instance.split) {
     emitter.file(`${dir}/${instance.name}-service.yaml`, [header + service], 1);
@@ -891,18 +953,13 @@ function emitInstance(
       1 + account.length,
     );
   } else {
-    const appended = routes.filter(() => random.chance(0.5));
     const docs = [header + service, deployment, ...account, ...appended.map((route) => route.doc)];
     emitter.file(`${dir}/${instance.name}.yaml`, docs, docs.length);
-    for (const route of appended) routes.splice(routes.indexOf(route), 1);
   }
-  for (const route of routes) {
+  for (const route of drawn.routes.filter((route) => !appended.includes(route))) {
     emitter.file(`${dir}/routing/${instance.name}-${route.kind}.yaml`, [route.doc], 1);
   }
-  if (random.chance(0.0005)) {
-    emitter.broken(`${dir}/${instance.name}-wip.yaml`);
-    mistake('MESH190');
-  }
+  if (drawn.broken) emitter.broken(`${dir}/${instance.name}-wip.yaml`);
 }
 
 /**
@@ -928,6 +985,7 @@ export function writeWorkspace(dir: string, workspace: GeneratedWorkspace): void
 export function markerOf(workspace: GeneratedWorkspace) {
   return {
     options: workspace.options,
+    layout: workspace.layout,
     files: workspace.files.size,
     resources: workspace.resources,
     digest: digestOf(workspace.files),

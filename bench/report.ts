@@ -243,6 +243,7 @@ function renderResults(results: BenchResults): string {
     '',
     `Resources grow ${sizes.length > 1 ? ratio(sizes[sizes.length - 1]?.resources, sizes[0]?.resources) : '–'} from ${sizes[0]?.size} to ${sizes[sizes.length - 1]?.size}.`,
     '',
+    ...renderOverlays(sizes),
     '**Targets** (from the issue; for the benchmark, not for tests):',
     '',
     '| target | measured | met |',
@@ -254,6 +255,66 @@ function renderResults(results: BenchResults): string {
     ...yamlLsMessages(sizes),
   ];
   return lines.join('\n');
+}
+
+const median = (values: number[]): number => {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/** Issue #15's figures for a size: medians over the runs, and the cold-start ratio of each pair. */
+export function overlaysFigures(size: SizeResult) {
+  const pairs = size.runs.flatMap((run) => (run.overlays ? [{ plain: run, overlays: run.overlays }] : []));
+  if (pairs.length === 0) return undefined;
+  return {
+    runs: pairs.length,
+    plainFloorMs: median(pairs.map((pair) => pair.plain.floorMs)),
+    overlaysFloorMs: median(pairs.map((pair) => pair.overlays.floorMs)),
+    plainCliMs: median(pairs.map((pair) => pair.plain.cliMs)),
+    overlaysCliMs: median(pairs.map((pair) => pair.overlays.cliMs)),
+    plainColdMs: median(pairs.map((pair) => pair.plain.server.cold.ms)),
+    overlaysColdMs: median(pairs.map((pair) => pair.overlays.cold.ms)),
+    ratios: pairs.map((pair) => pair.overlays.cold.ms / pair.plain.server.cold.ms),
+    plainRssMB: median(pairs.map((pair) => pair.plain.server.peakRssAfterColdMB)),
+    overlaysRssMB: median(pairs.map((pair) => pair.overlays.peakRssAfterColdMB)),
+  };
+}
+
+function renderOverlays(sizes: SizeResult[]): string[] {
+  const measured = sizes.flatMap((size) => {
+    const figures = overlaysFigures(size);
+    return figures && size.overlays ? [{ size, overlays: size.overlays, figures }] : [];
+  });
+  if (measured.length === 0) return [];
+  const row = (label: string, get: (m: (typeof measured)[number]) => string) =>
+    `| ${label} | ${measured.map(get).join(' | ')} |`;
+  const pair = (a: number, b: number) => `${ms(a)} · ${ms(b)}`;
+  return [
+    '**Base + overlays layout** (issue #15: the same mesh as `npm run gen -- --layout overlays` writes it; measured right after the plain layout in each run; **medians** of the runs, plain · overlays):',
+    '',
+    `| | ${measured.map((m) => m.size.size).join(' | ')} |`,
+    `|---|${measured.map(() => '---:').join('|')}|`,
+    row('files: plain · overlays', (m) => `${m.size.files} · ${m.overlays.files}`),
+    row('objects the clusters receive (both)', (m) => `${m.size.resources} · ${m.overlays.resources}`),
+    row('findings: plain · overlays', (m) => `${m.size.findings} · ${m.overlays.findings}`),
+    row('parse floor', (m) => pair(m.figures.plainFloorMs, m.figures.overlaysFloorMs)),
+    row('`mesh-lens check`', (m) => pair(m.figures.plainCliMs, m.figures.overlaysCliMs)),
+    row('**LSP cold start → complete diagnostics**', (m) =>
+      pair(m.figures.plainColdMs, m.figures.overlaysColdMs),
+    ),
+    row('**overlays / plain cold start** (ratio of the medians)', (m) =>
+      ratio(m.figures.overlaysColdMs, m.figures.plainColdMs),
+    ),
+    row('… each run’s pair', (m) => m.figures.ratios.map((value) => `${value.toFixed(2)}×`).join(', ')),
+    row('peak RSS when diagnostics are complete (MB)', (m) =>
+      pair(m.figures.plainRssMB, m.figures.overlaysRssMB),
+    ),
+    '',
+  ];
 }
 
 function targets(sizes: SizeResult[], bests: Best[]): string[] {
@@ -285,6 +346,16 @@ function targets(sizes: SizeResult[], bests: Best[]): string[] {
       2.5,
       '×',
       ` (${ms(b50.coldMs)} vs ${ms(b50.floorMs)} ms)`,
+    );
+  const overlays10 = sizes.find((s) => s.size === '10k');
+  const figures10 = overlays10 && overlaysFigures(overlays10);
+  if (figures10)
+    add(
+      'cold start at 10k, base + overlays layout ≤ 1.2× the plain layout (medians)',
+      figures10.overlaysColdMs / figures10.plainColdMs,
+      1.2,
+      '×',
+      ` (${ms(figures10.overlaysColdMs)} vs ${ms(figures10.plainColdMs)} ms)`,
     );
   add('edit → diagnostics p95 at 10k < 15 ms', b10?.edits?.p95, 15, 'ms');
   add('edit → diagnostics p95 at 50k < 40 ms', b50?.edits?.p95, 40, 'ms');
@@ -377,7 +448,7 @@ function renderProfile(results: BenchResults): string {
     phases.checks.find((check) => check.code === code)?.ms ?? 0;
   const largest = core[core.length - 1];
   return [
-    `Server under \`node --cpu-prof\` (1 ms sampling), ${profile.size} workspace: cold start (${profile.coldStartMs.toFixed(0)} ms to complete diagnostics under the profiler), an idle gap, the edit loop (${profile.edits} edits), another gap, then ${profile.requests} hovers, code lenses and completions; each window summarised separately by \`bench/profile-summary.ts\` (functions named by original source through the bundle's source map). Self time = samples in the function itself; total = samples with the function anywhere on the stack.`,
+    `Server under \`node --cpu-prof\` (1 ms sampling), ${profile.size} workspace${profile.layout === 'overlays' ? ' in the base + overlays layout' : ''}: cold start (${profile.coldStartMs.toFixed(0)} ms to complete diagnostics under the profiler), an idle gap, the edit loop (${profile.edits} edits), another gap, then ${profile.requests} hovers, code lenses and completions; each window summarised separately by \`bench/profile-summary.ts\` (functions named by original source through the bundle's source map). Self time = samples in the function itself; total = samples with the function anywhere on the stack.`,
     '',
     '**Core phases in-process** (`bench/core-phases.ts`: the core called directly, no server; the model and the checks as after an edit — per-file facts cached, model and findings rebuilt whole — best of the repetitions):',
     '',

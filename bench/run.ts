@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../test/helpers/paths';
 import { type CpuProfile, type ProfileSummary, summariseProfile } from './cpu-profile';
-import { digestOf, generateWorkspace, PRESETS, readMarker, writeWorkspace } from './generate';
+import { digestOf, generateWorkspace, type Layout, PRESETS, readMarker, writeWorkspace } from './generate';
 import { type CliFinding, type Expected, expectedFrom, type MeshLensRun, measureMeshLens } from './mesh-lens';
 import { requestPositions, spread } from './positions';
 import { timedRun } from './processes';
@@ -36,6 +36,17 @@ export interface SizeRun {
    * than that): yaml-language-server diagnoses those, Mesh Lens still every file.
    */
   comparison?: Comparison;
+  /** The same mesh laid out as Kustomize base + overlays, measured right after (issue #15). */
+  overlays?: OverlaysRun;
+}
+
+/** The overlays layout's cold start, paired with the plain layout's of the same run. */
+export interface OverlaysRun {
+  loadAverage: number;
+  floorMs: number;
+  cliMs: number;
+  cold: MeshLensRun['cold'];
+  peakRssAfterColdMB: number;
 }
 
 export interface Comparison {
@@ -53,6 +64,14 @@ export interface SizeResult {
   filesWithFindings: number;
   /** The files opened in both servers for the partial comparison (`comparison`); 0 when not run. */
   comparedFiles: number;
+  /** The overlays layout of the same preset (`npm run gen -- --layout overlays`), when measured. */
+  overlays?: {
+    resources: number;
+    files: number;
+    digest: string;
+    findings: number;
+    filesWithFindings: number;
+  };
   runs: SizeRun[];
 }
 
@@ -75,6 +94,7 @@ export interface CorePhases {
 
 export interface ProfileResult {
   size: string;
+  layout?: Layout;
   core: CorePhases[];
   coldStartMs: number;
   edits: number;
@@ -104,10 +124,12 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '200' },
     'compare-files': { type: 'string', default: '500' },
     'profile-size': { type: 'string', default: '10k' },
+    'profile-layout': { type: 'string', default: 'plain' },
     'core-sizes': { type: 'string', default: '10k,50k' },
     'no-profile': { type: 'boolean', default: false },
     'no-yaml-ls': { type: 'boolean', default: false },
     'no-compare-all': { type: 'boolean', default: false },
+    'no-overlays': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results/latest.json' },
     'no-report': { type: 'boolean', default: false },
     'report-file': { type: 'string', default: 'BENCHMARKS.md' },
@@ -146,11 +168,11 @@ function machine(): Record<string, string> {
 }
 
 /** Writes the preset's workspace unless the folder already holds exactly these files. */
-function prepare(size: string) {
+function prepare(size: string, layout: Layout = 'plain') {
   const options = PRESETS[size];
   if (!options) throw new Error(`unknown size ${size}; known: ${Object.keys(PRESETS).join(', ')}`);
-  const workspace = generateWorkspace(options);
-  const dir = join(workspacesDir, `ws-${size}`);
+  const workspace = generateWorkspace(options, layout);
+  const dir = join(workspacesDir, layout === 'plain' ? `ws-${size}` : `ws-${size}-${layout}`);
   const digest = digestOf(workspace.files);
   if (readMarker(dir)?.digest !== digest) {
     log(`writing ${dir} (${workspace.resources} resources, ${workspace.files.size} files)`);
@@ -203,6 +225,8 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
     runs: [],
   };
   let expected: Expected | undefined;
+  const overlays = values['no-overlays'] ? undefined : prepare(size, 'overlays');
+  let overlaysExpected: Expected | undefined;
   for (let index = 0; index < runs; index++) {
     log(`${size} run ${index + 1}/${runs}: parse floor`);
     const loadAverage = round(loadavg()[0] ?? 0);
@@ -225,6 +249,23 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
       `${size} run ${index + 1}/${runs}: cold ${server.cold.ms.toFixed(0)} ms, ${server.edits?.count} edits p95 ${server.edits?.all.p95} ms, peak ${server.peakRssMB} MB`,
     );
     const run: SizeRun = { loadAverage, floorMs, cliMs: cli.ms, server };
+    if (overlays) {
+      // Right after the plain layout's cold start, so that both see the machine alike (issue #15).
+      log(`${size} run ${index + 1}/${runs}: overlays layout, parse floor, check and cold start`);
+      const measured = await measureOverlays(overlays, overlaysExpected);
+      overlaysExpected = measured.expected;
+      run.overlays = measured.run;
+      result.overlays = {
+        resources: overlays.workspace.resources,
+        files: overlays.workspace.files.size,
+        digest: overlays.digest,
+        findings: measured.expected.findings.length,
+        filesWithFindings: measured.expected.byFile.size,
+      };
+      log(
+        `${size} run ${index + 1}/${runs}: overlays cold ${measured.run.cold.ms.toFixed(0)} ms (plain ${server.cold.ms.toFixed(0)} ms)`,
+      );
+    }
     if (!values['no-yaml-ls']) {
       const compare = async (opened: string[], what: string): Promise<Comparison> => {
         log(`${size} run ${index + 1}/${runs}: yaml-language-server, ${what} opened (${opened.length})`);
@@ -248,15 +289,49 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
   return result;
 }
 
-async function profile(size: string): Promise<ProfileResult> {
-  const { workspace, dir } = prepare(size);
-  const expected = expectations.get(size) ?? expectedFrom((await cliCheck(dir)).findings);
+/**
+ * The overlays layout's parse floor, CLI and cold start to complete diagnostics (the CLI's findings
+ * on that layout define "complete"); no edits or requests: issue #15 is about the cold start.
+ */
+async function measureOverlays(
+  prepared: ReturnType<typeof prepare>,
+  previous: Expected | undefined,
+): Promise<{ run: OverlaysRun; expected: Expected }> {
+  const { dir, workspace } = prepared;
+  const loadAverage = round(loadavg()[0] ?? 0);
+  const floorMs = await floor(dir);
+  const cli = await cliCheck(dir);
+  if (previous && !sameFindings(previous.findings, cli.findings))
+    throw new Error('the CLI findings on the overlays layout changed between runs');
+  const expected = previous ?? expectedFrom(cli.findings);
+  const server = await measureMeshLens(dir, workspace.files, expected, requestPositions(new Map()), {
+    edits: 0,
+    requests: 0,
+  });
+  return {
+    run: {
+      loadAverage,
+      floorMs,
+      cliMs: cli.ms,
+      cold: server.cold,
+      peakRssAfterColdMB: server.peakRssAfterColdMB,
+    },
+    expected,
+  };
+}
+
+async function profile(size: string, layout: Layout): Promise<ProfileResult> {
+  const { workspace, dir } = prepare(size, layout);
+  const plain = layout === 'plain';
+  const expected =
+    (plain ? expectations.get(size) : undefined) ?? expectedFrom((await cliCheck(dir)).findings);
   const profileDir = join(profilesDir, size);
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true });
   const gapMs = 2000;
-  const edits = Number(values['profile-edits']);
-  const requests = Number(values.requests);
+  // The edit and request loops know the plain layout's files; the overlays layout is profiled cold.
+  const edits = plain ? Number(values['profile-edits']) : 0;
+  const requests = plain ? Number(values.requests) : 0;
   const core: CorePhases[] = [];
   for (const coreSize of (values['core-sizes'] as string).split(',').filter(Boolean)) {
     log(`core phases in-process at ${coreSize}`);
@@ -264,7 +339,7 @@ async function profile(size: string): Promise<ProfileResult> {
     const phases = await timedRun(process.execPath, [
       '--expose-gc',
       join(repoRoot, 'out', 'bench', 'core-phases.js'),
-      prepare(coreSize).dir,
+      prepare(coreSize, layout).dir,
       String(repeat),
     ]);
     if (phases.code !== 0) throw new Error(`core-phases failed: ${phases.stderr}`);
@@ -282,6 +357,7 @@ async function profile(size: string): Promise<ProfileResult> {
   const margin = gapMs / 2;
   return {
     size,
+    layout,
     core,
     coldStartMs: run.cold.ms,
     edits: run.edits?.count ?? 0,
@@ -317,7 +393,8 @@ async function main(): Promise<void> {
   for (const size of (values.sizes as string).split(',').filter(Boolean)) {
     results.sizes.push(await measureSize(size, Number(values.runs)));
   }
-  if (!values['no-profile']) results.profile = await profile(values['profile-size'] as string);
+  if (!values['no-profile'])
+    results.profile = await profile(values['profile-size'] as string, values['profile-layout'] as Layout);
   results.machine.loadAverageAtEnd = loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');

@@ -73,7 +73,8 @@ function duplicates(model: MeshModel): [PlacedCopy, ...PlacedCopy[]][] {
       }
   return [...groups.values()].flatMap((group) => {
     const [first, ...rest] = group;
-    if (!first) return [];
+    // Most objects have one copy: converting them to plain data re-read every file's documents.
+    if (!first || rest.length === 0) return [];
     const value = plainValue(first.resource);
     const differing = rest.filter((copy) => !isDeepStrictEqualJson(plainValue(copy.resource), value));
     return differing.length > 0 ? [[first, ...differing] as [PlacedCopy, ...PlacedCopy[]]] : [];

@@ -137,7 +137,10 @@ export function copyRendered(ctx: DocumentContext, node: Node): Node {
     copy = new Scalar(null);
   }
   if (node?.range) copy.range = [node.range[0], node.range[1], node.range[2]];
-  if (node) markWrittenIn(copy, sourceOfNode(ctx, node));
+  // An unmarked node is read in the document's own file: marking it so would only cost a WeakMap
+  // entry per node (a JSON patch copies its whole object, an object per overlay).
+  const source = node ? sourceOfNode(ctx, node) : ctx.source;
+  if (source !== ctx.source) markWrittenIn(copy, source);
   return copy;
 }
 

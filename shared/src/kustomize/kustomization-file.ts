@@ -79,7 +79,11 @@ export function includedFolders(kustomizationFiles: string[], ws: KustomizeWorks
   for (const path of kustomizationFiles) {
     const parsed = ws.file(path);
     if (!parsed) continue;
-    const read = kustomizationRoot(parsed.source, parsed.documents, parsed.findings);
+    const read = kustomizationRoot(
+      parsed.source,
+      ws.documents?.(parsed) ?? parsed.documents,
+      parsed.findings,
+    );
     if (!read) continue;
     const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
     for (const field of INCLUDING_FIELDS) {

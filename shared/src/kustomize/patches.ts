@@ -11,8 +11,8 @@ import { idOf, type ResId, sameId } from './res-id';
 import { readTarget, selects, type Target } from './selector';
 import { addNote, documentsOf, type RenderState, readFile } from './state';
 import { mergeMaps } from './strategic-merge';
-import { pairIn, removeKey, setPair, textOf } from './tree';
-import { everyId, originalId, type Working } from './working';
+import { pairIn, removeKey, setPair, textAt, textOf } from './tree';
+import { originalId, type Working } from './working';
 
 /** One document of a patch: where it is written and how to copy it into an object. */
 export interface PatchDocument {
@@ -77,6 +77,12 @@ function documentsInFile(
   return documents;
 }
 
+// An inline patch's documents, by the kustomization's node that holds its text: a component or
+// base read by every overlay (through one set of documents, `KustomizeWorkspace.documents`) parses
+// its inline patches once, not once per overlay. `null`: the text does not parse. Each copy() makes
+// fresh nodes, so the documents can be shared; the entry goes with the node.
+const inlineDocuments = new WeakMap<Node, PatchDocument[] | null>();
+
 /** The documents of a patch written inline in the kustomization, their nodes placed in its text. */
 function documentsInline(
   state: RenderState,
@@ -84,12 +90,22 @@ function documentsInline(
   valueNode: Node,
   text: string,
 ): PatchDocument[] | undefined {
-  const parsed = parseAllDocuments(text, { uniqueKeys: false });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  if (list.some((doc) => doc.errors.length > 0)) {
+  let documents = inlineDocuments.get(valueNode);
+  if (documents === undefined) {
+    documents = parseInline(k, valueNode, text);
+    inlineDocuments.set(valueNode, documents);
+  }
+  if (documents === null) {
     addNote(state, k.source, valueNode, 'unparsable inline patch');
     return undefined;
   }
+  return documents;
+}
+
+function parseInline(k: Kustomization, valueNode: Node, text: string): PatchDocument[] | null {
+  const parsed = parseAllDocuments(text, { uniqueKeys: false });
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.some((doc) => doc.errors.length > 0)) return null;
   const offset = offsetsInFile(k.source, valueNode);
   const documents: PatchDocument[] = [];
   for (const doc of list) {
@@ -270,6 +286,16 @@ function patchId(node: Node): ResId | undefined {
   return isMap(node) ? idOf(node) : undefined;
 }
 
+/**
+ * Whether an object has, or had, the id (`everyId(working).some(sameId)`). The current name is
+ * compared before the rest of the current id is read: an overlay's patches are each matched against
+ * every object it gathered, and almost none has the patch's name.
+ */
+function hasHadId(working: Working, id: ResId): boolean {
+  if (working.previous.some((candidate) => sameId(candidate, id))) return true;
+  return (textAt(working.node, ['metadata', 'name']) ?? '') === id.name && sameId(idOf(working.node), id);
+}
+
 function applyStrategicMerge(
   state: RenderState,
   patch: Patch,
@@ -278,13 +304,14 @@ function applyStrategicMerge(
 ): Working[] {
   const k = patch.kustomization;
   let targets: Working[];
+  // The copy read for the patch's id is fresh: the first target takes it rather than a copy of its own.
+  let spare: Node | undefined;
   if (patch.target) {
     targets = selected(patch, objects);
   } else {
-    const id = patchId(document.copy());
-    targets = id
-      ? objects.filter((working) => everyId(working).some((candidate) => sameId(candidate, id)))
-      : [];
+    spare = document.copy();
+    const id = patchId(spare);
+    targets = id ? objects.filter((working) => hasHadId(working, id)) : [];
     if (targets.length > 1) {
       addNote(state, k.source, patch.entry, `patch matches ${targets.length} resources`);
       return objects;
@@ -296,7 +323,8 @@ function applyStrategicMerge(
   }
   const removed = new Set<Working>();
   for (const working of targets) {
-    const copy = document.copy();
+    const copy = spare ?? document.copy();
+    spare = undefined;
     if (!isMap(copy)) continue;
     if (!mergeInto(working, copy, patch)) removed.add(working);
   }

@@ -1,6 +1,6 @@
 import type { YAMLMap } from 'yaml';
 import { effectiveNamespace, idOf, type ResId } from './res-id';
-import { childOf, textOf } from './tree';
+import { childOf, textAt, textOf } from './tree';
 
 /** A patch's `target:` (or a `patchesJson6902` entry's), as kustomize's `Selector`. */
 export interface Target {
@@ -123,18 +123,22 @@ export function entriesOf(map: unknown): Map<string, string> {
   return entries;
 }
 
+const NAME = ['metadata', 'name'];
+
 /**
  * Whether an object is selected, as kustomize's `Select`: the name and namespace may match the
  * object's original id or its current one; kind, group and version are read from the current object.
  */
 export function selects(target: Target, node: YAMLMap, original: ResId): boolean {
+  // The name first, from the name alone: a target names one object among the many an overlay gathered.
+  if (target.name && !target.name.test(original.name) && !target.name.test(textAt(node, NAME) ?? ''))
+    return false;
   const current = idOf(node);
   if (target.namespace) {
     const namespace = target.namespace;
     if (!namespace.test(effectiveNamespace(original)) && !namespace.test(effectiveNamespace(current)))
       return false;
   }
-  if (target.name && !target.name.test(original.name) && !target.name.test(current.name)) return false;
   if (target.group !== undefined && target.group !== current.group) return false;
   if (target.version !== undefined && target.version !== current.version) return false;
   if (target.kind !== undefined && target.kind !== current.kind) return false;

@@ -10,7 +10,8 @@ export interface RenderState {
   reads: Set<string>;
   notResources: Set<string>;
   // `ParsedFile.documents` re-parses the text when the document cache let the documents go; read
-  // once per file per rendering, a file listed a hundred times is still parsed at most once.
+  // once per file per rendering (or once for all renderings, through `ws.documents`), a file
+  // listed a hundred times is still parsed at most once.
   documents: Map<ParsedFile, Document.Parsed[]>;
 }
 
@@ -28,7 +29,7 @@ export function readFile(state: RenderState, path: string): ParsedFile | undefin
 export function documentsOf(state: RenderState, parsed: ParsedFile): Document.Parsed[] {
   let documents = state.documents.get(parsed);
   if (!documents) {
-    documents = parsed.documents;
+    documents = state.ws.documents?.(parsed) ?? parsed.documents;
     state.documents.set(parsed, documents);
   }
   return documents;

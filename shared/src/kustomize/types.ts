@@ -14,6 +14,13 @@ export interface KustomizeWorkspace {
   filesIn(folder: string): readonly string[];
   /** Whether `folder` holds any file, at any depth: a folder resource that exists but holds no YAML. */
   hasFolder(folder: string): boolean;
+  /**
+   * The YAML documents of one of its files, for a caller that renders several kustomizations over
+   * the same files (every overlay reads the same bases) and keeps them for all of those renderings.
+   * Without it each rendering reads `ParsedFile.documents` once per file, which re-parses the text
+   * when the document cache let it go. The documents are only read, never changed.
+   */
+  documents?(parsed: ParsedFile): Document.Parsed[];
 }
 
 /**

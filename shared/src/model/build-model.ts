@@ -1,3 +1,4 @@
+import type { Document } from 'yaml';
 import type { FileDeclarations } from '../facts/declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
 import type { Finding } from '../text/findings';
@@ -51,12 +52,18 @@ export interface ModelUpdate {
  * Assembles the mesh model from every file's facts (SPEC §1–§6). Pure: no I/O, and the per-file
  * work (parsing, extraction) is done before, once per file text, so this step only joins indexes.
  */
-export function buildModel(facts: FileFacts[], topologyDeclaration?: TopologyDeclaration): MeshModel {
+export function buildModel(
+  facts: FileFacts[],
+  topologyDeclaration?: TopologyDeclaration,
+  /** Documents still held from parsing, which rendering kustomizations would otherwise parse again. */
+  parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
+): MeshModel {
   const files = new Map<string, ModelFile>();
   const positions = new Map<string, number>();
   const placed = placeWorkspace(
     facts.map((fact) => fact.parsed),
     topologyDeclaration,
+    parsedDocuments,
   );
   for (const fact of facts) {
     const path = fact.parsed.source.path;

@@ -1,6 +1,8 @@
+import type { Document } from 'yaml';
 import { extractDeclarations } from '../facts/extract-declarations';
 import type { Finding } from '../text/findings';
 import { createSourceFile } from '../text/source';
+import { isKustomizationFile } from '../topology/place-workspace';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
@@ -35,6 +37,14 @@ export interface Workspace {
   generations: WeakMap<MeshModel, number>;
   /** A fork's first model, which its original still uses: updated by copy, never in place. */
   sharedModel?: MeshModel;
+  /** Whether a kustomization was ever set: then parsed documents are kept until the next model. */
+  kustomized: boolean;
+  /**
+   * The documents of the files parsed since the model was built, kept (only in a kustomized
+   * workspace) for that build: rendering the kustomizations reads most files' documents again,
+   * and the document cache holds 512 files, so at 10k files each was parsed a second time.
+   */
+  parsedDocuments: Map<ParsedFile, Document.Parsed[]>;
 }
 
 export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace {
@@ -46,6 +56,8 @@ export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace
     deletedSinceModel: new Set(),
     history: [],
     generations: new WeakMap(),
+    kustomized: false,
+    parsedDocuments: new Map(),
   };
 }
 
@@ -68,7 +80,17 @@ export function* setFileInSteps(workspace: Workspace, path: string, text: string
   workspace.stats.parses++;
   invalidate(workspace, path);
   workspace.files.set(path, { text, facts: factsOfParsed(parsed) });
+  keepDocuments(workspace, parsed);
   return true;
+}
+
+/**
+ * Keeps a file's documents for the next model build when the workspace has kustomizations (a plain
+ * workspace keeps nothing). Read right after parsing, they come from the document cache.
+ */
+function keepDocuments(workspace: Workspace, parsed: ParsedFile): void {
+  if (isKustomizationFile(parsed.source.path)) workspace.kustomized = true;
+  if (workspace.kustomized) workspace.parsedDocuments.set(parsed, parsed.documents);
 }
 
 function factsOfParsed(parsed: ParsedFile): FileFacts {
@@ -172,7 +194,9 @@ export function getModel(workspace: Workspace): MeshModel {
     buildModel(
       [...workspace.files.values()].map((entry) => entry.facts),
       declaration,
+      workspace.parsedDocuments,
     );
+  workspace.parsedDocuments.clear();
   pending.clear();
   workspace.deletedSinceModel.clear();
   record(workspace, next, update?.dirty ?? 'all');
@@ -192,6 +216,7 @@ export function forkWorkspace(workspace: Workspace): Workspace {
     files: new Map(workspace.files),
     model,
     sharedModel: model,
+    kustomized: workspace.kustomized,
     ...(workspace.topology ? { topology: workspace.topology } : {}),
   };
   fork.history.push({ generation: generationOf(workspace, model), dirty: 'all' });

@@ -1,3 +1,4 @@
+import type { Document } from 'yaml';
 import { includedFolders, kustomizationFileIn, renderKustomization } from '../kustomize';
 import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '../kustomize/types';
 import type { Finding } from '../text/findings';
@@ -45,8 +46,10 @@ export interface KustomizeEntry {
 export function placeWorkspace(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
+  /** Documents the caller still holds from parsing (model/workspace.ts): not parsed again. */
+  parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
 ): WorkspacePlacements {
-  const placed = placeFiles(files, topology);
+  const placed = placeFiles(files, topology, parsedDocuments);
   const unrendered = unrenderedClusters(files, topology);
   return unrendered.length === 0 ? placed : { ...placed, findings: [...placed.findings, ...unrendered] };
 }
@@ -77,8 +80,9 @@ function unrenderedClusters(
 function placeFiles(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
+  parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
 ): WorkspacePlacements {
-  const ws = workspaceOf(files);
+  const ws = workspaceOf(files, parsedDocuments);
   const kustomizations = files.filter(isKustomization).map((file) => file.source.path);
   const controllerFiles = files.filter((file) => file.resources.some(isController));
   if (kustomizations.length === 0 && controllerFiles.length === 0) {
@@ -336,9 +340,18 @@ function folderOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-/** The workspace as the renderer reads it: its parsed files by path and by folder. */
-function workspaceOf(files: readonly ParsedFile[]): KustomizeWorkspace & { allPaths: readonly string[] } {
+/**
+ * The workspace as the renderer reads it: its parsed files by path and by folder, and their
+ * documents, kept for every rendering of this placement: N overlays of one base read its documents
+ * once instead of N times (at 10k files the document cache cannot hold them between renderings, so
+ * each reading was a re-parse). The map goes with the placement, so the documents are not retained.
+ */
+function workspaceOf(
+  files: readonly ParsedFile[],
+  parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
+): KustomizeWorkspace & { allPaths: readonly string[] } {
   const byPath = new Map<string, ParsedFile>();
+  const documents = new Map<ParsedFile, Document.Parsed[]>(parsedDocuments);
   const byFolder = new Map<string, string[]>();
   const folders = new Set<string>();
   for (const file of files) {
@@ -355,5 +368,13 @@ function workspaceOf(files: readonly ParsedFile[]): KustomizeWorkspace & { allPa
     file: (path) => byPath.get(path),
     filesIn: (folder) => byFolder.get(folder) ?? [],
     hasFolder: (folder) => folder === '' || folders.has(folder),
+    documents: (parsed) => {
+      let list = documents.get(parsed);
+      if (!list) {
+        list = parsed.documents;
+        documents.set(parsed, list);
+      }
+      return list;
+    },
   };
 }

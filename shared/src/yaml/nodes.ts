@@ -195,17 +195,25 @@ export function trimmedEnd(text: string, start: number, end: number): number {
 
 // A rendered object (model/placements) is made of nodes of several files: the base's document and
 // the values a kustomization set on it. Nodes from another file than the document's are marked with
-// their file, so that their offsets are read in the right text.
-const writtenIn = new WeakMap<Node, SourceFile>();
+// their file, so that their offsets are read in the right text. The mark is a symbol-keyed property
+// of the node rather than a WeakMap entry: rendering the overlays of a 10k workspace marks hundreds
+// of thousands of nodes, and each WeakMap entry cost an insertion and ephemeron work at every
+// garbage collection while the node lived.
+const WRITTEN_IN = Symbol('writtenIn');
+type Marked = { [WRITTEN_IN]?: SourceFile };
 
 /** Marks a node (taken from, or made for, another file's text) as written in `source`. */
 export function markWrittenIn(node: Node, source: SourceFile): void {
-  writtenIn.set(node, source);
+  (node as Marked)[WRITTEN_IN] = source;
+}
+
+function writtenIn(node: Node): SourceFile | undefined {
+  return (node as Marked)[WRITTEN_IN];
 }
 
 /** The file a node's offsets refer to: its mark, else the document's own file. */
 export function sourceOfNode(ctx: DocumentContext, node: Node): SourceFile {
-  return writtenIn.get(node) ?? ctx.source;
+  return writtenIn(node) ?? ctx.source;
 }
 
 export function nodeRange(ctx: DocumentContext, node: Node | null | undefined): Range | undefined {
@@ -216,7 +224,7 @@ export function nodeRange(ctx: DocumentContext, node: Node | null | undefined): 
 
 /** The file of a node when it is not the document's own, for `Located.file`. */
 function foreignFile(ctx: DocumentContext, node: unknown): string | undefined {
-  const source = node ? writtenIn.get(node as Node) : undefined;
+  const source = node ? writtenIn(node as Node) : undefined;
   return source && source !== ctx.source ? source.path : undefined;
 }
 
