@@ -151,33 +151,15 @@ function findValue(k: Kustomization, map: YAMLMap, key: string): Node | undefine
 
 /** The patches of a `patches:` field: `path:` or `patch:`, with an optional target and options. */
 export function readPatches(state: RenderState, k: Kustomization): Patch[] {
-  const patches: Patch[] = [];
-  const list = fieldOf(k, 'patches');
-  if (!isSeq(list)) return patches;
-  for (const item of list.items) {
-    const entry = resolveAlias(k.ctx, item);
-    if (!isMap(entry)) continue;
-    const pathNode = findValue(k, entry, 'path');
-    const patchNode = findValue(k, entry, 'patch');
-    const path = scalarText(k.ctx, pathNode);
-    const text = scalarText(k.ctx, patchNode);
-    let documents: PatchDocument[] | undefined;
-    if (path && pathNode) documents = documentsInFile(state, k, pathNode, path);
-    else if (text && patchNode) documents = documentsInline(state, k, patchNode, text);
-    else addNote(state, k.source, entry, 'patch without path or patch');
-    const target = targetOf(state, k, findValue(k, entry, 'target'));
-    if (!documents || target === null) continue;
-    patches.push({
-      kustomization: k,
-      entry,
-      documents,
-      json: documents[0]?.list === true,
-      allowNameChange: optionOf(k, entry, 'allowNameChange'),
-      allowKindChange: optionOf(k, entry, 'allowKindChange'),
-      ...(target ? { target } : {}),
-    });
-  }
-  return patches;
+  return patchEntries(state, k, 'patches').map(({ entry, documents, target }) => ({
+    kustomization: k,
+    entry,
+    documents,
+    json: documents[0]?.list === true,
+    allowNameChange: optionOf(k, entry, 'allowNameChange'),
+    allowKindChange: optionOf(k, entry, 'allowKindChange'),
+    ...(target ? { target } : {}),
+  }));
 }
 
 /** `patchesStrategicMerge:` entries: a file's path, or a patch written inline. */
@@ -208,9 +190,36 @@ export function readStrategicMergePatches(state: RenderState, k: Kustomization):
 
 /** `patchesJson6902:` entries: a target and a JSON patch (`path:` or `patch:`). */
 export function readJsonPatches(state: RenderState, k: Kustomization): Patch[] {
-  const patches: Patch[] = [];
-  const list = fieldOf(k, 'patchesJson6902');
-  if (!isSeq(list)) return patches;
+  return patchEntries(state, k, 'patchesJson6902').flatMap(({ entry, documents, target }) => {
+    if (!target) {
+      addNote(state, k.source, entry, 'JSON patch without a target');
+      return [];
+    }
+    return [
+      {
+        kustomization: k,
+        entry,
+        documents,
+        target,
+        json: true,
+        allowNameChange: false,
+        allowKindChange: false,
+      },
+    ];
+  });
+}
+
+interface PatchEntry {
+  entry: YAMLMap;
+  documents: PatchDocument[];
+  target: Exclude<ReturnType<typeof targetOf>, null>;
+}
+
+/** The entries of a list of `{ path | patch, target }` maps, each with its documents read (`patches`, `patchesJson6902`). */
+function patchEntries(state: RenderState, k: Kustomization, field: string): PatchEntry[] {
+  const list = fieldOf(k, field);
+  if (!isSeq(list)) return [];
+  const entries: PatchEntry[] = [];
   for (const item of list.items) {
     const entry = resolveAlias(k.ctx, item);
     if (!isMap(entry)) continue;
@@ -223,22 +232,9 @@ export function readJsonPatches(state: RenderState, k: Kustomization): Patch[] {
     else if (text && patchNode) documents = documentsInline(state, k, patchNode, text);
     else addNote(state, k.source, entry, 'patch without path or patch');
     const target = targetOf(state, k, findValue(k, entry, 'target'));
-    if (!documents || target === null) continue;
-    if (!target) {
-      addNote(state, k.source, entry, 'JSON patch without a target');
-      continue;
-    }
-    patches.push({
-      kustomization: k,
-      entry,
-      documents,
-      target,
-      json: true,
-      allowNameChange: false,
-      allowKindChange: false,
-    });
+    if (documents && target !== null) entries.push({ entry, documents, target });
   }
-  return patches;
+  return entries;
 }
 
 /** Applies a patch to the objects it selects; objects a `$patch: delete` removes leave the list. */
