@@ -252,3 +252,41 @@ describe('Kustomize placements (SPEC §9)', () => {
     assert.equal(model.services.length, 2);
   });
 });
+
+describe('hostnames in values an overlay writes (SPEC §9 with the string-value scan)', () => {
+  test('a hostname a patch writes into a rendered object is found, in the patch file', () => {
+    const { findings } = assertAnnotatedFindings(`
+      //- base/kustomization.yaml
+      resources: [app.yaml]
+      //- base/app.yaml
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: app }
+      spec:
+        template:
+          spec:
+            containers:
+              - name: app
+                env:
+                  - { name: PLAIN, value: plain }
+      //- overlays/east/kustomization.yaml
+      namespace: shop
+      resources: [../../base]
+      patches:
+        - path: env.yaml
+      //- overlays/east/env.yaml
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: app }
+      spec:
+        template:
+          spec:
+            containers:
+              - name: app
+                env:
+                  - { name: CART, value: "http://cart.shop.internal.mesh:80/" }
+      #                                          ^^^^^^^^^^^^^^^^^^^^^^^ warning MESH121 in env CART of container app
+    `);
+    assert.equal(findings.length, 1);
+  });
+});

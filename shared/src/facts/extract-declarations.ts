@@ -34,7 +34,11 @@ export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
 }
 
 /** What a list of resources declares: a file's own, or one placement's (SPEC §9). */
-export function extractDeclarationsOf(resources: readonly Resource[]): FileDeclarations {
+export function extractDeclarationsOf(
+  resources: readonly Resource[],
+  /** For rendered objects: whether a file the rendering read besides the base mentions the mesh. */
+  writtenElsewhereMayMention = true,
+): FileDeclarations {
   const declarations: FileDeclarations = {
     namespaces: [],
     services: [],
@@ -47,7 +51,7 @@ export function extractDeclarationsOf(resources: readonly Resource[]): FileDecla
     meshKeysElsewhere: [],
   };
   for (const resource of resources) {
-    addResource(declarations, resource);
+    addResource(declarations, resource, writtenElsewhereMayMention);
     declarations.meshKeysElsewhere.push(...meshKeysElsewhere(resource));
   }
   return {
@@ -63,7 +67,11 @@ export function extractDeclarationsOf(resources: readonly Resource[]): FileDecla
   };
 }
 
-function addResource(declarations: FileDeclarations, resource: Resource): void {
+function addResource(
+  declarations: FileDeclarations,
+  resource: Resource,
+  writtenElsewhereMayMention: boolean,
+): void {
   const { kind, group } = resource;
   const name = resource.name?.value;
   if (group === '' && kind === 'Namespace' && name) declarations.namespaces.push({ resource, name });
@@ -82,7 +90,10 @@ function addResource(declarations: FileDeclarations, resource: Resource): void {
     if (gateway) declarations.gateways.push(gateway);
   }
   const routeReferences = extractHostReferences(resource);
-  declarations.hostReferences.push(...routeReferences, ...valueReferences(resource, routeReferences));
+  declarations.hostReferences.push(
+    ...routeReferences,
+    ...valueReferences(resource, routeReferences, writtenElsewhereMayMention),
+  );
 }
 
 function serviceDecl(resource: Resource, name: string): ServiceDecl {

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 import { rangeAt } from '../text/source';
 import { type Located, sourceOfNode } from '../yaml/nodes';
-import type { Resource } from '../yaml/resource';
+import { isRendered, type Resource } from '../yaml/resource';
 import { valueOffsets, writtenAt } from '../yaml/scalar-offsets';
 import type { HostReference } from './declarations';
 import { meshHostnamesIn } from './hostname-tokens';
@@ -42,9 +42,11 @@ const MAX_DEPTH = 64;
 export function valueReferences(
   resource: Resource,
   routeReferences: readonly HostReference[],
+  /** For a rendered object: whether any file the rendering read besides its base mentions the mesh. */
+  writtenElsewhereMayMention = true,
 ): HostReference[] {
   const root = resource.node;
-  if (!mayHoldHostnames(resource, root)) return [];
+  if (!mayHoldHostnames(resource, root, writtenElsewhereMayMention)) return [];
   const found: HostReference[] = [];
   const routeHosts = new Set(routeReferences.map((reference) => placeKey(reference.host)));
   const path: ValuePath = [];
@@ -79,10 +81,12 @@ export function valueReferences(
 /**
  * Whether the object's text mentions the mesh at all: most objects do not, and are passed over
  * without walking their nodes. A rendered object holds nodes of other files (an overlay's patch,
- * an added annotation), which its own text does not show: it is always walked.
+ * an added annotation), which its own text does not show: it is walked unless none of the files its
+ * rendering read mentions the mesh either (walking every rendered object was 0.9 s of a 7 s check
+ * of the 10k workspace laid out as overlays).
  */
-function mayHoldHostnames(resource: Resource, root: YAMLMap): boolean {
-  if ((resource.origin ?? resource).node !== root) return true;
+function mayHoldHostnames(resource: Resource, root: YAMLMap, writtenElsewhereMayMention: boolean): boolean {
+  if (isRendered(resource) && writtenElsewhereMayMention) return true;
   const text = resource.source.text;
   const [start = 0, , end = text.length] = root.range ?? [];
   return mentions(text, 'mesh', start, end) || mentions(text, 'internal', start, end);

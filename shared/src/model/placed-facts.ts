@@ -54,7 +54,10 @@ function renderedPlacement(placement: Placement): Omit<PlacedFile, keyof Placeme
       if (!resource) return [];
       return [placement.namespace ? withDefaultNamespace(resource, placement.namespace) : resource];
     });
-    facts = { resources, declarations: extractDeclarationsOf(resources) };
+    facts = {
+      resources,
+      declarations: extractDeclarationsOf(resources, placement.renderedFromMeshText ?? true),
+    };
     renderedFacts.set(objects, facts);
   }
   return facts;

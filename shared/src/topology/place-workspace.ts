@@ -174,7 +174,7 @@ function deployedBy(
   render: (folder: string) => Rendering,
 ): PlacedEntry[] {
   const own = kustomizationFileIn(target.folder, ws);
-  if (own) return [renderedTarget(target, target.folder, own, render)];
+  if (own) return [renderedTarget(target, target.folder, own, render, ws)];
   const nested = target.recurse
     ? kustomizations.filter(
         (path) =>
@@ -197,7 +197,7 @@ function deployedBy(
       controller: target.controller,
     })),
   };
-  return [plain, ...nested.map((path) => renderedTarget(target, folderOf(path), path, render))];
+  return [plain, ...nested.map((path) => renderedTarget(target, folderOf(path), path, render, ws))];
 }
 
 function renderedTarget(
@@ -205,6 +205,7 @@ function renderedTarget(
   folder: string,
   kustomization: string,
   render: (folder: string) => Rendering,
+  ws: KustomizeWorkspace,
 ): PlacedEntry {
   const rendering = render(folder);
   const entry: Origin = {
@@ -222,6 +223,7 @@ function renderedTarget(
       namespace: target.namespace,
       entry,
       rendered,
+      renderedFromMeshText: mentionsMesh(rendering, ws),
       controller: target.controller,
     })),
   };
@@ -275,6 +277,7 @@ function entryOf(
         namespace: placement.namespace,
         entry,
         rendered,
+        renderedFromMeshText: mentionsMesh(rendering, ws),
       }),
     ),
   );
@@ -300,6 +303,22 @@ function entryClusters(parsed: ParsedFile, topology: TopologyDeclaration | undef
   if (!name || (declared.length > 0 && !declared.some((cluster) => cluster.name.value === name)))
     return placements;
   return [{ ...only, cluster: name, via: 'convention' }];
+}
+
+// Per rendering: computed once however many files and clusters it places.
+const meshTextByRendering = new WeakMap<Rendering, boolean>();
+
+/** Whether a kustomization or patch file the rendering read mentions the mesh (see `Placement.renderedFromMeshText`). */
+function mentionsMesh(rendering: Rendering, ws: KustomizeWorkspace): boolean {
+  let mentions = meshTextByRendering.get(rendering);
+  if (mentions === undefined) {
+    mentions = [...rendering.notResources].some((path) => {
+      const text = ws.file(path)?.source.text ?? '';
+      return text.includes('mesh') || text.includes('internal');
+    });
+    meshTextByRendering.set(rendering, mentions);
+  }
+  return mentions;
 }
 
 /** The rendered objects grouped by the file they come from, in rendering order. */

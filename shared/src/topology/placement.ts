@@ -25,6 +25,11 @@ export interface Placement {
   entry?: Origin;
   /** The file's objects as the entry kustomization renders them; absent: the file's own resources. */
   rendered?: RenderedObject[];
+  /**
+   * Whether a file the rendering read besides the objects' own (a kustomization, a patch) mentions the
+   * mesh: if none does, a value it wrote cannot hold a mesh hostname (the string-value scan skips it).
+   */
+  renderedFromMeshText?: boolean;
   /** The GitOps controller (an Argo CD Application, a Flux Kustomization) that deploys it, when one does. */
   controller?: Origin;
 }

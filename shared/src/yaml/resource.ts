@@ -121,7 +121,7 @@ export function withDefaultNamespace(resource: Resource, namespace: Located<stri
 class PlacedResource implements Resource {
   constructor(
     /** The resource without the default namespace: the file's own, or a rendered one. */
-    private readonly placed: Resource,
+    readonly placed: Resource,
     readonly namespace: Located<string>,
   ) {}
   get origin() {
@@ -176,11 +176,23 @@ export function renderedResource(
 ): Resource | undefined {
   const rendered = createResource({ source: origin.source, doc }, origin.docIndex, origin.nodeIndex, node);
   if (!rendered) return undefined;
+  renderedResources.add(rendered);
   return Object.defineProperties(rendered, {
     doc: { value: doc },
     node: { value: node },
     origin: { value: origin },
   });
+}
+
+const renderedResources = new WeakSet<Resource>();
+
+/**
+ * Whether a resource is a kustomization's rendering (its nodes may be written in other files). Told
+ * without reading the origin's nodes: that would parse the base's text again (0.85 s at 10k overlays).
+ */
+export function isRendered(resource: Resource): boolean {
+  if (renderedResources.has(resource)) return true;
+  return resource instanceof PlacedResource && isRendered(resource.placed);
 }
 
 // Kinds without a namespace: a default namespace does not apply to them (kubectl and kustomize agree).
