@@ -16,10 +16,20 @@ export function helmTemplateFindings(model: MeshModel, findings: readonly Findin
     if (!templates.has(source)) templates.set(source, templateFile(model, source));
     return templates.get(source);
   };
+  // Most findings are in files no chart rendered: each file's text is searched once per call.
+  const renderedFiles = new Map<string, boolean>();
+  const isRendered = (file: string, text: string) => {
+    let known = renderedFiles.get(file);
+    if (known === undefined) {
+      known = text.includes('# Source:');
+      renderedFiles.set(file, known);
+    }
+    return known;
+  };
   return findings.flatMap((finding) => {
     const rendered = model.files.get(finding.file);
     const text = rendered?.parsed.source.text;
-    if (!rendered || !text?.includes('# Source:')) return [];
+    if (!rendered || text === undefined || !isRendered(finding.file, text)) return [];
     const source = sourceLineOf(text, offsetAt(rendered.parsed.source, finding.range.start));
     const template = source && templateOf(source);
     const templateText = template && model.files.get(template)?.parsed.source.text;

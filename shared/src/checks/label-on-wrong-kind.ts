@@ -3,11 +3,11 @@ import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/m
 import { selects } from '../facts/selectors';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { setMetadataEntry } from '../fixes/yaml-edits';
+import { isKustomizationFile } from '../kustomize';
 import { servicesIn, workloadOf } from '../model/indexes';
 import { filesInScope, resourceInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
-import { isKustomizationFile } from '../topology/place-workspace';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';

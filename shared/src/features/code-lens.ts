@@ -1,9 +1,9 @@
 import type { HostRole } from '../facts/declarations';
+import { isKustomizationFile } from '../kustomize';
 import { hostnameReadAsServiceName, resolveHost } from '../model/hostnames';
 import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
 import { reachFrom } from '../reach/reach-from';
 import type { Range } from '../text/source';
-import { isKustomizationFile } from '../topology/place-workspace';
 import { fileIndex } from './file-index';
 import { writtenName } from './locate';
 import { type Location, serviceLocations } from './navigation';

@@ -8,6 +8,12 @@ import type { KustomizeWorkspace } from './types';
 /** The names `kustomize build` looks for in a folder, in the order it tries them. */
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
+/** Whether a path names a kustomization file (one of the names `kustomize build` looks for). */
+export function isKustomizationFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return (KUSTOMIZATION_NAMES as readonly string[]).includes(name);
+}
+
 /** The kustomization file of a folder ('' is the root), if it holds one. */
 export function kustomizationFileIn(folder: string, ws: KustomizeWorkspace): string | undefined {
   for (const name of KUSTOMIZATION_NAMES) {

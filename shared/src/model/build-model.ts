@@ -1,10 +1,11 @@
 import type { Document } from 'yaml';
 import type { FileDeclarations } from '../facts/declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
+import { isKustomizationFile } from '../kustomize';
 import type { Finding } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { buildTopology } from '../topology/build-topology';
-import { isKustomizationFile, PLACEMENT_INCOMPLETE, placeWorkspace } from '../topology/place-workspace';
+import { PLACEMENT_INCOMPLETE, placeWorkspace } from '../topology/place-workspace';
 import { type Placement, placeFile } from '../topology/placement';
 import type { TopologyDeclaration } from '../topology/topology-file';
 import type { Topology } from '../topology/types';

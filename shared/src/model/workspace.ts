@@ -1,8 +1,8 @@
 import type { Document } from 'yaml';
 import { extractDeclarations } from '../facts/extract-declarations';
+import { isKustomizationFile } from '../kustomize';
 import type { Finding } from '../text/findings';
 import { createSourceFile } from '../text/source';
-import { isKustomizationFile } from '../topology/place-workspace';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';

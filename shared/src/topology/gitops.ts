@@ -1,4 +1,5 @@
 import { isMap, isScalar, type Node } from 'yaml';
+import { resolvePath } from '../kustomize';
 import type { Range } from '../text/source';
 import { getPath, type Located, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
@@ -187,7 +188,8 @@ function addTarget(
   recurse: boolean,
 ): void {
   const { resource, note } = context;
-  const folder = normalizeFolder(path);
+  // Controllers' paths are from the repository root: a leading `/` means the same.
+  const folder = resolvePath('', path.replace(/^\/+/, ''));
   if (folder === undefined || !context.hasFolder(folder)) {
     note(resource, pathNode, `path ${path}, which the workspace does not have`);
     return;
@@ -200,19 +202,6 @@ function addTarget(
     controller: { file: resource.source.path, range: resource.name?.range ?? resource.range },
     describe: `${resource.kind} ${resource.name?.value ?? ''}`.trim(),
   });
-}
-
-/** `./apps/prod/`, `apps/prod` → `apps/prod`; undefined when it leaves the repository. */
-function normalizeFolder(path: string): string | undefined {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
 }
 
 /** The cluster a destination names: `name`, or `server` through the cluster Secrets; in-cluster is the controller's own. */

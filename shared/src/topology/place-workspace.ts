@@ -1,5 +1,11 @@
 import type { Document } from 'yaml';
-import { includedFolders, kustomizationFileIn, renderKustomization } from '../kustomize';
+import {
+  folderOf,
+  includedFolders,
+  isKustomizationFile,
+  kustomizationFileIn,
+  renderKustomization,
+} from '../kustomize';
 import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '../kustomize/types';
 import type { Finding } from '../text/findings';
 import { rangeAt } from '../text/source';
@@ -11,13 +17,6 @@ import type { Origin } from './types';
 
 export const PLACEMENT_INCOMPLETE = 'MESH192';
 export const UNPLACED_CLUSTER = 'MESH193';
-
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-
-/** Whether a path names a kustomization file (what `kustomize build` reads in a folder). */
-export function isKustomizationFile(path: string): boolean {
-  return KUSTOMIZATION_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
-}
 
 /** Where every file of the workspace is applied (SPEC §9). */
 export interface WorkspacePlacements {
@@ -352,11 +351,6 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
     });
   }
   return findings;
-}
-
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /**
