@@ -126,7 +126,7 @@ function layeredExportFix(
   scope: string,
   label: string,
 ): Fix | undefined {
-  if (!sharedWithClustersNotAtFault(sibling, siblings)) return undefined;
+  if (clustersNotAtFault(sibling, siblings).length === 0) return undefined;
   const edits = exportThroughEntryEdits(model, sibling, scope);
   const entry = sibling.placement.entry?.file;
   return (
@@ -139,12 +139,10 @@ function layeredExportFix(
   );
 }
 
-function sharedWithClustersNotAtFault(
-  sibling: ServiceInstance,
-  siblings: readonly ServiceInstance[],
-): boolean {
+/** The other clusters the sibling's document is placed in, where the service is not missing. */
+function clustersNotAtFault(sibling: ServiceInstance, siblings: readonly ServiceInstance[]): string[] {
   const atFault = new Set(siblings.map((other) => other.cluster));
-  return sibling.placement.clusters.some((cluster) => !atFault.has(cluster));
+  return sibling.placement.clusters.filter((cluster) => !atFault.has(cluster));
 }
 
 /** `in cluster2 ` for a document of one cluster; for a shared one, the file (the title's note names the clusters). */
@@ -156,8 +154,7 @@ function where(sibling: ServiceInstance): string {
 
 /** " (changes it in east and west too)" when the edited document is placed in other clusters. */
 function alsoChangesNote(sibling: ServiceInstance, siblings: readonly ServiceInstance[]): string {
-  const atFault = new Set(siblings.map((other) => other.cluster));
-  const others = sibling.placement.clusters.filter((cluster) => !atFault.has(cluster));
+  const others = clustersNotAtFault(sibling, siblings);
   return others.length > 0 ? ` (shared: also changes it in ${listClusters(others)})` : '';
 }
 
