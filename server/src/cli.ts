@@ -30,7 +30,7 @@ const HELP = `mesh-lens ${VERSION} — checks the manifests of a multicluster Is
 Usage:
   mesh-lens check [PATH|GLOB|-]... [--topology FILE] [--format FORMAT] [--severity error|warning|info]
                   [--quiet] [--max-warnings N] [-o FILE] [--exclude GLOB]... [--stdin-filename PATH]
-                  [--fix | --fix-dry-run] [--fix-severity LEVEL] [--unsafe-fixes]
+                  [--fix | --fix-dry-run] [--fix-severity LEVEL] [--unsafe-fixes] [--allow-render]
   mesh-lens hosts [PATH] [--topology FILE] [--format text|json]
   mesh-lens topology [PATH] [--topology FILE] [--format text|json]
   mesh-lens reach HOSTNAME --from CLUSTER [PATH] [--namespace NS] [--topology FILE] [--format text|json]
