@@ -1,6 +1,10 @@
-import { commands, type ExtensionContext, window } from 'vscode';
+import { commands, type ExtensionContext, window, workspace } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, type StatusParams } from '../../shared/src/protocol';
+import {
+  STATUS_NOTIFICATION,
+  type StatusParams,
+  WORKSPACE_TRUSTED_NOTIFICATION,
+} from '../../shared/src/protocol';
 import { CLUSTERS_VIEW, ClustersTree } from './clusters-view';
 import { registerCommands } from './commands';
 import { GLOBAL_SERVICES_VIEW, GlobalServicesTree } from './global-services-view';
@@ -78,6 +82,11 @@ export async function activate(context: ExtensionContext): Promise<MeshLensApi> 
     scan,
     ...views.map(({ view }) => view),
     ...registerCommands({ context, client: languageClient, trees, meshMap, output }),
+  );
+  context.subscriptions.push(
+    workspace.onDidGrantWorkspaceTrust(() => {
+      if (languageClient.isRunning()) void languageClient.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION);
+    }),
   );
   await commands.executeCommand('setContext', 'meshLens.active', true);
   try {

@@ -29,6 +29,9 @@ export function createLanguageClient(
     outputChannel: output,
     traceOutputChannel: trace,
     middleware: { executeCommand: reportFixAll },
+    // Render commands run only in a trusted workspace (server/src/lsp/render.ts); trust granted later
+    // is sent as meshLens/workspaceTrusted (extension.ts).
+    initializationOptions: { workspaceTrusted: workspace.isTrusted },
   };
   return new LanguageClient('meshLens', 'Mesh Lens', serverOptions, clientOptions);
 }

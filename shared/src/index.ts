@@ -47,6 +47,7 @@ export * from './reach/reach-from';
 export * from './text/findings';
 export * from './text/findings-order';
 export * from './text/source';
+export { isRenderedOutput } from './topology/placement';
 export { type RenderCommand, renderCommands } from './topology/render-commands';
 export type { SeverityOverride } from './topology/topology-file';
 export * from './topology/types';

@@ -54,6 +54,19 @@ export interface StatusParams {
 /** Command (workspace/executeCommand) that applies every preferred fix in every folder. */
 export const FIX_ALL_IN_WORKSPACE_COMMAND = 'meshLens.fixAllInWorkspace';
 
+/**
+ * Command (workspace/executeCommand) that runs the topology file's `render:` commands again, in every
+ * folder where running them is allowed (a trusted workspace with `meshLens.render.enable` on).
+ */
+export const RUN_RENDER_COMMANDS_COMMAND = 'meshLens.runRenderCommands';
+
+/**
+ * Notification `meshLens/workspaceTrusted`, from client to server: the user has just trusted the
+ * workspace. The server starts trusting it with `initializationOptions.workspaceTrusted: true`; an
+ * editor without workspace trust says so when the user's own configuration enables rendering.
+ */
+export const WORKSPACE_TRUSTED_NOTIFICATION = 'meshLens/workspaceTrusted';
+
 /** Client-side command run by code lenses: arguments `[uri, position, locations]`. */
 export const SHOW_INSTANCES_COMMAND = 'meshLens.showInstances';
 

@@ -57,11 +57,16 @@ describe('render commands', () => {
     const { findings: found, code } = findings([root, '--allow-render']);
     assert.equal(code, 0);
     const unlabeled = found.filter((finding) => finding.code === 'MESH101');
+    // On the output, and on the `render:` line that produced it (the output has no file to open).
     assert.deepEqual(
       unlabeled.map((finding) => finding.file),
-      ['.mesh-lens/rendered/cluster2.yaml'],
+      ['.mesh-lens/rendered/cluster2.yaml', 'mesh-topology.yaml'],
     );
     assert.match(unlabeled[0]?.message ?? '', /not exported in cluster2/);
+    assert.match(
+      unlabeled[1]?.message ?? '',
+      /^In the rendered output \(\.mesh-lens\/rendered\/cluster2\.yaml, line 3\): .*not exported in cluster2/,
+    );
     assert.equal(existsSync(join(root, '.mesh-lens')), false);
   });
 

@@ -34,7 +34,7 @@ describe('examples/gitops-multicluster', () => {
     assert.match(found[4]?.message ?? '', /^In west rendered output \(apps\/west\/ratings\.rendered\.yaml\)/);
   });
 
-  test('--fix patches the west overlay, the env hostname and the rendered value; the bases stay', () => {
+  test('--fix patches the west overlay, the env hostname, and the values file with its rendered output; the bases stay', () => {
     const root = copyOfExample(gitopsExample);
     const base = readFileSync(join(root, 'apps/base/reviews/reviews.yaml'), 'utf8');
     const result = runCli(['check', root, '--fix']);
@@ -45,6 +45,11 @@ describe('examples/gitops-multicluster', () => {
       /value: http:\/\/reviews\.bookinfo\.mesh\.internal:9080\/reviews\n/,
     );
     assert.match(readFileSync(join(root, 'apps/west/kustomization.yaml'), 'utf8'), /patches:\n {2}- target:/);
+    assert.equal(readFileSync(join(root, 'charts/ratings/values/west.yaml'), 'utf8'), 'scope: global\n');
+    assert.match(
+      readFileSync(join(root, 'apps/west/ratings.rendered.yaml'), 'utf8'),
+      /solo\.io\/service-scope: global\n/,
+    );
     assert.deepEqual(
       findingsOf(root).map((finding) => finding.code),
       ['MESH195'],

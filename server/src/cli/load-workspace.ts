@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { DEFAULT_TOPOLOGY_FILE, MeshLens, renderCommands, type Snapshot } from '../../../shared/src';
+import { runRenderCommand } from '../render-command';
 import { DEFAULT_MAX_FILE_BYTES, decodeManifest, readWorkspaceFiles } from '../workspace-files';
 import { ignoreRules } from './ignore-rules';
 import { findWorkspaceRoot } from './workspace-root';
 
 export class UsageError extends Error {}
-
-/** How long one render command may run: `helm template` of a large chart takes seconds, not minutes. */
-const RENDER_TIMEOUT_MS = 120_000;
 
 /**
  * Runs each cluster's `render` command in the workspace root (the user allowed it with
@@ -22,28 +19,11 @@ async function addRenderedOutputs(read: Read, root: string, topologyPath: string
   const topology = read.set.find(([path]) => path === topologyPath)?.[1];
   if (topology === undefined) return;
   for (const { cluster, command, output } of renderCommands(topologyPath, topology)) {
-    const result = await runRender(command, root);
+    const result = await runRenderCommand(command, root);
     if (result.error)
       throw new UsageError(`render command of cluster ${cluster} (${command}) failed: ${result.error}`);
     setText(read, output, result.stdout);
   }
-}
-
-function runRender(command: string, cwd: string): Promise<{ stdout: string; error?: string }> {
-  return new Promise((done) => {
-    execFile(
-      'sh',
-      ['-c', command],
-      { cwd, timeout: RENDER_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (!error) return done({ stdout });
-        const why = error.killed
-          ? `timed out after ${RENDER_TIMEOUT_MS / 1000} s`
-          : stderr.trim() || error.message;
-        done({ stdout, error: why });
-      },
-    );
-  });
 }
 
 export interface LoadedWorkspace {

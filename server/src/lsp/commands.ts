@@ -1,6 +1,7 @@
 import { FIX_ALL_IN_WORKSPACE_COMMAND } from '../../../shared/src';
 import { fixedFilesEdit } from './convert';
 import { uriIn } from './folders';
+import { isRenderCommand, renderAllowed, requestRender } from './render';
 import { documentVersion, type ServerState, snapshotIn } from './state';
 
 /** `workspace/executeCommand`: fix all in workspace, one edit per folder, counting the fixes the editor applied. */
@@ -8,6 +9,10 @@ export function runCommands(state: ServerState): void {
   const { connection } = state;
   connection.onExecuteCommand(async (params) => {
     await state.ready;
+    if (isRenderCommand(params.command)) {
+      await requestRender(state, 0);
+      return { rendered: renderAllowed(state) };
+    }
     if (params.command !== FIX_ALL_IN_WORKSPACE_COMMAND) return null;
     let fixed = 0;
     for (const folder of state.folders) {

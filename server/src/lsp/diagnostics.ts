@@ -2,7 +2,7 @@ import {
   DocumentDiagnosticReportKind,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
-import { type Finding, STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src';
+import { type Finding, isRenderedOutput, STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src';
 import { toDiagnostics } from './convert';
 import { type Folder, pathIn, resultIdOf, takeUnpublished, uriIn } from './folders';
 import { carryOn, documentVersion, locate, type ServerState, snapshotIn } from './state';
@@ -35,6 +35,9 @@ export function publishNow(state: ServerState): void {
     const byFile =
       changed === 'all' ? groupByFile(state, folder, snapshot.findings()) : snapshot.findingsOf(changed);
     for (const [path, fileFindings] of byFile) {
+      // A render command's output has no file to show diagnostics in: its findings are also on the
+      // topology file's `render:` line (checks/rendered-output-findings.ts).
+      if (isRenderedOutput(path)) continue;
       const uri = uriIn(folder, path);
       const diagnostics = toDiagnostics(fileFindings, (file) => uriIn(folder, file));
       const key = JSON.stringify(diagnostics);
@@ -69,6 +72,7 @@ function groupByFile(state: ServerState, folder: Folder, findings: Finding[]): M
     if (path !== undefined && !byFile.has(path)) byFile.set(path, []);
   }
   for (const finding of findings) byFile.get(finding.file)?.push(finding);
+  for (const path of byFile.keys()) if (isRenderedOutput(path)) byFile.delete(path);
   return byFile;
 }
 

@@ -3,6 +3,7 @@ import type { WorkspaceChange } from '../../../shared/src';
 import { isScannedPath, readWorkspaceFile, sizeLimitReason } from '../workspace-files';
 import { schedulePublish } from './diagnostics';
 import type { Folder } from './folders';
+import { renderAllowed, requestRender } from './render';
 import { excludedMatcher, locate, type ServerState } from './state';
 
 /**
@@ -22,8 +23,15 @@ export function syncDocuments(state: ServerState): void {
     await reloadFromDisk(state, located.folder, located.path);
   });
 
+  // `helm template` and `kubectl kustomize` read the files on disk: a save or a change on disk may
+  // change what a render command prints (only run when allowed; render.ts).
+  documents.onDidSave(() => {
+    if (renderAllowed(state)) void requestRender(state);
+  });
+
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await state.ready;
+    if (renderAllowed(state)) void requestRender(state);
     for (const change of changes) {
       const located = locate(state, change.uri);
       if (!located || located.folder.open.has(located.path)) continue;

@@ -6,7 +6,7 @@ import {
   type InitializeResult,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import { FIX_ALL_IN_WORKSPACE_COMMAND } from '../../../shared/src';
+import { FIX_ALL_IN_WORKSPACE_COMMAND, RUN_RENDER_COMMANDS_COMMAND } from '../../../shared/src';
 import { pushedSection, readSettings } from './settings';
 import { addFolder, type ClientSupport, carryOn, type ServerState } from './state';
 
@@ -15,12 +15,18 @@ export function initialize(state: ServerState, params: InitializeParams): Initia
   state.client = clientSupportOf(params);
   const pushed = pushedSection(params.initializationOptions);
   if (pushed) state.settings = readSettings(pushed);
+  state.workspaceTrusted = workspaceTrustedIn(params.initializationOptions);
   const roots =
     params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   for (const uri of roots) addFolder(state, uri);
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      // Saves re-run render commands (render.ts): `helm template` reads the files on disk.
+      textDocumentSync: {
+        openClose: true,
+        change: TextDocumentSyncKind.Incremental,
+        save: { includeText: false },
+      },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
@@ -29,7 +35,7 @@ export function initialize(state: ServerState, params: InitializeParams): Initia
       referencesProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
-      executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE_COMMAND] },
+      executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE_COMMAND, RUN_RENDER_COMMANDS_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       ...(state.client.pull
         ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } }
@@ -40,6 +46,10 @@ export function initialize(state: ServerState, params: InitializeParams): Initia
       version: typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : undefined,
     },
   };
+}
+
+function workspaceTrustedIn(options: unknown): boolean {
+  return (options as { workspaceTrusted?: unknown } | null | undefined)?.workspaceTrusted === true;
 }
 
 function clientSupportOf(params: InitializeParams): ClientSupport {

@@ -4,6 +4,7 @@ import { runCommands } from './commands';
 import { answerDiagnosticPulls } from './diagnostics';
 import { syncDocuments } from './document-sync';
 import { initialize, registerForChanges } from './initialize';
+import { renderOnRequest } from './render';
 import { answerRequests } from './requests';
 import { rescanOnFolderChanges, rescanOnSettingsChanges, startFirstScan } from './scan';
 import { createServerState } from './state';
@@ -29,6 +30,7 @@ export function startServer(connection: Connection): void {
   answerDiagnosticPulls(state);
   answerRequests(state);
   runCommands(state);
+  renderOnRequest(state);
 
   documents.listen(connection);
   connection.listen();

@@ -1,6 +1,8 @@
+import { isRenderedOutput } from '../../../shared/src';
 import { readWorkspaceFiles } from '../workspace-files';
 import { publishNow, sendStatus } from './diagnostics';
 import type { Folder } from './folders';
+import { requestRender } from './render';
 import { pushedSection, readSettings } from './settings';
 import { addFolder, carryOn, excludedMatcher, loadSettings, type ServerState } from './state';
 
@@ -14,6 +16,7 @@ export function startFirstScan(state: ServerState): void {
     .then(() => {
       state.publishing.hold--;
       publishNow(state);
+      void requestRender(state, 0);
     });
 }
 
@@ -27,6 +30,7 @@ export function rescanOnFolderChanges(state: ServerState): void {
     }
     for (const added of event.added) addFolder(state, added.uri);
     state.ready = state.ready.then(() => scanAll(state)).then(() => publishNow(state));
+    void requestRender(state, 0);
   });
 }
 
@@ -49,6 +53,7 @@ export function rescanOnSettingsChanges(state: ServerState): void {
     if (rescan) state.ready = scanAll(state);
     await state.ready;
     publishNow(state);
+    if (rescan || previous.render !== settings.render) void requestRender(state, 0);
     if (previous.codeLens !== settings.codeLens)
       void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
@@ -116,6 +121,9 @@ async function readFolder(
   for (const file of skipped) seen.add(file.path);
   host.applyChange({
     skipped: skipped.filter((file) => !folder.open.has(file.path)).map((file) => [file.path, file.reason]),
-    deleted: host.paths().filter((path) => !seen.has(path) && !folder.open.has(path)),
+    // A render command's output has no file on disk: render.ts keeps it.
+    deleted: host
+      .paths()
+      .filter((path) => !seen.has(path) && !folder.open.has(path) && !isRenderedOutput(path)),
   });
 }

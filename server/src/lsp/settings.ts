@@ -7,6 +7,11 @@ export interface Settings {
   exclude: string[];
   maxFileSizeMB: number;
   codeLens: boolean;
+  /**
+   * `meshLens.render.enable`: run the topology file's `render:` commands. Honoured only in a trusted
+   * workspace (render.ts), and VS Code ignores a workspace's own value in Restricted Mode.
+   */
+  render: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -15,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: [],
   maxFileSizeMB: 10,
   codeLens: true,
+  render: false,
 };
 
 const LEVELS: SeverityOverride[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -30,6 +36,7 @@ export function readSettings(raw: unknown): Settings {
     }
   }
   const codeLens = section.codeLens as { enable?: unknown } | undefined;
+  const render = section.render as { enable?: unknown } | undefined;
   return {
     topologyFile:
       typeof section.topologyFile === 'string' && section.topologyFile
@@ -44,6 +51,7 @@ export function readSettings(raw: unknown): Settings {
         ? section.maxFileSizeMB
         : DEFAULT_SETTINGS.maxFileSizeMB,
     codeLens: typeof codeLens?.enable === 'boolean' ? codeLens.enable : true,
+    render: render?.enable === true,
   };
 }
 

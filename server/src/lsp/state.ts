@@ -39,6 +39,12 @@ export interface ServerState {
   readonly folders: Folder[];
   settings: Settings;
   client: ClientSupport;
+  /**
+   * Whether the user trusts the workspace (VS Code's workspace trust, passed by the client in
+   * `initializationOptions.workspaceTrusted` and later by `meshLens/workspaceTrusted`): render
+   * commands run only then. A client that says nothing is not trusted.
+   */
+  workspaceTrusted: boolean;
   /** Settles once the scans started so far are done: what reads the workspace waits for it. */
   ready: Promise<void>;
   /** Open buffers' texts being set in slices: a large one reaches the workspace over several turns. */
@@ -62,6 +68,7 @@ export function createServerState(
     documents,
     folders: [],
     settings: DEFAULT_SETTINGS,
+    workspaceTrusted: false,
     client: {
       pull: false,
       refresh: false,

@@ -1,11 +1,20 @@
 import type { CheckOptions } from '../checks/registry';
 import { editsOverlap } from '../fixes/apply-edits';
+import { fixesForGeneratedOutput } from '../fixes/generated-output';
+import type { HelmContext } from '../fixes/helm-values-fix';
 import { forkWorkspace, setFile, type Workspace } from '../model/workspace';
 import { type Finding, type Fix, type Severity, severityRank } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { createSourceFile, offsetAt } from '../text/source';
 import { type Analysis, analyseWorkspace } from './analyse-workspace';
-import { type Checker, type FixFor, type FixVerdict, shardChecker, verifyFixes } from './verify-fix';
+import {
+  type Checker,
+  type FixFor,
+  type FixVerdict,
+  helmContextOf,
+  shardChecker,
+  verifyFixes,
+} from './verify-fix';
 
 /** One file that the fixes changed or created. */
 export interface FixedFile {
@@ -86,7 +95,7 @@ export function applyPreferredFixes(
   let findings = checker.findings(work);
   let passes = 0;
   while (passes < (options.maxPasses ?? MAX_FIX_PASSES)) {
-    const candidates = nonOverlapping(work, fixesToApply(findings, options));
+    const candidates = nonOverlapping(work, fixesToApply(findings, options, helmContextOf(work)));
     const applied = safeSubset(work, checker, candidates, notApplied);
     if (!applied || !applyPass(work, applied, fixed)) break;
     passes++;
@@ -99,7 +108,7 @@ export function applyPreferredFixes(
 }
 
 /** The fix to apply for each qualifying finding, most severe findings first, each distinct fix once. */
-function fixesToApply(findings: Finding[], options: FixAllOptions): FixFor[] {
+function fixesToApply(findings: Finding[], options: FixAllOptions, helm: HelmContext): FixFor[] {
   const least = severityRank[options.minSeverity ?? 'warning'];
   const ordered = findings
     .filter((finding) => severityRank[finding.severity] >= least)
@@ -108,9 +117,10 @@ function fixesToApply(findings: Finding[], options: FixAllOptions): FixFor[] {
     .sort((a, b) => severityRank[b.finding.severity] - severityRank[a.finding.severity] || a.index - b.index);
   const byChanges = new Map<string, { fix: Fix; findings: Finding[] }>();
   for (const { finding } of ordered) {
+    const fixes = fixesForGeneratedOutput(finding.fixes, helm);
     const fix =
-      finding.fixes.find((candidate) => candidate.preferred) ??
-      (options.suggestions ? finding.fixes.find((candidate) => candidate.suggestion) : undefined);
+      fixes.find((candidate) => candidate.preferred) ??
+      (options.suggestions ? fixes.find((candidate) => candidate.suggestion) : undefined);
     if (!fix) continue;
     const key = JSON.stringify(fix.changes);
     const entry = byChanges.get(key);

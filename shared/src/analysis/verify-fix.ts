@@ -2,6 +2,8 @@ import { checkByCode, runCheckList, runChecks } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
 import { applyTextEdits, editsOverlap } from '../fixes/apply-edits';
 import { type Span, textProblems } from '../fixes/fix-oracle';
+import { fixesForGeneratedOutput } from '../fixes/generated-output';
+import type { HelmContext } from '../fixes/helm-values-fix';
 import { keepEncoding, writtenLike } from '../fixes/keep-encoding';
 import { shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
@@ -132,9 +134,27 @@ export function verifyFixes(workspace: Workspace, checker: Checker, fixes: reado
  * A finding's fixes as the editor may offer them: a fix the oracle finds unsafe is dropped; one
  * that would raise findings of its own is kept, not preferred, and its title says what it raises.
  */
+/** What the generated-output rule of fixes reads of a workspace (fixes/generated-output.ts). */
+export function helmContextOf(workspace: Workspace): HelmContext {
+  return {
+    textOf: (file) => {
+      const text = workspace.files.get(file)?.text;
+      return text === undefined || isSkippedText(text) ? undefined : text;
+    },
+    paths: () => workspace.files.keys(),
+    clustersOf: (file) => [
+      ...new Set(
+        getModel(workspace)
+          .files.get(file)
+          ?.placements.map((placement) => placement.cluster) ?? [],
+      ),
+    ],
+  };
+}
+
 export function offeredFixes(workspace: Workspace, checker: Checker, finding: Finding): Fix[] {
   const offered: Fix[] = [];
-  for (const fix of finding.fixes) {
+  for (const fix of fixesForGeneratedOutput(finding.fixes, helmContextOf(workspace))) {
     const verdict = verifyFixes(workspace, checker, [{ fix, findings: [finding] }]);
     if (verdict.unsafe.length > 0) continue;
     if (verdict.raises.length === 0) offered.push(fix);

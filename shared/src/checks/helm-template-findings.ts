@@ -1,13 +1,12 @@
 import type { MeshModel } from '../model/types';
 import type { Finding } from '../text/findings';
 import { offsetAt, rangeAt } from '../text/source';
+import { helmSourceAt, mayHoldHelmOutput } from '../yaml/helm-source';
 
 // SPEC §9, Helm: `helm template` writes `# Source: <chart>/templates/<file>` before each document
 // it renders. When that chart is in the workspace, a finding on a rendered document is also shown on
 // the template it came from (which is itself skipped as a template, MESH195), naming the cluster and
 // the rendered file, so whoever edits the chart sees what its output does in each cluster.
-
-const SOURCE_LINE = /^#\s*Source:\s*(\S+)\s*$/m;
 
 /** The findings on rendered Helm output, each once more on its chart's template. */
 export function helmTemplateFindings(model: MeshModel, findings: readonly Finding[]): Finding[] {
@@ -21,7 +20,7 @@ export function helmTemplateFindings(model: MeshModel, findings: readonly Findin
   const isRendered = (file: string, text: string) => {
     let known = renderedFiles.get(file);
     if (known === undefined) {
-      known = text.includes('# Source:');
+      known = mayHoldHelmOutput(text);
       renderedFiles.set(file, known);
     }
     return known;
@@ -30,7 +29,7 @@ export function helmTemplateFindings(model: MeshModel, findings: readonly Findin
     const rendered = model.files.get(finding.file);
     const text = rendered?.parsed.source.text;
     if (!rendered || text === undefined || !isRendered(finding.file, text)) return [];
-    const source = sourceLineOf(text, offsetAt(rendered.parsed.source, finding.range.start));
+    const source = helmSourceAt(text, offsetAt(rendered.parsed.source, finding.range.start));
     const template = source && templateOf(source);
     const templateText = template && model.files.get(template)?.parsed.source.text;
     if (!template || templateText === undefined) return [];
@@ -50,15 +49,6 @@ export function helmTemplateFindings(model: MeshModel, findings: readonly Findin
       },
     ];
   });
-}
-
-/** The `# Source:` line of the rendered document holding `offset`, if it has one. */
-function sourceLineOf(text: string, offset: number): string | undefined {
-  const before = text.lastIndexOf('\n---', offset);
-  const start = before < 0 ? 0 : before + 4;
-  const next = text.indexOf('\n---', offset);
-  const document = text.slice(start, next < 0 ? text.length : next);
-  return SOURCE_LINE.exec(document)?.[1];
 }
 
 /** The workspace file a `# Source:` path names: the path itself, or one ending with it (the chart in a subfolder). */

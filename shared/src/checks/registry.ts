@@ -17,6 +17,7 @@ import { legacyScopeValue } from './legacy-scope-value';
 import { nameTransformSplitsService } from './name-transform-splits-service';
 import { noReadyEndpoints } from './no-ready-endpoints';
 import { placementIncomplete } from './placement-incomplete';
+import { renderedOutputFindings } from './rendered-output-findings';
 import { reportedFindings, unsuppressed } from './reported';
 import { scopeMismatch } from './scope-mismatch';
 import { segmentScopeWithoutSegment } from './segment-scope-without-segment';
@@ -89,7 +90,9 @@ export function runCheckList(model: MeshModel, onCheckError?: CheckOptions['onCh
       onCheckError?.(check, error);
     }
   }
-  return unsuppressed(model, [...findings, ...helmTemplateFindings(model, findings)]);
+  const onTemplates = helmTemplateFindings(model, findings);
+  const onRenderLines = renderedOutputFindings(model, findings, onTemplates);
+  return unsuppressed(model, [...findings, ...onTemplates, ...onRenderLines]);
 }
 
 /** The findings of a model as users see them, in the CLI's order. */

@@ -4,7 +4,7 @@ import type { Finding, RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
 import { UNPLACED_CLUSTER } from './place-workspace';
-import type { Placement } from './placement';
+import { type Placement, renderedOutputPath } from './placement';
 import { TOPOLOGY_INVALID, type TopologyDeclaration } from './topology-file';
 import type { Cluster, Link, Origin, Segment, Topology } from './types';
 
@@ -111,12 +111,22 @@ function addAssignedClusters(clusters: Map<string, Cluster>, inputs: TopologyInp
   }
 }
 
+/**
+ * A cluster whose `render` command has not run (not allowed, or it failed) is empty for that reason
+ * alone, and MESH192 already says so on its `render:` line.
+ */
+function awaitsRender(cluster: TopologyDeclaration['clusters'][number], inputs: TopologyInputs): boolean {
+  if (!cluster.render) return false;
+  const output = renderedOutputPath(cluster.name.value);
+  return !inputs.placements.some((placement) => placement.file === output);
+}
+
 /** MESH193: clusters the topology file declares that no placement puts a manifest in (SPEC §9). */
 function unplacedClusters(inputs: TopologyInputs): Finding[] {
   const { declaration } = inputs;
   if (!declaration) return [];
   return declaration.clusters
-    .filter((cluster) => !inputs.receivingClusters.has(cluster.name.value))
+    .filter((cluster) => !inputs.receivingClusters.has(cluster.name.value) && !awaitsRender(cluster, inputs))
     .map((cluster) => {
       const paths = cluster.paths.map((path) => `\`${path.glob.value}\``).join(', ');
       const why = paths

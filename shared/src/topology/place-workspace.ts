@@ -70,7 +70,7 @@ function unrenderedClusters(
       {
         file: topology.file,
         range: render.range,
-        feature: `the render command of cluster ${cluster.name.value} (\`${render.value}\`), which runs only when allowed (\`mesh-lens check --allow-render\`)`,
+        feature: `the render command of cluster ${cluster.name.value} (\`${render.value}\`), which runs only when allowed (\`mesh-lens check --allow-render\`, or \`meshLens.render.enable\` in a trusted editor workspace)`,
       },
     ]);
   });

@@ -66,6 +66,11 @@ export function placeFile(parsed: ParsedFile, topology: TopologyDeclaration | un
 /** Where a cluster's render command's output stands in the workspace: never on disk, never written. */
 export const RENDERED_FOLDER = '.mesh-lens/rendered';
 
+/** Whether a workspace path is where a render command's output is analysed (no file is there). */
+export function isRenderedOutput(path: string): boolean {
+  return path.startsWith(`${RENDERED_FOLDER}/`);
+}
+
 export function renderedOutputPath(cluster: string): string {
   return `${RENDERED_FOLDER}/${cluster}.yaml`;
 }
@@ -135,7 +140,7 @@ function compiled(topology: TopologyDeclaration): CompiledPath[] {
 
 /** The output of a cluster's `render` command is placed in that cluster, by that command. */
 function renderedOutputPlacement(topology: TopologyDeclaration, file: string): Placement | undefined {
-  if (!file.startsWith(`${RENDERED_FOLDER}/`)) return undefined;
+  if (!isRenderedOutput(file)) return undefined;
   const cluster = topology.clusters.find((entry) => renderedOutputPath(entry.name.value) === file);
   if (!cluster?.render) return undefined;
   return {
