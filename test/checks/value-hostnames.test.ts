@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MeshLens } from '../../shared/src';
 import { assertAnnotatedFindings } from '../helpers/checks';
 import { checkFix } from '../helpers/fixes';
+import { parseFixture } from '../helpers/fixture';
 
 // SPEC §9 "Global hostnames outside routes": a global-looking hostname in any string value is
 // checked like a route's host (MESH120–MESH123), pointed at exactly, and fixed in place.
@@ -251,5 +253,78 @@ describe('hostnames in string values', () => {
     `,
       { codes: ['MESH121'] },
     );
+  });
+});
+
+// A segment domain named without `mesh` or `internal` cannot be guessed from the text: once the
+// topology declares it, string values are read for hostnames in it as well.
+describe('hostnames in string values: segment domains named otherwise', () => {
+  const segmentMesh = (domain: string) => `
+    //- mesh-topology.yaml
+    clusters:
+      pay: { paths: ["clusters/pay/**"], segment: payments }
+    segments:
+      payments: { domain: ${domain} }
+    //- clusters/pay/ratings.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: ratings, namespace: bookinfo, labels: { solo.io/service-scope: segment } }
+    spec: { selector: { app: ratings } }
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: { name: ratings, namespace: bookinfo }
+    spec: { template: { metadata: { labels: { app: ratings } } } }
+  `;
+  const client = `
+    //- clusters/pay/client.yaml
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: { name: client, namespace: bookinfo }
+    data:
+      RATINGS: http://ratings.bookinfo.payments.corp:9080/
+      TYPO: http://ratingz.bookinfo.payments.corp:9080/
+  `;
+
+  test('MESH121 on a hostname in that domain, and the right one silent', () => {
+    const checked = assertAnnotatedFindings(
+      `${segmentMesh('payments.corp')}
+      //- clusters/pay/client.yaml
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: { name: client, namespace: bookinfo }
+      data:
+        RATINGS: http://ratings.bookinfo.payments.corp:9080/
+        TYPO: http://ratingz.bookinfo.payments.corp:9080/
+      #              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning MESH121 \`ratingz.bookinfo.payments.corp\` in data entry TYPO matches no service
+    `,
+      { codes: ['MESH121'] },
+    );
+    assert.equal(checked.findings.length, 1);
+  });
+
+  test('the same text under a domain that is not a segment: nothing (an external hostname)', () => {
+    const checked = assertAnnotatedFindings(`${segmentMesh('payments.mesh')}${client}`, {
+      codes: ['MESH121'],
+    });
+    assert.equal(checked.findings.length, 0);
+  });
+
+  test('declaring the segment later finds it; renaming its domain drops it again', () => {
+    const host = new MeshLens();
+    const files = parseFixture(`${segmentMesh('payments.mesh')}${client}`);
+    host.applyChange({ set: files.map((file) => [file.path, file.text] as const) });
+    const unknown = () =>
+      host
+        .snapshot()
+        .findings()
+        .filter((finding) => finding.code === 'MESH121')
+        .map((finding) => `${finding.file}:${finding.range.start.line}`);
+    assert.deepEqual(unknown(), []);
+    const topology = files.find((file) => file.path === 'mesh-topology.yaml')?.text ?? '';
+    host.applyChange({ set: [['mesh-topology.yaml', topology.replace('payments.mesh', 'payments.corp')]] });
+    assert.deepEqual(unknown(), ['clusters/pay/client.yaml:5']);
+    host.applyChange({ set: [['mesh-topology.yaml', topology]] });
+    assert.deepEqual(unknown(), []);
   });
 });

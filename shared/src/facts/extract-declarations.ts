@@ -29,8 +29,9 @@ const WORKLOAD_KINDS = lookupTable<WorkloadKind>({
   Rollout: 'Rollout',
 });
 
-export function extractDeclarations(parsed: ParsedFile): FileDeclarations {
-  return extractDeclarationsOf(parsed.resources);
+/** What a file declares; `domains`: segment domains that do not mention the mesh (hostname-tokens.ts). */
+export function extractDeclarations(parsed: ParsedFile, domains: readonly string[] = []): FileDeclarations {
+  return extractDeclarationsOf(parsed.resources, true, domains);
 }
 
 /** What a list of resources declares: a file's own, or one placement's (SPEC §9). */
@@ -38,6 +39,7 @@ export function extractDeclarationsOf(
   resources: readonly Resource[],
   /** For rendered objects: whether a file the rendering read besides the base mentions the mesh. */
   writtenElsewhereMayMention = true,
+  domains: readonly string[] = [],
 ): FileDeclarations {
   const declarations: FileDeclarations = {
     namespaces: [],
@@ -51,7 +53,7 @@ export function extractDeclarationsOf(
     meshKeysElsewhere: [],
   };
   for (const resource of resources) {
-    addResource(declarations, resource, writtenElsewhereMayMention);
+    addResource(declarations, resource, writtenElsewhereMayMention, domains);
     declarations.meshKeysElsewhere.push(...meshKeysElsewhere(resource));
   }
   return {
@@ -71,6 +73,7 @@ function addResource(
   declarations: FileDeclarations,
   resource: Resource,
   writtenElsewhereMayMention: boolean,
+  domains: readonly string[],
 ): void {
   const { kind, group } = resource;
   const name = resource.name?.value;
@@ -92,7 +95,7 @@ function addResource(
   const routeReferences = extractHostReferences(resource);
   declarations.hostReferences.push(
     ...routeReferences,
-    ...valueReferences(resource, routeReferences, writtenElsewhereMayMention),
+    ...valueReferences(resource, routeReferences, writtenElsewhereMayMention, domains),
   );
 }
 

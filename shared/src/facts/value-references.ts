@@ -44,9 +44,11 @@ export function valueReferences(
   routeReferences: readonly HostReference[],
   /** For a rendered object: whether any file the rendering read besides its base mentions the mesh. */
   writtenElsewhereMayMention = true,
+  /** Segment domains that do not mention the mesh (hostname-tokens.ts). */
+  domains: readonly string[] = [],
 ): HostReference[] {
   const root = resource.node;
-  if (!mayHoldHostnames(resource, root, writtenElsewhereMayMention)) return [];
+  if (!mayHoldHostnames(resource, root, writtenElsewhereMayMention, domains)) return [];
   const found: HostReference[] = [];
   const routeHosts = new Set(routeReferences.map((reference) => placeKey(reference.host)));
   const path: ValuePath = [];
@@ -54,7 +56,7 @@ export function valueReferences(
     if (depth > MAX_DEPTH) return;
     if (isScalar(node)) {
       if (typeof node.value === 'string' && path.length > 0)
-        addHostnames(resource, node, path, routeHosts, found);
+        addHostnames(resource, node, path, routeHosts, found, domains);
       return;
     }
     if (isSeq(node)) {
@@ -85,11 +87,17 @@ export function valueReferences(
  * rendering read mentions the mesh either (walking every rendered object was 0.9 s of a 7 s check
  * of the 10k workspace laid out as overlays).
  */
-function mayHoldHostnames(resource: Resource, root: YAMLMap, writtenElsewhereMayMention: boolean): boolean {
+function mayHoldHostnames(
+  resource: Resource,
+  root: YAMLMap,
+  writtenElsewhereMayMention: boolean,
+  domains: readonly string[],
+): boolean {
   if (isRendered(resource) && writtenElsewhereMayMention) return true;
   const text = resource.source.text;
   const [start = 0, , end = text.length] = root.range ?? [];
-  return mentions(text, 'mesh', start, end) || mentions(text, 'internal', start, end);
+  if (mentions(text, 'mesh', start, end) || mentions(text, 'internal', start, end)) return true;
+  return domains.some((domain) => mentions(text, domain, start, end));
 }
 
 function mentions(text: string, word: string, start: number, end: number): boolean {
@@ -118,9 +126,10 @@ function addHostnames(
   path: ValuePath,
   routeHosts: ReadonlySet<string>,
   found: HostReference[],
+  domains: readonly string[],
 ): void {
   const value = node.value as string;
-  const tokens = meshHostnamesIn(value);
+  const tokens = meshHostnamesIn(value, domains);
   if (tokens.length === 0) return;
   const source = sourceOfNode(resource, node);
   const offsets = valueOffsets(source.text, node, value);

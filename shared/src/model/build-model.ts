@@ -33,6 +33,8 @@ import {
 export interface FileFacts {
   parsed: ParsedFile;
   declarations: FileDeclarations;
+  /** The segment domains not mentioning the mesh that its string values were scanned for (workspace.ts). */
+  valueDomains?: readonly string[];
 }
 
 /** A file that changed since a model was built: its facts then and now (absent: no such file). */

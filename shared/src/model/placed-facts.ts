@@ -13,16 +13,23 @@ export interface PlacedFile extends Placement {
 interface FileFactsLike {
   parsed: ParsedFile;
   declarations: FileDeclarations;
+  /** Extra domains the string-value scan looks for (facts/hostname-tokens.ts); placements use the same. */
+  valueDomains?: readonly string[];
 }
 
 // A file placed as written shares its declarations with the file (extracted once per text); a file
 // placed with a default namespace, or rendered, gets its own, remembered per file text and namespace
 // (rendered objects per rendering), so a rebuild of the model does not extract them again.
 const withNamespaceByFacts = new WeakMap<FileDeclarations, Map<string, Omit<PlacedFile, keyof Placement>>>();
-const renderedFacts = new WeakMap<object, Omit<PlacedFile, keyof Placement>>();
+const NO_DOMAINS: readonly string[] = [];
+const renderedFacts = new WeakMap<
+  object,
+  Omit<PlacedFile, keyof Placement> & { domains: readonly string[] }
+>();
 
 export function placedFile(fact: FileFactsLike, placement: Placement): PlacedFile {
-  if (placement.rendered) return { ...placement, ...renderedPlacement(placement) };
+  if (placement.rendered)
+    return { ...placement, ...renderedPlacement(placement, fact.valueDomains ?? NO_DOMAINS) };
   if (!placement.namespace || !fact.parsed.resources.some((resource) => !resource.namespace?.value))
     return { ...placement, resources: fact.parsed.resources, declarations: fact.declarations };
   return { ...placement, ...namespacedPlacement(fact, placement) };
@@ -30,7 +37,7 @@ export function placedFile(fact: FileFactsLike, placement: Placement): PlacedFil
 
 function namespacedPlacement(fact: FileFactsLike, placement: Placement): Omit<PlacedFile, keyof Placement> {
   const namespace = placement.namespace as NonNullable<Placement['namespace']>;
-  const key = `${namespace.value}\u0000${namespace.file}\u0000${namespace.range.start.line}:${namespace.range.start.character}`;
+  const key = `${namespace.value}\u0000${namespace.file}\u0000${namespace.range.start.line}:${namespace.range.start.character}\u0000${fact.valueDomains?.join(' ') ?? ''}`;
   let known = withNamespaceByFacts.get(fact.declarations);
   if (!known) {
     known = new Map();
@@ -39,16 +46,19 @@ function namespacedPlacement(fact: FileFactsLike, placement: Placement): Omit<Pl
   let facts = known.get(key);
   if (!facts) {
     const resources = fact.parsed.resources.map((resource) => withDefaultNamespace(resource, namespace));
-    facts = { resources, declarations: extractDeclarationsOf(resources) };
+    facts = { resources, declarations: extractDeclarationsOf(resources, true, fact.valueDomains) };
     known.set(key, facts);
   }
   return facts;
 }
 
-function renderedPlacement(placement: Placement): Omit<PlacedFile, keyof Placement> {
+function renderedPlacement(
+  placement: Placement,
+  domains: readonly string[],
+): Omit<PlacedFile, keyof Placement> {
   const objects = placement.rendered ?? [];
   let facts = renderedFacts.get(objects);
-  if (!facts) {
+  if (!facts || facts.domains !== domains) {
     const resources = objects.flatMap((object) => {
       const resource = renderedResource(object.origin, object.doc, object.node);
       if (!resource) return [];
@@ -56,9 +66,10 @@ function renderedPlacement(placement: Placement): Omit<PlacedFile, keyof Placeme
     });
     facts = {
       resources,
-      declarations: extractDeclarationsOf(resources, placement.renderedFromMeshText ?? true),
+      declarations: extractDeclarationsOf(resources, placement.renderedFromMeshText ?? true, domains),
+      domains,
     };
     renderedFacts.set(objects, facts);
   }
-  return facts;
+  return { resources: facts.resources, declarations: facts.declarations };
 }

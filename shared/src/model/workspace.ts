@@ -1,5 +1,6 @@
 import type { Document } from 'yaml';
 import { extractDeclarations } from '../facts/extract-declarations';
+import { mayHoldMeshHostname } from '../facts/hostname-tokens';
 import { isKustomizationFile } from '../kustomize';
 import type { Finding } from '../text/findings';
 import { createSourceFile } from '../text/source';
@@ -45,6 +46,11 @@ export interface Workspace {
    * and the document cache holds 512 files, so at 10k files each was parsed a second time.
    */
   parsedDocuments: Map<ParsedFile, Document.Parsed[]>;
+  /**
+   * The segment domains that do not mention the mesh (`payments.corp`), as the last model's topology
+   * declares them: string values are scanned for hostnames in them too (facts/hostname-tokens.ts).
+   */
+  valueDomains: readonly string[];
 }
 
 export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace {
@@ -58,6 +64,7 @@ export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace
     generations: new WeakMap(),
     kustomized: false,
     parsedDocuments: new Map(),
+    valueDomains: [],
   };
 }
 
@@ -79,7 +86,7 @@ export function* setFileInSteps(workspace: Workspace, path: string, text: string
   const parsed = yield* parseFileInSteps(path, text);
   workspace.stats.parses++;
   invalidate(workspace, path);
-  workspace.files.set(path, { text, facts: factsOfParsed(parsed) });
+  workspace.files.set(path, { text, facts: factsOfParsed(parsed, workspace.valueDomains) });
   keepDocuments(workspace, parsed);
   return true;
 }
@@ -93,12 +100,13 @@ function keepDocuments(workspace: Workspace, parsed: ParsedFile): void {
   if (workspace.kustomized) workspace.parsedDocuments.set(parsed, parsed.documents);
 }
 
-function factsOfParsed(parsed: ParsedFile): FileFacts {
-  return { parsed, declarations: extractDeclarations(parsed) };
+function factsOfParsed(parsed: ParsedFile, valueDomains: readonly string[]): FileFacts {
+  const declarations = extractDeclarations(parsed, valueDomains);
+  return valueDomains.length > 0 ? { parsed, declarations, valueDomains } : { parsed, declarations };
 }
 
-function factsOf(path: string, text: string): FileFacts {
-  return factsOfParsed(parseFile(path, text));
+function factsOf(path: string, text: string, valueDomains: readonly string[]): FileFacts {
+  return factsOfParsed(parseFile(path, text), valueDomains);
 }
 
 /** A model of the workspace as it would be with some files' texts replaced, and which shards differ. */
@@ -118,7 +126,7 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   for (const [path, text] of texts) {
     const before = workspace.files.get(path);
     if (before?.text === text) continue;
-    const after = factsOf(path, text);
+    const after = factsOf(path, text, workspace.valueDomains);
     replaced.set(path, after);
     changes.push({ before: before?.facts, after, readded: false });
   }
@@ -199,9 +207,40 @@ export function getModel(workspace: Workspace): MeshModel {
   workspace.parsedDocuments.clear();
   pending.clear();
   workspace.deletedSinceModel.clear();
-  record(workspace, next, update?.dirty ?? 'all');
-  workspace.model = next;
-  return next;
+  const final = withValueDomains(workspace, next, declaration) ?? next;
+  record(workspace, final, final === next ? (update?.dirty ?? 'all') : 'all');
+  workspace.model = final;
+  return final;
+}
+
+/**
+ * When the model's segment domains that do not mention the mesh changed (a segment `payments.corp`
+ * declared, renamed or gone), the files whose text names one, before or now, are read again for
+ * hostnames in it and the model is built again; undefined when nothing changed (almost always: a
+ * segment domain is rarely named otherwise, and rarely changes).
+ */
+function withValueDomains(
+  workspace: Workspace,
+  model: MeshModel,
+  declaration: TopologyDeclaration | undefined,
+): MeshModel | undefined {
+  const domains = [...model.topology.segments.values()]
+    .map((segment) => segment.domain)
+    .filter((domain) => !mayHoldMeshHostname(domain))
+    .sort();
+  const before = workspace.valueDomains;
+  if (domains.join(' ') === before.join(' ')) return undefined;
+  workspace.valueDomains = domains;
+  const named = [...before, ...domains];
+  for (const [path, entry] of workspace.files) {
+    if (!named.some((domain) => entry.text.includes(domain))) continue;
+    workspace.files.set(path, { ...entry, facts: factsOfParsed(entry.facts.parsed, domains) });
+  }
+  workspace.stats.modelBuilds++;
+  return buildModel(
+    [...workspace.files.values()].map((entry) => entry.facts),
+    declaration,
+  );
 }
 
 /**
@@ -217,6 +256,7 @@ export function forkWorkspace(workspace: Workspace): Workspace {
     model,
     sharedModel: model,
     kustomized: workspace.kustomized,
+    valueDomains: workspace.valueDomains,
     ...(workspace.topology ? { topology: workspace.topology } : {}),
   };
   fork.history.push({ generation: generationOf(workspace, model), dirty: 'all' });
