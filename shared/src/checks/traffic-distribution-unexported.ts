@@ -1,4 +1,5 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL } from '../facts/mesh-labels';
+import { jsonPointer } from '../fixes/kustomize-patch';
 import { layeredFixes } from '../fixes/layered-fix';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { removeWrittenEntry } from '../fixes/written-entry';
@@ -70,7 +71,7 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
 
 /**
  * Removes the annotation: from the document when it is the cluster's alone, else through the
- * cluster's overlay (a strategic-merge `null` deletes it) or where an overlay wrote it. A local scope
+ * cluster's overlay (a JSON 6902 `remove`) or where an overlay wrote it. A local scope
  * written on purpose outranks the annotation: removing it is then the likelier intent.
  */
 function removeAnnotationFixes(model: MeshModel, holder: LabelHolder): Fix[] {
@@ -82,7 +83,7 @@ function removeAnnotationFixes(model: MeshModel, holder: LabelHolder): Fix[] {
       const removal = annotations && removeEntryKeepingComment(written, annotations, DISTRIBUTION_ANNOTATION);
       return removal && { file: written.source.path, edits: [removal] };
     },
-    patch: { metadata: { annotations: { [DISTRIBUTION_ANNOTATION]: null } } },
+    patch: [{ op: 'remove', path: jsonPointer(['metadata', 'annotations', DISTRIBUTION_ANNOTATION]) }],
     value: {
       read: (resource) => resource.annotations.get(DISTRIBUTION_ANNOTATION),
       writtenEdits: () =>

@@ -24,6 +24,25 @@ export interface PatchFields {
 export type PatchValue = string | number | boolean | null | PatchFields | PatchValue[];
 
 /**
+ * A JSON 6902 operation, for what a strategic merge cannot say as kustomize applies it: a `null`
+ * under `metadata.annotations` of a targeted patch comes out as the string "null" (kubectl
+ * kustomize v5), so removing an entry is an operation.
+ */
+export interface JsonPatchOperation {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: PatchValue;
+}
+
+/** What a patch says: fields to merge, or JSON 6902 operations. */
+export type PatchBody = PatchFields | JsonPatchOperation[];
+
+/** A JSON pointer (RFC 6901) to a path of keys: `/metadata/annotations/networking.istio.io~1traffic-distribution`. */
+export function jsonPointer(keys: readonly string[]): string {
+  return keys.map((key) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/**
  * Edits that change one object through a kustomization (SPEC §9, "Fixes respect layers"): a
  * strategic-merge patch with a `target`, appended to the kustomization's `patches` (created when
  * missing), so only the clusters this kustomization feeds change. Undefined when `patches` is
@@ -32,7 +51,7 @@ export type PatchValue = string | number | boolean | null | PatchFields | PatchV
 export function addPatch(
   kustomization: ParsedFile,
   target: PatchTarget,
-  fields: PatchFields,
+  fields: PatchBody,
 ): FileEdit | undefined {
   const doc = kustomization.documents[0];
   if (!doc) return undefined;
@@ -93,12 +112,16 @@ function lastLineEnd(text: string, offset: number): number {
 }
 
 /** `- target: …` and its `patch: |-` block, unindented. */
-function patchItem(target: PatchTarget, fields: PatchFields): string[] {
+function patchItem(target: PatchTarget, fields: PatchBody): string[] {
   const targetLines = [
     `    kind: ${target.kind}`,
     `    name: ${yamlScalar(target.name)}`,
     ...(target.namespace ? [`    namespace: ${yamlScalar(target.namespace)}`] : []),
   ];
+  if (Array.isArray(fields)) {
+    const operations = fields.flatMap((operation) => itemLines({ ...operation } as PatchFields));
+    return ['- target:', ...targetLines, '  patch: |-', ...operations.map((line) => `    ${line}`)];
+  }
   const { metadata, ...rest } = fields;
   const identity: PatchFields = {
     name: target.name,

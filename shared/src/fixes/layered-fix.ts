@@ -3,7 +3,7 @@ import type { MeshModel } from '../model/types';
 import type { FileEdit, Fix } from '../text/findings';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import { addPatch, type PatchFields, type PatchTarget } from './kustomize-patch';
+import { addPatch, type PatchBody, type PatchTarget } from './kustomize-patch';
 
 // SPEC §9, "Fixes respect layers": a fix for one cluster edits what is specific to that cluster (a
 // patch in its overlay, or the overlay's own file that wrote the value), never a document other
@@ -24,7 +24,7 @@ export interface LayeredChange {
   /** The change made in the document as written (a shared base, a plain file), from its nodes. */
   documentEdits: (written: Resource) => FileEdit | undefined;
   /** The same change as a strategic-merge patch's fields, for the cluster's overlay. */
-  patch?: PatchFields;
+  patch?: PatchBody;
   /**
    * The value the fix changes, as the placement has it: when a kustomization or a patch wrote it
    * (`Located.file` is not the document's), the fix edits it there (`writtenEdits`) instead.
@@ -50,65 +50,55 @@ export function layeredFixes(
   atFault: readonly string[],
   change: LayeredChange,
 ): Fix[] {
-  const preferred = change.preferred ?? true;
   const placements = placementsOfDocument(model, object.resource);
   const faulty = new Set([...atFault, object.cluster]);
   const writtenIn = writtenElsewhere(object.resource, change);
-  if (writtenIn && change.value) {
-    // Only the clusters whose rendering took the value from that very node change with it.
-    const others = otherClusters(
-      placements.filter((placed) => sameNode(placedValue(placed, object.resource, change), writtenIn)),
-      faulty,
-    );
-    const edits = change.value.writtenEdits();
-    return edits
-      ? [
-          fixOf(
-            `${change.title} (in ${edits.file})${sharedNote(others)}`,
-            [edits],
-            preferred && others.length === 0,
-          ),
-        ]
-      : [];
-  }
+  if (writtenIn) return writtenValueFixes(placements, object, faulty, change, writtenIn);
   const written = object.resource.origin ?? object.resource;
   const others = otherClusters(placements, faulty);
   const documentEdits = change.documentEdits(written);
-  if (others.length === 0) return documentEdits ? [fixOf(change.title, [documentEdits], preferred)] : [];
-  const entry =
-    placementOf(placements, object)?.via === 'kustomize'
-      ? placementOf(placements, object)?.entry?.file
-      : undefined;
-  const kustomization = entry ? model.files.get(entry)?.parsed : undefined;
-  const patchEdits =
-    kustomization && change.patch
-      ? addPatch(kustomization, patchTarget(written, object), change.patch)
-      : undefined;
+  if (others.length === 0)
+    return documentEdits ? [fixOf(change.title, [documentEdits], change.preferred ?? true)] : [];
+  const placement = placementOf(placements, object);
+  const entry = placement?.via === 'kustomize' ? placement.entry?.file : undefined;
+  const patch = entry ? overlayPatch(model, entry, written, object, change) : undefined;
+  const note = sharedNote(others, entry ? undefined : object.cluster);
   return [
-    ...(patchEdits ? [fixOf(`${change.title} (patch in ${entry})`, [patchEdits], preferred)] : []),
-    ...(documentEdits
-      ? [
-          fixOf(
-            `${change.title}${sharedNote(others, entry ? undefined : object.cluster)}`,
-            [documentEdits],
-            false,
-          ),
-        ]
-      : []),
+    ...(patch ? [fixOf(`${change.title} (patch in ${entry})`, [patch], change.preferred ?? true)] : []),
+    ...(documentEdits ? [fixOf(`${change.title}${note}`, [documentEdits], false)] : []),
   ];
 }
 
-/**
- * The clusters other than `atFault` that an edit of the object's document as written also changes:
- * every other cluster placing it (even one whose overlay overrides the value today: the document is
- * where their default lives).
- */
-export function clustersAlsoChanged(
-  model: MeshModel,
+/** The edit where an overlay or a patch wrote the value: preferred unless another cluster reads that node. */
+function writtenValueFixes(
+  placements: readonly DocumentPlacement[],
   object: PlacedObject,
-  atFault: readonly string[],
-): string[] {
-  return otherClusters(placementsOfDocument(model, object.resource), new Set([...atFault, object.cluster]));
+  faulty: ReadonlySet<string>,
+  change: LayeredChange,
+  writtenIn: Located<unknown>,
+): Fix[] {
+  const readers = placements.filter((placed) =>
+    sameNode(placedValue(placed, object.resource, change), writtenIn),
+  );
+  const others = otherClusters(readers, faulty);
+  const edits = change.value?.writtenEdits();
+  if (!edits) return [];
+  const preferred = (change.preferred ?? true) && others.length === 0;
+  return [fixOf(`${change.title} (in ${edits.file})${sharedNote(others)}`, [edits], preferred)];
+}
+
+/** The change as a patch appended to the entry kustomization's `patches`. */
+function overlayPatch(
+  model: MeshModel,
+  entry: string,
+  written: Resource,
+  object: PlacedObject,
+  change: LayeredChange,
+): FileEdit | undefined {
+  const kustomization = model.files.get(entry)?.parsed;
+  return kustomization && change.patch
+    ? addPatch(kustomization, patchTarget(written, object), change.patch)
+    : undefined;
 }
 
 /**
