@@ -11,10 +11,6 @@ import { checkFix, offeredFixesFor } from '../helpers/fixes';
 
 /** The checks that offer no fix for their example, with the reason SPEC §7 (quick-fix column) gives. */
 const withoutFix = new Map([
-  [
-    'MESH104',
-    "not yet: the message says how to keep the names alike; which cluster is right is the author's call",
-  ],
   ['MESH105', 'SPEC: none; the related locations name both copies, and only the author knows which to keep'],
   ['MESH123', 'SPEC: none; the related locations explain why the cluster cannot reach the service'],
   ['MESH152', 'SPEC: none; the message explains which label wins'],

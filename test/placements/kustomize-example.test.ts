@@ -43,7 +43,7 @@ describe('examples/kustomize-multicluster', () => {
     assert.deepEqual(
       findingsOf(root).map((finding) => finding.code),
       ['MESH104', 'MESH104'],
-      'what remains has no quick-fix',
+      'what remains has only a suggestion (removing the prefix renames the Deployments too)',
     );
     // The real engine agrees: cluster2's overlay now renders exported Services.
     const kubectl = spawnSync('kubectl', ['kustomize', join(root, 'overlays/cluster2')], {

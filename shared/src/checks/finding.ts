@@ -1,3 +1,4 @@
+import { mergedByFile } from '../fixes/layered-fix';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
@@ -95,19 +96,16 @@ export function singleFileFix(
   return { title, preferred, changes: [{ file: resource.source.path, edits }] };
 }
 
-/** Merges per-file edits into one fix, grouping edits of the same file. */
+/**
+ * Merges per-file edits into one fix, grouping edits of the same file. The same edit asked twice
+ * (a base placed in two clusters, both exported by one fix) is made once.
+ */
 export function multiFileFix(
   title: string,
   edits: { file: string; edits: Fix['changes'][number]['edits'] }[],
   preferred = false,
 ): Fix {
-  const byFile = new Map<string, Fix['changes'][number]['edits']>();
-  for (const entry of edits) byFile.set(entry.file, [...(byFile.get(entry.file) ?? []), ...entry.edits]);
-  return {
-    title,
-    preferred,
-    changes: [...byFile.entries()].map(([file, fileEdits]) => ({ file, edits: fileEdits })),
-  };
+  return { title, preferred, changes: mergedByFile(edits) };
 }
 
 export function plural(count: number, word: string): string {

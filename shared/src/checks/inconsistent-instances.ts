@@ -1,17 +1,16 @@
 import type { Node, Pair, YAMLMap } from 'yaml';
 import type { ServicePort } from '../facts/declarations';
-import { copyEntryValue } from '../fixes/copy-node';
-import { removeEntry } from '../fixes/yaml-edits';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
-import type { FileEdit, Finding, Fix, RelatedLocation, TextEdit } from '../text/findings';
+import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { offsetAt, positionAt, type Range } from '../text/source';
 import { majority } from '../util/majority';
 import { asMap, keyText, nodeRange, trimmedEnd } from '../yaml/nodes';
 import { field } from '../yaml/resource';
 import type { Check } from './check';
-import { findingAt, listClusters, multiFileFix } from './finding';
+import { findingAt, listClusters } from './finding';
+import { alignPortsFix } from './ports-alignment';
 
 export const inconsistentInstances: Check = {
   code: 'MESH103',
@@ -88,7 +87,7 @@ function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
   if (!reference || agreeing.length === signed.length) return [];
   return signed
     .filter((entry) => entry.key !== majorityKey)
-    .map((entry) => oddFinding(service, entry, reference, agreeing, signed));
+    .map((entry) => oddFinding(model, service, entry, reference, agreeing, signed));
 }
 
 /**
@@ -118,6 +117,7 @@ function signature(instance: ServiceInstance): string {
 }
 
 function oddFinding(
+  model: MeshModel,
   service: GlobalService,
   { instance: odd, key: oddKey }: Signed,
   reference: ServiceInstance,
@@ -136,13 +136,14 @@ function oddFinding(
   const differing = signed.filter((entry) => entry.key !== oddKey).map((entry) => entry.instance);
   const fixes = (): Fix[] =>
     [
-      portsFix(
+      alignPortsFix(
+        model,
         `Align the ports in ${odd.cluster} with the majority (as in ${reference.cluster})`,
         reference,
         [odd],
         true,
       ),
-      portsFix(`Align every instance's ports with ${odd.cluster}`, odd, differing, false),
+      alignPortsFix(model, `Align every instance's ports with ${odd.cluster}`, odd, differing, false),
     ].filter((fix): fix is Fix => fix !== undefined);
   return findingAt(
     inconsistentInstances,
@@ -279,26 +280,4 @@ function portsRange(instance: ServiceInstance): Range {
     resource.name?.range ??
     resource.range
   );
-}
-
-/** Gives every `target` the ports of `source`, copied as text (comments and layout kept). */
-function portsFix(
-  title: string,
-  source: ServiceInstance,
-  targets: ServiceInstance[],
-  preferred: boolean,
-): Fix | undefined {
-  const edits = targets.map((target) => portsEdit(source, target));
-  if (targets.length === 0 || edits.some((edit) => edit === undefined)) return undefined;
-  return multiFileFix(title, edits as FileEdit[], preferred);
-}
-
-function portsEdit(source: ServiceInstance, target: ServiceInstance): FileEdit | undefined {
-  const targetSpec = specMap(target);
-  if (!targetSpec) return undefined;
-  const sourcePair = ownPair(source, specMap(source), 'ports');
-  const edit: TextEdit | undefined = sourcePair
-    ? copyEntryValue(source.resource, sourcePair, target.resource, targetSpec, 'ports')
-    : removeEntry(target.resource, targetSpec, 'ports');
-  return edit && { file: target.resource.source.path, edits: [edit] };
 }

@@ -1,9 +1,10 @@
 import { TAKEOVER_LABEL } from '../facts/mesh-labels';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { replaceEntryValue } from '../fixes/replace-entry-value';
+import { writtenContext, writtenEntry } from '../fixes/written-entry';
 import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
-import { findingAt, singleFileFix } from './finding';
+import { findingAt } from './finding';
 import {
   describeHolder,
   type LabelHolder,
@@ -55,16 +56,22 @@ function invalidTakeover(holder: LabelHolder): Finding[] {
   const at = { ...takeover, range };
   const disables = takeoverMeansOff(takeover.value);
   const fixes = (): Fix[] => {
-    const set = singleFileFix(
-      'Set it to "true"',
-      holder.resource,
-      [replaceEntryValue(holder.resource, takeover, 'true')],
-      !disables,
-    );
-    const labels = metadataMap(holder.resource, 'labels');
-    const removal = labels && removeEntryKeepingComment(holder.resource, labels, TAKEOVER_LABEL);
+    // Edited where the label is written: the document, or the overlay's patch or `labels:` that set it.
+    const written = writtenEntry(holder.resource, ['metadata', 'labels'], TAKEOVER_LABEL);
+    const ctx = written?.ctx ?? writtenContext(holder.resource, takeover);
+    const file = ctx.source.path;
+    const set: Fix = {
+      title: 'Set it to "true"',
+      preferred: !disables,
+      changes: [{ file, edits: [replaceEntryValue(ctx, takeover, 'true')] }],
+    };
+    const labels = written ? written.map : metadataMap(holder.resource, 'labels');
+    const removal = labels && removeEntryKeepingComment(ctx, labels, TAKEOVER_LABEL);
     return removal
-      ? [set, singleFileFix(`Remove ${TAKEOVER_LABEL}`, holder.resource, [removal], disables)]
+      ? [
+          set,
+          { title: `Remove ${TAKEOVER_LABEL}`, preferred: disables, changes: [{ file, edits: [removal] }] },
+        ]
       : [set];
   };
   return [

@@ -1,9 +1,10 @@
 import { SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
+import { writtenContext, writtenEntry } from '../fixes/written-entry';
 import { insertEntry, replaceScalar, yamlScalar } from '../fixes/yaml-edits';
 import type { Finding, Fix } from '../text/findings';
 import { findPair } from '../yaml/nodes';
 import type { Check } from './check';
-import { findingAt, singleFileFix } from './finding';
+import { findingAt } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, metadataMap, valueRange } from './label-holders';
 
 export const legacyScopeValue: Check = {
@@ -48,17 +49,27 @@ function legacyScope(holder: LabelHolder): Finding[] {
   // whose value is not a string (a list, a map) is still there: writing a second one would
   // duplicate the key (found by fuzzing), so it counts as written too.
   const fix = (): Fix => {
-    const labels = metadataMap(holder.resource, 'labels');
+    // Edited where the scope is written: the Service's own document, or the overlay that set it.
+    const written = writtenEntry(holder.resource, ['metadata', 'labels'], SCOPE_LABEL);
+    const ctx = written?.ctx ?? writtenContext(holder.resource, scope);
+    const labels = written ? written.map : metadataMap(holder.resource, 'labels');
     const keepsTakeover =
       holder.service?.takeover.from === 'namespace' ||
-      (labels !== undefined && findPair(holder.resource, labels, TAKEOVER_LABEL) !== undefined);
-    const replace = replaceScalar(holder.resource, range, 'global');
+      holder.resource.labels.has(TAKEOVER_LABEL) ||
+      (labels !== undefined && findPair(ctx, labels, TAKEOVER_LABEL) !== undefined);
+    const replace = replaceScalar(ctx, range, 'global');
+    const file = ctx.source.path;
     if (keepsTakeover || !labels)
-      return singleFileFix('Replace `global-only` with `global`', holder.resource, [replace]);
-    return singleFileFix(`Replace with \`global\` plus ${TAKEOVER_LABEL}: "true"`, holder.resource, [
-      replace,
-      insertEntry(holder.resource, labels, TAKEOVER_LABEL, yamlScalar('true')),
-    ]);
+      return {
+        title: 'Replace `global-only` with `global`',
+        preferred: true,
+        changes: [{ file, edits: [replace] }],
+      };
+    return {
+      title: `Replace with \`global\` plus ${TAKEOVER_LABEL}: "true"`,
+      preferred: true,
+      changes: [{ file, edits: [replace, insertEntry(ctx, labels, TAKEOVER_LABEL, yamlScalar('true'))] }],
+    };
   };
   return [
     findingAt(

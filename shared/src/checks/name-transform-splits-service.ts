@@ -1,15 +1,17 @@
 import type { MeshModel, ServiceInstance } from '../model/types';
 import type { Finding } from '../text/findings';
 import { majority } from '../util/majority';
+import type { Resource } from '../yaml/resource';
 import type { Check } from './check';
 import { findingAt, listClusters, relatedAt } from './finding';
+import { dropNameTransformFix } from './name-transform-fix';
 
 export const nameTransformSplitsService: Check = {
   code: 'MESH104',
   name: 'name-transform-splits-service',
   severity: 'warning',
   description:
-    "A Kustomize `namePrefix`/`nameSuffix` (or a patch) renames a Service in one cluster, while the same Service keeps another name in the clusters it is placed in too. The mesh joins instances by namespace and name: the renamed one forms a global service of its own (`<prefix><name>.<namespace>.mesh.internal`), its endpoints leave the global service its siblings form, and clients of the original hostname never reach them. Keep Service names the same in every cluster: drop the transform for Services (a patch that sets the name back, or a component without the prefix), or rename every cluster's copy alike.",
+    "A Kustomize `namePrefix`/`nameSuffix` (or a patch) renames a Service in one cluster, while the same Service keeps another name in the clusters it is placed in too. The mesh joins instances by namespace and name: the renamed one forms a global service of its own (`<prefix><name>.<namespace>.mesh.internal`), its endpoints leave the global service its siblings form, and clients of the original hostname never reach them. Keep Service names the same in every cluster. Kustomize applies an overlay's patches before its name transforms, so a patch cannot set the name back: the quick-fix removes the `namePrefix`/`nameSuffix` from the kustomization that renamed the Service. It renames everything that kustomization renders, so when it also renames other objects (a Deployment, a ConfigMap) it is only a suggestion whose title lists them; move the Services to a kustomization without the transform, or rename every cluster's copy alike, if the other names must stay.",
   example: {
     wrong: `
       //- base/kustomization.yaml
@@ -46,8 +48,16 @@ export const nameTransformSplitsService: Check = {
   run: (model) => placementsOfOneDocument(model).flatMap(renamedInstances),
 };
 
-/** The instances that come from one Service document, for documents placed in several clusters. */
-function placementsOfOneDocument(model: MeshModel): ServiceInstance[][] {
+/**
+ * The instances that come from one Service document, for documents placed in several clusters, with
+ * the model they are in (the fix reads what else a transform renames).
+ */
+interface OneDocument {
+  model: MeshModel;
+  instances: ServiceInstance[];
+}
+
+function placementsOfOneDocument(model: MeshModel): OneDocument[] {
   const byDocument = new Map<string, ServiceInstance[]>();
   for (const instance of model.services) {
     if (instance.placement.clusters.length < 2) continue;
@@ -57,31 +67,47 @@ function placementsOfOneDocument(model: MeshModel): ServiceInstance[][] {
     if (group) group.push(instance);
     else byDocument.set(key, [instance]);
   }
-  return [...byDocument.values()];
+  return [...byDocument.values()].map((instances) => ({ model, instances }));
+}
+
+/** The name most clusters give the document, the instances with it, and those renamed away from it. */
+function splitOf(
+  instances: ServiceInstance[],
+): { usual: string; siblings: ServiceInstance[]; renamed: ServiceInstance[] } | undefined {
+  const usual = majority(instances.map((instance) => instance.name));
+  if (usual === undefined) return undefined;
+  const siblings = instances.filter((instance) => instance.name === usual);
+  // Nothing splits when nothing is exported: there is no global service to leave.
+  if (!instances.some((instance) => instance.hostname) || siblings.length === 0) return undefined;
+  return { usual, siblings, renamed: instances.filter((instance) => instance.name !== usual) };
 }
 
 /** The instances whose name differs from the name most clusters give the document. */
-function renamedInstances(instances: ServiceInstance[]): Finding[] {
-  const usual = majority(instances.map((instance) => instance.name));
-  if (usual === undefined) return [];
-  const siblings = instances.filter((instance) => instance.name === usual);
-  // Nothing splits when nothing is exported: there is no global service to leave.
-  if (!instances.some((instance) => instance.hostname) || siblings.length === 0) return [];
-  return instances
-    .filter((instance) => instance.name !== usual)
-    .map((renamed) => {
-      const { name } = renamed.resource;
-      const decidedBy = name?.file ? ` by ${name.file}` : '';
-      return findingAt(
-        nameTransformSplitsService,
-        renamed.resource,
-        name ?? renamed.resource.range,
-        `Service ${renamed.namespace}/${usual} is named ${renamed.name} in ${renamed.cluster}${decidedBy}, but ${usual} in ${listClusters(siblings.map((sibling) => sibling.cluster))}: the mesh joins instances by name, so its endpoints in ${renamed.cluster} ${renamed.hostname ? `form ${renamed.hostname}` : 'are in no global service'} instead of joining ${siblings.find((sibling) => sibling.hostname)?.hostname ?? `${usual}.${renamed.namespace}`}.`,
-        {
-          related: siblings.map((sibling) =>
-            relatedAt(sibling.resource, sibling.resource.name, `named ${usual} in ${sibling.cluster}`),
-          ),
-        },
-      );
-    });
+function renamedInstances({ model, instances }: OneDocument): Finding[] {
+  const split = splitOf(instances);
+  if (!split) return [];
+  const { usual, siblings } = split;
+  return split.renamed.map((renamed) => {
+    const { name } = renamed.resource;
+    const decidedBy = name?.file ? ` by ${name.file}` : '';
+    return findingAt(
+      nameTransformSplitsService,
+      renamed.resource,
+      name ?? renamed.resource.range,
+      `Service ${renamed.namespace}/${usual} is named ${renamed.name} in ${renamed.cluster}${decidedBy}, but ${usual} in ${listClusters(siblings.map((sibling) => sibling.cluster))}: the mesh joins instances by name, so its endpoints in ${renamed.cluster} ${renamed.hostname ? `form ${renamed.hostname}` : 'are in no global service'} instead of joining ${siblings.find((sibling) => sibling.hostname)?.hostname ?? `${usual}.${renamed.namespace}`}.`,
+      {
+        related: siblings.map((sibling) =>
+          relatedAt(sibling.resource, sibling.resource.name, `named ${usual} in ${sibling.cluster}`),
+        ),
+        fixes: () => dropNameTransformFix(model, renamed, splitResources(model)),
+      },
+    );
+  });
+}
+
+/** Every renamed instance the check reports in the model: renaming those back is what the fix is for. */
+function splitResources(model: MeshModel): Resource[] {
+  return placementsOfOneDocument(model).flatMap(
+    ({ instances }) => splitOf(instances)?.renamed.map((instance) => instance.resource) ?? [],
+  );
 }

@@ -1,9 +1,9 @@
 import { replaceEntryValue } from '../fixes/replace-entry-value';
+import { writtenContext } from '../fixes/written-entry';
 import type { Fix } from '../text/findings';
 import { nearestValue } from '../util/nearest-value';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
-import { singleFileFix } from './finding';
 
 /**
  * The "replace with the nearest valid value" fix of MESH110 and MESH150, and the "Did you mean"
@@ -21,9 +21,15 @@ export function nearestValueFix(
     entry.value === ''
       ? `Set it to \`${nearest.value}\``
       : `Replace \`${entry.value}\` with \`${nearest.value}\``;
+  // Where the value is written: an overlay's `labels:` entry or patch, when a kustomization set it.
+  const ctx = writtenContext(resource, entry);
   return {
     fixes: [
-      singleFileFix(title, resource, [replaceEntryValue(resource, entry, nearest.value)], nearest.close),
+      {
+        title,
+        preferred: nearest.close,
+        changes: [{ file: ctx.source.path, edits: [replaceEntryValue(ctx, entry, nearest.value)] }],
+      },
     ],
     suggestion: nearest.close ? ` Did you mean \`${nearest.value}\`?` : '',
   };

@@ -1,11 +1,13 @@
 import { type ExportScope, SCOPE_LABEL } from '../facts/mesh-labels';
+import { layeredFixes, mergedByFile } from '../fixes/layered-fix';
+import { setWrittenEntry } from '../fixes/written-entry';
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import { serviceGroupsInScope } from '../model/shards';
 import type { MeshModel, ServiceInstance } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
-import { findingAt, listClusters, multiFileFix, relatedAt } from './finding';
+import { findingAt, listClusters, relatedAt } from './finding';
 
 export const scopeMismatch: Check = {
   code: 'MESH102',
@@ -156,6 +158,7 @@ function alignFixes(model: MeshModel, group: OddInstance[], others: ServiceInsta
   const oddInstances = group.map((odd) => odd.instance);
   const toMajority = canTake(model, oddInstances, first.majority)
     ? labelFix(
+        model,
         `Align to the majority (${first.majority}): label ${targetNames(oddInstances)} ${SCOPE_LABEL}=${first.majority}`,
         oddInstances,
         first.majority,
@@ -163,14 +166,15 @@ function alignFixes(model: MeshModel, group: OddInstance[], others: ServiceInsta
     : undefined;
   const toThis = canTake(model, others, first.scope)
     ? labelFix(
+        model,
         `Align every instance to ${first.scope}: label ${targetNames(others)} ${SCOPE_LABEL}=${first.scope}`,
         others,
         first.scope,
       )
     : undefined;
   // Only the majority fix is preferred: aligning the others rewrites instances that had no finding.
-  const preferred = toMajority && { ...toMajority, preferred: true };
-  return [preferred, toThis].filter((fix): fix is Fix => fix !== undefined);
+  const alignOthers: Fix | undefined = toThis && { ...toThis, preferred: false };
+  return [toMajority, alignOthers].filter((fix): fix is Fix => fix !== undefined);
 }
 
 function canTake(model: MeshModel, instances: ServiceInstance[], scope: ExportScope): boolean {
@@ -180,14 +184,33 @@ function canTake(model: MeshModel, instances: ServiceInstance[], scope: ExportSc
   );
 }
 
-function labelFix(title: string, instances: ServiceInstance[], scope: ExportScope): Fix {
-  return multiFileFix(
-    title,
-    instances.map((instance) => ({
-      file: instance.resource.source.path,
-      edits: setMetadataEntry(instance.resource, 'labels', SCOPE_LABEL, scope),
-    })),
+/**
+ * Labels each instance where its layer allows (layered-fix.ts): a document only these instances'
+ * clusters place, else a patch in each cluster's overlay, or the overlay's own value. Preferred when
+ * every instance's change stays within the clusters being aligned.
+ */
+function labelFix(model: MeshModel, title: string, instances: ServiceInstance[], scope: ExportScope): Fix {
+  const atFault = instances.map((instance) => instance.cluster);
+  const chosen = instances.flatMap((instance) =>
+    layeredFixes(model, instance, atFault, {
+      title,
+      documentEdits: (written) => ({
+        file: written.source.path,
+        edits: setMetadataEntry(written, 'labels', SCOPE_LABEL, scope),
+      }),
+      patch: { metadata: { labels: { [SCOPE_LABEL]: scope } } },
+      value: {
+        read: (resource) => resource.labels.get(SCOPE_LABEL),
+        writtenEdits: () => setWrittenEntry(instance.resource, ['metadata', 'labels'], SCOPE_LABEL, scope),
+      },
+    }).slice(0, 1),
   );
+  const notes = [...new Set(chosen.map((fix) => fix.title.slice(title.length)))].join('');
+  return {
+    title: `${title}${notes}`,
+    preferred: chosen.length === instances.length && chosen.every((fix) => fix.preferred),
+    changes: mergedByFile(chosen.flatMap((fix) => fix.changes)),
+  };
 }
 
 function targetNames(instances: ServiceInstance[]): string {

@@ -1,9 +1,11 @@
 import { SCOPE_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
+import { layeredFixes, sameDocument } from '../fixes/layered-fix';
+import { setWrittenEntry } from '../fixes/written-entry';
 import { replaceScalar } from '../fixes/yaml-edits';
 import type { MeshModel } from '../model/types';
-import type { Finding, RelatedLocation } from '../text/findings';
+import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
-import { findingAt, singleFileFix } from './finding';
+import { findingAt } from './finding';
 import {
   describeHolder,
   describeServices,
@@ -44,6 +46,39 @@ export const segmentScopeWithoutSegment: Check = {
   run: (model) => labelHolders(model).flatMap((holder) => segmentWithoutSegment(model, holder)),
 };
 
+/** Whether the holder's scope is `segment` in a cluster outside every segment. */
+function segmentOutsideSegment(model: MeshModel, holder: LabelHolder): boolean {
+  return (
+    holder.resource.labels.get(SCOPE_LABEL)?.value === 'segment' &&
+    model.topology.clusters.get(holder.cluster)?.segment === undefined
+  );
+}
+
+/**
+ * `global` in this cluster: in the document when every cluster placing it is outside a segment,
+ * else through this cluster's overlay (the clusters in a segment keep `segment`), or where an
+ * overlay wrote the value.
+ */
+function toGlobalFixes(model: MeshModel, holder: LabelHolder): Fix[] {
+  const atFault = labelHolders(model)
+    .filter((other) => sameDocument(other.resource, holder.resource) && segmentOutsideSegment(model, other))
+    .map((other) => other.cluster);
+  return layeredFixes(model, holder, atFault, {
+    title: 'Change the scope to `global`',
+    documentEdits: (written) => {
+      const scope = written.labels.get(SCOPE_LABEL);
+      return (
+        scope && { file: written.source.path, edits: [replaceScalar(written, valueRange(scope), 'global')] }
+      );
+    },
+    patch: { metadata: { labels: { [SCOPE_LABEL]: 'global' } } },
+    value: {
+      read: (resource) => resource.labels.get(SCOPE_LABEL),
+      writtenEdits: () => setWrittenEntry(holder.resource, ['metadata', 'labels'], SCOPE_LABEL, 'global'),
+    },
+  });
+}
+
 function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (scope?.value !== 'segment') return [];
@@ -62,11 +97,7 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
       `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(model)}: ${consequence(model, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
       {
         related,
-        fixes: () => [
-          singleFileFix('Change the scope to `global`', holder.resource, [
-            replaceScalar(holder.resource, range, 'global'),
-          ]),
-        ],
+        fixes: () => toGlobalFixes(model, holder),
       },
     ),
   ];

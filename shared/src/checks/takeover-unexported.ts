@@ -49,7 +49,7 @@ function takeoverWithoutExport(model: MeshModel, holder: LabelHolder): Finding[]
       holder.resource,
       keyOf(takeover),
       `${TAKEOVER_LABEL} on ${describeHolder(holder)} takes nothing over: ${notExportedReason(holder, 'the label')}, so there is no global service for ${localHostnames(holder)} to route to, and clients keep reaching only the local instance. Export it (${SCOPE_LABEL}: global).`,
-      { fixes: () => [exportHolderFix(holder)] },
+      { fixes: () => exportHolderFix(model, holder, (service) => service.takeover) },
     ),
   ];
 }

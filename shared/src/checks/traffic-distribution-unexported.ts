@@ -1,11 +1,19 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL } from '../facts/mesh-labels';
+import { jsonPointer } from '../fixes/kustomize-patch';
+import { layeredFixes } from '../fixes/layered-fix';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
+import { removeWrittenEntry } from '../fixes/written-entry';
 import type { MeshModel } from '../model/types';
-import type { Finding } from '../text/findings';
+import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
-import { findingAt, keyOf, singleFileFix } from './finding';
+import { findingAt, keyOf } from './finding';
 import { describeHolder, type LabelHolder, labelHolders, metadataMap, scopeWritten } from './label-holders';
-import { exportHolderFix, notExportedReason, settingIsUnexported } from './unexported-setting';
+import {
+  clustersUnexported,
+  exportHolderFix,
+  notExportedReason,
+  settingIsUnexported,
+} from './unexported-setting';
 
 export const trafficDistributionUnexported: Check = {
   code: 'MESH151',
@@ -44,21 +52,7 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation?.keyRange) return [];
   if (!settingIsUnexported(model, holder, (service) => service.trafficDistribution)) return [];
-  const removeFix = () => {
-    const annotations = metadataMap(holder.resource, 'annotations');
-    const removal =
-      annotations && removeEntryKeepingComment(holder.resource, annotations, DISTRIBUTION_ANNOTATION);
-    // A local scope written on purpose outranks the annotation: removing it is then the likelier intent.
-    return (
-      removal &&
-      singleFileFix(
-        `Remove the ${DISTRIBUTION_ANNOTATION} annotation`,
-        holder.resource,
-        [removal],
-        scopeWritten(holder),
-      )
-    );
-  };
+  const removeFix = () => removeAnnotationFixes(model, holder);
   return [
     findingAt(
       trafficDistributionUnexported,
@@ -67,10 +61,34 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
       `${DISTRIBUTION_ANNOTATION}: ${annotation.value} on ${describeHolder(holder)} has nothing to steer: ${notExportedReason(holder, 'the annotation')}, so there is no global service whose endpoints it would choose among. Export it (${SCOPE_LABEL}: global) or remove the annotation.`,
       {
         fixes: () => {
-          const remove = removeFix();
-          return remove ? [exportHolderFix(holder), remove] : [exportHolderFix(holder)];
+          const exports = exportHolderFix(model, holder, (service) => service.trafficDistribution);
+          return [...exports, ...removeFix()];
         },
       },
     ),
   ];
+}
+
+/**
+ * Removes the annotation: from the document when it is the cluster's alone, else through the
+ * cluster's overlay (a JSON 6902 `remove`) or where an overlay wrote it. A local scope
+ * written on purpose outranks the annotation: removing it is then the likelier intent.
+ */
+function removeAnnotationFixes(model: MeshModel, holder: LabelHolder): Fix[] {
+  const atFault = clustersUnexported(model, holder, (service) => service.trafficDistribution);
+  return layeredFixes(model, holder, atFault, {
+    title: `Remove the ${DISTRIBUTION_ANNOTATION} annotation`,
+    documentEdits: (written) => {
+      const annotations = metadataMap(written, 'annotations');
+      const removal = annotations && removeEntryKeepingComment(written, annotations, DISTRIBUTION_ANNOTATION);
+      return removal && { file: written.source.path, edits: [removal] };
+    },
+    patch: [{ op: 'remove', path: jsonPointer(['metadata', 'annotations', DISTRIBUTION_ANNOTATION]) }],
+    value: {
+      read: (resource) => resource.annotations.get(DISTRIBUTION_ANNOTATION),
+      writtenEdits: () =>
+        removeWrittenEntry(holder.resource, ['metadata', 'annotations'], DISTRIBUTION_ANNOTATION),
+    },
+    preferred: scopeWritten(holder),
+  });
 }

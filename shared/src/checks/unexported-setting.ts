@@ -1,12 +1,14 @@
 import { SCOPE_LABEL } from '../facts/mesh-labels';
+import { layeredFixes, sameDocument } from '../fixes/layered-fix';
+import { setWrittenEntry } from '../fixes/written-entry';
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import type { MeshModel, ServiceInstance, Setting } from '../model/types';
 import type { Fix } from '../text/findings';
-import { singleFileFix } from './finding';
 import {
   describeHolder,
   governedServices,
   type LabelHolder,
+  labelHolders,
   scopeKeepsLocal,
   scopeWritten,
 } from './label-holders';
@@ -25,14 +27,41 @@ export function settingIsUnexported(
   return !governedServices(model, holder, setting).some((service) => service.exportScope !== undefined);
 }
 
-/** Exports the holder with `global`; preferred unless a local scope was written on purpose. */
-export function exportHolderFix(holder: LabelHolder): Fix {
-  return singleFileFix(
-    `Export ${describeHolder(holder)} (${SCOPE_LABEL}: global)`,
-    holder.resource,
-    setMetadataEntry(holder.resource, 'labels', SCOPE_LABEL, 'global'),
-    !scopeWritten(holder),
-  );
+/**
+ * Exports the holder with `global`; preferred unless a local scope was written on purpose. For a
+ * document other clusters share, through the cluster's overlay (layered-fix.ts); a local scope an
+ * overlay wrote is changed where it is written.
+ */
+export function exportHolderFix(
+  model: MeshModel,
+  holder: LabelHolder,
+  setting: (service: ServiceInstance) => Setting<unknown>,
+): Fix[] {
+  return layeredFixes(model, holder, clustersUnexported(model, holder, setting), {
+    title: `Export ${describeHolder(holder)} (${SCOPE_LABEL}: global)`,
+    documentEdits: (written) => ({
+      file: written.source.path,
+      edits: setMetadataEntry(written, 'labels', SCOPE_LABEL, 'global'),
+    }),
+    patch: { metadata: { labels: { [SCOPE_LABEL]: 'global' } } },
+    value: {
+      read: (resource) => resource.labels.get(SCOPE_LABEL),
+      writtenEdits: () => setWrittenEntry(holder.resource, ['metadata', 'labels'], SCOPE_LABEL, 'global'),
+    },
+    preferred: !scopeWritten(holder),
+  });
+}
+
+/** The clusters whose copy of the holder's document has the same unexported setting. */
+export function clustersUnexported(
+  model: MeshModel,
+  holder: LabelHolder,
+  setting: (service: ServiceInstance) => Setting<unknown>,
+): string[] {
+  return labelHolders(model)
+    .filter((other) => sameDocument(other.resource, holder.resource))
+    .filter((other) => settingIsUnexported(model, other, setting))
+    .map((other) => other.cluster);
 }
 
 /** Why the holder is not exported, for messages: "the Service has no solo.io/service-scope", … */

@@ -6,6 +6,7 @@ import {
   exportThroughEntryEdits,
   servicesAlsoExported,
 } from '../fixes/export-service';
+import { sharedNote } from '../fixes/layered-fix';
 import { globalServicesInScope } from '../model/shards';
 import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
@@ -85,10 +86,11 @@ function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
     // Labeling its Namespace instead exports every other unlabeled Service there too.
     const fixes = () => {
       const throughEntry = layeredExportFix(model, sibling, siblings, scope, label);
+      // The document's own label is preferred only when no other cluster shares it (SPEC §9).
       const own = multiFileFix(
         `Label ${describe(sibling)} ${where(sibling)}with ${label}${alsoChangesNote(sibling, siblings)}`,
         [exportServiceEdits(sibling, scope)],
-        !throughEntry,
+        !throughEntry && clustersNotAtFault(sibling, siblings).length === 0,
       );
       const viaNamespace = exportNamespaceEdits(sibling, scope);
       const namespaceFix =
@@ -152,10 +154,13 @@ function where(sibling: ServiceInstance): string {
     : `in ${sibling.cluster} `;
 }
 
-/** " (changes it in east and west too)" when the edited document is placed in other clusters. */
+/**
+ * " (shared: also changes it in east and west)" when the edited document is placed in other clusters;
+ * when no overlay placed it (overlapping topology paths, a GitOps path), that is said too.
+ */
 function alsoChangesNote(sibling: ServiceInstance, siblings: readonly ServiceInstance[]): string {
-  const others = clustersNotAtFault(sibling, siblings);
-  return others.length > 0 ? ` (shared: also changes it in ${listClusters(others)})` : '';
+  const alone = sibling.placement.via === 'kustomize' ? undefined : sibling.cluster;
+  return sharedNote(clustersNotAtFault(sibling, siblings), alone);
 }
 
 /** The kustomization that placed the instance, when a shared document is reported. */

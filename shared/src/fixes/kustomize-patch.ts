@@ -15,15 +15,43 @@ export interface PatchTarget {
 }
 
 /**
- * Edits that add labels to one object through a kustomization (SPEC §9, "Fixes respect layers"): a
+ * What a patch sets on its target, as the strategic-merge patch writes it: nested maps, lists and
+ * strings (`{ metadata: { labels: { 'solo.io/service-scope': 'global' } } }`); `null` removes a key.
+ */
+export interface PatchFields {
+  [key: string]: PatchValue;
+}
+export type PatchValue = string | number | boolean | null | PatchFields | PatchValue[];
+
+/**
+ * A JSON 6902 operation, for what a strategic merge cannot say as kustomize applies it: a `null`
+ * under `metadata.annotations` of a targeted patch comes out as the string "null" (kubectl
+ * kustomize v5), so removing an entry is an operation.
+ */
+export interface JsonPatchOperation {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: PatchValue;
+}
+
+/** What a patch says: fields to merge, or JSON 6902 operations. */
+export type PatchBody = PatchFields | JsonPatchOperation[];
+
+/** A JSON pointer (RFC 6901) to a path of keys: `/metadata/annotations/networking.istio.io~1traffic-distribution`. */
+export function jsonPointer(keys: readonly string[]): string {
+  return keys.map((key) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/**
+ * Edits that change one object through a kustomization (SPEC §9, "Fixes respect layers"): a
  * strategic-merge patch with a `target`, appended to the kustomization's `patches` (created when
  * missing), so only the clusters this kustomization feeds change. Undefined when `patches` is
  * written in a form an entry cannot be appended to (a flow list, a scalar).
  */
-export function addLabelsPatch(
+export function addPatch(
   kustomization: ParsedFile,
   target: PatchTarget,
-  labels: Record<string, string>,
+  fields: PatchBody,
 ): FileEdit | undefined {
   const doc = kustomization.documents[0];
   if (!doc) return undefined;
@@ -33,7 +61,7 @@ export function addLabelsPatch(
   const pair = findPair(ctx, root, 'patches');
   const newline = lineEnding(ctx);
   if (!pair) {
-    const item = patchItem(target, labels).map((line) => `  ${line}`);
+    const item = patchItem(target, fields).map((line) => `  ${line}`);
     const edit = insertEntry(ctx, root, 'patches', `${newline}${item.join(newline)}`);
     return { file: kustomization.source.path, edits: [edit] };
   }
@@ -41,8 +69,17 @@ export function addLabelsPatch(
   if (!isSeq(list) || list.flow || list.items.length === 0) return undefined;
   return {
     file: kustomization.source.path,
-    edits: [appendItem(ctx, root, list.items, patchItem(target, labels))],
+    edits: [appendItem(ctx, root, list.items, patchItem(target, fields))],
   };
+}
+
+/** A patch that sets labels on one object (MESH101's, the exports'). */
+export function addLabelsPatch(
+  kustomization: ParsedFile,
+  target: PatchTarget,
+  labels: Record<string, string>,
+): FileEdit | undefined {
+  return addPatch(kustomization, target, { metadata: { labels } });
 }
 
 /** A new item after the list's last, at the column of its dashes. */
@@ -75,20 +112,62 @@ function lastLineEnd(text: string, offset: number): number {
 }
 
 /** `- target: …` and its `patch: |-` block, unindented. */
-function patchItem(target: PatchTarget, labels: Record<string, string>): string[] {
+function patchItem(target: PatchTarget, fields: PatchBody): string[] {
   const targetLines = [
     `    kind: ${target.kind}`,
     `    name: ${yamlScalar(target.name)}`,
     ...(target.namespace ? [`    namespace: ${yamlScalar(target.namespace)}`] : []),
   ];
+  if (Array.isArray(fields)) {
+    const operations = fields.flatMap((operation) => itemLines({ ...operation } as PatchFields));
+    return ['- target:', ...targetLines, '  patch: |-', ...operations.map((line) => `    ${line}`)];
+  }
+  const { metadata, ...rest } = fields;
+  const identity: PatchFields = {
+    name: target.name,
+    ...(target.namespace ? { namespace: target.namespace } : {}),
+  };
   const patch = [
     `apiVersion: ${target.apiVersion}`,
     `kind: ${target.kind}`,
-    'metadata:',
-    `  name: ${yamlScalar(target.name)}`,
-    ...(target.namespace ? [`  namespace: ${yamlScalar(target.namespace)}`] : []),
-    '  labels:',
-    ...Object.entries(labels).map(([key, value]) => `    ${key}: ${yamlScalar(value)}`),
+    ...fieldLines({ metadata: { ...identity, ...(isFields(metadata) ? metadata : {}) }, ...rest }),
   ];
   return ['- target:', ...targetLines, '  patch: |-', ...patch.map((line) => `    ${line}`)];
+}
+
+function isFields(value: PatchValue | undefined): value is PatchFields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Block YAML for a patch's fields, two spaces a level; list items as `- key: value` maps or scalars. */
+function fieldLines(fields: PatchFields): string[] {
+  return Object.entries(fields).flatMap(([key, value]) => entryLines(yamlKey(key), value));
+}
+
+function entryLines(key: string, value: PatchValue): string[] {
+  if (isFields(value)) return [`${key}:`, ...indented(fieldLines(value))];
+  if (Array.isArray(value)) return [`${key}:`, ...indented(value.flatMap(itemLines))];
+  return [`${key}: ${scalarText(value)}`];
+}
+
+function itemLines(value: PatchValue): string[] {
+  const lines = isFields(value)
+    ? fieldLines(value)
+    : Array.isArray(value)
+      ? value.flatMap(itemLines)
+      : [scalarText(value)];
+  return lines.map((line, index) => `${index === 0 ? '-' : ' '} ${line}`);
+}
+
+function indented(lines: string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}
+
+function scalarText(value: string | number | boolean | null): string {
+  return typeof value === 'string' ? yamlScalar(value) : String(value);
+}
+
+// Keys as plain scalars where YAML reads them back alike: `$patch` (a strategic-merge directive) too.
+function yamlKey(key: string): string {
+  return /^\$[A-Za-z]+$/.test(key) ? key : yamlScalar(key);
 }
