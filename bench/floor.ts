@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseAllDocuments } from 'yaml';
+import { deal } from './deal';
 
 interface Counts {
   files: number;
@@ -37,17 +38,6 @@ function parseFiles(files: string[]): Counts {
     }
   }
   return { files: files.length, documents, errors };
-}
-
-/** Largest file first, each to the share with the fewest bytes so far. */
-export function deal(files: { path: string; bytes: number }[], shares: number): string[][] {
-  const result = Array.from({ length: shares }, () => ({ bytes: 0, paths: [] as string[] }));
-  for (const file of [...files].sort((a, b) => b.bytes - a.bytes)) {
-    const lightest = result.reduce((min, share) => (share.bytes < min.bytes ? share : min));
-    lightest.bytes += file.bytes;
-    lightest.paths.push(file.path);
-  }
-  return result.map((share) => share.paths);
 }
 
 function inWorkers(files: string[], workers: number): Promise<Counts> {

@@ -212,7 +212,10 @@ function renderResults(results: BenchResults): string {
     if (cells.every((cell) => /^[–· ]*$/.test(cell))) return undefined;
     return `| ${label} | ${cells.join(' | ')} | ${grow ? growth(grow) : ' | '} |`;
   };
-  const editRows = (label: string, get: (f: Figures) => ReturnType<typeof editsOf>): (string | undefined)[] => [
+  const editRows = (
+    label: string,
+    get: (f: Figures) => ReturnType<typeof editsOf>,
+  ): (string | undefined)[] => [
     row(`${label}: edits per round`, (f) => get(f)?.counts.join(', ') ?? '–'),
     row(
       `**${label} → diagnostics**`,
