@@ -966,10 +966,14 @@ function emitInstance(emitter: Emitter, drawn: DrawnInstance): void {
  * Writes a generated workspace to `dir`, replacing an earlier generator output there (recognised by
  * its marker file); refuses to write into any other non-empty folder.
  */
-export function writeWorkspace(dir: string, workspace: GeneratedWorkspace): void {
-  const marker = join(dir, MARKER_FILE);
+export function writeWorkspace(
+  dir: string,
+  workspace: { files: Map<string, string> },
+  marker: object = markerOf(workspace as GeneratedWorkspace),
+): void {
+  const markerPath = join(dir, MARKER_FILE);
   if (existsSync(dir)) {
-    if (!existsSync(marker))
+    if (!existsSync(markerPath))
       throw new Error(`${dir} exists and was not written by the generator; not touching it`);
     rmSync(dir, { recursive: true });
   }
@@ -978,7 +982,7 @@ export function writeWorkspace(dir: string, workspace: GeneratedWorkspace): void
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(full, text);
   }
-  writeFileSync(marker, `${JSON.stringify(markerOf(workspace), null, 2)}\n`);
+  writeFileSync(markerPath, `${JSON.stringify(marker, null, 2)}\n`);
 }
 
 /** The marker: options and counts, so a later run can tell whether the folder is already what it wants. */
@@ -994,7 +998,7 @@ export function markerOf(workspace: GeneratedWorkspace) {
 }
 
 /** The marker of an earlier generation in `dir`, if any. */
-export function readMarker(dir: string): ReturnType<typeof markerOf> | undefined {
+export function readMarker(dir: string): { digest?: string } | undefined {
   try {
     return JSON.parse(readFileSync(join(dir, MARKER_FILE), 'utf8'));
   } catch {

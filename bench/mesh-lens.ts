@@ -8,6 +8,7 @@ import { type LspSession, startSession } from '../test/helpers/lsp-client';
 import { type Arrival, type DiagnosticsWatch, watchDiagnostics } from './diagnostics-watch';
 import { type RequestPositions, spread, type TextPosition } from './positions';
 import { childPids, memoryOf, sleep, waitForExit } from './processes';
+import { type EditCycle, type EditStep, scopeEditCycle } from './shapes';
 import { type Latency, latency, round } from './stats';
 
 /** One finding of `mesh-lens check --format json` (SPEC §8). */
@@ -42,16 +43,21 @@ export interface ColdStart {
 }
 
 export interface EditRun {
+  /** What was edited (report label): a small file, a file in the big namespace, the topology file, … */
+  kind: string;
   file: string;
-  sibling: string;
-  /** Edits made: `RunOptions.edits`, or fewer whole cycles of four when the time budget ran out. */
+  /** Edits made: `edits` asked, or fewer whole cycles when the time budget ran out. */
   count: number;
   budgetExhausted: boolean;
   all: Latency;
-  /** Edits whose effect is in the edited file: an appended Service with an invalid scope (MESH110 on/off). */
+  /** Latency per watched file: the edited file itself (`local`) or another file (`elsewhere`). */
   local: Latency;
-  /** Scope label `global` ↔ `cluster` in the edited file, measured until the sibling's file in ANOTHER cluster is republished (MESH101 on/off). */
-  crossCluster: Latency;
+  elsewhere: Latency;
+  /** Every sample (ms), in order, so that runs can be pooled. */
+  samples: number[];
+  /** Hover in another file sent right after each edit (`hoverAfterEdit`): how long requests wait behind an edit. */
+  hoverAfter?: Latency;
+  hoverAfterSamples?: number[];
 }
 
 export interface MeshLensRun {
@@ -59,12 +65,15 @@ export interface MeshLensRun {
   /** VmRSS and VmHWM right after diagnostics were complete. */
   rssAfterColdMB: number;
   peakRssAfterColdMB: number;
-  edits?: EditRun;
+  /** One per edit cycle made, in order. */
+  edits: EditRun[];
   hover?: Latency;
   hoverByTarget?: Record<string, Latency>;
   codeLens?: Latency;
   completionHostname?: Latency;
   completionScopeValue?: Latency;
+  /** Every request's latency (ms) by kind, so that runs can be pooled. */
+  requestSamples?: Record<string, number[]>;
   /** VmHWM after the edit loop, before the requests: what the edits added to the peak. */
   peakRssAfterEditsMB?: number;
   peakRssMB: number;
@@ -78,13 +87,24 @@ export interface MeshLensRun {
   };
 }
 
-export interface RunOptions {
+export interface CycleRun {
+  cycle: EditCycle;
+  /** Edits to make (cycling through the steps). */
   edits: number;
+  /** Stop after this much time (at a cycle boundary, at least one cycle). */
+  budgetMs?: number;
+  /** Send a hover here right after each edit and time it. */
+  hoverAfterEdit?: TextPosition;
+}
+
+export interface RunOptions {
+  /** Edit cycles, made one after the other once diagnostics are complete. */
+  edits?: CycleRun[];
   /** Stop a completion loop after this much time (at least 50 requests). */
   requestBudgetMs?: number;
-  /** Stop the edit loop after this much time (at a cycle boundary, at least one cycle). */
-  editBudgetMs?: number;
   requests: number;
+  /** The `meshLens` settings the client answers with (e.g. a raised `maxFileSizeMB`). */
+  settings?: Record<string, unknown>;
   /** Files opened right after `initialized`, as an editor restoring its tabs. */
   openAtStart?: string[];
   /** Write a CPU profile of the server into this folder (and pause `gapMs` between phases). */
@@ -101,7 +121,7 @@ export async function measureMeshLens(
 ): Promise<MeshLensRun> {
   const before = new Set(childPids('dist/server.js'));
   const spawned = performance.now();
-  const session = await startServer(root, options.profileDir);
+  const session = await startServer(root, options.profileDir, options.settings);
   const pid = childPids('dist/server.js').find((candidate) => !before.has(candidate));
   if (pid === undefined) throw new Error('cannot find the server process');
   const watch = watchDiagnostics(session.diagnostics);
@@ -114,13 +134,15 @@ export async function measureMeshLens(
       cold: coldStart,
       rssAfterColdMB: memoryOf(pid).currentMB,
       peakRssAfterColdMB: memoryOf(pid).peakMB,
+      edits: [],
       peakRssMB: 0,
       phases: { coldEndMs: coldStart.ms },
     };
     if (options.gapMs) await sleep(options.gapMs);
-    if (options.edits > 0) {
+    const cycles = (options.edits ?? []).filter((cycle) => cycle.edits > 0);
+    if (cycles.length > 0) {
       run.phases.editsStartMs = round(performance.now() - spawned);
-      run.edits = await editLoop(session, watch, files, expected, options.edits, options.editBudgetMs);
+      for (const cycle of cycles) run.edits.push(await editLoop(session, watch, files, cycle));
       run.phases.editsEndMs = round(performance.now() - spawned);
       run.peakRssAfterEditsMB = memoryOf(pid).peakMB;
       if (options.gapMs) await sleep(options.gapMs);
@@ -156,8 +178,13 @@ export async function measureMeshLens(
  * Node 20 refuses --cpu-prof in NODE_OPTIONS. The harness spawns before its first await, so
  * execPath is restored before anything else runs.
  */
-function startServer(root: string, profileDir: string | undefined): Promise<LspSession> {
-  if (!profileDir) return startSession(root);
+function startServer(
+  root: string,
+  profileDir: string | undefined,
+  settings: Record<string, unknown> | undefined,
+): Promise<LspSession> {
+  const options = settings ? { settings } : {};
+  if (!profileDir) return startSession(root, options);
   const wrapper = join(profileDir, 'node-cpu-prof');
   writeFileSync(
     wrapper,
@@ -167,7 +194,7 @@ function startServer(root: string, profileDir: string | undefined): Promise<LspS
   const node = process.execPath;
   process.execPath = wrapper;
   try {
-    return startSession(root);
+    return startSession(root, options);
   } finally {
     process.execPath = node;
   }
@@ -207,21 +234,17 @@ function waitForComplete(
   });
 }
 
-interface EditPlan {
-  file: string;
-  sibling: string;
-  original: string;
-  /** The scratch Service appended (invalid scope: MESH110 in this file only). */
-  withScratch: string;
-  /** The scope label `global` → `cluster`: the service is no longer exported here. */
-  unexported: string;
+/** How many findings with `code` the expected findings put in `file`. */
+export function expectedCount(expected: Expected, file: string, code: string): number {
+  return expected.findings.filter((finding) => finding.file === file && finding.code === code).length;
 }
 
 /**
- * An exported Service (by its own label) whose same-name sibling in another cluster is not exported,
- * and is the only exported instance: switching its label off removes the sibling's MESH101.
+ * The preset workspaces' small-file edit cycle: the file holding an exported Service (by its own label)
+ * whose same-name sibling in another cluster is not exported, and is the only exported instance. Found
+ * from the CLI's findings (a MESH101 whose one related location is a `global` label in another file).
  */
-export function editPlan(files: Map<string, string>, expected: Expected): EditPlan {
+export function smallFileCycle(files: Map<string, string>, expected: Expected): EditCycle {
   const candidates = expected.findings
     .filter(
       (finding) =>
@@ -238,24 +261,49 @@ export function editPlan(files: Map<string, string>, expected: Expected): EditPl
     .sort((a, b) => (a.label.file < b.label.file ? -1 : a.label.file > b.label.file ? 1 : 0));
   const chosen = candidates[0];
   if (!chosen) throw new Error('no exported Service with an unexported sibling to edit');
-  const original = files.get(chosen.label.file) as string;
+  const file = chosen.label.file;
+  const original = files.get(file) as string;
   const start = offsetOf(original, chosen.label.range.start);
   const end = offsetOf(original, chosen.label.range.end);
-  return {
-    file: chosen.label.file,
-    sibling: chosen.sibling,
+  // The scratch Service goes into the edited Service's own namespace: the shard an edit there touches.
+  const namespace = /^ {2}namespace: (\S+)$/m.exec(original)?.[1] ?? 'bench-scratch';
+  return scopeEditCycle(
+    'small file',
+    file,
     original,
-    withScratch: `${original.endsWith('\n') ? original : `${original}\n`}---
-# benchmark edit: a Service with an invalid scope value
-apiVersion: v1
-kind: Service
-metadata:
-  name: bench-scratch
-  namespace: bench-scratch
-  labels:
-    solo.io/service-scope: globl
-`,
-    unexported: `${original.slice(0, start)}cluster${original.slice(end)}`,
+    namespace,
+    `${original.slice(0, start)}cluster${original.slice(end)}`,
+    { file: chosen.sibling, code: 'MESH101', count: expectedCount(expected, chosen.sibling, 'MESH101') },
+    expectedCount(expected, file, 'MESH110'),
+  );
+}
+
+/**
+ * The topology file of a preset workspace: a link to a cluster that does not exist appended to its
+ * `links:` (MESH191 in the topology file), and taken out again. Any change of the topology file may
+ * change every cluster's reach, so each of these edits re-analyses the whole workspace.
+ */
+export function topologyCycle(files: Map<string, string>, expected: Expected): EditCycle {
+  const file = 'mesh-topology.yaml';
+  const original = files.get(file);
+  if (
+    original === undefined ||
+    !/^links:\n(?: {2}- .*\n)+$/m.test(original.slice(original.lastIndexOf('links:')))
+  )
+    throw new Error('the topology file does not end with its links');
+  const base = expectedCount(expected, file, 'MESH191');
+  return {
+    kind: 'topology file',
+    file,
+    steps: [
+      {
+        text: `${original}  - { between: [cluster-01, cluster-nope] }   # benchmark edit: no such cluster\n`,
+        watch: file,
+        code: 'MESH191',
+        count: base + 1,
+      },
+      { text: original, watch: file, code: 'MESH191', count: base },
+    ],
   };
 }
 
@@ -276,49 +324,48 @@ async function editLoop(
   session: LspSession,
   watch: DiagnosticsWatch,
   files: Map<string, string>,
-  expected: Expected,
-  edits: number,
-  budgetMs = Number.POSITIVE_INFINITY,
+  run: CycleRun,
 ): Promise<EditRun> {
-  const plan = editPlan(files, expected);
-  await session.open(plan.file);
-  const invalidScopes = countCode('MESH110');
-  const unlabeled = countCode('MESH101');
-  const base110 = expected.findings.filter((f) => f.file === plan.file && f.code === 'MESH110').length;
-  const base101 = expected.findings.filter((f) => f.file === plan.sibling && f.code === 'MESH101').length;
-  // A cycle of four edits, each leaving the file in a state the previous one did not.
-  const cycle = [
-    {
-      text: plan.withScratch,
-      wait: plan.file,
-      accept: (d: Diagnostic[]) => invalidScopes(d) === base110 + 1,
-    },
-    { text: plan.original, wait: plan.file, accept: (d: Diagnostic[]) => invalidScopes(d) === base110 },
-    { text: plan.unexported, wait: plan.sibling, accept: (d: Diagnostic[]) => unlabeled(d) === base101 - 1 },
-    { text: plan.original, wait: plan.sibling, accept: (d: Diagnostic[]) => unlabeled(d) === base101 },
-  ];
+  const { cycle } = run;
+  await session.open(cycle.file, files.get(cycle.file));
   const local: number[] = [];
-  const cross: number[] = [];
+  const elsewhere: number[] = [];
+  const all: number[] = [];
+  const hovers: Promise<number>[] = [];
+  const budgetMs = run.budgetMs ?? Number.POSITIVE_INFINITY;
   const started = performance.now();
   let index = 0;
-  for (; index < edits; index++) {
+  for (; index < run.edits; index++) {
     const overBudget = performance.now() - started > budgetMs;
-    if (overBudget && index % cycle.length === 0 && index > 0) break;
-    const step = cycle[index % cycle.length] as (typeof cycle)[number];
-    const arrived = watch.next(session.uri(step.wait), step.accept, EDIT_LIMIT_MS);
+    if (overBudget && index % cycle.steps.length === 0 && index > 0) break;
+    const step = cycle.steps[index % cycle.steps.length] as EditStep;
+    const count = countCode(step.code);
+    const arrived = watch.next(session.uri(step.watch), (d) => count(d) === step.count, EDIT_LIMIT_MS);
     const sent = performance.now();
-    await session.change(plan.file, step.text);
+    await session.change(cycle.file, step.text);
+    if (run.hoverAfterEdit) {
+      const position = run.hoverAfterEdit;
+      hovers.push(
+        timeRequest(() => session.connection.sendRequest('textDocument/hover', at(session, position))),
+      );
+    }
     const ms = (await arrived) - sent;
-    (step.wait === plan.file ? local : cross).push(ms);
+    all.push(ms);
+    (step.watch === cycle.file ? local : elsewhere).push(ms);
   }
+  const hoverSamples = await Promise.all(hovers);
   return {
-    file: plan.file,
-    sibling: plan.sibling,
+    kind: cycle.kind,
+    file: cycle.file,
     count: index,
-    budgetExhausted: index < edits,
-    all: latency([...local, ...cross]),
+    budgetExhausted: index < run.edits,
+    all: latency(all),
     local: latency(local),
-    crossCluster: latency(cross),
+    elsewhere: latency(elsewhere),
+    samples: all.map((value) => round(value)),
+    ...(run.hoverAfterEdit
+      ? { hoverAfter: latency(hoverSamples), hoverAfterSamples: hoverSamples.map((value) => round(value)) }
+      : {}),
   };
 }
 
@@ -397,15 +444,133 @@ async function requestLoops(
         ),
       );
     }
-    return latency(samples);
+    return samples;
   };
+  const completionHostname = await complete(hostnameEnds);
+  const completionScopeValue = await complete(scopeEnds);
+  const round2 = (list: number[]) => list.map((value) => round(value));
   return {
+    requestSamples: {
+      hover: round2(Object.values(byTarget).flat()),
+      codeLens: round2(lenses),
+      completionHostname: round2(completionHostname),
+      completionScopeValue: round2(completionScopeValue),
+    },
     hover: latency(Object.values(byTarget).flat()),
     hoverByTarget: Object.fromEntries(
       Object.entries(byTarget).map(([target, samples]) => [target, latency(samples)]),
     ),
     codeLens: latency(lenses),
-    completionHostname: await complete(hostnameEnds),
-    completionScopeValue: await complete(scopeEnds),
+    completionHostname: latency(completionHostname),
+    completionScopeValue: latency(completionScopeValue),
   };
+}
+
+export interface BurstRun {
+  file: string;
+  edits: number;
+  /** First edit sent → last edit sent (the client writes as fast as the pipe takes them). */
+  sendMs: number;
+  /** Last edit sent → the publish that shows the last edit's text (its unique scope value). */
+  lastEditToFinalMs: number;
+  /** False when the final diagnostics did not come within `timeoutMs` (then `lastEditToFinalMs` is that limit). */
+  settled: boolean;
+  /** Publishes for the edited file between the first edit and the final diagnostics. */
+  publishes: number;
+  peakRssBeforeMB: number;
+  peakRssMB: number;
+  /** Hovers sent every `hoverEveryMs` from the first edit to the final diagnostics, concurrently. */
+  hoversSent: number;
+  hoversUnanswered: number;
+  hover: Latency;
+  hoverSamples: number[];
+}
+
+export interface BurstOptions {
+  edits: number;
+  hoverEveryMs: number;
+  timeoutMs: number;
+}
+
+/**
+ * A burst of `edits` full-text `didChange`s of the small-file edit's file, sent without waiting for
+ * anything, each appending a Service whose invalid scope value is unique to the edit (`burst-<i>`), so
+ * the last edit's diagnostics are told apart from any earlier one's: MESH110's message quotes the value.
+ * Meanwhile hovers on Services spread over the workspace go out on a timer, each timed on its own.
+ */
+export async function measureBurst(
+  root: string,
+  files: Map<string, string>,
+  expected: Expected,
+  positions: RequestPositions,
+  options: BurstOptions,
+): Promise<BurstRun> {
+  const before = new Set(childPids('dist/server.js'));
+  const session = await startSession(root);
+  const pid = childPids('dist/server.js').find((candidate) => !before.has(candidate));
+  if (pid === undefined) throw new Error('cannot find the server process');
+  const watch = watchDiagnostics(session.diagnostics);
+  try {
+    await waitForComplete(session, watch, expected);
+    const cycle = smallFileCycle(files, expected);
+    const original = files.get(cycle.file) as string;
+    const namespace = /^ {2}namespace: (\S+)$/m.exec(original)?.[1] ?? 'bench-scratch';
+    const textOf = (index: number) =>
+      `${original.endsWith('\n') ? original : `${original}\n`}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: bench-burst\n  namespace: ${namespace}\n  labels:\n    solo.io/service-scope: burst-${index}\n`;
+    const targets = spread(positions.serviceNames, 200);
+    for (const file of new Set(targets.map((position) => position.file)))
+      await session.open(file, files.get(file));
+    await session.open(cycle.file, original);
+    const peakRssBeforeMB = memoryOf(pid).peakMB;
+    const uri = session.uri(cycle.file);
+    let publishes = 0;
+    const stopCounting = watch.onArrival((arrival) => {
+      if (arrival.uri === uri) publishes++;
+    });
+    const last = `\`burst-${options.edits - 1}\``;
+    const final = watch.next(
+      uri,
+      (diagnostics) => diagnostics.some((diagnostic) => String(diagnostic.message).includes(last)),
+      options.timeoutMs,
+    );
+    const hovers: Promise<number>[] = [];
+    const answered: number[] = [];
+    let next = 0;
+    const timer = setInterval(() => {
+      const position = targets[next++ % targets.length] as TextPosition;
+      const hover = timeRequest(() =>
+        session.connection.sendRequest('textDocument/hover', at(session, position)),
+      );
+      hovers.push(hover.then((ms) => answered.push(ms)));
+    }, options.hoverEveryMs);
+    const started = performance.now();
+    for (let index = 0; index < options.edits; index++) await session.change(cycle.file, textOf(index));
+    const lastSent = performance.now();
+    let settled = true;
+    const finalAt = await final.catch(() => {
+      settled = false;
+      return performance.now();
+    });
+    clearInterval(timer);
+    stopCounting();
+    // Hovers still unanswered a minute after the final diagnostics are left out (and counted).
+    await Promise.race([Promise.all(hovers), sleep(60_000)]);
+    const hoverSamples = [...answered];
+    return {
+      file: cycle.file,
+      edits: options.edits,
+      sendMs: round(lastSent - started),
+      lastEditToFinalMs: round(finalAt - lastSent),
+      settled,
+      publishes,
+      peakRssBeforeMB,
+      peakRssMB: memoryOf(pid).peakMB,
+      hoversSent: hovers.length,
+      hoversUnanswered: hovers.length - hoverSamples.length,
+      hover: latency(hoverSamples),
+      hoverSamples: hoverSamples.map((value) => round(value)),
+    };
+  } finally {
+    await session.stop();
+  }
 }

@@ -1,9 +1,13 @@
-// `npm run bench`: generates the ~1k, ~10k and ~50k workspaces into bench/workspaces/ (git-ignored;
-// not under a dot-folder, because yaml-language-server's `**/*.yaml` association does not match through
-// one), then measures, in one run and on the same files: the parse floor, the CLI, the language server
-// over stdio (cold start, edits, hover, code lens, completion, peak RSS), yaml-language-server on the
-// same opened files, and a CPU profile of the server at 10k. Writes bench/results/latest.json and the
-// generated sections of BENCHMARKS.md. No timed assertions anywhere: these are measurements, not tests.
+// `npm run bench`: generates the ~1k, ~10k and ~50k workspaces and the extreme shapes into
+// bench/workspaces/ (git-ignored; not under a dot-folder, because yaml-language-server's `**/*.yaml`
+// association does not match through one), then measures, in one invocation and on the same files:
+// the parse floor on one thread and on two, the CLI, the language server over stdio (cold start, edits
+// by shape, hover, code lens, completion, peak RSS), yaml-language-server on the same opened files, a
+// burst of edits with hovers in flight, and a CPU profile of the server at 10k. Each workspace is
+// measured in rounds (floor, two-thread floor, CLI, server, … one after the other) and every ratio is
+// the median of the rounds' ratios. The machine's load is recorded around each measured section.
+// Writes bench/results/latest.json and the generated sections of BENCHMARKS.md. No timed assertions
+// anywhere: these are measurements, not tests. `npm run bench -- --help` lists the options.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,20 +16,53 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../test/helpers/paths';
 import { type CpuProfile, type ProfileSummary, summariseProfile } from './cpu-profile';
 import { digestOf, generateWorkspace, type Layout, PRESETS, readMarker, writeWorkspace } from './generate';
-import { type CliFinding, type Expected, expectedFrom, type MeshLensRun, measureMeshLens } from './mesh-lens';
+import { type Load, withLoad } from './load';
+import {
+  type BurstRun,
+  type CliFinding,
+  type CycleRun,
+  type Expected,
+  expectedFrom,
+  type MeshLensRun,
+  measureBurst,
+  measureMeshLens,
+  smallFileCycle,
+  topologyCycle,
+} from './mesh-lens';
 import { requestPositions, spread } from './positions';
 import { timedRun } from './processes';
 import { writeReport } from './report';
+import {
+  generateShape,
+  type Planted,
+  SHAPE_SCALES,
+  SHAPES,
+  type Shape,
+  type ShapeOptions,
+  type ShapeWorkspace,
+  shapeMarker,
+} from './shapes';
 import { round } from './stats';
 import { yamlLanguageServerVersion } from './yaml-ls';
 import { measureYamlLs, type YamlLsRun } from './yaml-ls-measure';
 
+export interface Timed {
+  ms: number;
+  load: Load;
+}
+
+/**
+ * One round of a workspace's measurements, made one after the other (floor, two-thread floor, CLI,
+ * server, …): the figures a ratio divides come from the same round, and the report takes the median
+ * of the rounds' ratios (issue #18).
+ */
 export interface SizeRun {
-  /** 1-minute load average when the run started: the machine is shared. */
-  loadAverage: number;
-  floorMs: number;
-  cliMs: number;
+  floor: Timed;
+  /** The floor with the files dealt to 2 worker threads (bench/floor.ts --workers 2). */
+  floor2: Timed;
+  cli: Timed;
   server: MeshLensRun;
+  serverLoad: Load;
   /**
    * yaml-language-server with every file of the workspace opened in both servers, right after start:
    * both then diagnose the same files (yaml-language-server diagnoses only open documents).
@@ -40,18 +77,21 @@ export interface SizeRun {
   overlays?: OverlaysRun;
 }
 
-/** The overlays layout's cold start, paired with the plain layout's of the same run. */
+/** The overlays layout's cold start, paired with the plain layout's of the same round. */
 export interface OverlaysRun {
-  loadAverage: number;
-  floorMs: number;
-  cliMs: number;
+  floor: Timed;
+  cli: Timed;
   cold: MeshLensRun['cold'];
   peakRssAfterColdMB: number;
+  serverLoad: Load;
 }
 
+/** yaml-language-server, then Mesh Lens, with the same files opened at start: one pair. */
 export interface Comparison {
   yamlLs: YamlLsRun;
+  yamlLsLoad: Load;
   meshLens: MeshLensRun;
+  meshLensLoad: Load;
 }
 
 export interface SizeResult {
@@ -73,6 +113,39 @@ export interface SizeResult {
     filesWithFindings: number;
   };
   runs: SizeRun[];
+}
+
+/** One round on a shape's workspace: floors, CLI, then the server (cold start and the shape's edits). */
+export interface ShapeRun {
+  floor: Timed;
+  floor2: Timed;
+  cli: Timed;
+  server: MeshLensRun;
+  serverLoad: Load;
+}
+
+export interface ShapeResult {
+  shape: Shape;
+  options: ShapeOptions;
+  /** What `options.scale` counts. */
+  unit: string;
+  resources: number;
+  files: number;
+  megabytes: number;
+  digest: string;
+  /** Findings planted (with the default file size limit), and whether the CLI reported exactly those. */
+  planted: number;
+  cliFindings: number;
+  cliMatchesPlanted: boolean;
+  /** Files over the default 10 MB limit: the CLI skips them (MESH195); the server is run with the limit raised. */
+  bigFiles: string[];
+  serverSettings?: Record<string, unknown>;
+  runs: ShapeRun[];
+}
+
+export interface BurstResult extends BurstRun {
+  size: string;
+  load: Load;
 }
 
 /** bench/core-phases.ts: the core's phases timed in-process (model and checks: best of `repeat`). */
@@ -109,33 +182,110 @@ export interface BenchResults {
   machine: Record<string, string>;
   settings: Record<string, string | number>;
   sizes: SizeResult[];
+  shapes: ShapeResult[];
+  burst?: BurstResult;
   profile?: ProfileResult;
 }
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    sizes: { type: 'string', default: '1k,10k,50k' },
-    runs: { type: 'string', default: '2' },
-    edits: { type: 'string', default: '200' },
-    'edit-budget-s': { type: 'string', default: '30' },
-    'completion-budget-s': { type: 'string', default: '8' },
-    'profile-edits': { type: 'string', default: '32' },
-    requests: { type: 'string', default: '200' },
-    'compare-files': { type: 'string', default: '500' },
-    'profile-size': { type: 'string', default: '10k' },
-    'profile-layout': { type: 'string', default: 'plain' },
-    'core-sizes': { type: 'string', default: '10k,50k' },
-    'no-profile': { type: 'boolean', default: false },
-    'no-yaml-ls': { type: 'boolean', default: false },
-    'no-compare-all': { type: 'boolean', default: false },
-    'no-overlays': { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench/results/latest.json' },
-    'no-report': { type: 'boolean', default: false },
-    'report-file': { type: 'string', default: 'BENCHMARKS.md' },
-  },
-});
+const OPTIONS = {
+  sizes: { type: 'string', default: '1k,10k,50k' },
+  shapes: { type: 'string', default: SHAPES.join(',') },
+  'small-shapes': { type: 'boolean', default: false },
+  'big-namespace': { type: 'string' },
+  'many-routes': { type: 'string' },
+  'many-clusters': { type: 'string' },
+  'big-file-mb': { type: 'string' },
+  'shared-base-overlays': { type: 'string' },
+  runs: { type: 'string', default: '3' },
+  'shape-runs': { type: 'string' },
+  edits: { type: 'string', default: '200' },
+  'topology-edits': { type: 'string', default: '20' },
+  'edit-budget-s': { type: 'string', default: '30' },
+  requests: { type: 'string', default: '200' },
+  'completion-budget-s': { type: 'string', default: '8' },
+  'compare-files': { type: 'string', default: '500' },
+  'burst-size': { type: 'string', default: '10k' },
+  'burst-edits': { type: 'string', default: '10000' },
+  'burst-hover-ms': { type: 'string', default: '20' },
+  'burst-timeout-s': { type: 'string', default: '600' },
+  'profile-size': { type: 'string', default: '10k' },
+  'profile-layout': { type: 'string', default: 'plain' },
+  'profile-edits': { type: 'string', default: '32' },
+  'core-sizes': { type: 'string', default: '10k,50k' },
+  'no-profile': { type: 'boolean', default: false },
+  'no-yaml-ls': { type: 'boolean', default: false },
+  'no-compare-all': { type: 'boolean', default: false },
+  'no-overlays': { type: 'boolean', default: false },
+  out: { type: 'string', default: 'bench/results/latest.json' },
+  'no-report': { type: 'boolean', default: false },
+  'report-file': { type: 'string', default: 'BENCHMARKS.md' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
+const USAGE = `Usage: npm run bench -- [options]
+
+Measures the language server, the CLI and the parse floors on generated workspaces (bench/workspaces/,
+git-ignored), writes every run's raw figures to --out and the generated blocks of --report-file.
+Each workspace is measured in rounds; a round runs its measurements one after the other (parse floor,
+two-thread floor, CLI, server, …), every ratio is taken within a round and the report gives the median
+of the rounds' ratios, and the medians of the times. Latency percentiles pool the samples of every round.
+
+What to measure (any subset):
+  --sizes LIST           presets of the growth table, 1k,10k,50k (default); "none" for none
+  --shapes LIST          extreme shapes: ${SHAPES.join(',')} (default: all); "none" for none
+  --small-shapes         each shape at its small scale (development: ${SHAPES.map((shape) => `${shape} ${SHAPE_SCALES[shape].small}`).join(', ')})
+  --big-namespace LIST   Services in the one namespace, e.g. 2000,4000,8000 (default ${SHAPE_SCALES['big-namespace'].full})
+  --many-routes LIST     routes to one hostname (default ${SHAPE_SCALES['many-routes'].full})
+  --many-clusters LIST   clusters (default ${SHAPE_SCALES['many-clusters'].full}; ${SHAPE_SCALES['many-clusters'].services} Services in each of 2 namespaces)
+  --big-file-mb LIST     MB of the single big file (default ${SHAPE_SCALES['big-file'].full}; over 10 MB the server runs with meshLens.maxFileSizeMB raised)
+  --shared-base-overlays LIST
+                         overlays including the one base (default ${SHAPE_SCALES['shared-base'].full}; ${SHAPE_SCALES['shared-base'].services} Services in the base)
+  --burst-size SIZE      the preset the edit burst runs on (default 10k); "none" to skip
+  --no-overlays          skip the base + overlays layout of each preset (issue #15)
+  --no-yaml-ls           skip the yaml-language-server comparisons
+  --no-compare-all       skip the comparison with every file opened (keep the 500-file one)
+  --no-profile           skip the CPU profile and the in-process core phases
+
+How much:
+  --runs N               rounds per preset (default 3; odd, so that the median is a run's)
+  --shape-runs N         rounds per shape (default: --runs)
+  --edits N              edits per edit cycle and round (default 200), in whole cycles of the cycle's steps
+  --topology-edits N     edits of the topology file per round (default 20)
+  --edit-budget-s S      stop an edit cycle after S seconds, at a cycle boundary (default 30)
+  --requests N           hovers, code lenses and completions of each kind per round (default 200)
+  --completion-budget-s S  stop hostname completion after S seconds, at least 50 (default 8)
+  --compare-files N      files opened in the partial yaml-language-server comparison (default 500)
+  --burst-edits N        didChange notifications in the burst (default 10000)
+  --burst-hover-ms MS    a hover every MS ms during the burst (default 20)
+  --burst-timeout-s S    give up waiting for the burst's final diagnostics after S seconds (default 600)
+  --profile-size SIZE    preset profiled under --cpu-prof (default 10k)
+  --profile-layout L     plain (default) or overlays
+  --profile-edits N      edits during the profile (default 32)
+  --core-sizes LIST      presets timed in-process by bench/core-phases.ts (default 10k,50k)
+
+Output:
+  --out FILE             raw results, JSON (default bench/results/latest.json)
+  --report-file FILE     Markdown file whose generated blocks are rewritten (default BENCHMARKS.md)
+  --no-report            do not write the report
+  --help                 this text
+
+Examples:
+  npm run bench                                      the full run
+  npm run bench -- --sizes 1k --shapes none --runs 1 --no-profile --burst-size none
+  npm run bench -- --sizes none --shapes big-namespace --big-namespace 2000,4000,8000
+`;
+
+const { values } = parseArgs({ args: process.argv.slice(2), options: OPTIONS });
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const listOf = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item && item !== 'none');
 const workspacesDir = join(repoRoot, 'bench', 'workspaces');
 const profilesDir = join(repoRoot, '.bench', 'profiles');
 const log = (message: string) =>
@@ -181,31 +331,45 @@ function prepare(size: string, layout: Layout = 'plain') {
   return { options, workspace, dir, digest };
 }
 
-async function cliCheck(dir: string): Promise<{ ms: number; findings: CliFinding[] }> {
-  const result = await timedRun(process.execPath, [
-    join(repoRoot, 'dist', 'cli.js'),
-    'check',
-    dir,
-    '--format',
-    'json',
-  ]);
+function prepareShape(options: ShapeOptions): { workspace: ShapeWorkspace; dir: string; digest: string } {
+  const workspace = generateShape(options);
+  const dir = join(workspacesDir, `shape-${options.shape}-${options.scale}`);
+  const digest = digestOf(workspace.files);
+  if (readMarker(dir)?.digest !== digest) {
+    log(`writing ${dir} (${workspace.resources} resources, ${workspace.files.size} files)`);
+    writeWorkspace(dir, workspace, shapeMarker(workspace));
+  }
+  return { workspace, dir, digest };
+}
+
+async function cliCheck(dir: string): Promise<{ timed: Timed; findings: CliFinding[] }> {
+  const { value: result, load } = await withLoad(() =>
+    timedRun(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json']),
+  );
   if (result.code !== 0 && result.code !== 1)
     throw new Error(`mesh-lens check failed (${result.code}): ${result.stderr}`);
-  return { ms: round(result.ms), findings: JSON.parse(result.stdout) as CliFinding[] };
+  return { timed: { ms: round(result.ms), load }, findings: JSON.parse(result.stdout) as CliFinding[] };
 }
 
-async function floor(dir: string): Promise<number> {
-  const result = await timedRun(process.execPath, [join(repoRoot, 'out', 'bench', 'floor.js'), dir]);
+async function floor(dir: string, workers = 1): Promise<Timed> {
+  const args = [
+    join(repoRoot, 'out', 'bench', 'floor.js'),
+    dir,
+    ...(workers > 1 ? ['--workers', String(workers)] : []),
+  ];
+  const { value: result, load } = await withLoad(() => timedRun(process.execPath, args));
   if (result.code !== 0) throw new Error(`floor failed: ${result.stderr}`);
-  return round(result.ms);
+  return { ms: round(result.ms), load };
 }
 
-/** The CLI's findings per size, kept from the measured runs for the profile run. */
+/** The CLI's findings per size, kept from the measured runs for the profile and the burst. */
 const expectations = new Map<string, Expected>();
 
 function sameFindings(a: CliFinding[], b: CliFinding[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+const editBudgetMs = () => Number(values['edit-budget-s']) * 1000;
 
 async function measureSize(size: string, runs: number): Promise<SizeResult> {
   const { options, workspace, dir, digest } = prepare(size);
@@ -228,30 +392,46 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
   const overlays = values['no-overlays'] ? undefined : prepare(size, 'overlays');
   let overlaysExpected: Expected | undefined;
   for (let index = 0; index < runs; index++) {
-    log(`${size} run ${index + 1}/${runs}: parse floor`);
-    const loadAverage = round(loadavg()[0] ?? 0);
-    const floorMs = await floor(dir);
-    log(`${size} run ${index + 1}/${runs}: mesh-lens check (floor ${floorMs.toFixed(0)} ms)`);
+    const step = (what: string) => log(`${size} round ${index + 1}/${runs}: ${what}`);
+    step('parse floor, one thread');
+    const floor1 = await floor(dir);
+    step(`parse floor, two worker threads (one thread ${floor1.ms.toFixed(0)} ms)`);
+    const floor2 = await floor(dir, 2);
+    step(`mesh-lens check (two threads ${floor2.ms.toFixed(0)} ms)`);
     const cli = await cliCheck(dir);
     if (expected && !sameFindings(expected.findings, cli.findings))
       throw new Error('the CLI findings changed between runs');
     expected ??= expectedFrom(cli.findings);
     result.findings = expected.findings.length;
     result.filesWithFindings = expected.byFile.size;
-    log(`${size} run ${index + 1}/${runs}: language server (check ${cli.ms.toFixed(0)} ms)`);
-    const server = await measureMeshLens(dir, workspace.files, expected, positions, {
-      edits: Number(values.edits),
-      editBudgetMs: Number(values['edit-budget-s']) * 1000,
-      requests: Number(values.requests),
-      requestBudgetMs: Number(values['completion-budget-s']) * 1000,
-    });
-    log(
-      `${size} run ${index + 1}/${runs}: cold ${server.cold.ms.toFixed(0)} ms, ${server.edits?.count} edits p95 ${server.edits?.all.p95} ms, peak ${server.peakRssMB} MB`,
+    step(`language server (check ${cli.timed.ms.toFixed(0)} ms)`);
+    const cycles: CycleRun[] = [
+      {
+        cycle: smallFileCycle(workspace.files, expected),
+        edits: Number(values.edits),
+        budgetMs: editBudgetMs(),
+      },
+      {
+        cycle: topologyCycle(workspace.files, expected),
+        edits: Number(values['topology-edits']),
+        budgetMs: editBudgetMs(),
+      },
+    ];
+    const known = expected;
+    const { value: server, load: serverLoad } = await withLoad(() =>
+      measureMeshLens(dir, workspace.files, known, positions, {
+        edits: cycles,
+        requests: Number(values.requests),
+        requestBudgetMs: Number(values['completion-budget-s']) * 1000,
+      }),
     );
-    const run: SizeRun = { loadAverage, floorMs, cliMs: cli.ms, server };
+    step(
+      `cold ${server.cold.ms.toFixed(0)} ms; ${server.edits.map((edit) => `${edit.kind}: ${edit.count} edits p95 ${edit.all.p95} ms`).join('; ')}; peak ${server.peakRssMB} MB`,
+    );
+    const run: SizeRun = { floor: floor1, floor2, cli: cli.timed, server, serverLoad };
     if (overlays) {
       // Right after the plain layout's cold start, so that both see the machine alike (issue #15).
-      log(`${size} run ${index + 1}/${runs}: overlays layout, parse floor, check and cold start`);
+      step('overlays layout: parse floor, check and cold start');
       const measured = await measureOverlays(overlays, overlaysExpected);
       overlaysExpected = measured.expected;
       run.overlays = measured.run;
@@ -262,23 +442,17 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
         findings: measured.expected.findings.length,
         filesWithFindings: measured.expected.byFile.size,
       };
-      log(
-        `${size} run ${index + 1}/${runs}: overlays cold ${measured.run.cold.ms.toFixed(0)} ms (plain ${server.cold.ms.toFixed(0)} ms)`,
-      );
+      step(`overlays cold ${measured.run.cold.ms.toFixed(0)} ms (plain ${server.cold.ms.toFixed(0)} ms)`);
     }
     if (!values['no-yaml-ls']) {
       const compare = async (opened: string[], what: string): Promise<Comparison> => {
-        log(`${size} run ${index + 1}/${runs}: yaml-language-server, ${what} opened (${opened.length})`);
-        const yamlLs = await measureYamlLs(dir, opened, 2000);
-        log(
-          `${size} run ${index + 1}/${runs}: Mesh Lens, the same files opened (yaml-ls settled ${yamlLs.settledMs.toFixed(0)} ms)`,
+        step(`yaml-language-server, ${what} opened (${opened.length})`);
+        const yaml = await withLoad(() => measureYamlLs(dir, opened, 2000));
+        step(`Mesh Lens, the same files opened (yaml-ls settled ${yaml.value.settledMs.toFixed(0)} ms)`);
+        const mesh = await withLoad(() =>
+          measureMeshLens(dir, workspace.files, known, positions, { requests: 0, openAtStart: opened }),
         );
-        const meshLens = await measureMeshLens(dir, workspace.files, expected as Expected, positions, {
-          edits: 0,
-          requests: 0,
-          openAtStart: opened,
-        });
-        return { yamlLs, meshLens };
+        return { yamlLs: yaml.value, yamlLsLoad: yaml.load, meshLens: mesh.value, meshLensLoad: mesh.load };
       };
       if (!values['no-compare-all']) run.comparisonAll = await compare(paths, 'every file');
       if (compared.length > 0) run.comparison = await compare(compared, 'files spread over the workspace');
@@ -298,26 +472,141 @@ async function measureOverlays(
   previous: Expected | undefined,
 ): Promise<{ run: OverlaysRun; expected: Expected }> {
   const { dir, workspace } = prepared;
-  const loadAverage = round(loadavg()[0] ?? 0);
   const floorMs = await floor(dir);
   const cli = await cliCheck(dir);
   if (previous && !sameFindings(previous.findings, cli.findings))
     throw new Error('the CLI findings on the overlays layout changed between runs');
   const expected = previous ?? expectedFrom(cli.findings);
-  const server = await measureMeshLens(dir, workspace.files, expected, requestPositions(new Map()), {
-    edits: 0,
-    requests: 0,
-  });
+  const { value: server, load } = await withLoad(() =>
+    measureMeshLens(dir, workspace.files, expected, requestPositions(new Map()), { requests: 0 }),
+  );
   return {
     run: {
-      loadAverage,
-      floorMs,
-      cliMs: cli.ms,
+      floor: floorMs,
+      cli: cli.timed,
       cold: server.cold,
       peakRssAfterColdMB: server.peakRssAfterColdMB,
+      serverLoad: load,
     },
     expected,
   };
+}
+
+/** "Complete" for a shape: the findings it planted, as (file, code) pairs. */
+function expectedFromPlanted(planted: Planted[]): Expected {
+  return expectedFrom(
+    planted.map(({ file, code }) => ({
+      file,
+      code,
+      severity: '',
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      related: [],
+    })),
+  );
+}
+
+const pairsOf = (list: { file: string; code: string }[]) =>
+  list
+    .map(({ file, code }) => `${code} ${file}`)
+    .sort()
+    .join('\n');
+
+async function measureShape(options: ShapeOptions, runs: number): Promise<ShapeResult> {
+  const { workspace, dir, digest } = prepareShape(options);
+  const label = `${options.shape} ${options.scale}`;
+  const megabytes =
+    [...workspace.files.values()].reduce((sum, text) => sum + Buffer.byteLength(text), 0) / 1048576;
+  // A file over the default limit is read only when the server is told a higher one (the CLI cannot be).
+  const settings =
+    workspace.bigFiles.length > 0 ? { maxFileSizeMB: Math.ceil(options.scale) + 10 } : undefined;
+  const expected = expectedFromPlanted(settings ? workspace.plantedUnlimited : workspace.planted);
+  const result: ShapeResult = {
+    shape: options.shape,
+    options,
+    unit: SHAPE_SCALES[options.shape].unit,
+    resources: workspace.resources,
+    files: workspace.files.size,
+    megabytes: round(megabytes, 1),
+    digest,
+    planted: workspace.planted.length,
+    cliFindings: 0,
+    cliMatchesPlanted: false,
+    bigFiles: workspace.bigFiles,
+    ...(settings ? { serverSettings: settings } : {}),
+    runs: [],
+  };
+  const hoverAt = workspace.hoverAt;
+  const cycles: CycleRun[] = workspace.edits.map((cycle) => ({
+    cycle,
+    edits: Number(values.edits),
+    budgetMs: editBudgetMs(),
+    // Where a file is big, how long a request waits behind its edit (issue #18: big buffers block).
+    ...(options.shape === 'big-file' && hoverAt ? { hoverAfterEdit: hoverAt } : {}),
+  }));
+  for (let index = 0; index < runs; index++) {
+    const step = (what: string) => log(`${label} round ${index + 1}/${runs}: ${what}`);
+    step('parse floor, one thread');
+    const floor1 = await floor(dir);
+    step(`parse floor, two worker threads (one thread ${floor1.ms.toFixed(0)} ms)`);
+    const floor2 = await floor(dir, 2);
+    step(`mesh-lens check (two threads ${floor2.ms.toFixed(0)} ms)`);
+    const cli = await cliCheck(dir);
+    result.cliFindings = cli.findings.length;
+    result.cliMatchesPlanted = pairsOf(cli.findings) === pairsOf(workspace.planted);
+    if (!result.cliMatchesPlanted)
+      log(
+        `${label}: the CLI's findings differ from the planted ones (${cli.findings.length} vs ${workspace.planted.length})`,
+      );
+    step(`language server (check ${cli.timed.ms.toFixed(0)} ms)`);
+    const { value: server, load: serverLoad } = await withLoad(() =>
+      measureMeshLens(dir, workspace.files, expected, requestPositions(new Map()), {
+        edits: cycles,
+        requests: 0,
+        ...(settings ? { settings } : {}),
+      }),
+    );
+    step(
+      `cold ${server.cold.ms.toFixed(0)} ms${server.edits.map((edit) => `; ${edit.kind}: ${edit.count} edits p95 ${edit.all.p95} ms`).join('')}; peak ${server.peakRssMB} MB`,
+    );
+    result.runs.push({ floor: floor1, floor2, cli: cli.timed, server, serverLoad });
+  }
+  return result;
+}
+
+/** The shapes to measure, each at every scale asked for. */
+function shapeOptions(): ShapeOptions[] {
+  const flags: Record<Shape, string | undefined> = {
+    'big-namespace': values['big-namespace'],
+    'many-routes': values['many-routes'],
+    'many-clusters': values['many-clusters'],
+    'big-file': values['big-file-mb'],
+    'shared-base': values['shared-base-overlays'],
+  };
+  return listOf(values.shapes).flatMap((name) => {
+    const shape = name as Shape;
+    if (!SHAPES.includes(shape)) throw new Error(`unknown shape ${name}; known: ${SHAPES.join(', ')}`);
+    const scales = SHAPE_SCALES[shape];
+    const asked = listOf(flags[shape]).map(Number);
+    const list = asked.length > 0 ? asked : [values['small-shapes'] ? scales.small : scales.full];
+    return list.map((scale) => ({ shape, scale, ...(scales.services ? { services: scales.services } : {}) }));
+  });
+}
+
+async function burst(size: string): Promise<BurstResult> {
+  const { workspace, dir } = prepare(size);
+  const expected = expectations.get(size) ?? expectedFrom((await cliCheck(dir)).findings);
+  log(`burst at ${size}: ${values['burst-edits']} edits, a hover every ${values['burst-hover-ms']} ms`);
+  const { value, load } = await withLoad(() =>
+    measureBurst(dir, workspace.files, expected, requestPositions(workspace.files), {
+      edits: Number(values['burst-edits']),
+      hoverEveryMs: Number(values['burst-hover-ms']),
+      timeoutMs: Number(values['burst-timeout-s']) * 1000,
+    }),
+  );
+  log(
+    `burst: sent in ${value.sendMs.toFixed(0)} ms, final diagnostics ${value.lastEditToFinalMs.toFixed(0)} ms after the last edit${value.settled ? '' : ' (timed out)'}, hover p95 ${value.hover.p95} ms, peak ${value.peakRssMB} MB`,
+  );
+  return { size, load, ...value };
 }
 
 async function profile(size: string, layout: Layout): Promise<ProfileResult> {
@@ -333,7 +622,7 @@ async function profile(size: string, layout: Layout): Promise<ProfileResult> {
   const edits = plain ? Number(values['profile-edits']) : 0;
   const requests = plain ? Number(values.requests) : 0;
   const core: CorePhases[] = [];
-  for (const coreSize of (values['core-sizes'] as string).split(',').filter(Boolean)) {
+  for (const coreSize of listOf(values['core-sizes'])) {
     log(`core phases in-process at ${coreSize}`);
     const repeat = coreSize === '50k' ? 2 : 3;
     const phases = await timedRun(process.execPath, [
@@ -347,7 +636,7 @@ async function profile(size: string, layout: Layout): Promise<ProfileResult> {
   }
   log(`profile ${size}: cold start, ${edits} edits, ${requests} requests of each kind under --cpu-prof`);
   const run = await measureMeshLens(dir, workspace.files, expected, requestPositions(workspace.files), {
-    edits,
+    edits: edits > 0 ? [{ cycle: smallFileCycle(workspace.files, expected), edits }] : [],
     requests,
     profileDir,
     gapMs,
@@ -360,7 +649,7 @@ async function profile(size: string, layout: Layout): Promise<ProfileResult> {
     layout,
     core,
     coldStartMs: run.cold.ms,
-    edits: run.edits?.count ?? 0,
+    edits: run.edits[0]?.count ?? 0,
     requests,
     cold: summariseProfile(data, 20, { fromMs: 0, toMs: run.phases.coldEndMs + margin }),
     editLoop: summariseProfile(data, 20, {
@@ -376,23 +665,33 @@ async function profile(size: string, layout: Layout): Promise<ProfileResult> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const runs = Number(values.runs);
+  const shapeRuns = Number(values['shape-runs'] ?? runs);
   const results: BenchResults = {
     date: new Date().toISOString(),
     machine: machine(),
     settings: {
-      runsPerSize: Number(values.runs),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      out: values.out as string,
+      runsPerSize: runs,
+      runsPerShape: shapeRuns,
       edits: Number(values.edits),
+      topologyEdits: Number(values['topology-edits']),
       editBudgetSeconds: Number(values['edit-budget-s']),
       completionBudgetSeconds: Number(values['completion-budget-s']),
       requestsPerKind: Number(values.requests),
       comparedFilesAbove1k: Number(values['compare-files']),
+      burstEdits: Number(values['burst-edits']),
+      burstHoverEveryMs: Number(values['burst-hover-ms']),
       yamlLanguageServer: `${yamlLanguageServerVersion()} (npm devDependency, run on ${process.version})`,
     },
     sizes: [],
+    shapes: [],
   };
-  for (const size of (values.sizes as string).split(',').filter(Boolean)) {
-    results.sizes.push(await measureSize(size, Number(values.runs)));
-  }
+  for (const size of listOf(values.sizes)) results.sizes.push(await measureSize(size, runs));
+  for (const options of shapeOptions()) results.shapes.push(await measureShape(options, shapeRuns));
+  const burstSize = listOf(values['burst-size'])[0];
+  if (burstSize) results.burst = await burst(burstSize);
   if (!values['no-profile'])
     results.profile = await profile(values['profile-size'] as string, values['profile-layout'] as Layout);
   results.machine.loadAverageAtEnd = loadavg()
