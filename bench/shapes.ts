@@ -588,11 +588,11 @@ function bigFile(b: Builder, options: ShapeOptions): EditCycle[] {
 
 /**
  * One base, `base/shop/` (the Namespace and S Services with Deployments, exported by their own
- * label), included by N cluster overlays `overlays/cluster-NN/`. Planted, one finding per cluster that
- * renders the value (the checker reports each cluster's at the same range): `pinned` is unlabeled in
- * the base and patched to `global` by cluster 1's overlay (MESH101 at the base's Service for each
- * other cluster), `typo` is `globl` in the base (MESH110 for each cluster). Cluster 1 also routes to
- * `svc-001`.
+ * label), included by N cluster overlays `overlays/cluster-NN/`. Planted, one finding each naming
+ * every cluster at fault (each cluster's copy at one place is merged into one): `pinned` is unlabeled
+ * in the base and patched to `global` by cluster 1's overlay (MESH101 at the base's Service naming the
+ * other clusters), `typo` is `globl` in the base (MESH110 naming every cluster). Cluster 1 also routes
+ * to `svc-001`.
  */
 function sharedBase(b: Builder, options: ShapeOptions): EditCycle[] {
   const overlays = Math.max(2, Math.round(options.scale));
@@ -631,11 +631,9 @@ function sharedBase(b: Builder, options: ShapeOptions): EditCycle[] {
     [serviceDoc({ name: 'typo', scope: 'globl' }), deploymentDoc('typo', undefined)],
     0,
   );
-  // One finding per cluster that renders the written value (the checker reports each cluster's).
-  for (let index = 0; index < overlays; index++) {
-    if (index > 0) b.plant('base/shop/pinned.yaml', 'MESH101');
-    b.plant('base/shop/typo.yaml', 'MESH110');
-  }
+  // One finding each, naming every cluster at fault (the clusters' copies at one place are merged).
+  b.plant('base/shop/pinned.yaml', 'MESH101');
+  b.plant('base/shop/typo.yaml', 'MESH110');
   b.file(
     'base/shop/kustomization.yaml',
     [
@@ -689,7 +687,7 @@ metadata:
       kind: `base shared by ${overlays} overlays`,
       file,
       steps: [
-        { text: scratch, watch: file, code: 'MESH110', count: overlays },
+        { text: scratch, watch: file, code: 'MESH110', count: 1 },
         { text: original, watch: file, code: 'MESH110', count: 0 },
         // svc-001 no longer exported anywhere: cluster 1's route names a hostname nobody exports.
         { text: relabel(original, name(1), 'global', 'cluster'), watch: routes, code: 'MESH122', count: 1 },

@@ -234,8 +234,8 @@ describe('Kustomize placements (SPEC §9)', () => {
     const preferred = fixes.filter((fix) => fix.preferred);
     assert.deepEqual(
       preferred.map((fix) => fix.changes.map((change) => change.file)),
-      [['base/reviews.yaml'], ['base/reviews.yaml']],
-      'one finding per cluster, each preferring the shared base',
+      [['base/reviews.yaml']],
+      'one finding naming both clusters, preferring the shared base',
     );
   });
 

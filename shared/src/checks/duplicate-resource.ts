@@ -1,6 +1,7 @@
 import { filesInScope, resourceInScope } from '../model/shards';
 import type { MeshModel } from '../model/types';
-import type { Finding } from '../text/findings';
+import type { Finding, RelatedLocation } from '../text/findings';
+import type { Origin } from '../topology/types';
 import { isDeepStrictEqualJson } from '../util/json-equal';
 import { describeResource, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';
@@ -51,13 +52,18 @@ export const duplicateResource: Check = {
 interface PlacedCopy {
   cluster: string;
   resource: Resource;
+  /** What placed the copy there (an overlay, a controller, a topology path), when not the file itself. */
+  entry?: Origin;
 }
 
 /** The groups of differing copies of one object in one cluster, in the model's order of files. */
 function duplicates(model: MeshModel): [PlacedCopy, ...PlacedCopy[]][] {
   const groups = new Map<string, PlacedCopy[]>();
   for (const file of filesInScope(model))
-    for (const { cluster, resources } of file.placements)
+    for (const { cluster, resources, entry } of file.placements) {
+      // Without a topology file or a cluster folder, everything lands in one implicit cluster: two
+      // copies there are most often alternatives (two examples, two environments), not one apply.
+      if (model.topology.clusters.get(cluster)?.via === 'default') continue;
       for (const resource of resources) {
         if (!resource.name?.value || !resourceInScope(model, resource)) continue;
         const key = [
@@ -68,9 +74,10 @@ function duplicates(model: MeshModel): [PlacedCopy, ...PlacedCopy[]][] {
           resource.name.value,
         ].join('\u0000');
         const group = groups.get(key);
-        if (group) group.push({ cluster, resource });
-        else groups.set(key, [{ cluster, resource }]);
+        if (group) group.push({ cluster, resource, entry });
+        else groups.set(key, [{ cluster, resource, entry }]);
       }
+    }
   return [...groups.values()].flatMap((group) => {
     const [first, ...rest] = group;
     // Most objects have one copy: converting them to plain data re-read every file's documents.
@@ -87,8 +94,33 @@ function duplicateFinding(first: PlacedCopy, copy: PlacedCopy): Finding {
     duplicateResource,
     resource,
     resource.name ?? resource.range,
-    `${describeResource(resource)} is placed twice in ${cluster}, and the copies differ: applying both, one overwrites the other, so what ${cluster} runs depends on the order of apply.`,
-    { related: [relatedAt(first.resource, first.resource.name, `the other copy in ${cluster}`)] },
+    `${describeResource(resource)} is placed twice in cluster ${cluster}, and the copies differ: applying both, one overwrites the other, so what ${cluster} runs depends on the order of apply.`,
+    { related: relatedCopies(first, copy) },
+  );
+}
+
+/**
+ * The other copy; when both are the same document (one base rendered by two entry points), what
+ * placed each: pointing at the document itself would point at the finding.
+ */
+function relatedCopies(first: PlacedCopy, copy: PlacedCopy): RelatedLocation[] {
+  const other = relatedAt(first.resource, first.resource.name, `the other copy in ${first.cluster}`);
+  const self = relatedAt(copy.resource, copy.resource.name, '');
+  const sameDocument =
+    other.file === self.file &&
+    other.range.start.line === self.range.start.line &&
+    other.range.start.character === self.range.start.character;
+  if (!sameDocument) return [other];
+  return [first, copy].flatMap((placed) =>
+    placed.entry
+      ? [
+          {
+            file: placed.entry.file,
+            range: placed.entry.range,
+            message: `places a copy in ${placed.cluster}`,
+          },
+        ]
+      : [],
   );
 }
 

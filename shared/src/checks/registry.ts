@@ -4,6 +4,7 @@ import { compareFindings } from '../text/findings-order';
 import type { SeverityOverride } from '../topology/topology-file';
 import { backendrefHostnameKind } from './backendref-hostname-kind';
 import type { Check } from './check';
+import { mergedClusterCopies } from './cluster-copies';
 import { duplicateResource } from './duplicate-resource';
 import { helmTemplateFindings } from './helm-template-findings';
 import { hostNotExported } from './host-not-exported';
@@ -92,7 +93,7 @@ export function runCheckList(model: MeshModel, onCheckError?: CheckOptions['onCh
   }
   const onTemplates = helmTemplateFindings(model, findings);
   const onRenderLines = renderedOutputFindings(model, findings, onTemplates);
-  return unsuppressed(model, [...findings, ...onTemplates, ...onRenderLines]);
+  return mergedClusterCopies(model, unsuppressed(model, [...findings, ...onTemplates, ...onRenderLines]));
 }
 
 /** The findings of a model as users see them, in the CLI's order. */

@@ -100,9 +100,11 @@ function mayHoldHostnames(
   return domains.some((domain) => mentions(text, domain, start, end));
 }
 
+// Searched within the object only: `indexOf` from `start` ran on to the end of the file when the
+// object did not mention the word, so a file of N such documents cost N times its size (a 1.2 MB
+// file of Services without routes took 3 s to read). A slice of a string is a view, not a copy.
 function mentions(text: string, word: string, start: number, end: number): boolean {
-  const at = text.indexOf(word, start);
-  return at >= 0 && at < end;
+  return text.slice(start, end).includes(word);
 }
 
 /** Values the scan leaves alone: see SKIPPED_METADATA, SKIPPED_ENTRIES; Secrets' `data` is base64. */
