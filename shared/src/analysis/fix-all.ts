@@ -109,8 +109,8 @@ function fixesToApply(findings: Finding[], options: FixAllOptions): FixFor[] {
   const byChanges = new Map<string, { fix: Fix; findings: Finding[] }>();
   for (const { finding } of ordered) {
     const fix =
-      finding.fixes.find((candidate) => candidate.preferred) ??
-      (options.suggestions ? finding.fixes.find((candidate) => candidate.suggestion) : undefined);
+      finding.fixes().find((candidate) => candidate.preferred) ??
+      (options.suggestions ? finding.fixes().find((candidate) => candidate.suggestion) : undefined);
     if (!fix) continue;
     const key = JSON.stringify(fix.changes);
     const entry = byChanges.get(key);

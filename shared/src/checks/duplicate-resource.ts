@@ -1,5 +1,5 @@
-import { filesInScope, resourceInScope } from '../model/shards';
-import type { MeshModel } from '../model/types';
+import { inShard } from '../model/shards';
+import type { Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import { isDeepStrictEqualJson } from '../util/json-equal';
 import { describeResource, namespaceOf, type Resource } from '../yaml/resource';
@@ -44,8 +44,8 @@ export const duplicateResource: Check = {
         ports: [{ port: 9080 }]
     `,
   },
-  run: (model) =>
-    duplicates(model).flatMap(([first, ...later]) => later.map((copy) => duplicateFinding(first, copy))),
+  run: (shard) =>
+    duplicates(shard).flatMap(([first, ...later]) => later.map((copy) => duplicateFinding(first, copy))),
 };
 
 interface PlacedCopy {
@@ -54,12 +54,12 @@ interface PlacedCopy {
 }
 
 /** The groups of differing copies of one object in one cluster, in the model's order of files. */
-function duplicates(model: MeshModel): [PlacedCopy, ...PlacedCopy[]][] {
+function duplicates(shard: Shard): [PlacedCopy, ...PlacedCopy[]][] {
   const groups = new Map<string, PlacedCopy[]>();
-  for (const file of filesInScope(model))
+  for (const file of shard.files)
     for (const { cluster, resources } of file.placements)
       for (const resource of resources) {
-        if (!resource.name?.value || !resourceInScope(model, resource)) continue;
+        if (!resource.name?.value || !inShard(shard, resource)) continue;
         const key = [
           cluster,
           resource.apiVersion.split('/')[0],

@@ -1,5 +1,5 @@
-import type { MeshModel } from '../model/types';
-import type { Finding } from '../text/findings';
+import type { MeshIndex } from '../model/types';
+import { type Finding, noFixes } from '../text/findings';
 import { offsetAt, rangeAt } from '../text/source';
 
 // SPEC §9, Helm: `helm template` writes `# Source: <chart>/templates/<file>` before each document
@@ -10,7 +10,7 @@ import { offsetAt, rangeAt } from '../text/source';
 const SOURCE_LINE = /^#\s*Source:\s*(\S+)\s*$/m;
 
 /** The findings on rendered Helm output, each once more on its chart's template. */
-export function helmTemplateFindings(model: MeshModel, findings: readonly Finding[]): Finding[] {
+export function helmTemplateFindings(model: MeshIndex, findings: readonly Finding[]): Finding[] {
   const templates = new Map<string, string | undefined>();
   const templateOf = (source: string) => {
     if (!templates.has(source)) templates.set(source, templateFile(model, source));
@@ -46,7 +46,7 @@ export function helmTemplateFindings(model: MeshModel, findings: readonly Findin
           { file: finding.file, range: finding.range, message: 'the rendered document' },
           ...finding.related,
         ],
-        fixes: [],
+        fixes: noFixes,
       },
     ];
   });
@@ -62,7 +62,7 @@ function sourceLineOf(text: string, offset: number): string | undefined {
 }
 
 /** The workspace file a `# Source:` path names: the path itself, or one ending with it (the chart in a subfolder). */
-function templateFile(model: MeshModel, source: string): string | undefined {
+function templateFile(model: MeshIndex, source: string): string | undefined {
   if (model.files.has(source)) return source;
   const matching = [...model.files.keys()].filter((path) => path.endsWith(`/${source}`));
   return matching.sort((a, b) => a.length - b.length)[0];

@@ -2,8 +2,7 @@ import type { Node, Pair, YAMLMap } from 'yaml';
 import type { ServicePort } from '../facts/declarations';
 import { copyEntryValue } from '../fixes/copy-node';
 import { removeEntry } from '../fixes/yaml-edits';
-import { globalServicesInScope } from '../model/shards';
-import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { GlobalService, MeshIndex, ServiceInstance } from '../model/types';
 import type { FileEdit, Finding, Fix, RelatedLocation, TextEdit } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { offsetAt, positionAt, type Range } from '../text/source';
@@ -53,7 +52,7 @@ export const inconsistentInstances: Check = {
           - { name: http, port: 9080 }
     `,
   },
-  run: (model) => [...globalServicesInScope(model)].flatMap((service) => serviceFindings(model, service)),
+  run: (shard, mesh) => shard.globalServices.flatMap((service) => serviceFindings(mesh, service)),
 };
 
 /** The fields compared once the port numbers match (SPEC §7, after Kubernetes defaults). */
@@ -74,7 +73,7 @@ interface Difference {
   entry?: ServicePort;
 }
 
-function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
+function serviceFindings(model: MeshIndex, service: GlobalService): Finding[] {
   const perCluster = onePerCluster(service.instances);
   if (perCluster.length < 2) return [];
   const order = [...model.topology.clusters.keys()];

@@ -1,4 +1,4 @@
-import type { MeshModel, ServiceInstance } from '../model/types';
+import type { ServiceInstance, Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
@@ -43,13 +43,13 @@ export const nameTransformSplitsService: Check = {
       resources: [../../base]
     `,
   },
-  run: (model) => placementsOfOneDocument(model).flatMap(renamedInstances),
+  run: (shard) => placementsOfOneDocument(shard).flatMap(renamedInstances),
 };
 
 /** The instances that come from one Service document, for documents placed in several clusters. */
-function placementsOfOneDocument(model: MeshModel): ServiceInstance[][] {
+function placementsOfOneDocument(shard: Shard): ServiceInstance[][] {
   const byDocument = new Map<string, ServiceInstance[]>();
-  for (const instance of model.services) {
+  for (const instance of shard.services) {
     if (instance.placement.clusters.length < 2) continue;
     const written = instance.resource.origin ?? instance.resource;
     const key = `${written.source.path}\u0000${written.docIndex}\u0000${written.nodeIndex}`;

@@ -1,6 +1,6 @@
 import { SCOPE_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
 import { replaceScalar } from '../fixes/yaml-edits';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
@@ -41,13 +41,13 @@ export const segmentScopeWithoutSegment: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => segmentWithoutSegment(model, holder)),
+  run: (shard, mesh) => labelHolders(shard).flatMap((holder) => segmentWithoutSegment(shard, mesh, holder)),
 };
 
-function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[] {
+function segmentWithoutSegment(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (scope?.value !== 'segment') return [];
-  const cluster = model.topology.clusters.get(holder.cluster);
+  const cluster = mesh.topology.clusters.get(holder.cluster);
   if (cluster?.segment !== undefined) return [];
   const range = valueRange(scope);
   const at = { ...scope, range };
@@ -59,7 +59,7 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
       segmentScopeWithoutSegment,
       holder.resource,
       at,
-      `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(model)}: ${consequence(model, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
+      `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(mesh)}: ${consequence(shard, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
       {
         related,
         fixes: () => [
@@ -72,13 +72,13 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
   ];
 }
 
-function knownSegments(model: MeshModel): string {
-  const names = [...model.topology.segments.keys()];
+function knownSegments(mesh: MeshIndex): string {
+  const names = [...mesh.topology.segments.keys()];
   return names.length === 0 ? '' : ` (known segments: ${names.join(', ')})`;
 }
 
-function consequence(model: MeshModel, holder: LabelHolder): string {
+function consequence(shard: Shard, holder: LabelHolder): string {
   if (holder.service) return `${describeHolder(holder)} is exported nowhere`;
-  const inheriting = governedServices(model, holder, (service) => service.scope);
+  const inheriting = governedServices(shard, holder, (service) => service.scope);
   return `${describeHolder(holder)} exports nothing (it governs ${describeServices(inheriting)})`;
 }

@@ -1,5 +1,5 @@
 import { SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
-import type { MeshModel } from '../model/types';
+import type { Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, keyOf } from './finding';
@@ -35,14 +35,14 @@ export const takeoverUnexported: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => takeoverWithoutExport(model, holder)),
+  run: (shard) => labelHolders(shard).flatMap((holder) => takeoverWithoutExport(shard, holder)),
 };
 
-function takeoverWithoutExport(model: MeshModel, holder: LabelHolder): Finding[] {
+function takeoverWithoutExport(shard: Shard, holder: LabelHolder): Finding[] {
   const takeover = holder.resource.labels.get(TAKEOVER_LABEL);
   // `false` asks for nothing, so it promises nothing (MESH161 still reports the odd value).
   if (!takeover?.keyRange || takeoverMeansOff(takeover.value)) return [];
-  if (!settingIsUnexported(model, holder, (service) => service.takeover)) return [];
+  if (!settingIsUnexported(shard, holder, (service) => service.takeover)) return [];
   return [
     findingAt(
       takeoverUnexported,

@@ -1,6 +1,6 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL } from '../facts/mesh-labels';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
-import type { MeshModel } from '../model/types';
+import type { Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, keyOf, singleFileFix } from './finding';
@@ -37,13 +37,13 @@ export const trafficDistributionUnexported: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => distributionUnexported(model, holder)),
+  run: (shard) => labelHolders(shard).flatMap((holder) => distributionUnexported(shard, holder)),
 };
 
-function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[] {
+function distributionUnexported(shard: Shard, holder: LabelHolder): Finding[] {
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation?.keyRange) return [];
-  if (!settingIsUnexported(model, holder, (service) => service.trafficDistribution)) return [];
+  if (!settingIsUnexported(shard, holder, (service) => service.trafficDistribution)) return [];
   const removeFix = () => {
     const annotations = metadataMap(holder.resource, 'annotations');
     const removal =

@@ -1,6 +1,6 @@
 import { SCOPE_LABEL } from '../facts/mesh-labels';
 import { setMetadataEntry } from '../fixes/yaml-edits';
-import type { MeshModel, ServiceInstance, Setting } from '../model/types';
+import type { ServiceInstance, Setting, Shard } from '../model/types';
 import type { Fix } from '../text/findings';
 import { singleFileFix } from './finding';
 import {
@@ -17,12 +17,12 @@ import {
  * setting still matters when one of its Services exports itself and inherits the setting.
  */
 export function settingIsUnexported(
-  model: MeshModel,
+  shard: Shard,
   holder: LabelHolder,
   setting: (service: ServiceInstance) => Setting<unknown>,
 ): boolean {
   if (!scopeKeepsLocal(holder)) return false;
-  return !governedServices(model, holder, setting).some((service) => service.exportScope !== undefined);
+  return !governedServices(shard, holder, setting).some((service) => service.exportScope !== undefined);
 }
 
 /** Exports the holder with `global`; preferred unless a local scope was written on purpose. */

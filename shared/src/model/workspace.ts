@@ -1,9 +1,11 @@
 import type { Document } from 'yaml';
 import { extractDeclarations } from '../facts/extract-declarations';
 import { isKustomizationFile } from '../kustomize';
-import type { Finding } from '../text/findings';
+import { type Finding, noFixes } from '../text/findings';
 import { createSourceFile } from '../text/source';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
+import { INTERNED_STRINGS } from '../util/intern';
+import { SessionCache } from '../util/session-cache';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
@@ -45,6 +47,11 @@ export interface Workspace {
    * and the document cache holds 512 files, so at 10k files each was parsed a second time.
    */
   parsedDocuments: Map<ParsedFile, Document.Parsed[]>;
+  /**
+   * What the host remembers across models (interned strings, MESH121's suggestions, completion's
+   * match targets): owned here, carried by every model built from this workspace and its forks.
+   */
+  cache: SessionCache;
 }
 
 export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace {
@@ -58,6 +65,7 @@ export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace
     generations: new WeakMap(),
     kustomized: false,
     parsedDocuments: new Map(),
+    cache: new SessionCache(),
   };
 }
 
@@ -76,7 +84,7 @@ export function setFile(workspace: Workspace, path: string, text: string): boole
  */
 export function* setFileInSteps(workspace: Workspace, path: string, text: string): Steps<boolean> {
   if (workspace.files.get(path)?.text === text) return false;
-  const parsed = yield* parseFileInSteps(path, text);
+  const parsed = yield* parseFileInSteps(path, text, workspace.cache.get(INTERNED_STRINGS));
   workspace.stats.parses++;
   invalidate(workspace, path);
   workspace.files.set(path, { text, facts: factsOfParsed(parsed) });
@@ -97,8 +105,8 @@ function factsOfParsed(parsed: ParsedFile): FileFacts {
   return { parsed, declarations: extractDeclarations(parsed) };
 }
 
-function factsOf(path: string, text: string): FileFacts {
-  return factsOfParsed(parseFile(path, text));
+function factsOf(workspace: Workspace, path: string, text: string): FileFacts {
+  return factsOfParsed(parseFile(path, text, workspace.cache.get(INTERNED_STRINGS)));
 }
 
 /** A model of the workspace as it would be with some files' texts replaced, and which shards differ. */
@@ -118,7 +126,7 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   for (const [path, text] of texts) {
     const before = workspace.files.get(path);
     if (before?.text === text) continue;
-    const after = factsOf(path, text);
+    const after = factsOf(workspace, path, text);
     replaced.set(path, after);
     changes.push({ before: before?.facts, after, readded: false });
   }
@@ -129,7 +137,7 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   if (update) return update;
   const facts = [...workspace.files].map(([path, entry]) => replaced.get(path) ?? entry.facts);
   for (const [path, fact] of replaced) if (!workspace.files.has(path)) facts.push(fact);
-  return { model: buildModel(facts, declaration), dirty: 'all' };
+  return { model: buildModel(facts, declaration, undefined, workspace.cache), dirty: 'all' };
 }
 
 const SKIPPED_PREFIX = '\u0000skipped:';
@@ -149,7 +157,7 @@ export function setSkippedFile(workspace: Workspace, path: string, reason: strin
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     message: `Not analysed: ${reason}.`,
     related: [],
-    fixes: [],
+    fixes: noFixes,
   };
   const parsed: ParsedFile = { source, documents: [], resources: [], findings: [finding], documentCount: 0 };
   invalidate(workspace, path);
@@ -195,6 +203,7 @@ export function getModel(workspace: Workspace): MeshModel {
       [...workspace.files.values()].map((entry) => entry.facts),
       declaration,
       workspace.parsedDocuments,
+      workspace.cache,
     );
   workspace.parsedDocuments.clear();
   pending.clear();
@@ -217,6 +226,7 @@ export function forkWorkspace(workspace: Workspace): Workspace {
     model,
     sharedModel: model,
     kustomized: workspace.kustomized,
+    cache: workspace.cache,
     ...(workspace.topology ? { topology: workspace.topology } : {}),
   };
   fork.history.push({ generation: generationOf(workspace, model), dirty: 'all' });
