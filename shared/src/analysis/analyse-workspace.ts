@@ -101,7 +101,7 @@ function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
   return changed;
 }
 
-/** What a client is shown of findings: everything but the fixes (read lazily, see `withFixes`). */
+/** What a client is shown of findings: everything but the fixes (built on request, `Finding.fixes`). */
 function shownText(findings: Finding[] | undefined): string {
   return JSON.stringify(
     (findings ?? []).map(({ code, severity, range, message, related }) => [
