@@ -34,7 +34,7 @@ describe('MESH140 backendref-hostname-kind', () => {
     const texts = assertFixResolves(
       checked,
       finding ?? assert.fail(),
-      finding.fixes[0] ?? assert.fail('no fix'),
+      finding.fixes()[0] ?? assert.fail('no fix'),
     );
     assert.match(
       texts.get('clusters/east/route.yaml') ?? '',
@@ -54,7 +54,7 @@ describe('MESH140 backendref-hostname-kind', () => {
     const texts = assertFixResolves(
       checked,
       finding ?? assert.fail(),
-      finding.fixes[0] ?? assert.fail('no fix'),
+      finding.fixes()[0] ?? assert.fail('no fix'),
     );
     assert.match(
       texts.get('clusters/east/route.yaml') ?? '',
@@ -78,7 +78,7 @@ describe('MESH140 backendref-hostname-kind', () => {
     const texts = assertFixResolves(
       checked,
       finding ?? assert.fail(),
-      finding.fixes[0] ?? assert.fail('no fix'),
+      finding.fixes()[0] ?? assert.fail('no fix'),
     );
     assert.doesNotMatch(texts.get('clusters/east/route.yaml') ?? '', /namespace: bookinfo\n/);
   });
@@ -92,11 +92,11 @@ describe('MESH140 backendref-hostname-kind', () => {
       'MESH140',
     );
     const [finding] = checked.findings;
-    assert.equal(finding?.fixes[0]?.title, 'Add port: 9080');
+    assert.equal(finding?.fixes()[0]?.title, 'Add port: 9080');
     const texts = assertFixResolves(
       checked,
       finding ?? assert.fail(),
-      finding.fixes[0] ?? assert.fail('no fix'),
+      finding.fixes()[0] ?? assert.fail('no fix'),
     );
     assert.match(
       texts.get('clusters/east/route.yaml') ?? '',

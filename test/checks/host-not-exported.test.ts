@@ -39,7 +39,7 @@ describe('MESH122 host-not-exported', () => {
   test('the fix exports every instance', () => {
     const checked = check(fixture, 'MESH122');
     const finding = only(checked);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     assert.match(
       texts.get('clusters/east/details.yaml') ?? '',
       /namespace: bookinfo\n {2}labels:\n {4}solo\.io\/service-scope: global\n/,

@@ -87,7 +87,7 @@ describe('MESH103 inconsistent-instances', () => {
       ],
     );
 
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.ok(fix?.preferred);
     assert.equal(fix.title, 'Align the ports in c3 with the majority (as in c1)');
     const texts = assertFixResolves(checked, finding, fix);
@@ -182,7 +182,7 @@ spec:
       'MESH103',
     );
     const finding = only(checked);
-    const [toMajority, toThis] = finding.fixes;
+    const [toMajority, toThis] = finding.fixes();
     assert.ok(toMajority?.preferred);
     const texts = assertFixResolves(checked, finding, toMajority);
     assert.match(
@@ -225,12 +225,12 @@ spec:
       'MESH103',
     );
     const finding = only(checked);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     assert.match(
       texts.get('clusters/c3/ratings.yaml') ?? '',
       /\nspec:\n {4}ports:\n {8}- port: 80\n {10}name: web {3}# typo\n {4}type: ClusterIP\n$/,
     );
-    const reverse = finding.fixes[1] ?? assert.fail('no second fix');
+    const reverse = finding.fixes()[1] ?? assert.fail('no second fix');
     const aligned = assertFixResolves(checked, finding, reverse);
     assert.match(
       aligned.get('clusters/c1/ratings.yaml') ?? '',
@@ -253,7 +253,7 @@ spec:
     );
     const finding = only(checked);
     assert.match(finding.message, /port 9080 is missing here; port 9090 is missing here\./);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     assert.match(
       texts.get('clusters/c3/ratings.yaml') ?? '',
       /\n {2}type: ClusterIP # default\n {2}ports:\n {4}- name: http # web\n {6}port: 9080\n {4}- name: grpc\n {6}port: 9090\n {6}appProtocol: grpc\n$/,

@@ -46,7 +46,7 @@ describe('MESH180 invalid-peering-gateway', () => {
       finding.message,
       'Peering gateway istio-remote-peer-west in east has no `topology.istio.io/network` label: Istio cannot tell that the endpoints of west are on another network (`west-net`), so traffic to them is not sent through this gateway and fails.',
     );
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.ok(fix?.preferred);
     assert.equal(fix.title, 'Add topology.istio.io/network=west-net (the network of west)');
     const texts = assertFixResolves(checked, finding, fix);
@@ -87,7 +87,7 @@ describe('MESH180 invalid-peering-gateway', () => {
       /has no `spec\.addresses`: Istio has no address for the peer's east-west gateway/,
     );
     assert.match(noValue?.message ?? '', /lists `spec\.addresses` without a value/);
-    assert.deepEqual(noValue?.fixes, []);
+    assert.deepEqual(noValue?.fixes(), []);
   });
 
   test('reports a peer that is no known cluster, listing the known clusters and networks', () => {
@@ -117,7 +117,7 @@ describe('MESH180 invalid-peering-gateway', () => {
         ],
       ],
     );
-    assert.ok(checked.findings.every((finding) => finding.fixes.length === 0));
+    assert.ok(checked.findings.every((finding) => finding.fixes().length === 0));
   });
 
   test('is silent for valid peering gateways, one found by its network, and east-west gateways', () => {

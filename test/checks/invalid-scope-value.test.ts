@@ -29,7 +29,7 @@ describe('MESH110 invalid-scope-value', () => {
       /`Global` is not a solo\.io\/service-scope value .*Service shop\/cart in c1 is not exported, so cart\.shop\.mesh\.internal gets no endpoints from c1\. Did you mean `global`\?/,
     );
     assert.deepEqual(finding.related, []);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Replace `Global` with `global`');
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
@@ -57,7 +57,7 @@ describe('MESH110 invalid-scope-value', () => {
       finding.message,
       /Namespace shop in c1 exports nothing \(it governs Services cart and web\)/,
     );
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
     assert.match(
@@ -76,7 +76,7 @@ describe('MESH110 invalid-scope-value', () => {
     );
     const finding = only(checked);
     assert.doesNotMatch(finding.message, /Did you mean/);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.preferred, false);
     assertFixResolves(checked, finding, fix ?? { title: '', changes: [] });
   });

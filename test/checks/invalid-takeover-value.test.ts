@@ -30,7 +30,7 @@ describe('MESH161 invalid-takeover-value', () => {
       /only recognizes "true" \(case-sensitive\): "yes" on Service shop\/cart in c1 leaves takeover off/,
     );
     assert.deepEqual(finding.related, []);
-    const [setTrue, remove] = finding.fixes;
+    const [setTrue, remove] = finding.fixes();
     assert.equal(setTrue?.title, 'Set it to "true"');
     assert.equal(setTrue?.preferred, true);
     assert.equal(remove?.preferred, false);
@@ -57,7 +57,7 @@ describe('MESH161 invalid-takeover-value', () => {
       finding.message,
       /Unquoted `true` is a YAML boolean, .*the Kubernetes API rejects Service shop\/cart in c1/,
     );
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? { title: '', changes: [] });
     assert.match(texts.get('clusters/c1/cart.yaml') ?? '', /solo\.io\/service-takeover: "true" \} \} \}\n$/);
   });
 
@@ -79,7 +79,7 @@ describe('MESH161 invalid-takeover-value', () => {
     const finding = only(checked);
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.deepEqual(plainRange(finding.range), { start, end });
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? { title: '', changes: [] });
     assert.match(
       texts.get('clusters/c1/cart.yaml') ?? '',
       /\n {4}solo\.io\/service-takeover: "true" # to do\n$/,
@@ -111,18 +111,18 @@ describe('MESH161 invalid-takeover-value', () => {
       /"false" on Namespace shop in c1 leaves takeover off, as no label would\. Remove the label/,
     );
     assert.deepEqual(
-      namespace.fixes.map((fix) => [fix.title, fix.preferred]),
+      namespace.fixes().map((fix) => [fix.title, fix.preferred]),
       [
         ['Set it to "true"', false],
         ['Remove solo.io/service-takeover', true],
       ],
     );
-    const texts = assertFixResolves(checked, namespace, namespace.fixes[1] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, namespace, namespace.fixes()[1] ?? { title: '', changes: [] });
     assert.match(
       texts.get('clusters/c1/shop.yaml') ?? '',
       /labels:\n {4}solo\.io\/service-scope: global\n {4}# opt out\n {4}# labels end here\n$/,
     );
-    const quoted = assertFixResolves(checked, one, one.fixes[0] ?? { title: '', changes: [] });
+    const quoted = assertFixResolves(checked, one, one.fixes()[0] ?? { title: '', changes: [] });
     assert.match(quoted.get('clusters/c2/cart.yaml') ?? '', /solo\.io\/service-takeover: 'true' \}/);
   });
 

@@ -26,7 +26,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
       /`preferClose` is not a traffic distribution .*Istio silently falls back to `Any`, so clients of Service shop\/cart in c1 spread requests .*Did you mean `PreferClose`\?/,
     );
     assert.deepEqual(finding.related, []);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Replace `preferClose` with `PreferClose`');
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
@@ -55,7 +55,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
     );
     const finding = only(checked);
     assert.match(finding.message, /clients of Namespace shop in c1 \(Service cart\)/);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? { title: '', changes: [] });
     assert.match(
       texts.get('clusters/c1/shop.yaml') ?? '',
       /annotations: \{ networking\.istio\.io\/traffic-distribution: PreferRegion \} # regional/,
@@ -72,7 +72,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
     );
     const finding = only(checked);
     assert.doesNotMatch(finding.message, /Did you mean/);
-    assert.equal(finding.fixes[0]?.preferred, false);
+    assert.equal(finding.fixes()[0]?.preferred, false);
   });
 
   test('an annotation with no value is reported at its key, and a value can be written', () => {
@@ -86,7 +86,7 @@ describe('MESH150 invalid-traffic-distribution', () => {
     const finding = only(checked);
     const [start, end] = checked.files[0]?.cursors ?? [];
     assert.deepEqual(plainRange(finding.range), { start, end });
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Set it to `Any`');
     const texts = assertFixResolves(checked, finding, fix ?? { title: '', changes: [] });
     assert.match(

@@ -54,8 +54,8 @@ describe('MESH112 label-on-wrong-kind', () => {
         message: 'Service shop/cart selects these pods',
       },
     ]);
-    assert.equal(finding.fixes.length, 1);
-    const [fix] = finding.fixes;
+    assert.equal(finding.fixes().length, 1);
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Move solo.io/service-scope: global to Service shop/cart');
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
@@ -112,10 +112,10 @@ describe('MESH112 label-on-wrong-kind', () => {
     const texts = assertFixResolves(
       checked,
       distribution,
-      distribution.fixes[0] ?? { title: '', changes: [] },
+      distribution.fixes()[0] ?? { title: '', changes: [] },
     );
     assert.deepEqual(
-      distribution.fixes[0]?.changes.map((change) => change.file),
+      distribution.fixes()[0]?.changes.map((change) => change.file),
       ['clusters/c1/statefulset.yaml', 'clusters/c1/service.yaml'],
     );
     const services = texts.get('clusters/c1/service.yaml') ?? '';
@@ -127,7 +127,7 @@ describe('MESH112 label-on-wrong-kind', () => {
       services,
       /annotations: \{ team: checkout, networking\.istio\.io\/traffic-distribution: PreferClose \}/,
     );
-    const moved = assertFixResolves(checked, takeover, takeover.fixes[0] ?? { title: '', changes: [] });
+    const moved = assertFixResolves(checked, takeover, takeover.fixes()[0] ?? { title: '', changes: [] });
     assert.match(
       moved.get('clusters/c1/service.yaml') ?? '',
       /labels:\n {4}solo\.io\/service-takeover: "true"\n/,
@@ -160,7 +160,7 @@ describe('MESH112 label-on-wrong-kind', () => {
       /pod template labels of CronJob shop\/cleanup .*No Service in the workspace selects these pods/,
     );
     assert.deepEqual(asJson(finding.related), []);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Remove solo.io/service-scope from CronJob shop/cleanup');
     assert.equal(fix?.preferred, false);
     const texts = assertFixResolves(checked, finding, fix ?? { title: '', changes: [] });
@@ -184,14 +184,14 @@ describe('MESH112 label-on-wrong-kind', () => {
     assert.equal(checked.findings.length, 2);
     const [stray, selected] = checked.findings;
     assert.equal(
-      stray?.fixes[0]?.title,
+      stray?.fixes()[0]?.title,
       'Remove solo.io/service-scope from Pod shop/cart-0 (its Services set it)',
     );
-    assert.ok(stray?.fixes[0]?.preferred);
-    const texts = assertFixResolves(checked, stray, stray.fixes[0]);
+    assert.ok(stray?.fixes()[0]?.preferred);
+    const texts = assertFixResolves(checked, stray, stray.fixes()[0]);
     assert.match(texts.get('clusters/c1/app.yaml') ?? '', /labels: \{ app: cart \}/);
     assert.match(texts.get('clusters/c1/app.yaml') ?? '', /solo\.io\/service-scope: cluster/);
-    assert.deepEqual(selected?.fixes, []);
+    assert.deepEqual(selected?.fixes(), []);
   });
 
   test('is silent on Services, Namespaces, gateway network labels, segment labels and other clusters', () => {

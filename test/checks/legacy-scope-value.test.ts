@@ -32,7 +32,7 @@ describe('MESH113 legacy-scope-value', () => {
       /legacy spelling of `global` plus takeover: Service shop\/cart in c1 is exported globally/,
     );
     assert.deepEqual(finding.related, []);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Replace with `global` plus solo.io/service-takeover: "true"');
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
@@ -60,13 +60,13 @@ describe('MESH113 legacy-scope-value', () => {
     const [namespace, explicit] = checked.findings;
     assert.ok(namespace && explicit);
     assert.match(namespace.message, /Namespace shop in c1/);
-    const texts = assertFixResolves(checked, namespace, namespace.fixes[0] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, namespace, namespace.fixes()[0] ?? { title: '', changes: [] });
     assert.match(
       texts.get('clusters/c1/shop.yaml') ?? '',
       /labels: \{ solo\.io\/service-scope: "global", solo\.io\/service-takeover: "true" \} \} \} # legacy/,
     );
-    assert.equal(explicit.fixes[0]?.title, 'Replace `global-only` with `global`');
-    const kept = assertFixResolves(checked, explicit, explicit.fixes[0] ?? { title: '', changes: [] });
+    assert.equal(explicit.fixes()[0]?.title, 'Replace `global-only` with `global`');
+    const kept = assertFixResolves(checked, explicit, explicit.fixes()[0] ?? { title: '', changes: [] });
     assert.match(
       kept.get('clusters/c2/cart.yaml') ?? '',
       /labels: \{ solo\.io\/service-scope: global, solo\.io\/service-takeover: "false" \}/,

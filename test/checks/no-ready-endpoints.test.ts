@@ -65,7 +65,7 @@ describe('MESH170 no-ready-endpoints', () => {
       range: markedRange(checked.files, c2File, 1),
       message: 'matches no workload in c2',
     });
-    assert.deepEqual(c2?.fixes, []);
+    assert.deepEqual(c2?.fixes(), []);
   });
 
   test('is info on the one cluster that lacks endpoints while others have some', () => {

@@ -57,7 +57,7 @@ describe('MESH102 scope-mismatch', () => {
       markedRange(checked.files, 'clusters/c1/ledger.yaml'),
     );
 
-    const [toMajority, toThis] = finding.fixes;
+    const [toMajority, toThis] = finding.fixes();
     assert.ok(toMajority?.preferred);
     assert.equal(
       toMajority.title,
@@ -142,7 +142,7 @@ describe('MESH102 scope-mismatch', () => {
       /^Namespace finance in c3 exports Services finance\/cart and finance\/ledger with scope `segment` \(inherited from this namespace label\), but their instances in c1 and c2 use `global`/,
     );
     assert.equal(finding.related.length, 4);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
     const after = texts.get('clusters/c3/finance.yaml') ?? '';
@@ -170,8 +170,8 @@ describe('MESH102 scope-mismatch', () => {
     const finding = only(checked);
     assert.equal(finding.file, 'clusters/c2/ledger.yaml');
     assert.match(finding.message, /while those in c1 stay inside their segment/);
-    assert.equal(finding.fixes.length, 1);
-    const [fix] = finding.fixes;
+    assert.equal(finding.fixes().length, 1);
+    const [fix] = finding.fixes();
     assert.equal(
       fix?.title,
       'Align every instance to global: label Service finance/ledger in c1 solo.io/service-scope=global',

@@ -44,7 +44,7 @@ describe('MESH111 segment-scope-without-segment', () => {
       },
     ]);
     assert.equal(finding.related[0]?.range.start.line, 1);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Change the scope to `global`');
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
@@ -75,7 +75,7 @@ describe('MESH111 segment-scope-without-segment', () => {
     assert.deepEqual(plainRange(finding.range), markedRange(checked.files, 'clusters/solo/shop.yaml'));
     assert.match(finding.message, /Namespace shop in solo exports nothing \(it governs Service cart\)/);
     assert.deepEqual(finding.related, []);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? { title: '', changes: [] });
     assert.match(texts.get('clusters/solo/shop.yaml') ?? '', /solo\.io\/service-scope: 'global' # team-only/);
   });
 

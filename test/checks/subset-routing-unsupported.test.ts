@@ -61,7 +61,7 @@ describe('MESH130 subset-routing-unsupported', () => {
       'MESH130',
     );
     const finding = only(checked);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     const east = texts.get('clusters/east/reviews.yaml') ?? '';
     assert.match(
       east,
@@ -88,7 +88,7 @@ describe('MESH130 subset-routing-unsupported', () => {
       'MESH130',
     );
     const finding = only(checked);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     const dr = texts.get('clusters/east/dr.yaml') ?? '';
     assert.match(
       dr,

@@ -36,7 +36,7 @@ describe('MESH152 takeover-overrides-distribution', () => {
         message: 'solo.io/service-takeover (c1)',
       },
     ]);
-    assert.deepEqual(finding.fixes, []);
+    assert.deepEqual(finding.fixes(), []);
   });
 
   test('reports a Namespace annotation once for all its Services, and sees the field and the legacy scope', () => {

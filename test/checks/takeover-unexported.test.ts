@@ -32,7 +32,7 @@ describe('MESH160 takeover-unexported', () => {
       /solo\.io\/service-takeover on Service shop\/cart in c1 takes nothing over: the Service has no solo\.io\/service-scope, so there is no global service for cart\.shop\.svc\.cluster\.local to route to/,
     );
     assert.deepEqual(finding.related, []);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.equal(fix?.title, 'Export Service shop/cart in c1 (solo.io/service-scope: global)');
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
@@ -66,13 +66,13 @@ describe('MESH160 takeover-unexported', () => {
     assert.ok(namespace && local);
     assert.deepEqual(plainRange(namespace.range), markedRange(checked.files, 'clusters/c1/shop.yaml'));
     assert.match(namespace.message, /on Namespace shop in c1 .*the \*\.shop\.svc\.cluster\.local hostnames/);
-    const texts = assertFixResolves(checked, namespace, namespace.fixes[0] ?? { title: '', changes: [] });
+    const texts = assertFixResolves(checked, namespace, namespace.fixes()[0] ?? { title: '', changes: [] });
     assert.match(
       texts.get('clusters/c1/shop.yaml') ?? '',
       /solo\.io\/service-takeover: "true" # take over everything\n {4}solo\.io\/service-scope: global\n---/,
     );
     assert.match(local.message, /kept local by its solo\.io\/service-scope: "local"/);
-    assert.equal(local.fixes[0]?.preferred, false);
+    assert.equal(local.fixes()[0]?.preferred, false);
   });
 
   test('is silent for exported services, a Namespace whose exported Services inherit it, off values and wrong scopes', () => {

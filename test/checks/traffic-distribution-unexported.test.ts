@@ -29,7 +29,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
       /networking\.istio\.io\/traffic-distribution: PreferClose on Service shop\/cart in c1 has nothing to steer: the Service has no solo\.io\/service-scope/,
     );
     assert.deepEqual(finding.related, []);
-    const [exportFix, removeFix] = finding.fixes;
+    const [exportFix, removeFix] = finding.fixes();
     assert.equal(exportFix?.title, 'Export Service shop/cart in c1 (solo.io/service-scope: global)');
     assert.equal(exportFix?.preferred, true);
     assert.equal(removeFix?.preferred, false);
@@ -43,7 +43,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
   test('removing the annotation resolves it too', () => {
     const checked = check(unexported, 'MESH151');
     const finding = only(checked);
-    const removeFix = finding.fixes[1];
+    const removeFix = finding.fixes()[1];
     assert.equal(removeFix?.title, 'Remove the networking.istio.io/traffic-distribution annotation');
     const texts = assertFixResolves(checked, finding, removeFix ?? { title: '', changes: [] });
     assert.match(
@@ -65,7 +65,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
     const finding = only(checked);
     assert.match(finding.message, /kept local by its Namespace's solo\.io\/service-scope: "cluster"/);
     assert.deepEqual(
-      finding.fixes.map((fix) => fix.preferred),
+      finding.fixes().map((fix) => fix.preferred),
       [false, true],
     );
   });
@@ -93,7 +93,7 @@ describe('MESH151 traffic-distribution-unexported', () => {
       finding.message,
       /on Namespace shop in c1 .*neither the Namespace nor any Service inheriting the annotation is exported/,
     );
-    const [exportFix] = finding.fixes;
+    const [exportFix] = finding.fixes();
     assert.equal(exportFix?.title, 'Export Namespace shop in c1 (solo.io/service-scope: global)');
     const texts = assertFixResolves(checked, finding, exportFix ?? { title: '', changes: [] });
     assert.match(

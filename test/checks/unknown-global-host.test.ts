@@ -29,7 +29,7 @@ describe('MESH121 unknown-global-host', () => {
       finding.message,
       /no Service bookinfo\/ratngs in any cluster.*Did you mean `ratings\.bookinfo\.mesh\.internal`\?/,
     );
-    const fix = finding.fixes[0];
+    const fix = finding.fixes()[0];
     assert.equal(fix?.title, 'Change to ratings.bookinfo.mesh.internal');
     assert.equal(fix?.preferred, true);
     const texts = assertFixResolves(checked, finding, fix ?? assert.fail('no fix'));
@@ -46,7 +46,7 @@ describe('MESH121 unknown-global-host', () => {
         'MESH121',
       ),
     );
-    assert.deepEqual(finding.fixes, []);
+    assert.deepEqual(finding.fixes(), []);
   });
 
   test('is silent for known hostnames, external names and ServiceEntry declarations', () => {

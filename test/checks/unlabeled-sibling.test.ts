@@ -52,7 +52,7 @@ describe('MESH101 unlabeled-sibling', () => {
         message: 'exported in c1 (Service label)',
       },
     ]);
-    const [fix] = finding.fixes;
+    const [fix] = finding.fixes();
     assert.ok(fix?.preferred);
     const texts = assertFixResolves(checked, finding, fix);
     assert.match(
@@ -100,7 +100,7 @@ describe('MESH101 unlabeled-sibling', () => {
       'MESH101',
     );
     const finding = only(checked);
-    const [own, viaNamespace] = finding.fixes;
+    const [own, viaNamespace] = finding.fixes();
     assert.equal(own?.title, 'Label Service shop/cart in c2 with solo.io/service-scope=global');
     assert.equal(own?.preferred, true);
     assert.match(
@@ -137,7 +137,7 @@ describe('MESH101 unlabeled-sibling', () => {
     `;
     const checked = check(exported + sibling('c2') + sibling('c3'), 'MESH101');
     assert.equal(checked.findings.length, 2);
-    const labelAll = checked.findings[0]?.fixes[1];
+    const labelAll = checked.findings[0]?.fixes()[1];
     assert.equal(
       labelAll?.title,
       'Label all unlabeled siblings of ratings.shop.mesh.internal with solo.io/service-scope=global',

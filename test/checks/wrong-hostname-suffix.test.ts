@@ -50,7 +50,7 @@ describe('MESH120 wrong-hostname-suffix', () => {
       /`internal\.mesh` is not a mesh domain.*exported from east as `reviews\.bookinfo\.mesh\.internal`/,
     );
     assert.equal(finding.related[0]?.file, 'clusters/east/reviews.yaml');
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     assert.match(
       texts.get('clusters/west/route.yaml') ?? '',
       /name: reviews\.bookinfo\.mesh\.internal {3}# typo'd suffix/,
@@ -71,7 +71,7 @@ describe('MESH120 wrong-hostname-suffix', () => {
     );
     const finding = only(checked);
     assert.match(finding.message, /not exported under `mesh\.internal`.*`ledger\.money\.payments\.mesh`/);
-    const texts = assertFixResolves(checked, finding, finding.fixes[0] ?? assert.fail('no fix'));
+    const texts = assertFixResolves(checked, finding, finding.fixes()[0] ?? assert.fail('no fix'));
     assert.match(texts.get('clusters/pay/vs.yaml') ?? '', /hosts: \["ledger\.money\.payments\.mesh"\]/);
   });
 

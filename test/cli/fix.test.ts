@@ -70,7 +70,7 @@ describe('mesh-lens check --fix', () => {
     const loaded = await loadWorkspace([root]);
     const remaining = loaded.snapshot.findings();
     assert.deepEqual(
-      remaining.filter((finding) => finding.fixes.some((fix) => fix.preferred)),
+      remaining.filter((finding) => finding.fixes().some((fix) => fix.preferred)),
       [],
       'every finding with a preferred fix was fixed',
     );

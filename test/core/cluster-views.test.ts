@@ -101,6 +101,47 @@ describe('the clusters view', () => {
   });
 });
 
+describe('one grouping for the clusters view and mesh-lens topology', () => {
+  test('two controllers in one file are two entry points in both, told apart by their line', () => {
+    const host = new MeshLens();
+    const files = parseFixture(`
+      //- clusters/east/apps.yaml
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata: { name: apps }
+      spec: { path: ./deploy, targetNamespace: shop }
+      ---
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata: { name: jobs }
+      spec: { path: ./jobs, targetNamespace: shop }
+      //- deploy/cart.yaml
+      { apiVersion: v1, kind: Service, metadata: { name: cart } }
+      //- deploy/values.yaml
+      replicas: 2
+      //- jobs/report.yaml
+      { apiVersion: batch/v1, kind: Job, metadata: { name: report } }
+    `);
+    host.applyChange({ set: files.map((file) => [file.path, file.text] as const) });
+    const snapshot = host.snapshot();
+    const viewed = (snapshot.clusters().find((row) => row.name === 'east')?.entries ?? [])
+      .filter((entry) => entry.via === 'gitops')
+      .map((entry) => [entry.label, entry.files]);
+    const printed = (snapshot.placements().find((row) => row.cluster === 'east')?.entries ?? [])
+      .filter((entry) => entry.kind === 'flux')
+      .map((entry) => [`${entry.file}:${(entry.range?.start.line ?? -1) + 1}`, entry.files, entry.kinds]);
+    assert.deepEqual(viewed, [
+      ['clusters/east/apps.yaml:3', ['deploy/cart.yaml', 'deploy/values.yaml']],
+      ['clusters/east/apps.yaml:8', ['jobs/report.yaml']],
+    ]);
+    // The same entry points; `mesh-lens topology` leaves out the file that places no object.
+    assert.deepEqual(printed, [
+      ['clusters/east/apps.yaml:3', ['deploy/cart.yaml'], { Service: 1 }],
+      ['clusters/east/apps.yaml:8', ['jobs/report.yaml'], { Job: 1 }],
+    ]);
+  });
+});
+
 describe('problems by cluster', () => {
   const problems = (root: string) =>
     exampleHost(root)

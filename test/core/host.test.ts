@@ -141,3 +141,94 @@ describe('the analysis host', () => {
     assert.ok(snapshot.findings().some((finding) => finding.code === 'MESH101'));
   });
 });
+
+// Two hosts in one process (a language server with two workspace folders, tests in one runner)
+// share nothing mutable: what a host remembers across models (interned strings, MESH121's
+// suggestions, completion's match targets) lives in its own session cache. Each answers as it
+// would alone, however their changes interleave.
+describe('two hosts in one process', () => {
+  // The same route in both, each with a service the other lacks: MESH121's suggestions for the
+  // same written hostname differ, and so do the completions for the same typed text.
+  const workspaceWith = (service: string) => `
+    //- clusters/east/${service}.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: ${service}, namespace: shop, labels: { solo.io/service-scope: global } }
+    spec: { selector: { app: ${service} }, ports: [{ port: 80 }] }
+    ---
+    { apiVersion: apps/v1, kind: Deployment, metadata: { name: ${service}, namespace: shop }, spec: { replicas: 1, template: { metadata: { labels: { app: ${service} } } } } }
+    //- clusters/west/route.yaml
+    apiVersion: networking.istio.io/v1
+    kind: VirtualService
+    metadata: { name: to-${service}, namespace: shop }
+    spec:
+      hosts: [to-${service}]
+      http:
+        - route: [{ destination: { host: cartx.shop.mesh.internal } }]
+        - route: [{ destination: { host: car$0 } }]
+  `;
+  const FIRST = parseFixture(workspaceWith('cart'));
+  const SECOND = parseFixture(workspaceWith('carts'));
+  const ROUTE = 'clusters/west/route.yaml';
+
+  /** What a host answers: its findings with their fixes, and the completions at the route's cursor. */
+  function answers(host: MeshLens, files: typeof FIRST) {
+    const snapshot = host.snapshot();
+    const route = files.find((file) => file.path === ROUTE) ?? assert.fail();
+    return {
+      findings: snapshot.findings().map((finding) => ({
+        code: finding.code,
+        file: finding.file,
+        message: finding.message,
+        fixes: finding.fixes().map((fix) => fix.title),
+      })),
+      completions: snapshot
+        .completion(ROUTE, route.text, route.cursors[0] ?? assert.fail())
+        ?.items.map((item) => item.label),
+    };
+  }
+
+  function alone(files: typeof FIRST) {
+    const host = new MeshLens();
+    host.applyChange({ set: files.map((file) => [file.path, file.text] as const) });
+    return answers(host, files);
+  }
+
+  test('interleaved changes and reads give each host the answers it gives alone', () => {
+    const first = new MeshLens();
+    const second = new MeshLens();
+    for (let index = 0; index < Math.max(FIRST.length, SECOND.length); index++) {
+      for (const [host, files] of [
+        [first, FIRST],
+        [second, SECOND],
+      ] as const) {
+        const file = files[index];
+        if (file) host.applyChange({ set: [[file.path, file.text]] });
+        answers(host, files);
+      }
+    }
+    // Unexport and export again in the first host: its set of hostnames goes and comes back, while
+    // the second host reads in between.
+    const [service] = FIRST;
+    if (!service) assert.fail();
+    first.applyChange({ set: [[service.path, service.text.replace('global', 'cluster')]] });
+    answers(first, FIRST);
+    answers(second, SECOND);
+    first.applyChange({ set: [[service.path, service.text]] });
+
+    const firstAlone = alone(FIRST);
+    const secondAlone = alone(SECOND);
+    assert.deepEqual(answers(first, FIRST), firstAlone);
+    assert.deepEqual(answers(second, SECOND), secondAlone);
+    // The fixture is what the test claims: MESH121 suggests each host's own service.
+    assert.ok(
+      firstAlone.findings.some((finding) => finding.fixes.includes('Change to cart.shop.mesh.internal')),
+      JSON.stringify(firstAlone.findings),
+    );
+    assert.ok(
+      secondAlone.findings.some((finding) => finding.fixes.includes('Change to carts.shop.mesh.internal')),
+      JSON.stringify(secondAlone.findings),
+    );
+    assert.notDeepEqual(firstAlone.completions, secondAlone.completions);
+  });
+});

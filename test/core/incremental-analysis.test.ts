@@ -62,9 +62,9 @@ test('a scope edit re-checks its namespace in every cluster and keeps the other 
   const { workspace } = workspaceFrom(WORKSPACE);
   const before = analyseWorkspace(workspace, undefined).analysis;
   assert.ok(
-    before.findings.some(
-      (finding) => finding.code === 'MESH101' && finding.file === 'clusters/west/shop.yaml',
-    ),
+    before
+      .findings()
+      .some((finding) => finding.code === 'MESH101' && finding.file === 'clusters/west/shop.yaml'),
   );
   const books = before.shards.get('books');
   assert.ok(books?.some((finding) => finding.code === 'MESH110'));
@@ -77,10 +77,10 @@ test('a scope edit re-checks its namespace in every cluster and keeps the other 
     changedFiles !== 'all' && changedFiles.has('clusters/west/shop.yaml'),
     'the other cluster’s file changed',
   );
-  assert.ok(!analysis.findings.some((finding) => finding.code === 'MESH101'), 'MESH101 is gone');
+  assert.ok(!analysis.findings().some((finding) => finding.code === 'MESH101'), 'MESH101 is gone');
   assert.equal(analysis.shards.get('books'), books, 'the books shard was not re-checked');
   // The route in `books` points into `shop`, so its findings follow the edit: cart is no longer global.
-  assert.ok(analysis.findings.some((finding) => finding.file === 'clusters/west/route.yaml'));
+  assert.ok(analysis.findings().some((finding) => finding.file === 'clusters/west/route.yaml'));
 });
 
 test('an unchanged workspace is not analysed again; a topology edit re-checks everything', () => {
@@ -106,7 +106,7 @@ test('an analysis more than one model behind catches up with every edit in betwe
   );
   const { analysis, changedFiles } = analyseWorkspace(workspace, first);
   assert.notEqual(changedFiles, 'all');
-  assert.ok(!analysis.findings.some((finding) => finding.code === 'MESH101' || finding.code === 'MESH110'));
+  assert.ok(!analysis.findings().some((finding) => finding.code === 'MESH101' || finding.code === 'MESH110'));
 });
 
 test('a file deleted and added again before the next model comes last, as in a fresh model', () => {
@@ -131,12 +131,12 @@ test('a file deleted and added again before the next model comes last, as in a f
 test('new severity settings re-check nothing: the final pass applies them when findings are read', () => {
   const { workspace } = workspaceFrom(WORKSPACE);
   const first = analyseWorkspace(workspace, undefined).analysis;
-  assert.equal(first.findings.find((finding) => finding.code === 'MESH101')?.severity, 'warning');
+  assert.equal(first.findings().find((finding) => finding.code === 'MESH101')?.severity, 'warning');
 
   const raised = analyseWorkspace(workspace, first, { severityOverrides: new Map([['MESH101', 'error']]) });
   assert.equal(raised.analysis.shards, first.shards, 'the checks did not run again');
   assert.equal(raised.changedFiles, 'all', 'every file is published again');
-  assert.equal(raised.analysis.findings.find((finding) => finding.code === 'MESH101')?.severity, 'error');
+  assert.equal(raised.analysis.findings().find((finding) => finding.code === 'MESH101')?.severity, 'error');
   assert.equal(
     findingsOfFiles(raised.analysis, ['clusters/west/shop.yaml']).get('clusters/west/shop.yaml')?.[0]
       ?.severity,
@@ -148,7 +148,7 @@ test('new severity settings re-check nothing: the final pass applies them when f
   });
   assert.equal(off.analysis.shards, first.shards);
   assert.deepEqual(
-    off.analysis.findings.filter((finding) => finding.code === 'MESH101'),
+    off.analysis.findings().filter((finding) => finding.code === 'MESH101'),
     [],
   );
   assert.equal(problemCount(off.analysis), problemCount(first) - 1);

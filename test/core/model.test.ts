@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classifyHost, getModel, type MeshModel, resolveHost, setFile } from '../../shared/src';
+import { describeShard, GLOBAL_SHARD } from '../../shared/src/model/shards';
 import { modelFrom, workspaceFrom } from '../helpers/fixture';
 
 function instance(model: MeshModel, cluster: string, name: string) {
@@ -460,5 +461,72 @@ describe('selector matching through the pod-label index', () => {
       model.services.some((service) => service.workloads.length >= 3),
       'selectors that match several',
     );
+  });
+});
+
+describe('shards as values', () => {
+  const fixture = `
+    //- clusters/east/cart.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: cart, namespace: shop, labels: { solo.io/service-scope: global } }
+    spec: { selector: { app: cart } }
+    //- clusters/west/cart.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: cart, namespace: shop }
+    spec: { selector: { app: cart } }
+    //- clusters/west/route.yaml
+    apiVersion: networking.istio.io/v1
+    kind: VirtualService
+    metadata: { name: to-cart, namespace: web }
+    spec: { hosts: [to-cart], http: [{ route: [{ destination: { host: cart.shop.mesh.internal } }] }] }
+    //- clusters/west/broken.yaml
+    a: [
+  `;
+
+  test('a model holds its shards by key, each printable', () => {
+    const model = modelFrom(fixture);
+    assert.deepEqual([...model.shards.keys()].sort(), [GLOBAL_SHARD, 'shop', 'web'].sort());
+    // The route's destination points into shop, so it is shop's reference; web holds the route's file
+    // and its own host `to-cart`.
+    assert.equal(
+      describeShard(model.shards.get('shop') ?? assert.fail()),
+      'shard shop: 2 files (clusters/east/cart.yaml, clusters/west/cart.yaml), 2 services, 1 global service (cart.shop.mesh.internal), 1 reference',
+    );
+    assert.equal(
+      describeShard(model.shards.get('web') ?? assert.fail()),
+      'shard web: 1 file (clusters/west/route.yaml), 1 reference',
+    );
+    assert.equal(
+      describeShard(model.shards.get(GLOBAL_SHARD) ?? assert.fail()),
+      'the global shard: 1 finding',
+    );
+  });
+
+  test("an edit re-assembles its shards and keeps the others' values", () => {
+    const { workspace } = workspaceFrom(fixture);
+    const before = getModel(workspace);
+    setFile(
+      workspace,
+      'clusters/west/route.yaml',
+      '{ apiVersion: v1, kind: ConfigMap, metadata: { name: c, namespace: web } }\n',
+    );
+    const after = getModel(workspace);
+    assert.notEqual(after, before);
+    assert.notEqual(after.shards.get('shop'), before.shards.get('shop'), 'the route pointed into shop');
+    assert.equal(
+      describeShard(after.shards.get('shop') ?? assert.fail()).endsWith(
+        '1 global service (cart.shop.mesh.internal)',
+      ),
+      true,
+    );
+    setFile(
+      workspace,
+      'clusters/west/route.yaml',
+      '{ apiVersion: v1, kind: ConfigMap, metadata: { name: d, namespace: web } }\n',
+    );
+    const again = getModel(workspace);
+    assert.equal(again.shards.get('shop'), after.shards.get('shop'), 'an edit of web leaves shop as it was');
   });
 });

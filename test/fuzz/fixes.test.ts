@@ -26,7 +26,7 @@ describe('fuzz: fixes on YAML written every way', () => {
         const analysis = analyseWorkspace(workspace, undefined, { onCheckError }).analysis;
         const checker = shardChecker(() => analysis);
         for (const finding of checksOf(analysis.model)) {
-          for (const fix of finding.fixes) {
+          for (const fix of finding.fixes()) {
             tried++;
             const verdict = verifyFixes(workspace, checker, [{ fix, findings: [finding] }]);
             assert.deepEqual(

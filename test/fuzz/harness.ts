@@ -182,7 +182,7 @@ export function analyse(
     // contract as `checkFix` checks it, independently of the oracle's own code.
     const analysis = analyseWorkspace(workspace, undefined, { onCheckError: throwCheckError }).analysis;
     const checker = shardChecker(() => analysis);
-    for (const finding of analysis.findings)
+    for (const finding of analysis.findings())
       for (const fix of offeredFixes(workspace, checker, finding))
         checkFix(workspace, input, texts, broken, finding, fix);
   }

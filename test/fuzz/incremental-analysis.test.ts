@@ -5,10 +5,12 @@ import {
   type Analysis,
   analyseWorkspace,
   deleteFile,
+  type Finding,
   getModel,
   setFile,
   type Workspace,
 } from '../../shared/src';
+import { findingsAsData } from '../helpers/checks';
 import { randomWorkspace } from '../helpers/random-workspace';
 import { checksOf, workspaceOf } from './harness';
 import { exampleFiles, fuzzParameters, mutate, mutationStep } from './inputs';
@@ -27,7 +29,7 @@ function freshFindings(files: ReadonlyMap<string, string>) {
   return checksOf(getModel(workspaceOf({ files: new Map(files) })));
 }
 
-function findingsByFile(findings: Analysis['findings']): Map<string, string> {
+function findingsByFile(findings: readonly Finding[]): Map<string, string> {
   const byFile = new Map<string, string[]>();
   for (const finding of findings)
     byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), reported(finding)]);
@@ -35,7 +37,7 @@ function findingsByFile(findings: Analysis['findings']): Map<string, string> {
 }
 
 // A finding as a client is shown it: `changedFiles` promises no more (fixes are built on request).
-function reported({ code, severity, range, message, related }: Analysis['findings'][number]): string {
+function reported({ code, severity, range, message, related }: Finding): string {
   return JSON.stringify([code, severity, range, message, related]);
 }
 
@@ -50,10 +52,14 @@ function step(
   for (const [path, text] of next) setFile(workspace, path, text);
   const { analysis, changedFiles } = analyseWorkspace(workspace, previous, THROW);
   const expected = freshFindings(next);
-  assert.deepEqual(analysis.findings, expected, 'the incremental findings differ from a fresh run');
+  assert.deepEqual(
+    findingsAsData(analysis.findings()),
+    findingsAsData(expected),
+    'the incremental findings differ from a fresh run',
+  );
   if (changedFiles !== 'all') {
-    const before = findingsByFile(previous.findings);
-    const after = findingsByFile(analysis.findings);
+    const before = findingsByFile(previous.findings());
+    const after = findingsByFile(analysis.findings());
     for (const file of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(file) !== after.get(file))
         assert.ok(changedFiles.has(file), `${file}'s findings changed but it is not reported as changed`);

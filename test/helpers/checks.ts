@@ -19,6 +19,14 @@ export interface CheckedFixture {
   findings: Finding[];
 }
 
+/**
+ * Findings as plain data, their fixes built (`Finding.fixes` is a function): what two runs that
+ * must agree are compared by, fixes included.
+ */
+export function findingsAsData(findings: readonly Finding[]): (Omit<Finding, 'fixes'> & { fixes: Fix[] })[] {
+  return findings.map((finding) => ({ ...finding, fixes: finding.fixes() }));
+}
+
 /** Runs every check on an inline fixture and keeps the findings of `code`. */
 export function check(fixture: string, code: string): CheckedFixture {
   const { workspace, files } = workspaceFrom(fixture);

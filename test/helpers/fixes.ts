@@ -24,7 +24,7 @@ export interface OfferedFixes {
 export function offeredFixesFor(before: string, choice: FindingChoice = {}): OfferedFixes {
   const { workspace, files } = workspaceFrom(before);
   const { analysis } = analyseWorkspace(workspace, undefined, {});
-  const findings = chosenFindings(analysis.findings, files, choice);
+  const findings = chosenFindings(analysis.findings(), files, choice);
   const checker = shardChecker(() => analysis);
   const fixes = findings.flatMap((finding) => offeredFixes(workspace, checker, finding));
   return { workspace, findings, fixes };

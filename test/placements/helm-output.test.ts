@@ -64,7 +64,7 @@ describe('Helm output with provenance', () => {
     );
     assert.equal(onTemplate?.related[0]?.file, 'rendered/cluster2.yaml');
     assert.deepEqual(
-      onTemplate?.fixes,
+      onTemplate?.fixes(),
       [],
       'edits are made to the rendered file, never guessed into a template',
     );

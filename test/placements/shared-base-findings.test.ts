@@ -36,7 +36,7 @@ describe('findings on a shared base: per-cluster copies', () => {
     );
     assert.equal(findings.length, 1);
     assert.match(findings[0]?.message ?? '', /Service shop\/reviews in east and west is not exported/);
-    assert.equal(findings[0]?.fixes.filter((fix) => fix.preferred).length, 1);
+    assert.equal(findings[0]?.fixes().filter((fix) => fix.preferred).length, 1);
   });
 
   test('copies that say different things stay apart', () => {

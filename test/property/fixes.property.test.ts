@@ -37,7 +37,7 @@ test('every offered fix removes its finding, keeps the YAML valid and every comm
         'the generator writes valid YAML',
       );
       for (const finding of findings) {
-        for (const fix of finding.fixes) {
+        for (const fix of finding.fixes()) {
           fixesTried++;
           const texts = applyFix(workspace, fix);
           const after = runChecks(getModel(workspaceOf(texts)));

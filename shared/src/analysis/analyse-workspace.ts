@@ -1,8 +1,7 @@
 import type { Check } from '../checks/check';
 import { type CheckOptions, checkByCode, checks, runCheckList } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
-import { shardsOf, shardView } from '../model/shards';
-import type { MeshModel } from '../model/types';
+import type { MeshModel, Shard } from '../model/types';
 import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
@@ -10,10 +9,13 @@ import { compareFindings } from '../text/findings-order';
 /** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
 export interface Analysis {
   model: MeshModel;
-  /** Every finding as users see it (the final pass of checks/reported.ts applied), in the CLI's order. */
-  findings: Finding[];
   /**
-   * What the checks found on each shard's view of the model (model/shards.ts), before the final
+   * Every finding as users see it (the final pass of checks/reported.ts applied), in the CLI's order:
+   * sorted into one list on the first call (publishing an edit reads only its files', `findingsOfFiles`).
+   */
+  findings: () => Finding[];
+  /**
+   * What the checks found in each shard (model/shards.ts), by the shard's key, before the final
    * pass: each check's own severity, suppressed findings included. Read them through `findings`,
    * `findingsOfFiles` or `reported`.
    */
@@ -77,9 +79,10 @@ export function analyseWorkspace(
     shards.delete(shard);
     watchedHostnames.delete(shard);
   }
-  const present = shardsOf(model);
-  for (const shard of dirty)
-    if (present.has(shard)) after.push(...checkShard(model, shard, options, shards, watchedHostnames));
+  for (const key of dirty) {
+    const shard = model.shards.get(key);
+    if (shard) after.push(...checkShard(model, shard, options, shards, watchedHostnames));
+  }
   const changedFiles = sameSeverity(previous.options, options) ? filesThatDiffer(before, after) : 'all';
   return { analysis: analysisOf(model, shards, watchedHostnames, options), changedFiles };
 }
@@ -98,7 +101,7 @@ function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
   return changed;
 }
 
-/** What a client is shown of findings: everything but the fixes (read lazily, see `withFixes`). */
+/** What a client is shown of findings: everything but the fixes (built on request, `Finding.fixes`). */
 function shownText(findings: Finding[] | undefined): string {
   return JSON.stringify(
     (findings ?? []).map(({ code, severity, range, message, related }) => [
@@ -126,20 +129,19 @@ function sortedByFile(findings: Iterable<Finding>, files: Iterable<string> = [])
 
 function checkShard(
   model: MeshModel,
-  shard: string,
+  shard: Shard,
   options: CheckOptions,
   shards: Map<string, Finding[]>,
   watchedHostnames: Map<string, ReadonlyMap<Check, string[]>>,
 ): Finding[] {
-  const view = shardView(model, shard);
-  const found = runCheckList(view, options.onCheckError);
-  if (found.length > 0) shards.set(shard, found);
+  const found = runCheckList(shard, model, options.onCheckError);
+  if (found.length > 0) shards.set(shard.key, found);
   const watched = new Map<Check, string[]>();
   for (const check of checks) {
-    const values = check.beyondShard?.hostnames.watched(view) ?? [];
+    const values = check.beyondShard?.hostnames.watched(shard, model) ?? [];
     if (values.length > 0) watched.set(check, values);
   }
-  if (watched.size > 0) watchedHostnames.set(shard, watched);
+  if (watched.size > 0) watchedHostnames.set(shard.key, watched);
   return found;
 }
 
@@ -155,26 +157,27 @@ function affectedBy(byCheck: ReadonlyMap<Check, string[]>, hostnames: readonly s
 function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
   const shards = new Map<string, Finding[]>();
   const watchedHostnames = new Map<string, ReadonlyMap<Check, string[]>>();
-  for (const shard of shardsOf(model).keys()) checkShard(model, shard, options, shards, watchedHostnames);
+  for (const shard of model.shards.values()) checkShard(model, shard, options, shards, watchedHostnames);
   return analysisOf(model, shards, watchedHostnames, options);
 }
 
-/** The findings are sorted into one list on first use: publishing an edit reads only its files'. */
 function analysisOf(
   model: MeshModel,
   shards: ReadonlyMap<string, Finding[]>,
   watchedHostnames: ReadonlyMap<string, ReadonlyMap<Check, string[]>>,
   options: CheckOptions,
 ): Analysis {
-  let findings: Finding[] | undefined;
-  const analysis = { model, shards, watchedHostnames, options } as Analysis;
-  Object.defineProperty(analysis, 'findings', {
-    get: () => {
-      findings ??= reported(analysis, ([] as Finding[]).concat(...shards.values())).sort(compareFindings);
-      return findings;
+  let sorted: Finding[] | undefined;
+  const analysis: Analysis = {
+    model,
+    shards,
+    watchedHostnames,
+    options,
+    findings: () => {
+      sorted ??= reported(analysis, ([] as Finding[]).concat(...shards.values())).sort(compareFindings);
+      return sorted;
     },
-    enumerable: true,
-  });
+  };
   return analysis;
 }
 
@@ -242,7 +245,7 @@ function hostnameChanges(before: MeshModel, after: MeshModel, dirty: ReadonlySet
   const hostnamesIn = (model: MeshModel) =>
     new Set(
       [...dirty].flatMap((shard) =>
-        (shardsOf(model).get(shard)?.globalServices ?? []).map((global) => global.hostname),
+        (model.shards.get(shard)?.globalServices ?? []).map((global) => global.hostname),
       ),
     );
   const old = hostnamesIn(before);

@@ -117,7 +117,7 @@ function fixesToApply(findings: Finding[], options: FixAllOptions, helm: HelmCon
     .sort((a, b) => severityRank[b.finding.severity] - severityRank[a.finding.severity] || a.index - b.index);
   const byChanges = new Map<string, { fix: Fix; findings: Finding[] }>();
   for (const { finding } of ordered) {
-    const fixes = fixesForGeneratedOutput(finding.fixes, helm);
+    const fixes = fixesForGeneratedOutput(finding.fixes(), helm);
     const fix =
       fixes.find((candidate) => candidate.preferred) ??
       (options.suggestions ? fixes.find((candidate) => candidate.suggestion) : undefined);

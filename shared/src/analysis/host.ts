@@ -22,7 +22,7 @@ import {
   type Workspace,
 } from '../model/workspace';
 import { reachFrom } from '../reach/reach-from';
-import type { Finding, Fix } from '../text/findings';
+import { type Finding, type Fix, fixesOf } from '../text/findings';
 import type { Position } from '../text/source';
 import type { SeverityOverride } from '../topology/topology-file';
 import type { Steps } from '../util/steps';
@@ -177,7 +177,7 @@ export class Snapshot {
 
   /** Every finding as users see it, in the CLI's order. */
   findings(): Finding[] {
-    return this.#live().findings;
+    return this.#live().findings();
   }
 
   /** The findings of some files, each file's in the CLI's order (an empty list for a file without any). */
@@ -210,7 +210,7 @@ export class Snapshot {
     return offeredFixes(
       this.#workspace,
       shardChecker(() => analysis),
-      { ...finding, fixes: suppressionFixes(analysis.model, finding) },
+      { ...finding, fixes: fixesOf(suppressionFixes(analysis.model, finding)) },
     );
   }
 

@@ -5,7 +5,6 @@ import { type Span, textProblems } from '../fixes/fix-oracle';
 import { fixesForGeneratedOutput } from '../fixes/generated-output';
 import type { HelmContext } from '../fixes/helm-values-fix';
 import { keepEncoding, writtenLike } from '../fixes/keep-encoding';
-import { shardView } from '../model/shards';
 import type { MeshModel } from '../model/types';
 import { getModel, isSkippedText, modelWith, type TrialModel, type Workspace } from '../model/workspace';
 import { type FileEdit, type Finding, type Fix, severityRank, type TextEdit } from '../text/findings';
@@ -55,22 +54,19 @@ export interface Checker {
  */
 export function shardChecker(analysisOf: (workspace: Workspace) => Analysis): Checker {
   return {
-    findings: (workspace) => analysisOf(workspace).findings,
+    findings: (workspace) => analysisOf(workspace).findings(),
     compare: (workspace, trial) => {
       const analysis = analysisOf(workspace);
       if (trial.dirty === 'all')
-        return [{ before: analysis.findings, after: runChecks(trial.model, analysis.options) }];
-      return [...trial.dirty].map((shard) => ({
-        before: reported(analysis, analysis.shards.get(shard) ?? []),
-        after: reportedFindings(
-          trial.model,
-          runCheckList(shardView(trial.model, shard), analysis.options.onCheckError),
-          {
-            ...analysis.options,
-            checkByCode,
-          },
-        ),
-      }));
+        return [{ before: analysis.findings(), after: runChecks(trial.model, analysis.options) }];
+      return [...trial.dirty].map((key) => {
+        const shard = trial.model.shards.get(key);
+        const found = shard ? runCheckList(shard, trial.model, analysis.options.onCheckError) : [];
+        return {
+          before: reported(analysis, analysis.shards.get(key) ?? []),
+          after: reportedFindings(trial.model, found, { ...analysis.options, checkByCode }),
+        };
+      });
     },
   };
 }
@@ -154,7 +150,7 @@ export function helmContextOf(workspace: Workspace): HelmContext {
 
 export function offeredFixes(workspace: Workspace, checker: Checker, finding: Finding): Fix[] {
   const offered: Fix[] = [];
-  for (const fix of fixesForGeneratedOutput(finding.fixes, helmContextOf(workspace))) {
+  for (const fix of fixesForGeneratedOutput(finding.fixes(), helmContextOf(workspace))) {
     const verdict = verifyFixes(workspace, checker, [{ fix, findings: [finding] }]);
     if (verdict.unsafe.length > 0) continue;
     if (verdict.raises.length === 0) offered.push(fix);

@@ -1,7 +1,7 @@
 import { setEntries } from '../fixes/set-entries';
 import { removeEntry } from '../fixes/yaml-edits';
 import { hostnameReadAsServiceName, ISTIO_GROUP } from '../model/hostnames';
-import type { ClusterReference, MeshModel } from '../model/types';
+import type { ClusterReference, MeshIndex } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
@@ -41,11 +41,11 @@ export const backendrefHostnameKind: Check = {
                 group: networking.istio.io
     `,
   },
-  run: (model) =>
-    resolvedReferences(model).flatMap(({ reference }): Finding[] => {
+  run: (shard, mesh) =>
+    resolvedReferences(shard, mesh).flatMap(({ reference }): Finding[] => {
       if (!reference.ref || (reference.role !== 'backendRef' && reference.role !== 'mirror')) return [];
       if (!reference.host.value.includes('.')) return [];
-      return [...kindFindings(reference), ...namespaceFindings(reference), ...portFindings(model, reference)];
+      return [...kindFindings(reference), ...namespaceFindings(reference), ...portFindings(mesh, reference)];
     }),
 };
 
@@ -94,10 +94,10 @@ function namespaceFindings(reference: ClusterReference): Finding[] {
   ];
 }
 
-function portFindings(model: MeshModel, reference: ClusterReference): Finding[] {
+function portFindings(mesh: MeshIndex, reference: ClusterReference): Finding[] {
   const ref = reference.ref;
   if (!ref || ref.port || ref.kind?.value !== 'Hostname') return [];
-  const port = servicePort(model, reference.host.value);
+  const port = servicePort(mesh, reference.host.value);
   const fixes = (): Fix[] =>
     port === undefined
       ? []
@@ -120,8 +120,8 @@ function portFindings(model: MeshModel, reference: ClusterReference): Finding[] 
 }
 
 /** The port to add: the global service's only port, or its first one. */
-function servicePort(model: MeshModel, hostname: string): number | undefined {
-  const service = model.globalServices.get(hostname);
+function servicePort(mesh: MeshIndex, hostname: string): number | undefined {
+  const service = mesh.globalServices.get(hostname);
   return service?.instances.flatMap((instance) => instance.ports).find((port) => port.port !== undefined)
     ?.port;
 }

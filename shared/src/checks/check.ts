@@ -1,4 +1,4 @@
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, Severity } from '../text/findings';
 
 /** One diagnostic code of SPEC §7: what it is, how it is documented, and how it is found. */
@@ -16,11 +16,13 @@ export interface Check {
    */
   example: { wrong: string; fixed: string };
   /**
-   * Finds the check's problems. The analysis runs it on one shard's view of the model at a time
-   * (model/shards.ts): the lists it iterates hold the shard's elements, the lookup maps the whole
-   * mesh's. A check that reads more than its shard's own elements says so in `beyondShard`.
+   * Finds the check's problems in one shard (a namespace of every cluster, or the global shard;
+   * model/shards.ts): it walks the shard's lists and looks things up in the mesh's index (a sibling
+   * in another cluster, what a hostname resolves to). The analysis runs it on every shard, and after
+   * an edit on the shards the edit touched. A check whose findings depend on more of the mesh than
+   * the lookups its shard's elements make says so in `beyondShard`.
    */
-  run(model: MeshModel): Finding[];
+  run(shard: Shard, mesh: MeshIndex): Finding[];
   /** What the check reads beyond its shard, so that the incremental analysis knows when to re-check it. */
   beyondShard?: BeyondShard;
 }
@@ -32,7 +34,7 @@ export interface BeyondShard {
    * with a watched value it `affects` are checked again.
    */
   hostnames: {
-    watched(shardView: MeshModel): string[];
+    watched(shard: Shard, mesh: MeshIndex): string[];
     affects(watched: string, hostname: string): boolean;
   };
 }

@@ -1,6 +1,6 @@
-import type { MeshModel } from '../model/types';
-import type { Finding, Fix } from '../text/findings';
-import { listClusters, multiFileFix, withFixes } from './finding';
+import type { MeshIndex } from '../model/types';
+import { type Finding, type Fix, fixesOnce } from '../text/findings';
+import { listClusters, multiFileFix } from './finding';
 
 // A base placed in several clusters is checked once per placement, so a problem the base itself
 // has (an invalid value, a selector that matches nothing anywhere) is found once per cluster at the
@@ -9,7 +9,7 @@ import { listClusters, multiFileFix, withFixes } from './finding';
 // finding naming them all). Copies that differ otherwise stay apart: they say different things.
 
 /** The findings with per-cluster copies at one place merged into one naming those clusters. */
-export function mergedClusterCopies(model: MeshModel, findings: readonly Finding[]): Finding[] {
+export function mergedClusterCopies(model: MeshIndex, findings: readonly Finding[]): Finding[] {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
     const key = placeKey(finding);
@@ -36,7 +36,7 @@ function placeKey(finding: Finding): string {
  * One finding for the copies whose messages differ only where each names its own cluster; the
  * others (and exact repeats, once) as they are.
  */
-function mergeGroup(model: MeshModel, group: Finding[]): Finding[] {
+function mergeGroup(model: MeshIndex, group: Finding[]): Finding[] {
   const distinct = [...new Map(group.map((finding) => [finding.message, finding])).values()];
   if (distinct.length === 1) return distinct;
   const words = distinct.map((finding) => finding.message.split(' '));
@@ -55,15 +55,17 @@ function mergeGroup(model: MeshModel, group: Finding[]): Finding[] {
     .join(' ');
   const { fixes: _fixes, ...first } = distinct[0] as Finding;
   return [
-    withFixes(
-      { ...first, message, related: distinctRelated(distinct.flatMap((finding) => finding.related)) },
-      () => distinctFixes(distinct.flatMap((finding) => finding.fixes)),
-    ),
+    {
+      ...first,
+      message,
+      related: distinctRelated(distinct.flatMap((finding) => finding.related)),
+      fixes: fixesOnce(() => distinctFixes(distinct.flatMap((finding) => finding.fixes()))),
+    },
   ];
 }
 
 /** The one cluster a message names at every place where the copies' messages differ. */
-function clusterAt(model: MeshModel, message: string[], differing: number[]): string | undefined {
+function clusterAt(model: MeshIndex, message: string[], differing: number[]): string | undefined {
   const names = new Set(differing.map((index) => stripped(message[index] ?? '')));
   const [only, ...more] = names;
   return only !== undefined && more.length === 0 && model.topology.clusters.has(only) ? only : undefined;

@@ -1,5 +1,5 @@
-import { filesInScope, resourceInScope } from '../model/shards';
-import type { MeshModel } from '../model/types';
+import { inShard } from '../model/shards';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
 import { isDeepStrictEqualJson } from '../util/json-equal';
@@ -45,8 +45,10 @@ export const duplicateResource: Check = {
         ports: [{ port: 9080 }]
     `,
   },
-  run: (model) =>
-    duplicates(model).flatMap(([first, ...later]) => later.map((copy) => duplicateFinding(first, copy))),
+  run: (shard, mesh) =>
+    duplicates(shard, mesh).flatMap(([first, ...later]) =>
+      later.map((copy) => duplicateFinding(first, copy)),
+    ),
 };
 
 interface PlacedCopy {
@@ -57,15 +59,15 @@ interface PlacedCopy {
 }
 
 /** The groups of differing copies of one object in one cluster, in the model's order of files. */
-function duplicates(model: MeshModel): [PlacedCopy, ...PlacedCopy[]][] {
+function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]][] {
   const groups = new Map<string, PlacedCopy[]>();
-  for (const file of filesInScope(model))
+  for (const file of shard.files)
     for (const { cluster, resources, entry } of file.placements) {
       // Without a topology file or a cluster folder, everything lands in one implicit cluster: two
       // copies there are most often alternatives (two examples, two environments), not one apply.
-      if (model.topology.clusters.get(cluster)?.via === 'default') continue;
+      if (mesh.topology.clusters.get(cluster)?.via === 'default') continue;
       for (const resource of resources) {
-        if (!resource.name?.value || !resourceInScope(model, resource)) continue;
+        if (!resource.name?.value || !inShard(shard, resource)) continue;
         const key = [
           cluster,
           resource.apiVersion.split('/')[0],

@@ -1,15 +1,15 @@
 import { mergedByFile } from '../fixes/layered-fix';
-import type { Finding, Fix, RelatedLocation } from '../text/findings';
+import { type Finding, type Fix, fixesOf, fixesOnce, type RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 import type { Check } from './check';
 
 /**
- * A finding's fixes, or how to build them: a function is called when the fixes are first read.
- * Building a fix reads the file's YAML nodes, which are not kept after parsing (re-reading a file
- * costs about a third of a millisecond), and most findings are never fixed: a check run does not
- * build them until a code action or `--fix` asks.
+ * A finding's fixes, or how to build them: a function is called when the finding's `fixes()` is
+ * first called. Building a fix reads the file's YAML nodes, which are not kept after parsing
+ * (re-reading a file costs about a third of a millisecond), and most findings are never fixed: a
+ * check run does not build them until a code action or `--fix` asks.
  */
 export type FixesSource = Fix[] | (() => Fix[]);
 
@@ -27,17 +27,16 @@ export function findingAt(
 ): Finding {
   const located = 'value' in at ? at : undefined;
   const elsewhere = located?.file !== undefined && located.file !== resource.source.path;
-  return withFixes(
-    {
-      code: check.code,
-      severity: extra.severity ?? check.severity,
-      file: located?.file ?? resource.source.path,
-      range: located ? located.range : (at as Range),
-      message,
-      related: extra.related ?? [],
-    },
-    elsewhere ? fixesNotEditing(resource.source.path, extra.fixes ?? []) : (extra.fixes ?? []),
-  );
+  const fixes = extra.fixes ?? [];
+  return {
+    code: check.code,
+    severity: extra.severity ?? check.severity,
+    file: located?.file ?? resource.source.path,
+    range: located ? located.range : (at as Range),
+    message,
+    related: extra.related ?? [],
+    fixes: fixesFrom(elsewhere ? fixesNotEditing(resource.source.path, fixes) : fixes),
+  };
 }
 
 /**
@@ -50,22 +49,9 @@ function fixesNotEditing(file: string, fixes: FixesSource): FixesSource {
   return Array.isArray(fixes) ? keep(fixes) : () => keep(fixes());
 }
 
-/** The finding with its fixes: a list as is, a function as a property computed once, on first read. */
-export function withFixes(finding: Omit<Finding, 'fixes'>, fixes: FixesSource): Finding {
-  if (Array.isArray(fixes)) return { ...finding, fixes };
-  let built: Fix[] | undefined;
-  return Object.defineProperty({ ...finding }, 'fixes', {
-    get: () => {
-      built ??= fixes();
-      return built;
-    },
-    enumerable: true,
-  }) as Finding;
-}
-
-/** Whether a finding's fixes are still to be built (reading them would build them). */
-export function fixesPending(finding: Finding): boolean {
-  return Object.getOwnPropertyDescriptor(finding, 'fixes')?.get !== undefined;
+/** A finding's `fixes`: a list as is, a builder called once, on the first request. */
+export function fixesFrom(fixes: FixesSource): () => Fix[] {
+  return Array.isArray(fixes) ? fixesOf(fixes) : fixesOnce(fixes);
 }
 
 export function relatedAt(

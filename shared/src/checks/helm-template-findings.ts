@@ -1,5 +1,5 @@
-import type { MeshModel } from '../model/types';
-import type { Finding } from '../text/findings';
+import type { MeshIndex } from '../model/types';
+import { type Finding, noFixes } from '../text/findings';
 import { offsetAt, rangeAt } from '../text/source';
 import { helmSourceAt, mayHoldHelmOutput } from '../yaml/helm-source';
 
@@ -9,7 +9,7 @@ import { helmSourceAt, mayHoldHelmOutput } from '../yaml/helm-source';
 // the rendered file, so whoever edits the chart sees what its output does in each cluster.
 
 /** The findings on rendered Helm output, each once more on its chart's template. */
-export function helmTemplateFindings(model: MeshModel, findings: readonly Finding[]): Finding[] {
+export function helmTemplateFindings(model: MeshIndex, findings: readonly Finding[]): Finding[] {
   const templates = new Map<string, string | undefined>();
   const templateOf = (source: string) => {
     if (!templates.has(source)) templates.set(source, templateFile(model, source));
@@ -45,14 +45,14 @@ export function helmTemplateFindings(model: MeshModel, findings: readonly Findin
           { file: finding.file, range: finding.range, message: 'the rendered document' },
           ...finding.related,
         ],
-        fixes: [],
+        fixes: noFixes,
       },
     ];
   });
 }
 
 /** The workspace file a `# Source:` path names: the path itself, or one ending with it (the chart in a subfolder). */
-function templateFile(model: MeshModel, source: string): string | undefined {
+function templateFile(model: MeshIndex, source: string): string | undefined {
   if (model.files.has(source)) return source;
   const matching = [...model.files.keys()].filter((path) => path.endsWith(`/${source}`));
   return matching.sort((a, b) => a.length - b.length)[0];

@@ -43,8 +43,8 @@ export const hostNotExported: Check = {
         hosts: [details.bookinfo.mesh.internal]
     `,
   },
-  run: (model) =>
-    resolvedReferences(model).flatMap(({ reference, resolution }): Finding[] => {
+  run: (shard, mesh) =>
+    resolvedReferences(shard, mesh).flatMap(({ reference, resolution }): Finding[] => {
       if (resolution.kind !== 'not-exported') return [];
       const clusters = listClusters(resolution.instances.map((instance) => instance.cluster));
       const fix = () =>

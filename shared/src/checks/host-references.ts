@@ -1,7 +1,8 @@
 import type { HostReference } from '../facts/declarations';
 import { replaceScalar } from '../fixes/yaml-edits';
 import { type HostResolution, resolveHost } from '../model/hostnames';
-import type { ClusterReference, MeshModel } from '../model/types';
+import { perShard } from '../model/shards';
+import type { ClusterReference, MeshIndex, Shard } from '../model/types';
 import type { TextEdit } from '../text/findings';
 
 /** A reference with what its hostname resolves to, from the referring resource's cluster and namespace. */
@@ -21,24 +22,18 @@ const REFERRING_ROLES = new Set([
   'value',
 ]);
 
-const resolvedByModel = new WeakMap<MeshModel, ResolvedReference[]>();
+/**
+ * Every hostname of the shard that refers to a service, resolved in the mesh: once per shard and
+ * mesh (several checks read them).
+ */
+export const resolvedReferences = perShard(resolveAll);
 
-/** Every hostname that refers to a service, resolved once per model (several checks read them). */
-export function resolvedReferences(model: MeshModel): ResolvedReference[] {
-  let resolved = resolvedByModel.get(model);
-  if (!resolved) {
-    resolved = resolveAll(model);
-    resolvedByModel.set(model, resolved);
-  }
-  return resolved;
-}
-
-function resolveAll(model: MeshModel): ResolvedReference[] {
-  return model.references
+function resolveAll(shard: Shard, mesh: MeshIndex): ResolvedReference[] {
+  return shard.references
     .filter((reference) => REFERRING_ROLES.has(reference.role))
     .map((reference) => ({
       reference,
-      resolution: resolveHost(model, reference.host.value, reference.cluster, reference.namespace),
+      resolution: resolveHost(mesh, reference.host.value, reference.cluster, reference.namespace),
     }));
 }
 

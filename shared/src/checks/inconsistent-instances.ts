@@ -1,7 +1,6 @@
 import type { Node, Pair, YAMLMap } from 'yaml';
 import type { ServicePort } from '../facts/declarations';
-import { globalServicesInScope } from '../model/shards';
-import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { GlobalService, MeshIndex, ServiceInstance } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { offsetAt, positionAt, type Range } from '../text/source';
@@ -52,7 +51,7 @@ export const inconsistentInstances: Check = {
           - { name: http, port: 9080 }
     `,
   },
-  run: (model) => [...globalServicesInScope(model)].flatMap((service) => serviceFindings(model, service)),
+  run: (shard, mesh) => shard.globalServices.flatMap((service) => serviceFindings(mesh, service)),
 };
 
 /** The fields compared once the port numbers match (SPEC §7, after Kubernetes defaults). */
@@ -73,7 +72,7 @@ interface Difference {
   entry?: ServicePort;
 }
 
-function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
+function serviceFindings(model: MeshIndex, service: GlobalService): Finding[] {
   const perCluster = onePerCluster(service.instances);
   if (perCluster.length < 2) return [];
   const order = [...model.topology.clusters.keys()];
@@ -117,7 +116,7 @@ function signature(instance: ServiceInstance): string {
 }
 
 function oddFinding(
-  model: MeshModel,
+  model: MeshIndex,
   service: GlobalService,
   { instance: odd, key: oddKey }: Signed,
   reference: ServiceInstance,

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { NETWORK_LABEL } from '../facts/mesh-labels';
 import { pairOf, setMetadataEntry } from '../fixes/yaml-edits';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import type { Range } from '../text/source';
 import type { PeeringGateway } from '../topology/build-topology';
@@ -58,13 +58,13 @@ export const invalidPeeringGateway: Check = {
         labels: { topology.istio.io/network: west-net }
     `,
   },
-  run: (model) => model.peeringGateways.flatMap((peering) => gatewayFindings(model, peering)),
+  run: (shard, mesh) => shard.peeringGateways.flatMap((peering) => gatewayFindings(mesh, peering)),
 };
 
 const PEER_PREFIX = 'istio-remote-peer-';
 
-function gatewayFindings(model: MeshModel, peering: PeeringGateway): Finding[] {
-  return [peerFinding(model, peering), addressFinding(peering)].filter(
+function gatewayFindings(mesh: MeshIndex, peering: PeeringGateway): Finding[] {
+  return [peerFinding(mesh, peering), addressFinding(peering)].filter(
     (finding): finding is Finding => finding !== undefined,
   );
 }
@@ -74,9 +74,9 @@ function describeGateway({ gateway, cluster }: PeeringGateway): string {
 }
 
 /** A missing network label, or a peer that is no known cluster (SPEC §6: suffix, else network). */
-function peerFinding(model: MeshModel, peering: PeeringGateway): Finding | undefined {
+function peerFinding(mesh: MeshIndex, peering: PeeringGateway): Finding | undefined {
   const { gateway, peer } = peering;
-  const peerCluster = peer ? model.topology.clusters.get(peer) : undefined;
+  const peerCluster = peer ? mesh.topology.clusters.get(peer) : undefined;
   if (peerCluster && !gateway.network) {
     return findingAt(
       invalidPeeringGateway,
@@ -91,7 +91,7 @@ function peerFinding(model: MeshModel, peering: PeeringGateway): Finding | undef
     invalidPeeringGateway,
     gateway.resource,
     gateway.name,
-    `${describeGateway(peering)} ${unresolvedReason(model, peering)}, so it peers with no known cluster (known: ${knownClusters(model)}): no link is created and ${peering.cluster} cannot send to that peer.`,
+    `${describeGateway(peering)} ${unresolvedReason(mesh, peering)}, so it peers with no known cluster (known: ${knownClusters(mesh)}): no link is created and ${peering.cluster} cannot send to that peer.`,
   );
 }
 
@@ -99,14 +99,14 @@ function suffixOf(name: string): string | undefined {
   return name.startsWith(PEER_PREFIX) ? name.slice(PEER_PREFIX.length) : undefined;
 }
 
-function unresolvedReason(model: MeshModel, { gateway, cluster }: PeeringGateway): string {
+function unresolvedReason(mesh: MeshIndex, { gateway, cluster }: PeeringGateway): string {
   const suffix = suffixOf(gateway.name.value);
   const byName =
     suffix === undefined
       ? `is not named \`${PEER_PREFIX}<cluster>\``
       : suffix === cluster
         ? `is named after its own cluster (\`${suffix}\`)`
-        : `names peer \`${suffix}\`${didYouMean(model, suffix, cluster)}`;
+        : `names peer \`${suffix}\`${didYouMean(mesh, suffix, cluster)}`;
   const byNetwork = gateway.network
     ? `its network \`${gateway.network.value}\` is the network of no other cluster`
     : `it has no \`${NETWORK_LABEL}\` label`;
@@ -114,9 +114,9 @@ function unresolvedReason(model: MeshModel, { gateway, cluster }: PeeringGateway
 }
 
 /** The known cluster a typo away from the written peer (never the gateway's own cluster). */
-function didYouMean(model: MeshModel, name: string, own: string): string {
+function didYouMean(mesh: MeshIndex, name: string, own: string): string {
   const limit = Math.min(2, Math.floor(name.length / 2));
-  const nearest = [...model.topology.clusters.keys()]
+  const nearest = [...mesh.topology.clusters.keys()]
     .filter((cluster) => cluster !== own)
     .map((cluster) => ({ cluster, distance: editDistance(name, cluster) }))
     .filter((entry) => entry.distance <= limit)
@@ -124,8 +124,8 @@ function didYouMean(model: MeshModel, name: string, own: string): string {
   return nearest ? ` (did you mean \`${nearest.cluster}\`?)` : '';
 }
 
-function knownClusters(model: MeshModel): string {
-  return [...model.topology.clusters.values()]
+function knownClusters(mesh: MeshIndex): string {
+  return [...mesh.topology.clusters.values()]
     .map((cluster) => `${cluster.name} (network ${cluster.network})`)
     .join(', ');
 }

@@ -1,5 +1,5 @@
 import { SCOPE_LABEL, VALID_SCOPES } from '../facts/mesh-labels';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
@@ -45,10 +45,10 @@ export const invalidScopeValue: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => invalidScope(model, holder)),
+  run: (shard, mesh) => labelHolders(shard).flatMap((holder) => invalidScope(shard, mesh, holder)),
 };
 
-function invalidScope(model: MeshModel, holder: LabelHolder): Finding[] {
+function invalidScope(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (!scope || VALID_SCOPES.includes(scope.value)) return [];
   const range = valueRange(scope);
@@ -59,16 +59,16 @@ function invalidScope(model: MeshModel, holder: LabelHolder): Finding[] {
       invalidScopeValue,
       holder.resource,
       at,
-      `\`${scope.value}\` is not a ${SCOPE_LABEL} value (case-sensitive: ${SUGGESTIONS.join(', ')} or empty): ${consequence(model, holder)}.${suggestion}`,
+      `\`${scope.value}\` is not a ${SCOPE_LABEL} value (case-sensitive: ${SUGGESTIONS.join(', ')} or empty): ${consequence(shard, mesh, holder)}.${suggestion}`,
       { fixes },
     ),
   ];
 }
 
-function consequence(model: MeshModel, holder: LabelHolder): string {
+function consequence(shard: Shard, mesh: MeshIndex, holder: LabelHolder): string {
   if (holder.service) {
-    return `${describeHolder(holder)} is not exported, so ${globalHostnameOf(model, holder.service)} gets no endpoints from ${holder.cluster}`;
+    return `${describeHolder(holder)} is not exported, so ${globalHostnameOf(mesh, holder.service)} gets no endpoints from ${holder.cluster}`;
   }
-  const inheriting = governedServices(model, holder, (service) => service.scope);
+  const inheriting = governedServices(shard, holder, (service) => service.scope);
   return `${describeHolder(holder)} exports nothing (it governs ${describeServices(inheriting)})`;
 }

@@ -44,7 +44,7 @@ export const invalidTakeoverValue: Check = {
           solo.io/service-takeover: "true"
     `,
   },
-  run: (model) => labelHolders(model).flatMap(invalidTakeover),
+  run: (shard) => labelHolders(shard).flatMap(invalidTakeover),
 };
 
 function invalidTakeover(holder: LabelHolder): Finding[] {

@@ -1,5 +1,5 @@
 import { DISTRIBUTION_ANNOTATION, DISTRIBUTION_VALUES } from '../facts/mesh-labels';
-import type { MeshModel } from '../model/types';
+import type { Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
@@ -47,10 +47,10 @@ export const invalidTrafficDistribution: Check = {
           networking.istio.io/traffic-distribution: PreferClose
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => invalidDistribution(model, holder)),
+  run: (shard) => labelHolders(shard).flatMap((holder) => invalidDistribution(shard, holder)),
 };
 
-function invalidDistribution(model: MeshModel, holder: LabelHolder): Finding[] {
+function invalidDistribution(shard: Shard, holder: LabelHolder): Finding[] {
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation || DISTRIBUTION_VALUES[annotation.value] !== undefined) return [];
   const range = valueRange(annotation);
@@ -61,14 +61,14 @@ function invalidDistribution(model: MeshModel, holder: LabelHolder): Finding[] {
       invalidTrafficDistribution,
       holder.resource,
       at,
-      `\`${annotation.value}\` is not a traffic distribution (case-sensitive: ${VALID_VALUES.join(', ')}): Istio silently falls back to \`Any\`, so clients of ${affected(model, holder)} spread requests over every reachable endpoint in any cluster.${suggestion}`,
+      `\`${annotation.value}\` is not a traffic distribution (case-sensitive: ${VALID_VALUES.join(', ')}): Istio silently falls back to \`Any\`, so clients of ${affected(shard, holder)} spread requests over every reachable endpoint in any cluster.${suggestion}`,
       { fixes },
     ),
   ];
 }
 
-function affected(model: MeshModel, holder: LabelHolder): string {
+function affected(shard: Shard, holder: LabelHolder): string {
   if (holder.service) return describeHolder(holder);
-  const inheriting = governedServices(model, holder, (service) => service.trafficDistribution);
+  const inheriting = governedServices(shard, holder, (service) => service.trafficDistribution);
   return `${describeHolder(holder)} (${describeServices(inheriting)})`;
 }

@@ -2,7 +2,7 @@ import type { YAMLMap } from 'yaml';
 import { LOCAL_SCOPES, SCOPE_LABEL } from '../facts/mesh-labels';
 import { hasValue } from '../fixes/replace-entry-value';
 import { servicesIn } from '../model/indexes';
-import type { MeshModel, ServiceInstance, Setting } from '../model/types';
+import type { MeshIndex, ServiceInstance, Setting, Shard } from '../model/types';
 import type { Range } from '../text/source';
 import { domainOf } from '../topology/types';
 import { asMap, type Located } from '../yaml/nodes';
@@ -21,21 +21,21 @@ export interface LabelHolder {
   service?: ServiceInstance;
 }
 
-const holdersByModel = new WeakMap<MeshModel, LabelHolder[]>();
+const holdersByShard = new WeakMap<Shard, LabelHolder[]>();
 
-/** Every Service and Namespace, built once per model: several checks walk them. */
-export function labelHolders(model: MeshModel): LabelHolder[] {
-  let holders = holdersByModel.get(model);
+/** Every Service and Namespace of the shard, built once per shard: several checks walk them. */
+export function labelHolders(shard: Shard): LabelHolder[] {
+  let holders = holdersByShard.get(shard);
   if (!holders) {
-    holders = collectHolders(model);
-    holdersByModel.set(model, holders);
+    holders = collectHolders(shard);
+    holdersByShard.set(shard, holders);
   }
   return holders;
 }
 
-function collectHolders(model: MeshModel): LabelHolder[] {
+function collectHolders(shard: Shard): LabelHolder[] {
   return [
-    ...model.services.map(
+    ...shard.services.map(
       (service): LabelHolder => ({
         resource: service.resource,
         cluster: service.cluster,
@@ -43,7 +43,7 @@ function collectHolders(model: MeshModel): LabelHolder[] {
         service,
       }),
     ),
-    ...model.namespaces.map(
+    ...shard.namespaces.map(
       (namespace): LabelHolder => ({
         resource: namespace.resource,
         cluster: namespace.cluster,
@@ -60,14 +60,14 @@ export function describeHolder(holder: LabelHolder): string {
     : `Namespace ${holder.namespace} in ${holder.cluster}`;
 }
 
-/** The Services whose `setting` comes from this holder: itself, or the Services of a Namespace that do not set it. */
+/** The Services whose `setting` comes from this holder: itself, or the shard's Services of a Namespace that do not set it. */
 export function governedServices(
-  model: MeshModel,
+  shard: Shard,
   holder: LabelHolder,
   setting: (service: ServiceInstance) => Setting<unknown>,
 ): ServiceInstance[] {
   if (holder.service) return [holder.service];
-  return servicesIn(model, holder.cluster, holder.namespace).filter(
+  return servicesIn(shard, holder.cluster, holder.namespace).filter(
     (service) => setting(service).resource === holder.resource,
   );
 }
@@ -81,9 +81,9 @@ export function describeServices(services: ServiceInstance[]): string {
 }
 
 /** The global hostname a service would have if exported from its cluster (SPEC §1). */
-export function globalHostnameOf(model: MeshModel, service: ServiceInstance): string {
+export function globalHostnameOf(mesh: MeshIndex, service: ServiceInstance): string {
   return (
-    service.hostname ?? `${service.name}.${service.namespace}.${domainOf(model.topology, service.cluster)}`
+    service.hostname ?? `${service.name}.${service.namespace}.${domainOf(mesh.topology, service.cluster)}`
   );
 }
 

@@ -5,8 +5,8 @@ import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import { isKustomizationFile } from '../kustomize';
 import { servicesIn, workloadOf } from '../model/indexes';
-import { filesInScope, resourceInScope } from '../model/shards';
-import type { MeshModel, ServiceInstance } from '../model/types';
+import { inShard } from '../model/shards';
+import type { ServiceInstance, Shard } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
@@ -103,14 +103,14 @@ export const labelOnWrongKind: Check = {
               app: reviews
     `,
   },
-  run: (model) => misplacedEntries(model).map((entry) => misplacedFinding(model, entry)),
+  run: (shard) => misplacedEntries(shard).map((entry) => misplacedFinding(shard, entry)),
 };
 
-function misplacedEntries(model: MeshModel): MisplacedEntry[] {
-  return [...filesInScope(model)].flatMap(({ placements }) =>
+function misplacedEntries(shard: Shard): MisplacedEntry[] {
+  return shard.files.flatMap(({ placements }) =>
     placements.flatMap(({ declarations, cluster }) =>
       declarations.meshKeysElsewhere
-        .filter((entry) => resourceInScope(model, entry.resource) && !setForEveryKind(entry.located))
+        .filter((entry) => inShard(shard, entry.resource) && !setForEveryKind(entry.located))
         .map((entry) => ({ ...entry, cluster, rule: MESH_KEYS[entry.key] as MeshKeyRule })),
     ),
   );
@@ -125,10 +125,10 @@ function setForEveryKind(located: { file?: string }): boolean {
   return located.file !== undefined && isKustomizationFile(located.file);
 }
 
-function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {
+function misplacedFinding(shard: Shard, entry: MisplacedEntry): Finding {
   const { resource, key, located } = entry;
-  const pods = podLabels(model, resource);
-  const selecting = selectingServices(model, entry, pods);
+  const pods = podLabels(shard, resource);
+  const selecting = selectingServices(shard, entry, pods);
   const where = selecting.length > 0 ? moveAdvice(selecting) : noServiceAdvice(pods);
   return findingAt(
     labelOnWrongKind,
@@ -149,8 +149,8 @@ function misplacedFinding(model: MeshModel, entry: MisplacedEntry): Finding {
 }
 
 /** The labels of the pods an object creates: a known workload's, else its (job) template's. */
-function podLabels(model: MeshModel, resource: Resource): Map<string, Located<string>> {
-  const workload = workloadOf(model, resource);
+function podLabels(shard: Shard, resource: Resource): Map<string, Located<string>> {
+  const workload = workloadOf(shard, resource);
   if (workload) return workload.podLabels;
   for (const path of POD_LABEL_PATHS) {
     const labels = stringEntries(resource, field(resource, path));
@@ -160,11 +160,11 @@ function podLabels(model: MeshModel, resource: Resource): Map<string, Located<st
 }
 
 function selectingServices(
-  model: MeshModel,
+  shard: Shard,
   entry: MisplacedEntry,
   pods: Map<string, Located<string>>,
 ): ServiceInstance[] {
-  return servicesIn(model, entry.cluster, namespaceOf(entry.resource)).filter(
+  return servicesIn(shard, entry.cluster, namespaceOf(entry.resource)).filter(
     (service) => service.selector !== undefined && selects(service.selector, pods),
   );
 }

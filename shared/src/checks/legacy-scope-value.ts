@@ -36,7 +36,7 @@ export const legacyScopeValue: Check = {
           solo.io/service-takeover: "true"
     `,
   },
-  run: (model) => labelHolders(model).flatMap(legacyScope),
+  run: (shard) => labelHolders(shard).flatMap(legacyScope),
 };
 
 function legacyScope(holder: LabelHolder): Finding[] {

@@ -1,6 +1,6 @@
 import type { Node, Pair } from 'yaml';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
-import type { MeshModel, ServiceInstance } from '../model/types';
+import type { MeshIndex, ServiceInstance } from '../model/types';
 import type { Fix, TextEdit } from '../text/findings';
 import { documentsOf } from '../yaml/document-cache';
 import { asMap, type DocumentContext, findPair, getPath, scalarText, sourceOfNode } from '../yaml/nodes';
@@ -16,7 +16,7 @@ import { listClusters } from './finding';
 
 /** The fix that removes the name transform a renamed instance got, or none when no affix decided its name. */
 export function dropNameTransformFix(
-  model: MeshModel,
+  model: MeshIndex,
   renamed: ServiceInstance,
   split: readonly Resource[],
 ): Fix[] {
@@ -85,7 +85,7 @@ function nameTransform(resource: Resource): NameTransform | undefined {
 }
 
 /** Every placed object, in every cluster, whose name the same transform decided. */
-function renamedBy(model: MeshModel, transform: NameTransform): { resource: Resource; cluster: string }[] {
+function renamedBy(model: MeshIndex, transform: NameTransform): { resource: Resource; cluster: string }[] {
   const found: { resource: Resource; cluster: string }[] = [];
   for (const file of model.files.values())
     for (const placed of file.placements)

@@ -1,4 +1,4 @@
-import type { MeshModel, ServiceInstance } from '../model/types';
+import type { MeshIndex, ServiceInstance, Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Resource } from '../yaml/resource';
@@ -45,21 +45,14 @@ export const nameTransformSplitsService: Check = {
       resources: [../../base]
     `,
   },
-  run: (model) => placementsOfOneDocument(model).flatMap(renamedInstances),
+  run: (shard, mesh) =>
+    placementsOfOneDocument(shard).flatMap((instances) => renamedInstances(instances, shard, mesh)),
 };
 
-/**
- * The instances that come from one Service document, for documents placed in several clusters, with
- * the model they are in (the fix reads what else a transform renames).
- */
-interface OneDocument {
-  model: MeshModel;
-  instances: ServiceInstance[];
-}
-
-function placementsOfOneDocument(model: MeshModel): OneDocument[] {
+/** The instances that come from one Service document, for documents placed in several clusters. */
+function placementsOfOneDocument(shard: Shard): ServiceInstance[][] {
   const byDocument = new Map<string, ServiceInstance[]>();
-  for (const instance of model.services) {
+  for (const instance of shard.services) {
     if (instance.placement.clusters.length < 2) continue;
     const written = instance.resource.origin ?? instance.resource;
     const key = `${written.source.path}\u0000${written.docIndex}\u0000${written.nodeIndex}`;
@@ -67,7 +60,7 @@ function placementsOfOneDocument(model: MeshModel): OneDocument[] {
     if (group) group.push(instance);
     else byDocument.set(key, [instance]);
   }
-  return [...byDocument.values()].map((instances) => ({ model, instances }));
+  return [...byDocument.values()];
 }
 
 /** The name most clusters give the document, the instances with it, and those renamed away from it. */
@@ -83,7 +76,7 @@ function splitOf(
 }
 
 /** The instances whose name differs from the name most clusters give the document. */
-function renamedInstances({ model, instances }: OneDocument): Finding[] {
+function renamedInstances(instances: ServiceInstance[], shard: Shard, mesh: MeshIndex): Finding[] {
   const split = splitOf(instances);
   if (!split) return [];
   const { usual, siblings } = split;
@@ -99,15 +92,15 @@ function renamedInstances({ model, instances }: OneDocument): Finding[] {
         related: siblings.map((sibling) =>
           relatedAt(sibling.resource, sibling.resource.name, `named ${usual} in ${sibling.cluster}`),
         ),
-        fixes: () => dropNameTransformFix(model, renamed, splitResources(model)),
+        fixes: () => dropNameTransformFix(mesh, renamed, splitResources(shard)),
       },
     );
   });
 }
 
-/** Every renamed instance the check reports in the model: renaming those back is what the fix is for. */
-function splitResources(model: MeshModel): Resource[] {
-  return placementsOfOneDocument(model).flatMap(
-    ({ instances }) => splitOf(instances)?.renamed.map((instance) => instance.resource) ?? [],
+/** Every renamed instance the check reports in the shard: renaming those back is what the fix is for. */
+function splitResources(shard: Shard): Resource[] {
+  return placementsOfOneDocument(shard).flatMap(
+    (instances) => splitOf(instances)?.renamed.map((instance) => instance.resource) ?? [],
   );
 }

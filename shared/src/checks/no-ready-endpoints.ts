@@ -1,5 +1,4 @@
-import { globalServicesInScope } from '../model/shards';
-import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { GlobalService, MeshIndex, ServiceInstance } from '../model/types';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import { describeResource } from '../yaml/resource';
@@ -44,11 +43,11 @@ export const noReadyEndpoints: Check = {
         template: { metadata: { labels: { app: reviews } } }
     `,
   },
-  run: (model) => [...globalServicesInScope(model)].flatMap((service) => serviceFindings(model, service)),
+  run: (shard, mesh) => shard.globalServices.flatMap((service) => serviceFindings(mesh, service)),
 };
 
-function serviceFindings(model: MeshModel, service: GlobalService): Finding[] {
-  const order = [...model.topology.clusters.keys()];
+function serviceFindings(mesh: MeshIndex, service: GlobalService): Finding[] {
+  const order = [...mesh.topology.clusters.keys()];
   const instances = [...service.instances].sort(
     (a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster),
   );

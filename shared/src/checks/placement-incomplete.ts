@@ -29,5 +29,5 @@ export const placementIncomplete: Check = {
     `,
   },
   // Found while kustomizations are rendered; the check reports what was found.
-  run: (model) => model.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
+  run: (shard) => shard.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
 };

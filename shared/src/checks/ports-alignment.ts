@@ -4,7 +4,7 @@ import type { PatchValue } from '../fixes/kustomize-patch';
 import { layeredFixes, mergedByFile } from '../fixes/layered-fix';
 import { writtenEntry } from '../fixes/written-entry';
 import { removeEntry } from '../fixes/yaml-edits';
-import type { MeshModel, ServiceInstance } from '../model/types';
+import type { MeshIndex, ServiceInstance } from '../model/types';
 import type { FileEdit, Fix, TextEdit } from '../text/findings';
 import type { SourceFile } from '../text/source';
 import { documentsOf } from '../yaml/document-cache';
@@ -21,7 +21,7 @@ import { field, type Resource } from '../yaml/resource';
  * cluster beyond the targets'. Undefined when a target's ports cannot be written.
  */
 export function alignPortsFix(
-  model: MeshModel,
+  model: MeshIndex,
   title: string,
   source: ServiceInstance,
   targets: readonly ServiceInstance[],

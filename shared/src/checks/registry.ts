@@ -1,4 +1,4 @@
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, MeshModel, Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
 import type { SeverityOverride } from '../topology/topology-file';
@@ -78,27 +78,32 @@ export interface CheckOptions {
 }
 
 /**
- * What the checks find, suppressions applied, before the final pass (reported.ts): each finding at
- * its check's own severity. The analysis keeps these, so a change of severity settings re-checks
- * nothing.
+ * What the checks find in one shard, suppressions applied, before the final pass (reported.ts):
+ * each finding at its check's own severity. The analysis keeps these, so a change of severity
+ * settings re-checks nothing.
  */
-export function runCheckList(model: MeshModel, onCheckError?: CheckOptions['onCheckError']): Finding[] {
+export function runCheckList(
+  shard: Shard,
+  mesh: MeshIndex,
+  onCheckError?: CheckOptions['onCheckError'],
+): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
     try {
-      findings.push(...check.run(model));
+      findings.push(...check.run(shard, mesh));
     } catch (error) {
       onCheckError?.(check, error);
     }
   }
-  const onTemplates = helmTemplateFindings(model, findings);
-  const onRenderLines = renderedOutputFindings(model, findings, onTemplates);
-  return mergedClusterCopies(model, unsuppressed(model, [...findings, ...onTemplates, ...onRenderLines]));
+  const onTemplates = helmTemplateFindings(mesh, findings);
+  const onRenderLines = renderedOutputFindings(mesh, findings, onTemplates);
+  return mergedClusterCopies(mesh, unsuppressed(mesh, [...findings, ...onTemplates, ...onRenderLines]));
 }
 
-/** The findings of a model as users see them, in the CLI's order. */
+/** The findings of a model as users see them, in the CLI's order: every shard checked. */
 export function runChecks(model: MeshModel, options: CheckOptions = {}): Finding[] {
-  return reportedFindings(model, runCheckList(model, options.onCheckError), { ...options, checkByCode }).sort(
-    compareFindings,
+  const found = [...model.shards.values()].flatMap((shard) =>
+    runCheckList(shard, model, options.onCheckError),
   );
+  return reportedFindings(model, found, { ...options, checkByCode }).sort(compareFindings);
 }

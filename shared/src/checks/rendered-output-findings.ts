@@ -1,5 +1,5 @@
-import type { MeshModel } from '../model/types';
-import type { Finding } from '../text/findings';
+import type { MeshIndex } from '../model/types';
+import { type Finding, noFixes } from '../text/findings';
 import { isRenderedOutput } from '../topology/placement';
 
 // A render command's output (SPEC §9, `render:`) is analysed at `.mesh-lens/rendered/<cluster>.yaml`,
@@ -10,7 +10,7 @@ import { isRenderedOutput } from '../topology/placement';
 
 /** The findings on render commands' outputs, each once more on its cluster's `render:` line. */
 export function renderedOutputFindings(
-  model: MeshModel,
+  model: MeshIndex,
   findings: readonly Finding[],
   onTemplates: readonly Finding[],
 ): Finding[] {
@@ -28,7 +28,7 @@ export function renderedOutputFindings(
         range: entry.range,
         message: `In the rendered output (${finding.file}, line ${line}): ${finding.message}`,
         related: finding.related.filter((related) => !isRenderedOutput(related.file)),
-        fixes: [],
+        fixes: noFixes,
       },
     ];
   });

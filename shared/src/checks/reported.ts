@@ -1,8 +1,7 @@
-import type { MeshModel } from '../model/types';
-import type { Finding, Fix, Severity } from '../text/findings';
+import type { MeshIndex, MeshModel } from '../model/types';
+import { type Finding, type Fix, fixesOnce, type Severity } from '../text/findings';
 import type { SeverityOverride } from '../topology/topology-file';
 import type { Check } from './check';
-import { fixesPending, withFixes } from './finding';
 import { isSuppressed } from './suppression';
 
 // Between what the checks found and what a user is shown, in one place. Suppressions are a fact
@@ -21,7 +20,7 @@ export interface ReportOptions {
 }
 
 /** The findings a suppression does not silence. */
-export function unsuppressed(model: MeshModel, found: readonly Finding[]): Finding[] {
+export function unsuppressed(model: MeshIndex, found: readonly Finding[]): Finding[] {
   return found.filter((finding) => !isSuppressed(model, finding));
 }
 
@@ -42,26 +41,25 @@ export function reportedFindings(
 
 /** The finding as reported: the override's severity, and only fixes that change something. */
 function refine(raw: Finding, severity: Severity | undefined, options: ReportOptions): Finding {
-  const base: Omit<Finding, 'fixes'> = {
+  return {
     code: raw.code,
     severity: severity ?? raw.severity,
     file: raw.file,
     range: raw.range,
     message: raw.message,
     related: raw.related,
+    // Built on request, after the check returned: a builder that throws must not take a code
+    // action down with it, so it is reported like a failing check and offers nothing.
+    fixes: fixesOnce(() => {
+      try {
+        return offered(raw.fixes());
+      } catch (error) {
+        const check = options.checkByCode?.(raw.code);
+        if (check) options.onCheckError?.(check, error);
+        return [];
+      }
+    }),
   };
-  if (!fixesPending(raw)) return withFixes(base, offered(raw.fixes));
-  // Built on first read, after the check returned: a builder that throws must not take a code
-  // action down with it, so it is reported like a failing check and offers nothing.
-  return withFixes(base, () => {
-    try {
-      return offered(raw.fixes);
-    } catch (error) {
-      const check = options.checkByCode?.(raw.code);
-      if (check) options.onCheckError?.(check, error);
-      return [];
-    }
-  });
 }
 
 /**

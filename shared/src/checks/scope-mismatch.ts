@@ -2,8 +2,7 @@ import { type ExportScope, SCOPE_LABEL } from '../facts/mesh-labels';
 import { layeredFixes, mergedByFile } from '../fixes/layered-fix';
 import { setWrittenEntry } from '../fixes/written-entry';
 import { setMetadataEntry } from '../fixes/yaml-edits';
-import { serviceGroupsInScope } from '../model/shards';
-import type { MeshModel, ServiceInstance } from '../model/types';
+import type { MeshIndex, ServiceInstance, Shard } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
@@ -65,7 +64,7 @@ export const scopeMismatch: Check = {
           solo.io/service-scope: segment
     `,
   },
-  run: (model) => [...oddByLabel(model).values()].map((odd) => mismatchFinding(model, odd)),
+  run: (shard, mesh) => [...oddByLabel(shard, mesh).values()].map((odd) => mismatchFinding(mesh, odd)),
 };
 
 /** An instance whose scope differs from the majority of its service's exported instances. */
@@ -81,10 +80,10 @@ interface OddInstance {
  * The odd instances, grouped by the label that sets their scope: a Namespace label sets it for every
  * Service in the namespace, and is reported once, not once per Service.
  */
-function oddByLabel(model: MeshModel): Map<string, OddInstance[]> {
+function oddByLabel(shard: Shard, model: MeshIndex): Map<string, OddInstance[]> {
   const order = [...model.topology.clusters.keys()];
   const groups = new Map<string, OddInstance[]>();
-  for (const instances of serviceGroupsInScope(model)) {
+  for (const instances of shard.serviceGroups) {
     const exported = instances
       .filter((instance) => instance.exportScope !== undefined && instance.scope.raw)
       .sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
@@ -107,7 +106,7 @@ function labelKey(instance: ServiceInstance): string {
   return `${instance.scope.resource?.source.path}:${start?.line}:${start?.character}`;
 }
 
-function mismatchFinding(model: MeshModel, group: OddInstance[]): Finding {
+function mismatchFinding(model: MeshIndex, group: OddInstance[]): Finding {
   const [first] = group as [OddInstance, ...OddInstance[]];
   const { instance, scope, majority: winner } = first;
   const labelResource = instance.scope.resource ?? instance.resource;
@@ -141,7 +140,7 @@ function serviceNames(group: OddInstance[]): string {
   return `${names.length === 1 ? 'Service' : 'Services'} ${listClusters(names)}`;
 }
 
-function consequence(model: MeshModel, cluster: string, scope: ExportScope, otherClusters: string): string {
+function consequence(model: MeshIndex, cluster: string, scope: ExportScope, otherClusters: string): string {
   const segment = model.topology.clusters.get(cluster)?.segment;
   return scope === 'segment'
     ? `the endpoints in ${cluster} are offered only to clients inside segment \`${segment}\`, while those in ${otherClusters} are offered to every linked cluster, so clients outside the segment never use the endpoints in ${cluster}`
@@ -153,7 +152,7 @@ function consequence(model: MeshModel, cluster: string, scope: ExportScope, othe
  * Namespace label shared with other Services is left alone. `segment` is only offered for instances
  * whose cluster is in a segment, since elsewhere it would stop exporting them (SPEC §2, MESH111).
  */
-function alignFixes(model: MeshModel, group: OddInstance[], others: ServiceInstance[]): Fix[] {
+function alignFixes(model: MeshIndex, group: OddInstance[], others: ServiceInstance[]): Fix[] {
   const [first] = group as [OddInstance, ...OddInstance[]];
   const oddInstances = group.map((odd) => odd.instance);
   const toMajority = canTake(model, oddInstances, first.majority)
@@ -177,7 +176,7 @@ function alignFixes(model: MeshModel, group: OddInstance[], others: ServiceInsta
   return [toMajority, alignOthers].filter((fix): fix is Fix => fix !== undefined);
 }
 
-function canTake(model: MeshModel, instances: ServiceInstance[], scope: ExportScope): boolean {
+function canTake(model: MeshIndex, instances: ServiceInstance[], scope: ExportScope): boolean {
   return (
     scope !== 'segment' ||
     instances.every((instance) => model.topology.clusters.get(instance.cluster)?.segment !== undefined)
@@ -189,7 +188,7 @@ function canTake(model: MeshModel, instances: ServiceInstance[], scope: ExportSc
  * clusters place, else a patch in each cluster's overlay, or the overlay's own value. Preferred when
  * every instance's change stays within the clusters being aligned.
  */
-function labelFix(model: MeshModel, title: string, instances: ServiceInstance[], scope: ExportScope): Fix {
+function labelFix(model: MeshIndex, title: string, instances: ServiceInstance[], scope: ExportScope): Fix {
   const atFault = instances.map((instance) => instance.cluster);
   const chosen = instances.flatMap((instance) =>
     layeredFixes(model, instance, atFault, {

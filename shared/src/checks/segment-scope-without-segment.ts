@@ -2,7 +2,7 @@ import { SCOPE_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
 import { layeredFixes, sameDocument } from '../fixes/layered-fix';
 import { setWrittenEntry } from '../fixes/written-entry';
 import { replaceScalar } from '../fixes/yaml-edits';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import type { Check } from './check';
 import { findingAt } from './finding';
@@ -43,14 +43,14 @@ export const segmentScopeWithoutSegment: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => segmentWithoutSegment(model, holder)),
+  run: (shard, mesh) => labelHolders(shard).flatMap((holder) => segmentWithoutSegment(shard, mesh, holder)),
 };
 
 /** Whether the holder's scope is `segment` in a cluster outside every segment. */
-function segmentOutsideSegment(model: MeshModel, holder: LabelHolder): boolean {
+function segmentOutsideSegment(mesh: MeshIndex, holder: LabelHolder): boolean {
   return (
     holder.resource.labels.get(SCOPE_LABEL)?.value === 'segment' &&
-    model.topology.clusters.get(holder.cluster)?.segment === undefined
+    mesh.topology.clusters.get(holder.cluster)?.segment === undefined
   );
 }
 
@@ -59,11 +59,11 @@ function segmentOutsideSegment(model: MeshModel, holder: LabelHolder): boolean {
  * else through this cluster's overlay (the clusters in a segment keep `segment`), or where an
  * overlay wrote the value.
  */
-function toGlobalFixes(model: MeshModel, holder: LabelHolder): Fix[] {
-  const atFault = labelHolders(model)
-    .filter((other) => sameDocument(other.resource, holder.resource) && segmentOutsideSegment(model, other))
+function toGlobalFixes(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Fix[] {
+  const atFault = labelHolders(shard)
+    .filter((other) => sameDocument(other.resource, holder.resource) && segmentOutsideSegment(mesh, other))
     .map((other) => other.cluster);
-  return layeredFixes(model, holder, atFault, {
+  return layeredFixes(mesh, holder, atFault, {
     title: 'Change the scope to `global`',
     documentEdits: (written) => {
       const scope = written.labels.get(SCOPE_LABEL);
@@ -79,10 +79,10 @@ function toGlobalFixes(model: MeshModel, holder: LabelHolder): Fix[] {
   });
 }
 
-function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[] {
+function segmentWithoutSegment(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Finding[] {
   const scope = holder.resource.labels.get(SCOPE_LABEL);
   if (scope?.value !== 'segment') return [];
-  const cluster = model.topology.clusters.get(holder.cluster);
+  const cluster = mesh.topology.clusters.get(holder.cluster);
   if (cluster?.segment !== undefined) return [];
   const range = valueRange(scope);
   const at = { ...scope, range };
@@ -94,22 +94,22 @@ function segmentWithoutSegment(model: MeshModel, holder: LabelHolder): Finding[]
       segmentScopeWithoutSegment,
       holder.resource,
       at,
-      `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(model)}: ${consequence(model, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
+      `${SCOPE_LABEL}: segment exports only within the cluster's segment, but cluster ${holder.cluster} belongs to no segment${knownSegments(mesh)}: ${consequence(shard, holder)}. Use \`global\`, or put ${holder.cluster} in a segment (${SEGMENT_LABEL} on its istio-system Namespace).`,
       {
         related,
-        fixes: () => toGlobalFixes(model, holder),
+        fixes: () => toGlobalFixes(shard, mesh, holder),
       },
     ),
   ];
 }
 
-function knownSegments(model: MeshModel): string {
-  const names = [...model.topology.segments.keys()];
+function knownSegments(mesh: MeshIndex): string {
+  const names = [...mesh.topology.segments.keys()];
   return names.length === 0 ? '' : ` (known segments: ${names.join(', ')})`;
 }
 
-function consequence(model: MeshModel, holder: LabelHolder): string {
+function consequence(shard: Shard, holder: LabelHolder): string {
   if (holder.service) return `${describeHolder(holder)} is exported nowhere`;
-  const inheriting = governedServices(model, holder, (service) => service.scope);
+  const inheriting = governedServices(shard, holder, (service) => service.scope);
   return `${describeHolder(holder)} exports nothing (it governs ${describeServices(inheriting)})`;
 }

@@ -23,5 +23,5 @@ export const skippedContent: Check = {
         name: shop-cart
     `,
   },
-  run: (model) => model.findings.filter((finding) => finding.code === SKIPPED_CONTENT),
+  run: (shard) => shard.findings.filter((finding) => finding.code === SKIPPED_CONTENT),
 };

@@ -79,8 +79,8 @@ export const subsetRoutingUnsupported: Check = {
             port: 9080
     `,
   },
-  run: (model) =>
-    resolvedReferences(model).flatMap(({ reference, resolution }): Finding[] => {
+  run: (shard, mesh) =>
+    resolvedReferences(shard, mesh).flatMap(({ reference, resolution }): Finding[] => {
       const target = subsetTarget(resolution);
       if (!target) return [];
       const related = target.instances.map((instance) =>
@@ -101,7 +101,7 @@ export const subsetRoutingUnsupported: Check = {
             {
               related,
               fixes: () => {
-                const fix = splitSubsetsFix(model, reference, target.instances);
+                const fix = splitSubsetsFix(mesh, reference, target.instances);
                 return fix ? [fix] : [];
               },
               severity: target.severity,

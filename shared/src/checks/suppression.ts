@@ -1,5 +1,5 @@
 import { IGNORE_ANNOTATION } from '../facts/mesh-labels';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex } from '../model/types';
 import type { Finding } from '../text/findings';
 import { comparePositions, containsPosition, lineStarts } from '../text/source';
 import type { Resource } from '../yaml/resource';
@@ -12,7 +12,7 @@ export const DISABLE_NEXT_LINE = /#\s*mesh-lens-disable-next-line\b([^\n#]*)/;
  * A finding is suppressed by `# mesh-lens-disable-next-line [CODES]` on the line above it, or by
  * the `mesh-lens.io/ignore: "MESH101,MESH130"` annotation on the resource it points into.
  */
-export function isSuppressed(model: MeshModel, finding: Finding): boolean {
+export function isSuppressed(model: MeshIndex, finding: Finding): boolean {
   const file = model.files.get(finding.file)?.parsed;
   if (!file) return false;
   if (disabledByComment(file.source.text, lineStarts(file.source), finding)) return true;

@@ -39,7 +39,7 @@ export const takeoverOverridesDistribution: Check = {
           networking.istio.io/traffic-distribution: PreferClose
     `,
   },
-  run: (model) => groupByDistribution(model.services.filter(conflicts)).map(overrideFinding),
+  run: (shard) => groupByDistribution(shard.services.filter(conflicts)).map(overrideFinding),
 };
 
 /**

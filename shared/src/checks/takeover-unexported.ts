@@ -1,5 +1,5 @@
 import { SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, keyOf } from './finding';
@@ -35,21 +35,21 @@ export const takeoverUnexported: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => takeoverWithoutExport(model, holder)),
+  run: (shard, mesh) => labelHolders(shard).flatMap((holder) => takeoverWithoutExport(shard, mesh, holder)),
 };
 
-function takeoverWithoutExport(model: MeshModel, holder: LabelHolder): Finding[] {
+function takeoverWithoutExport(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Finding[] {
   const takeover = holder.resource.labels.get(TAKEOVER_LABEL);
   // `false` asks for nothing, so it promises nothing (MESH161 still reports the odd value).
   if (!takeover?.keyRange || takeoverMeansOff(takeover.value)) return [];
-  if (!settingIsUnexported(model, holder, (service) => service.takeover)) return [];
+  if (!settingIsUnexported(shard, holder, (service) => service.takeover)) return [];
   return [
     findingAt(
       takeoverUnexported,
       holder.resource,
       keyOf(takeover),
       `${TAKEOVER_LABEL} on ${describeHolder(holder)} takes nothing over: ${notExportedReason(holder, 'the label')}, so there is no global service for ${localHostnames(holder)} to route to, and clients keep reaching only the local instance. Export it (${SCOPE_LABEL}: global).`,
-      { fixes: () => exportHolderFix(model, holder, (service) => service.takeover) },
+      { fixes: () => exportHolderFix(shard, mesh, holder, (service) => service.takeover) },
     ),
   ];
 }

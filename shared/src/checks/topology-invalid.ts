@@ -27,5 +27,5 @@ export const topologyInvalid: Check = {
     `,
   },
   // The topology is validated while it is built; the check reports what was found.
-  run: (model) => model.findings.filter((finding) => finding.code === TOPOLOGY_INVALID),
+  run: (shard) => shard.findings.filter((finding) => finding.code === TOPOLOGY_INVALID),
 };

@@ -3,7 +3,7 @@ import { jsonPointer } from '../fixes/kustomize-patch';
 import { layeredFixes } from '../fixes/layered-fix';
 import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment';
 import { removeWrittenEntry } from '../fixes/written-entry';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import type { Check } from './check';
 import { findingAt, keyOf } from './finding';
@@ -45,14 +45,14 @@ export const trafficDistributionUnexported: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => labelHolders(model).flatMap((holder) => distributionUnexported(model, holder)),
+  run: (shard, mesh) => labelHolders(shard).flatMap((holder) => distributionUnexported(shard, mesh, holder)),
 };
 
-function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[] {
+function distributionUnexported(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Finding[] {
   const annotation = holder.resource.annotations.get(DISTRIBUTION_ANNOTATION);
   if (!annotation?.keyRange) return [];
-  if (!settingIsUnexported(model, holder, (service) => service.trafficDistribution)) return [];
-  const removeFix = () => removeAnnotationFixes(model, holder);
+  if (!settingIsUnexported(shard, holder, (service) => service.trafficDistribution)) return [];
+  const removeFix = () => removeAnnotationFixes(shard, mesh, holder);
   return [
     findingAt(
       trafficDistributionUnexported,
@@ -61,7 +61,7 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
       `${DISTRIBUTION_ANNOTATION}: ${annotation.value} on ${describeHolder(holder)} has nothing to steer: ${notExportedReason(holder, 'the annotation')}, so there is no global service whose endpoints it would choose among. Export it (${SCOPE_LABEL}: global) or remove the annotation.`,
       {
         fixes: () => {
-          const exports = exportHolderFix(model, holder, (service) => service.trafficDistribution);
+          const exports = exportHolderFix(shard, mesh, holder, (service) => service.trafficDistribution);
           return [...exports, ...removeFix()];
         },
       },
@@ -74,9 +74,9 @@ function distributionUnexported(model: MeshModel, holder: LabelHolder): Finding[
  * cluster's overlay (a JSON 6902 `remove`) or where an overlay wrote it. A local scope
  * written on purpose outranks the annotation: removing it is then the likelier intent.
  */
-function removeAnnotationFixes(model: MeshModel, holder: LabelHolder): Fix[] {
-  const atFault = clustersUnexported(model, holder, (service) => service.trafficDistribution);
-  return layeredFixes(model, holder, atFault, {
+function removeAnnotationFixes(shard: Shard, mesh: MeshIndex, holder: LabelHolder): Fix[] {
+  const atFault = clustersUnexported(shard, holder, (service) => service.trafficDistribution);
+  return layeredFixes(mesh, holder, atFault, {
     title: `Remove the ${DISTRIBUTION_ANNOTATION} annotation`,
     documentEdits: (written) => {
       const annotations = metadataMap(written, 'annotations');

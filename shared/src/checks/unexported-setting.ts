@@ -2,7 +2,7 @@ import { SCOPE_LABEL } from '../facts/mesh-labels';
 import { layeredFixes, sameDocument } from '../fixes/layered-fix';
 import { setWrittenEntry } from '../fixes/written-entry';
 import { setMetadataEntry } from '../fixes/yaml-edits';
-import type { MeshModel, ServiceInstance, Setting } from '../model/types';
+import type { MeshIndex, ServiceInstance, Setting, Shard } from '../model/types';
 import type { Fix } from '../text/findings';
 import {
   describeHolder,
@@ -19,12 +19,12 @@ import {
  * setting still matters when one of its Services exports itself and inherits the setting.
  */
 export function settingIsUnexported(
-  model: MeshModel,
+  shard: Shard,
   holder: LabelHolder,
   setting: (service: ServiceInstance) => Setting<unknown>,
 ): boolean {
   if (!scopeKeepsLocal(holder)) return false;
-  return !governedServices(model, holder, setting).some((service) => service.exportScope !== undefined);
+  return !governedServices(shard, holder, setting).some((service) => service.exportScope !== undefined);
 }
 
 /**
@@ -33,11 +33,12 @@ export function settingIsUnexported(
  * overlay wrote is changed where it is written.
  */
 export function exportHolderFix(
-  model: MeshModel,
+  shard: Shard,
+  mesh: MeshIndex,
   holder: LabelHolder,
   setting: (service: ServiceInstance) => Setting<unknown>,
 ): Fix[] {
-  return layeredFixes(model, holder, clustersUnexported(model, holder, setting), {
+  return layeredFixes(mesh, holder, clustersUnexported(shard, holder, setting), {
     title: `Export ${describeHolder(holder)} (${SCOPE_LABEL}: global)`,
     documentEdits: (written) => ({
       file: written.source.path,
@@ -54,13 +55,13 @@ export function exportHolderFix(
 
 /** The clusters whose copy of the holder's document has the same unexported setting. */
 export function clustersUnexported(
-  model: MeshModel,
+  shard: Shard,
   holder: LabelHolder,
   setting: (service: ServiceInstance) => Setting<unknown>,
 ): string[] {
-  return labelHolders(model)
+  return labelHolders(shard)
     .filter((other) => sameDocument(other.resource, holder.resource))
-    .filter((other) => settingIsUnexported(model, other, setting))
+    .filter((other) => settingIsUnexported(shard, other, setting))
     .map((other) => other.cluster);
 }
 

@@ -1,8 +1,9 @@
 import { sortedGlobalServices } from '../model/indexes';
-import { wholeModel } from '../model/shards';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import { boundedEditDistance } from '../util/edit-distance';
+import { RecentlyUsed } from '../util/recently-used';
+import type { CacheSlot } from '../util/session-cache';
 import type { Check } from './check';
 import { findingAt, singleFileFix } from './finding';
 import { replaceHost, resolvedReferences, writtenHost } from './host-references';
@@ -65,11 +66,11 @@ export const unknownGlobalHost: Check = {
                     value: http://ratings.bookinfo.mesh.internal:9080/ratings
     `,
   },
-  run: (model) =>
-    resolvedReferences(model).flatMap(({ reference, resolution }): Finding[] => {
+  run: (shard, mesh) =>
+    resolvedReferences(shard, mesh).flatMap(({ reference, resolution }): Finding[] => {
       if (resolution.kind !== 'unknown-global') return [];
       const written = reference.host.value;
-      const suggestions = nearestHostnames(model, written);
+      const suggestions = nearestHostnames(mesh, written);
       const fixes: Fix[] = suggestions.map((hostname, index) =>
         singleFileFix(
           `Change to ${hostname}`,
@@ -96,8 +97,8 @@ export const unknownGlobalHost: Check = {
   // or going away anywhere changes this shard's message.
   beyondShard: {
     hostnames: {
-      watched: (shardView) =>
-        resolvedReferences(shardView)
+      watched: (shard, mesh) =>
+        resolvedReferences(shard, mesh)
           .filter(({ resolution }) => resolution.kind === 'unknown-global')
           .map(({ reference }) => reference.host.value),
       affects: (written, hostname) => couldSuggest(written, hostname),
@@ -106,39 +107,40 @@ export const unknownGlobalHost: Check = {
 };
 
 // Suggestions depend only on the written name and the set of known hostnames, which an edit rarely
-// changes — and when it does (a scope label toggled), it often changes back: the suggestions are
-// kept for the last few sets.
-const suggestionCaches = new Map<string, Map<string, string[]>>();
+// changes — and when it does (a scope label toggled), it often changes back: the host keeps the
+// suggestions for the last few sets, in its session cache.
+const SUGGESTIONS: CacheSlot<RecentlyUsed<string, Map<string, string[]>>> = {
+  name: 'MESH121 suggestions by set of hostnames',
+  create: () => new RecentlyUsed(CACHED_SETS),
+};
 const CACHED_SETS = 4;
 
 /** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
-function nearestHostnames(model: MeshModel, written: string): string[] {
-  const hostnames = hostnameSet(model);
-  let byName = suggestionCaches.get(hostnames);
+function nearestHostnames(mesh: MeshIndex, written: string): string[] {
+  const hostnames = hostnameSet(mesh);
+  const caches = mesh.cache.get(SUGGESTIONS);
+  let byName = caches.get(hostnames);
   if (!byName) {
     byName = new Map();
-    suggestionCaches.set(hostnames, byName);
-    if (suggestionCaches.size > CACHED_SETS)
-      suggestionCaches.delete(suggestionCaches.keys().next().value as string);
+    caches.set(hostnames, byName);
   }
   let suggestions = byName.get(written);
   if (!suggestions) {
-    suggestions = computeNearest(model, written);
+    suggestions = computeNearest(mesh, written);
     byName.set(written, suggestions);
   }
   return suggestions;
 }
 
-const hostnameSets = new WeakMap<MeshModel, string>();
+const hostnameSets = new WeakMap<MeshIndex, string>();
 
-function hostnameSet(view: MeshModel): string {
-  const model = wholeModel(view);
-  let set = hostnameSets.get(model);
+function hostnameSet(mesh: MeshIndex): string {
+  let set = hostnameSets.get(mesh);
   if (set === undefined) {
-    set = sortedGlobalServices(model)
+    set = sortedGlobalServices(mesh)
       .map((service) => service.hostname)
       .join('\n');
-    hostnameSets.set(model, set);
+    hostnameSets.set(mesh, set);
   }
   return set;
 }
@@ -157,9 +159,9 @@ export function couldSuggest(written: string, hostname: string): boolean {
   return boundedEditDistance(written, hostname, limit) <= limit;
 }
 
-function computeNearest(model: MeshModel, written: string): string[] {
+function computeNearest(mesh: MeshIndex, written: string): string[] {
   const limit = suggestionLimit(written);
-  return [...model.globalServices.keys()]
+  return [...mesh.globalServices.keys()]
     .map((hostname) => ({ hostname, distance: boundedEditDistance(written, hostname, limit) }))
     .filter((candidate) => candidate.distance <= limit)
     .sort((a, b) => a.distance - b.distance || (a.hostname < b.hostname ? -1 : 1))

@@ -7,8 +7,7 @@ import {
   servicesAlsoExported,
 } from '../fixes/export-service';
 import { sharedNote } from '../fixes/layered-fix';
-import { globalServicesInScope } from '../model/shards';
-import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { GlobalService, MeshIndex, ServiceInstance, Shard } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { majority } from '../util/majority';
 import type { Check } from './check';
@@ -56,10 +55,10 @@ export const unlabeledSibling: Check = {
           solo.io/service-scope: global
     `,
   },
-  run: (model) => [...globalServicesInScope(model)].flatMap((service) => siblingFindings(model, service)),
+  run: (shard, mesh) => shard.globalServices.flatMap((service) => siblingFindings(shard, mesh, service)),
 };
 
-function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
+function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService): Finding[] {
   // Only siblings with no scope at all: an explicit `cluster`/`local` is a deliberate choice, and
   // invalid or misplaced values have their own codes (MESH110, MESH111).
   const siblings = service.unexportedSiblings.filter((sibling) => sibling.scope.from === 'default');
@@ -85,7 +84,7 @@ function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
     // The preferred fix labels the Service: the smallest change, and what the message asks for.
     // Labeling its Namespace instead exports every other unlabeled Service there too.
     const fixes = () => {
-      const throughEntry = layeredExportFix(model, sibling, siblings, scope, label);
+      const throughEntry = layeredExportFix(mesh, sibling, siblings, scope, label);
       // The document's own label is preferred only when no other cluster shares it (SPEC §9).
       const own = multiFileFix(
         `Label ${describe(sibling)} ${where(sibling)}with ${label}${alsoChangesNote(sibling, siblings)}`,
@@ -96,7 +95,7 @@ function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
       const namespaceFix =
         viaNamespace &&
         multiFileFix(
-          `Label Namespace ${sibling.namespace} in ${sibling.cluster} with ${label}${alsoExportsNote(servicesAlsoExported(model, sibling))}`,
+          `Label Namespace ${sibling.namespace} in ${sibling.cluster} with ${label}${alsoExportsNote(servicesAlsoExported(shard, sibling))}`,
           [viaNamespace],
         );
       return [
@@ -122,14 +121,14 @@ function siblingFindings(model: MeshModel, service: GlobalService): Finding[] {
  * alone, or every cluster placing it is at fault: then the document itself is the place to fix.
  */
 function layeredExportFix(
-  model: MeshModel,
+  mesh: MeshIndex,
   sibling: ServiceInstance,
   siblings: readonly ServiceInstance[],
   scope: string,
   label: string,
 ): Fix | undefined {
   if (clustersNotAtFault(sibling, siblings).length === 0) return undefined;
-  const edits = exportThroughEntryEdits(model, sibling, scope);
+  const edits = exportThroughEntryEdits(mesh, sibling, scope);
   const entry = sibling.placement.entry?.file;
   return (
     edits &&

@@ -38,5 +38,5 @@ export const unplacedCluster: Check = {
     `,
   },
   // Found while the topology is built, from every file's placements; the check reports what was found.
-  run: (model) => model.findings.filter((finding) => finding.code === UNPLACED_CLUSTER),
+  run: (shard) => shard.findings.filter((finding) => finding.code === UNPLACED_CLUSTER),
 };

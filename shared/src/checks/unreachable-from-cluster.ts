@@ -71,11 +71,11 @@ export const unreachableFromCluster: Check = {
               - destination: { host: ratings.bookinfo.mesh.internal }
     `,
   },
-  run: (model) =>
-    resolvedReferences(model).flatMap((resolved): Finding[] => {
+  run: (shard, mesh) =>
+    resolvedReferences(shard, mesh).flatMap((resolved): Finding[] => {
       if (!ROUTING_ROLES.has(resolved.reference.role) || !reachesGlobalService(resolved)) return [];
       const { reference } = resolved;
-      const reach = reachFrom(model, reference.host.value, reference.cluster, reference.namespace);
+      const reach = reachFrom(mesh, reference.host.value, reference.cluster, reference.namespace);
       if (!reach.resolved || reach.chosen.length > 0) return [];
       const reasons = [
         ...reach.excluded.map((entry) => `${entry.cluster}: ${entry.reason}`),

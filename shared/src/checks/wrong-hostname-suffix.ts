@@ -42,11 +42,11 @@ export const wrongHostnameSuffix: Check = {
         hosts: [reviews.bookinfo.mesh.internal]
     `,
   },
-  run: (model) =>
-    resolvedReferences(model).flatMap(({ reference, resolution }): Finding[] => {
+  run: (shard, mesh) =>
+    resolvedReferences(shard, mesh).flatMap(({ reference, resolution }): Finding[] => {
       if (resolution.kind !== 'wrong-suffix') return [];
       const written = reference.host.value;
-      const form = classifyHost(written, reference.namespace, meshDomains(model.topology));
+      const form = classifyHost(written, reference.namespace, meshDomains(mesh.topology));
       const suffix = written.split('.').slice(2).join('.');
       const clusters = listClusters(resolution.services.map((service) => service.cluster));
       const why =

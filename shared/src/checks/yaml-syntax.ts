@@ -26,5 +26,5 @@ export const yamlSyntax: Check = {
     `,
   },
   // Parse errors are found while reading each file (they are per-file facts); the check reports them.
-  run: (model) => model.findings.filter((finding) => finding.code === YAML_SYNTAX),
+  run: (shard) => shard.findings.filter((finding) => finding.code === YAML_SYNTAX),
 };

@@ -38,7 +38,7 @@ function section(check: Check): string[] {
     (finding) =>
       `> \`${finding.file}:${finding.range.start.line + 1}:${finding.range.start.character + 1}\` ${finding.severity}: ${finding.message}`,
   );
-  const fixes = [...new Set(findings.flatMap((finding) => finding.fixes.map((fix) => fix.title)))];
+  const fixes = [...new Set(findings.flatMap((finding) => finding.fixes().map((fix) => fix.title)))];
   return [
     `## ${check.code} ${check.name}`,
     '',

@@ -4,6 +4,7 @@ import { compareStrings } from '../text/findings-order';
 import type { Range } from '../text/source';
 import type { PlacementVia } from '../topology/placement';
 import type { Cluster } from '../topology/types';
+import { type EntryPoint, entryPointsByCluster } from './placements-summary';
 
 // The editor's Clusters and Problems-by-cluster views (issue #19): the workspace seen cluster by
 // cluster, from the model's placements (SPEC §6, §9), so a reader sees how each file reached its
@@ -35,43 +36,41 @@ export interface ClusterRow {
   entries: ClusterEntryRow[];
 }
 
-/** Every cluster in topology order, its entry points, and the files each entry places there. */
+/**
+ * Every cluster in topology order, its entry points (by label), and the files each places there,
+ * sorted: the grouping `mesh-lens topology` prints (placements-summary.ts), files without objects
+ * included, as a reader opening the view looks for every file.
+ */
 export function clusterRows(model: MeshModel): ClusterRow[] {
-  const entries = new Map<string, Map<string, ClusterEntryRow>>();
-  for (const [path, file] of model.files) {
-    for (const placement of file.placements) {
-      const byKey = entries.get(placement.cluster) ?? new Map<string, ClusterEntryRow>();
-      entries.set(placement.cluster, byKey);
-      const entry = entryOf(placement.cluster, placement.via, placement.entry);
-      const key = `${entry.via}\u0000${entry.label}`;
-      const known = byKey.get(key) ?? entry;
-      byKey.set(key, known);
-      if (!known.files.includes(path)) known.files.push(path);
-    }
-  }
-  return [...model.topology.clusters.values()].map((cluster) => ({
-    name: cluster.name,
-    via: cluster.via,
-    origin: cluster.declaredAt,
-    entries: [...(entries.get(cluster.name)?.values() ?? [])]
-      .map((entry) => ({ ...entry, files: entry.files.sort(compareStrings) }))
-      .sort((a, b) => compareStrings(a.label, b.label)),
-  }));
+  return entryPointsByCluster(model).flatMap(({ cluster, known, entries }) =>
+    known
+      ? [
+          {
+            name: cluster,
+            via: known.via,
+            origin: known.declaredAt,
+            entries: entries
+              .map((entry) => ({
+                via: entry.via,
+                label: labelOf(cluster, entry),
+                origin: entry.origin,
+                files: entry.files.map((file) => file.path).sort(compareStrings),
+              }))
+              .sort((a, b) => compareStrings(a.label, b.label)),
+          },
+        ]
+      : [],
+  );
 }
 
-function entryOf(cluster: string, via: PlacementVia, origin: ViewOrigin | undefined): ClusterEntryRow {
-  // A topology entry is told apart by its line: two path entries of one cluster are two ways in.
-  const label =
-    via === 'topology' && origin
-      ? `${origin.file}:${origin.range.start.line + 1}`
-      : (via === 'kustomize' || via === 'gitops') && origin
-        ? origin.file
-        : via === 'convention'
-          ? `clusters/${cluster}/`
-          : via === 'modeline'
-            ? 'modeline (# mesh-lens: cluster=…)'
-            : via;
-  return { via, label, origin, files: [] };
+/** What a reader recognises: `mesh-topology.yaml:12`, `overlays/east/kustomization.yaml`, `argocd/apps.yaml:3`, `clusters/east/`. */
+function labelOf(cluster: string, { via, origin }: EntryPoint): string {
+  if ((via === 'topology' || via === 'gitops') && origin)
+    return `${origin.file}:${origin.range.start.line + 1}`;
+  if (via === 'kustomize' && origin) return origin.file;
+  if (via === 'convention') return `clusters/${cluster}/`;
+  if (via === 'modeline') return 'modeline (# mesh-lens: cluster=…)';
+  return via;
 }
 
 /** One finding as a view lists it. */

@@ -4,7 +4,7 @@ import type { GlobalService, MeshModel } from '../model/types';
 import { reachableEndpoints } from '../reach/reach-from';
 import { containsPosition, type Position, type Range } from '../text/source';
 import { namespaceOf } from '../yaml/resource';
-import { MatchQuality, matchHostname, matchTarget, prepareQuery } from './hostname-match';
+import { cachedMatchTarget, MatchQuality, matchHostname, prepareQuery } from './hostname-match';
 import { MESH_KEY_DOCS } from './mesh-key-docs';
 
 export interface CompletionItem {
@@ -211,7 +211,7 @@ function hostnameCompletions(
   const groups: GlobalService[][] = Array.from({ length: GROUPS }, () => []);
   let matched = 0;
   for (const service of sortedGlobalServices(model)) {
-    const quality = matchHostname(query, matchTarget(service.hostname));
+    const quality = matchHostname(query, cachedMatchTarget(model.cache, service.hostname));
     if (quality === undefined) continue;
     const sameNamespace = context !== undefined && service.namespace === context.namespace;
     (groups[quality * 2 + (sameNamespace ? 0 : 1)] as GlobalService[]).push(service);

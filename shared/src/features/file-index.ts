@@ -1,5 +1,5 @@
-import { type ShardParts, shardOfHost, shardOfResource, shardsOf } from '../model/shards';
-import type { ClusterReference, MeshModel, NamespaceInstance, ServiceInstance } from '../model/types';
+import { shardOfHost, shardOfResource } from '../model/shards';
+import type { ClusterReference, MeshModel, NamespaceInstance, ServiceInstance, Shard } from '../model/types';
 import { compareStrings } from '../text/findings-order';
 import { namespaceOf } from '../yaml/resource';
 
@@ -15,18 +15,15 @@ type ByFile = Map<string, FileIndex>;
 // Indexed per shard, not per model: an edit makes a new model but keeps the parts of every shard
 // it did not touch, so their indexes survive it. (One index over the whole model was rebuilt after
 // every edit: the first hover after an edit took 90 ms at 50,000 resources.)
-const indexesByShard = new WeakMap<ShardParts, ByFile>();
-const indexesByModel = new WeakMap<MeshModel, ByFile>();
+const indexesByShard = new WeakMap<Shard, ByFile>();
 
 /** The services, namespaces and references of `file` in the model, in the model's order. */
 export function fileIndex(model: MeshModel, file: string): FileIndex {
-  const shards = shardsOf(model);
-  if (shards.size === 0) return indexOf(indexesByModel, model, model, file);
   const found: FileIndex = { references: [], services: [], namespaces: [] };
-  for (const shard of shardsOfFile(model, file)) {
-    const parts = shards.get(shard);
-    if (!parts) continue;
-    const index = indexOf(indexesByShard, parts, parts, file);
+  for (const key of shardsOfFile(model, file)) {
+    const shard = model.shards.get(key);
+    if (!shard) continue;
+    const index = indexOf(shard, file);
     found.references.push(...index.references);
     found.services.push(...index.services);
     found.namespaces.push(...index.namespaces);
@@ -48,21 +45,16 @@ function shardsOfFile(model: MeshModel, file: string): string[] {
   return [...shards].sort(compareStrings);
 }
 
-function indexOf<K extends object>(
-  cache: WeakMap<K, ByFile>,
-  key: K,
-  lists: Pick<ShardParts, 'references' | 'services' | 'namespaces'>,
-  file: string,
-): FileIndex {
-  let byFile = cache.get(key);
+function indexOf(shard: Shard, file: string): FileIndex {
+  let byFile = indexesByShard.get(shard);
   if (!byFile) {
-    byFile = indexByFile(lists);
-    cache.set(key, byFile);
+    byFile = indexByFile(shard);
+    indexesByShard.set(shard, byFile);
   }
   return byFile.get(file) ?? { references: [], services: [], namespaces: [] };
 }
 
-function indexByFile(lists: Pick<ShardParts, 'references' | 'services' | 'namespaces'>): ByFile {
+function indexByFile(lists: Pick<Shard, 'references' | 'services' | 'namespaces'>): ByFile {
   const byFile: ByFile = new Map();
   const entry = (file: string) => {
     let index = byFile.get(file);

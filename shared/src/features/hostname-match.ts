@@ -1,3 +1,5 @@
+import type { CacheSlot, SessionCache } from '../util/session-cache';
+
 // Matching a typed fragment against hostnames, for completion. Forgiving like an editor's own filter:
 // case-insensitive; a prefix, then label starts (`book` and `rat.book` find
 // `ratings.bookinfo.mesh.internal`, `rev.v1` finds `reviews-v1.…`), then any substring, then the
@@ -27,16 +29,25 @@ export interface MatchTarget {
   letters: number;
 }
 
-// What matching needs of a hostname depends on the string alone: kept across requests and models
-// (a model is rebuilt on every edit). Bounded, in case hostnames keep changing in a long session.
-const targets = new Map<string, MatchTarget>();
+export function matchTarget(hostname: string): MatchTarget {
+  const lower = hostname.toLowerCase();
+  return { lower, parts: lower.split(/[.\-_]/), letters: letterMask(lower) };
+}
+
+// What matching needs of a hostname depends on the string alone: the host keeps it across requests
+// and models (a model is rebuilt on every edit). Bounded, in case hostnames keep changing in a long session.
+const MATCH_TARGETS: CacheSlot<Map<string, MatchTarget>> = {
+  name: 'completion match targets',
+  create: () => new Map(),
+};
 const MAX_TARGETS = 100_000;
 
-export function matchTarget(hostname: string): MatchTarget {
+/** `matchTarget`, remembered in the host's session cache. */
+export function cachedMatchTarget(cache: SessionCache, hostname: string): MatchTarget {
+  const targets = cache.get(MATCH_TARGETS);
   let target = targets.get(hostname);
   if (!target) {
-    const lower = hostname.toLowerCase();
-    target = { lower, parts: lower.split(/[.\-_]/), letters: letterMask(lower) };
+    target = matchTarget(hostname);
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(hostname, target);
   }

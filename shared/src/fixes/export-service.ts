@@ -1,5 +1,5 @@
 import { SCOPE_LABEL } from '../facts/mesh-labels';
-import type { MeshModel, ServiceInstance } from '../model/types';
+import type { MeshIndex, ServiceInstance, Shard } from '../model/types';
 import type { FileEdit } from '../text/findings';
 import { addLabelsPatch } from './kustomize-patch';
 import { setMetadataEntry } from './yaml-edits';
@@ -21,12 +21,12 @@ export function exportServiceEdits(instance: ServiceInstance, scope: string): Fi
  * (SPEC §9): a patch in that overlay, leaving the shared base and the other clusters as they are.
  */
 export function exportThroughEntryEdits(
-  model: MeshModel,
+  mesh: MeshIndex,
   instance: ServiceInstance,
   scope: string,
 ): FileEdit | undefined {
   const { entry, via } = instance.placement;
-  const kustomization = via === 'kustomize' && entry ? model.files.get(entry.file)?.parsed : undefined;
+  const kustomization = via === 'kustomize' && entry ? mesh.files.get(entry.file)?.parsed : undefined;
   if (!kustomization) return undefined;
   const written = instance.resource.origin ?? instance.resource;
   return addLabelsPatch(
@@ -56,9 +56,15 @@ export function exportNamespaceEdits(instance: ServiceInstance, scope: string): 
   );
 }
 
-/** The other Services of the instance's namespace and cluster that a Namespace label would export. */
-export function servicesAlsoExported(model: MeshModel, instance: ServiceInstance): ServiceInstance[] {
-  return model.services.filter(
+/**
+ * The other Services of the instance's namespace and cluster that a Namespace label would export,
+ * among those of its shard (which holds every Service of the namespace).
+ */
+export function servicesAlsoExported(
+  shard: Pick<Shard, 'services'>,
+  instance: ServiceInstance,
+): ServiceInstance[] {
+  return shard.services.filter(
     (other) =>
       other !== instance &&
       other.cluster === instance.cluster &&

@@ -1,5 +1,5 @@
 import type { PlacedFile } from '../model/placed-facts';
-import type { MeshModel } from '../model/types';
+import type { MeshIndex } from '../model/types';
 import type { FileEdit, Fix } from '../text/findings';
 import type { Located } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
@@ -45,7 +45,7 @@ export interface LayeredChange {
  * the clusters whose placements of the same document the fix is meant to change.
  */
 export function layeredFixes(
-  model: MeshModel,
+  model: MeshIndex,
   object: PlacedObject,
   atFault: readonly string[],
   change: LayeredChange,
@@ -89,7 +89,7 @@ function writtenValueFixes(
 
 /** The change as a patch appended to the entry kustomization's `patches`. */
 function overlayPatch(
-  model: MeshModel,
+  model: MeshIndex,
   entry: string,
   written: Resource,
   object: PlacedObject,
@@ -130,7 +130,7 @@ export function sameDocument(a: Resource, b: Resource): boolean {
   );
 }
 
-function placementsOfDocument(model: MeshModel, resource: Resource): DocumentPlacement[] {
+function placementsOfDocument(model: MeshIndex, resource: Resource): DocumentPlacement[] {
   const written = resource.origin ?? resource;
   const file = model.files.get(written.source.path);
   return (file?.placements ?? []).map((placed) => ({

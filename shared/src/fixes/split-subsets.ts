@@ -1,6 +1,6 @@
 import type { ServicePort } from '../facts/declarations';
 import { SCOPE_LABEL } from '../facts/mesh-labels';
-import type { ClusterReference, MeshModel, ServiceInstance } from '../model/types';
+import type { ClusterReference, MeshIndex, ServiceInstance } from '../model/types';
 import type { FileEdit, Fix, TextEdit } from '../text/findings';
 import { rangeAt } from '../text/source';
 import { domainOf } from '../topology/types';
@@ -20,7 +20,7 @@ interface Subset {
  * removed (the whole rule replaced by the route when nothing else is left in it).
  */
 export function splitSubsetsFix(
-  model: MeshModel,
+  model: MeshIndex,
   rule: ClusterReference,
   instances: ServiceInstance[],
 ): Fix | undefined {
@@ -112,7 +112,7 @@ export function subsetServiceName(service: string, subset: string): string {
   return `${service}-${suffix}`.slice(0, 63).replace(/-+$/, '');
 }
 
-function serviceExists(model: MeshModel, cluster: string, namespace: string, name: string): boolean {
+function serviceExists(model: MeshIndex, cluster: string, namespace: string, name: string): boolean {
   return (model.servicesByName.get(`${namespace}/${name}`) ?? []).some(
     (instance) => instance.cluster === cluster,
   );
@@ -154,7 +154,7 @@ function portLines(port: ServicePort): string[] {
 }
 
 function httpRoute(
-  model: MeshModel,
+  model: MeshIndex,
   rule: ClusterReference,
   base: ServiceInstance,
   subsets: Subset[],

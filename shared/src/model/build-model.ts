@@ -2,30 +2,24 @@ import type { Document } from 'yaml';
 import type { FileDeclarations } from '../facts/declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
 import { isKustomizationFile } from '../kustomize';
-import type { Finding } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { buildTopology } from '../topology/build-topology';
 import { PLACEMENT_INCOMPLETE, placeWorkspace } from '../topology/place-workspace';
 import { type Placement, placeFile } from '../topology/placement';
 import type { TopologyDeclaration } from '../topology/topology-file';
-import type { Topology } from '../topology/types';
+import { SessionCache } from '../util/session-cache';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { PlacedFile } from './placed-facts';
 import { placedFile } from './placed-facts';
 import { assembleShard, type FilePart, filePartsOf, type ShardFile } from './shard-assembly';
-import {
-  EMPTY_PARTS,
-  GLOBAL_SHARD,
-  recordShards,
-  type ShardParts,
-  shardOfResource,
-  shardsOf,
-} from './shards';
+import { emptyShard, GLOBAL_SHARD, shardOfResource } from './shards';
 import {
   type GlobalService,
-  type MeshModel,
+  MeshModel,
+  type MeshModelFields,
   type ModelFile,
   type ServiceInstance,
+  type Shard,
   serviceKey,
 } from './types';
 
@@ -60,6 +54,8 @@ export function buildModel(
   topologyDeclaration?: TopologyDeclaration,
   /** Documents still held from parsing, which rendering kustomizations would otherwise parse again. */
   parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
+  /** The host's session cache, which every model it builds carries (a fresh one when none is given). */
+  cache: SessionCache = new SessionCache(),
 ): MeshModel {
   const files = new Map<string, ModelFile>();
   const positions = new Map<string, number>();
@@ -122,7 +118,7 @@ export function buildModel(
     filesByShard,
     nodes,
   };
-  const shards = new Map<string, ShardParts>();
+  const shards = new Map<string, Shard>();
   for (const shard of filesByShard.keys())
     shards.set(shard, assembleShard(shard, shardFiles(state, files, shard), topology, peeringGateways));
   const findings = [
@@ -132,7 +128,7 @@ export function buildModel(
   ];
   const resourceCount = facts.reduce((sum, fact) => sum + fact.parsed.resources.length, 0);
   return finish(
-    { topology, peeringGateways, eastWestClusters, files, findings, resourceCount },
+    { topology, peeringGateways, eastWestClusters, files, findings, resourceCount, cache },
     state,
     shards,
   );
@@ -199,7 +195,7 @@ export function updateModel(
         ...previous.topology.findings,
       ]
     : previous.findings;
-  const shards = new Map(shardsOf(previous));
+  const shards = new Map(previous.shards);
   for (const shard of dirty) {
     if (next.filesByShard.has(shard))
       shards.set(
@@ -208,12 +204,12 @@ export function updateModel(
       );
     else shards.delete(shard);
   }
-  const { topology, peeringGateways, eastWestClusters } = previous;
+  const { topology, peeringGateways, eastWestClusters, cache } = previous;
   const model = finish(
-    { topology, peeringGateways, eastWestClusters, files, findings, resourceCount },
+    { topology, peeringGateways, eastWestClusters, files, findings, resourceCount, cache },
     next,
     shards,
-    { previous, previousShards: shardsOf(previous), dirty, keepPrevious },
+    { previous, dirty, keepPrevious },
   );
   return { model, dirty };
 }
@@ -282,75 +278,39 @@ function shardFiles(state: ModelState, files: Map<string, ModelFile>, shard: str
   });
 }
 
-interface ModelBase {
-  topology: Topology;
-  peeringGateways: MeshModel['peeringGateways'];
-  eastWestClusters: Set<string>;
-  files: Map<string, ModelFile>;
-  findings: Finding[];
-  resourceCount: number;
-}
+type ModelBase = Omit<MeshModelFields, 'servicesByName' | 'globalServices' | 'severityOverrides'>;
 
 /** What an update changed: the maps are patched shard by shard instead of rebuilt. */
 interface Patch {
   previous: MeshModel;
-  previousShards: ReadonlyMap<string, ShardParts>;
   dirty: ReadonlySet<string>;
   /** Copy the previous model's maps rather than patch them. */
   keepPrevious: boolean;
 }
 
-/**
- * The model's lists and maps, joined from its shards. The lists are joined on first use, in shard
- * order: an edit followed by a re-check of its shards reads only the shards' own lists.
- */
-function finish(
-  base: ModelBase,
-  state: ModelState,
-  shards: Map<string, ShardParts>,
-  patch?: Patch,
-): MeshModel {
-  if (!shards.has(GLOBAL_SHARD)) shards.set(GLOBAL_SHARD, EMPTY_PARTS);
-  let ordered: ShardParts[] | undefined;
-  const inOrder = () => {
-    ordered ??= [...shards.keys()].sort(compareStrings).map((key) => shards.get(key) as ShardParts);
-    return ordered;
-  };
-  const joined = <T>(pick: (shard: ShardParts) => T[]): (() => T[]) => {
-    let list: T[] | undefined;
-    return () => {
-      list ??= ([] as T[]).concat(...inOrder().map(pick));
-      return list;
-    };
-  };
-  const model = {
-    ...base,
-    servicesByName: servicesByNameOf(shards, patch),
-    globalServices: globalServicesOf(shards, patch),
-    severityOverrides: new Map(
-      [...(state.topologyDeclaration?.severity ?? new Map()).entries()].map(([code, located]) => [
-        code,
-        located.value,
-      ]),
-    ),
-  } as MeshModel;
-  Object.defineProperties(model, {
-    namespaces: lazyList(joined((shard) => shard.namespaces)),
-    services: lazyList(joined((shard) => shard.services)),
-    workloads: lazyList(joined((shard) => shard.workloads)),
-    references: lazyList(joined((shard) => shard.references)),
-  });
+/** The model of its shards, the global one holding the findings of reading files and the topology. */
+function finish(base: ModelBase, state: ModelState, shards: Map<string, Shard>, patch?: Patch): MeshModel {
+  shards.set(GLOBAL_SHARD, emptyShard(GLOBAL_SHARD, base.findings));
+  const model = new MeshModel(
+    {
+      ...base,
+      servicesByName: servicesByNameOf(shards, patch),
+      globalServices: globalServicesOf(shards, patch),
+      severityOverrides: new Map(
+        [...(state.topologyDeclaration?.severity ?? new Map()).entries()].map(([code, located]) => [
+          code,
+          located.value,
+        ]),
+      ),
+    },
+    shards,
+  );
   statesByModel.set(model, state);
-  recordShards(model, shards);
   return model;
 }
 
-function lazyList<T>(get: () => T[]): PropertyDescriptor {
-  return { get, enumerable: true, configurable: false };
-}
-
 function servicesByNameOf(
-  shards: ReadonlyMap<string, ShardParts>,
+  shards: ReadonlyMap<string, Shard>,
   patch: Patch | undefined,
 ): Map<string, ServiceInstance[]> {
   const keyOf = (group: ServiceInstance[]) => (group[0] ? serviceKey(group[0].namespace, group[0].name) : '');
@@ -361,7 +321,7 @@ function servicesByNameOf(
       : patch.previous.servicesByName;
   const changed = patch ? [...patch.dirty] : [...shards.keys()];
   for (const shard of changed)
-    for (const group of patch?.previousShards.get(shard)?.serviceGroups ?? []) byName.delete(keyOf(group));
+    for (const group of patch?.previous.shards.get(shard)?.serviceGroups ?? []) byName.delete(keyOf(group));
   for (const shard of changed)
     for (const group of shards.get(shard)?.serviceGroups ?? []) byName.set(keyOf(group), group);
   return byName;
@@ -372,7 +332,7 @@ function servicesByNameOf(
  * its order is not sorted: whoever shows a list uses `sortedGlobalServices`.
  */
 function globalServicesOf(
-  shards: ReadonlyMap<string, ShardParts>,
+  shards: ReadonlyMap<string, Shard>,
   patch: Patch | undefined,
 ): Map<string, GlobalService> {
   if (!patch) {
@@ -383,7 +343,7 @@ function globalServicesOf(
   }
   const globals = patch.keepPrevious ? new Map(patch.previous.globalServices) : patch.previous.globalServices;
   for (const shard of patch.dirty)
-    for (const global of patch.previousShards.get(shard)?.globalServices ?? [])
+    for (const global of patch.previous.shards.get(shard)?.globalServices ?? [])
       globals.delete(global.hostname);
   for (const shard of patch.dirty)
     for (const global of shards.get(shard)?.globalServices ?? []) globals.set(global.hostname, global);

@@ -1,7 +1,7 @@
 import type { HostReference } from '../facts/declarations';
 import { DEFAULT_DOMAIN, domainOf, type Topology } from '../topology/types';
 import { boundedEditDistance } from '../util/edit-distance';
-import { type GlobalService, type MeshModel, type ServiceInstance, serviceKey } from './types';
+import { type GlobalService, type MeshIndex, type ServiceInstance, serviceKey } from './types';
 
 /** How a hostname is read (SPEC §5), before looking anything up. */
 export type HostForm =
@@ -64,7 +64,7 @@ function nearestDomain(suffix: string, domains: string[]): string | undefined {
 
 /** What a hostname written in `cluster`/`namespace` refers to (SPEC §5). */
 export function resolveHost(
-  model: MeshModel,
+  model: MeshIndex,
   host: string,
   cluster: string,
   namespace: string,
@@ -91,14 +91,14 @@ export function resolveHost(
 }
 
 /** The hostname a client in `cluster` should use: its own domain's when that exists, else any exported one. */
-export function expectedHostname(model: MeshModel, exported: ServiceInstance[], cluster: string): string {
+export function expectedHostname(model: MeshIndex, exported: ServiceInstance[], cluster: string): string {
   const ownDomain = domainOf(model.topology, cluster);
   const preferred = exported.find((instance) => instance.hostname?.endsWith(`.${ownDomain}`)) ?? exported[0];
   return preferred?.hostname ?? '';
 }
 
 function resolveLocal(
-  model: MeshModel,
+  model: MeshIndex,
   name: string,
   namespace: string,
   cluster: string,

@@ -1,57 +1,55 @@
 import type { Resource } from '../yaml/resource';
-import { wholeModel } from './shards';
-import type { GlobalService, MeshModel, ServiceInstance, Workload } from './types';
+import type { GlobalService, MeshIndex, ServiceInstance, Shard, Workload } from './types';
 
-// Lookups several checks need, built once per model object on first use (an edit makes a new
-// one), so a check's cost per finding does not grow with the workspace.
+// Lookups several checks need, built once per shard or mesh on first use (an edit makes new ones
+// for what it touched), so a check's cost per finding does not grow with the workspace.
 
-interface Indexes {
+interface ShardIndexes {
   workloadByResource: Map<Resource, Workload>;
   servicesByNamespace: Map<string, ServiceInstance[]>;
 }
 
-const indexesByModel = new WeakMap<MeshModel, Indexes>();
+const indexesByShard = new WeakMap<Shard, ShardIndexes>();
 
-function indexesOf(model: MeshModel): Indexes {
-  let indexes = indexesByModel.get(model);
+function indexesOf(shard: Shard): ShardIndexes {
+  let indexes = indexesByShard.get(shard);
   if (!indexes) {
     const servicesByNamespace = new Map<string, ServiceInstance[]>();
-    for (const service of model.services) {
+    for (const service of shard.services) {
       const key = `${service.cluster}/${service.namespace}`;
       const list = servicesByNamespace.get(key);
       if (list) list.push(service);
       else servicesByNamespace.set(key, [service]);
     }
     indexes = {
-      workloadByResource: new Map(model.workloads.map((workload) => [workload.resource, workload])),
+      workloadByResource: new Map(shard.workloads.map((workload) => [workload.resource, workload])),
       servicesByNamespace,
     };
-    indexesByModel.set(model, indexes);
+    indexesByShard.set(shard, indexes);
   }
   return indexes;
 }
 
-export function workloadOf(model: MeshModel, resource: Resource): Workload | undefined {
-  return indexesOf(model).workloadByResource.get(resource);
+/** The shard's workload that a resource declares. */
+export function workloadOf(shard: Shard, resource: Resource): Workload | undefined {
+  return indexesOf(shard).workloadByResource.get(resource);
 }
 
-/** The Services of one namespace in one cluster. */
-export function servicesIn(model: MeshModel, cluster: string, namespace: string): ServiceInstance[] {
-  return indexesOf(model).servicesByNamespace.get(`${cluster}/${namespace}`) ?? [];
+/** The shard's Services of one namespace in one cluster. */
+export function servicesIn(shard: Shard, cluster: string, namespace: string): ServiceInstance[] {
+  return indexesOf(shard).servicesByNamespace.get(`${cluster}/${namespace}`) ?? [];
 }
 
-const sortedByModel = new WeakMap<MeshModel, GlobalService[]>();
+const sortedByMesh = new WeakMap<MeshIndex, GlobalService[]>();
 
 /** The global services sorted by hostname: the order every list shown to a user follows. */
-export function sortedGlobalServices(view: MeshModel): GlobalService[] {
-  // A shard's view shares the whole model's map: sorted once for all of them.
-  const model = wholeModel(view);
-  let sorted = sortedByModel.get(model);
+export function sortedGlobalServices(mesh: MeshIndex): GlobalService[] {
+  let sorted = sortedByMesh.get(mesh);
   if (!sorted) {
-    sorted = [...model.globalServices.values()].sort((a, b) =>
+    sorted = [...mesh.globalServices.values()].sort((a, b) =>
       a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0,
     );
-    sortedByModel.set(model, sorted);
+    sortedByMesh.set(mesh, sorted);
   }
   return sorted;
 }

@@ -4,7 +4,7 @@ import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
 import type { PlacedFile } from './placed-facts';
 import { attachEndpoints, indexWorkloads, serviceInstance } from './service-instance';
-import { type ShardParts, shardOfHost, shardOfResource } from './shards';
+import { shardOfHost, shardOfResource } from './shards';
 import {
   type ClusterReference,
   type EndpointSet,
@@ -14,6 +14,7 @@ import {
   type PlacedService,
   type PlacementSummary,
   type ServiceInstance,
+  type Shard,
   serviceKey,
   type Workload,
 } from './types';
@@ -152,7 +153,7 @@ export function assembleShard(
   files: ShardFile[],
   topology: Topology,
   peeringGateways: PeeringGateway[],
-): ShardParts {
+): Shard {
   const namespaces = files.flatMap(({ part }) => part.namespaces);
   const workloads = files.flatMap(({ part }) => part.workloads);
   const endpointSets = files.flatMap(({ part }) => part.endpointSets);
@@ -172,6 +173,8 @@ export function assembleShard(
   );
   const byName = groupBy(services, (service) => serviceKey(service.namespace, service.name));
   return {
+    key: shard,
+    files: files.filter(({ part }) => part.holdsResources).map(({ file }) => file),
     namespaces,
     services,
     workloads,
@@ -180,7 +183,7 @@ export function assembleShard(
     peeringGateways: peeringGateways.filter((peering) => shardOfResource(peering.gateway.resource) === shard),
     globalServices: globalServicesOf(services, byName, topology),
     serviceGroups: [...byName.values()],
-    files: files.filter(({ part }) => part.holdsResources).map(({ file }) => file),
+    findings: [],
   };
 }
 

@@ -8,9 +8,11 @@ import type {
 } from '../facts/declarations';
 import type { DistributionMode, ExportScope } from '../facts/mesh-labels';
 import type { Finding } from '../text/findings';
+import { compareStrings } from '../text/findings-order';
 import type { PeeringGateway } from '../topology/build-topology';
 import type { SeverityOverride } from '../topology/topology-file';
 import type { Topology } from '../topology/types';
+import type { SessionCache } from '../util/session-cache';
 import type { Located } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { Resource } from '../yaml/resource';
@@ -97,27 +99,122 @@ export interface ModelFile {
 }
 
 /**
- * The mesh as the workspace describes it. An edit produces a new model that shares everything the
- * edit did not touch with the previous one, and patches the previous one's maps (`files`,
- * `servicesByName`, `globalServices`) in place: only the newest model of a Workspace is to be read.
+ * What any part of the mesh may look up: the topology, the files, and the mesh-wide maps. A check
+ * reads its shard's lists and looks things up here (a sibling in another cluster, what a hostname
+ * resolves to); it never iterates the whole mesh, so re-checking a shard costs what the shard holds.
  */
-export interface MeshModel {
+export interface MeshIndex {
   topology: Topology;
   files: Map<string, ModelFile>;
-  namespaces: NamespaceInstance[];
-  services: ServiceInstance[];
   /** `namespace/name` → instances in every cluster. */
   servicesByName: Map<string, ServiceInstance[]>;
   /** By hostname, in no particular order: lists shown to users come from `sortedGlobalServices`. */
   globalServices: Map<string, GlobalService>;
-  workloads: Workload[];
-  references: ClusterReference[];
-  peeringGateways: PeeringGateway[];
   eastWestClusters: Set<string>;
-  /** Findings made while reading (MESH190, MESH195) and building the topology (MESH191). */
+  /** What the host remembers across its models (util/session-cache.ts). */
+  cache: SessionCache;
+}
+
+/**
+ * One namespace of every cluster — everything any cluster says about it, plus every reference whose
+ * hostname points into it — or the global shard (`GLOBAL_SHARD`: what is not about one namespace,
+ * the findings made while reading files and building the topology). The incremental analysis checks
+ * shard by shard (model/shards.ts; `describeShard` prints one).
+ */
+export interface Shard {
+  /** The namespace's name, or `GLOBAL_SHARD`. */
+  readonly key: string;
+  /** The files with a manifest in the shard. */
+  readonly files: readonly ModelFile[];
+  readonly namespaces: NamespaceInstance[];
+  readonly services: ServiceInstance[];
+  readonly workloads: Workload[];
+  readonly endpointSets: EndpointSet[];
+  /** The references whose hostname points into the namespace, from any namespace. */
+  readonly references: ClusterReference[];
+  readonly peeringGateways: PeeringGateway[];
+  /** The shard's global services, in no particular order (the model's map is sorted). */
+  readonly globalServices: GlobalService[];
+  /** The instances of each `namespace/name`, every cluster's. */
+  readonly serviceGroups: ServiceInstance[][];
+  /** Findings made while reading (MESH190, MESH195) and building the topology (MESH191): the global shard's only. */
+  readonly findings: readonly Finding[];
+}
+
+/** What a model is made of besides its shards. */
+export interface MeshModelFields extends MeshIndex {
+  peeringGateways: PeeringGateway[];
   findings: Finding[];
   severityOverrides: Map<string, SeverityOverride>;
   resourceCount: number;
+}
+
+/**
+ * The mesh as the workspace describes it: its shards, by key, and the mesh-wide index. An edit
+ * produces a new model that shares every shard the edit did not touch with the previous one, and
+ * patches the previous one's maps (`files`, `servicesByName`, `globalServices`) in place: only the
+ * newest model of a Workspace is to be read. A class because the whole-mesh lists (`services`, …)
+ * are joined from the shards on first read: an edit re-checks its shards without joining them.
+ */
+export class MeshModel implements MeshIndex {
+  readonly topology: Topology;
+  readonly files: Map<string, ModelFile>;
+  readonly servicesByName: Map<string, ServiceInstance[]>;
+  readonly globalServices: Map<string, GlobalService>;
+  readonly eastWestClusters: Set<string>;
+  readonly cache: SessionCache;
+  readonly peeringGateways: PeeringGateway[];
+  /** Findings made while reading (MESH190, MESH195) and building the topology (MESH191). */
+  readonly findings: Finding[];
+  readonly severityOverrides: Map<string, SeverityOverride>;
+  readonly resourceCount: number;
+  /** The shards by key, the global one included. */
+  readonly shards: ReadonlyMap<string, Shard>;
+  #ordered: Shard[] | undefined;
+  #joined = new Map<keyof Shard, unknown[]>();
+
+  constructor(fields: MeshModelFields, shards: ReadonlyMap<string, Shard>) {
+    this.topology = fields.topology;
+    this.files = fields.files;
+    this.servicesByName = fields.servicesByName;
+    this.globalServices = fields.globalServices;
+    this.eastWestClusters = fields.eastWestClusters;
+    this.cache = fields.cache;
+    this.peeringGateways = fields.peeringGateways;
+    this.findings = fields.findings;
+    this.severityOverrides = fields.severityOverrides;
+    this.resourceCount = fields.resourceCount;
+    this.shards = shards;
+  }
+
+  /** Every cluster's Namespaces, shard after shard in key order. */
+  get namespaces(): NamespaceInstance[] {
+    return this.#join('namespaces');
+  }
+
+  get services(): ServiceInstance[] {
+    return this.#join('services');
+  }
+
+  get workloads(): Workload[] {
+    return this.#join('workloads');
+  }
+
+  get references(): ClusterReference[] {
+    return this.#join('references');
+  }
+
+  #join<K extends 'namespaces' | 'services' | 'workloads' | 'references'>(key: K): Shard[K] {
+    let list = this.#joined.get(key);
+    if (!list) {
+      this.#ordered ??= [...this.shards.keys()]
+        .sort(compareStrings)
+        .map((shard) => this.shards.get(shard) as Shard);
+      list = ([] as unknown[]).concat(...this.#ordered.map((shard) => shard[key]));
+      this.#joined.set(key, list);
+    }
+    return list as Shard[K];
+  }
 }
 
 export function serviceKey(namespace: string, name: string): string {

@@ -2,9 +2,11 @@ import type { Document } from 'yaml';
 import { extractDeclarations } from '../facts/extract-declarations';
 import { mayHoldMeshHostname } from '../facts/hostname-tokens';
 import { isKustomizationFile } from '../kustomize';
-import type { Finding } from '../text/findings';
+import { type Finding, noFixes } from '../text/findings';
 import { createSourceFile } from '../text/source';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
+import { INTERNED_STRINGS } from '../util/intern';
+import { SessionCache } from '../util/session-cache';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
@@ -51,6 +53,11 @@ export interface Workspace {
    * declares them: string values are scanned for hostnames in them too (facts/hostname-tokens.ts).
    */
   valueDomains: readonly string[];
+  /**
+   * What the host remembers across models (interned strings, MESH121's suggestions, completion's
+   * match targets): owned here, carried by every model built from this workspace and its forks.
+   */
+  cache: SessionCache;
 }
 
 export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace {
@@ -65,6 +72,7 @@ export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace
     kustomized: false,
     parsedDocuments: new Map(),
     valueDomains: [],
+    cache: new SessionCache(),
   };
 }
 
@@ -83,7 +91,7 @@ export function setFile(workspace: Workspace, path: string, text: string): boole
  */
 export function* setFileInSteps(workspace: Workspace, path: string, text: string): Steps<boolean> {
   if (workspace.files.get(path)?.text === text) return false;
-  const parsed = yield* parseFileInSteps(path, text);
+  const parsed = yield* parseFileInSteps(path, text, workspace.cache.get(INTERNED_STRINGS));
   workspace.stats.parses++;
   invalidate(workspace, path);
   workspace.files.set(path, { text, facts: factsOfParsed(parsed, workspace.valueDomains) });
@@ -105,8 +113,8 @@ function factsOfParsed(parsed: ParsedFile, valueDomains: readonly string[]): Fil
   return valueDomains.length > 0 ? { parsed, declarations, valueDomains } : { parsed, declarations };
 }
 
-function factsOf(path: string, text: string, valueDomains: readonly string[]): FileFacts {
-  return factsOfParsed(parseFile(path, text), valueDomains);
+function factsOf(workspace: Workspace, path: string, text: string): FileFacts {
+  return factsOfParsed(parseFile(path, text, workspace.cache.get(INTERNED_STRINGS)), workspace.valueDomains);
 }
 
 /** A model of the workspace as it would be with some files' texts replaced, and which shards differ. */
@@ -126,7 +134,7 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   for (const [path, text] of texts) {
     const before = workspace.files.get(path);
     if (before?.text === text) continue;
-    const after = factsOf(path, text, workspace.valueDomains);
+    const after = factsOf(workspace, path, text);
     replaced.set(path, after);
     changes.push({ before: before?.facts, after, readded: false });
   }
@@ -137,7 +145,7 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   if (update) return update;
   const facts = [...workspace.files].map(([path, entry]) => replaced.get(path) ?? entry.facts);
   for (const [path, fact] of replaced) if (!workspace.files.has(path)) facts.push(fact);
-  return { model: buildModel(facts, declaration), dirty: 'all' };
+  return { model: buildModel(facts, declaration, undefined, workspace.cache), dirty: 'all' };
 }
 
 const SKIPPED_PREFIX = '\u0000skipped:';
@@ -157,7 +165,7 @@ export function setSkippedFile(workspace: Workspace, path: string, reason: strin
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     message: `Not analysed: ${reason}.`,
     related: [],
-    fixes: [],
+    fixes: noFixes,
   };
   const parsed: ParsedFile = { source, documents: [], resources: [], findings: [finding], documentCount: 0 };
   invalidate(workspace, path);
@@ -203,6 +211,7 @@ export function getModel(workspace: Workspace): MeshModel {
       [...workspace.files.values()].map((entry) => entry.facts),
       declaration,
       workspace.parsedDocuments,
+      workspace.cache,
     );
   workspace.parsedDocuments.clear();
   pending.clear();
@@ -240,6 +249,8 @@ function withValueDomains(
   return buildModel(
     [...workspace.files.values()].map((entry) => entry.facts),
     declaration,
+    undefined,
+    workspace.cache,
   );
 }
 
@@ -257,6 +268,7 @@ export function forkWorkspace(workspace: Workspace): Workspace {
     sharedModel: model,
     kustomized: workspace.kustomized,
     valueDomains: workspace.valueDomains,
+    cache: workspace.cache,
     ...(workspace.topology ? { topology: workspace.topology } : {}),
   };
   fork.history.push({ generation: generationOf(workspace, model), dirty: 'all' });

@@ -1,6 +1,6 @@
 import type { DistributionMode } from '../facts/mesh-labels';
 import { resolveHost } from '../model/hostnames';
-import type { GlobalService, MeshModel, ServiceInstance } from '../model/types';
+import type { GlobalService, MeshIndex, ServiceInstance } from '../model/types';
 import { type Cluster, canSend } from '../topology/types';
 
 export type ReachMode = DistributionMode | 'local';
@@ -52,7 +52,7 @@ const LEVELS: Record<DistributionMode, Level[]> = {
 };
 
 /** Which endpoints a client in `from` uses when it calls `hostname` (SPEC §3). */
-export function reachFrom(model: MeshModel, hostname: string, from: string, namespace = 'default'): Reach {
+export function reachFrom(model: MeshIndex, hostname: string, from: string, namespace = 'default'): Reach {
   const resolution = resolveHost(model, hostname, from, namespace);
   if (resolution.kind === 'global') return globalReach(model, resolution.service, hostname, from, false);
   if (resolution.kind === 'local' && resolution.global)
@@ -84,7 +84,7 @@ function unresolvedExplanation(kind: string, hostname: string, from: string): st
   }
 }
 
-function localReach(model: MeshModel, instance: ServiceInstance, hostname: string, from: string): Reach {
+function localReach(model: MeshIndex, instance: ServiceInstance, hostname: string, from: string): Reach {
   const candidate = toCandidate(model, instance);
   const chosen = instance.endpoints > 0 ? [{ cluster: from, endpoints: instance.endpoints }] : [];
   const why = instance.hostname
@@ -107,7 +107,7 @@ function localReach(model: MeshModel, instance: ServiceInstance, hostname: strin
 }
 
 function globalReach(
-  model: MeshModel,
+  model: MeshIndex,
   service: GlobalService,
   hostname: string,
   from: string,
@@ -152,7 +152,7 @@ function globalReach(
  * Ready endpoints of a global service that a client in `from` can reach at all, whatever the
  * distribution mode picks among them: a cheap answer for ranking many hostnames (completion).
  */
-export function reachableEndpoints(model: MeshModel, service: GlobalService, from: string): number {
+export function reachableEndpoints(model: MeshIndex, service: GlobalService, from: string): number {
   let total = 0;
   for (const instance of service.instances) {
     if (!exclusionReason(model, instance, from)) total += instance.endpoints;
@@ -160,7 +160,7 @@ export function reachableEndpoints(model: MeshModel, service: GlobalService, fro
   return total;
 }
 
-function exclusionReason(model: MeshModel, instance: ServiceInstance, from: string): string | undefined {
+function exclusionReason(model: MeshIndex, instance: ServiceInstance, from: string): string | undefined {
   if (!canSend(model.topology, from, instance.cluster)) return `no link from ${from} to ${instance.cluster}`;
   if (instance.exportScope === 'segment') {
     const clientSegment = model.topology.clusters.get(from)?.segment;
@@ -171,7 +171,7 @@ function exclusionReason(model: MeshModel, instance: ServiceInstance, from: stri
   return undefined;
 }
 
-function toCandidate(model: MeshModel, instance: ServiceInstance): ReachCandidate {
+function toCandidate(model: MeshIndex, instance: ServiceInstance): ReachCandidate {
   const cluster = model.topology.clusters.get(instance.cluster);
   return {
     cluster: instance.cluster,

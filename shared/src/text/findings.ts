@@ -41,7 +41,31 @@ export interface Finding {
   range: Range;
   message: string;
   related: RelatedLocation[];
-  fixes: Fix[];
+  /**
+   * Builds the finding's fixes (the same list on every call: built on the first). A function because
+   * building a fix reads the file's YAML nodes again, and most findings are never fixed: only a
+   * code action, `--fix` or a test asks. Everything else about a finding is plain data.
+   */
+  fixes: () => Fix[];
+}
+
+const NO_FIXES: Fix[] = Object.freeze([]) as unknown as Fix[];
+
+/** The `fixes` of a finding that has none. */
+export const noFixes = (): Fix[] => NO_FIXES;
+
+/** `build` as a finding's `fixes`: called on the first request only, its list returned ever after. */
+export function fixesOnce(build: () => Fix[]): () => Fix[] {
+  let built: Fix[] | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+}
+
+/** A list of fixes known already, as a finding's `fixes`. */
+export function fixesOf(list: Fix[]): () => Fix[] {
+  return list.length === 0 ? noFixes : () => list;
 }
 
 export const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };

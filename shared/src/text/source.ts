@@ -1,3 +1,4 @@
+import type { StringTable } from '../util/intern';
 import { RecentlyUsed } from '../util/recently-used';
 
 /** A 0-based line and UTF-16 character offset, as LSP and SARIF (after +1) expect. */
@@ -18,10 +19,12 @@ export interface Range {
 export interface SourceFile {
   path: string;
   text: string;
+  /** The workspace's string table, when a workspace read the file: its parse interns short values there. */
+  strings?: StringTable;
 }
 
-export function createSourceFile(path: string, text: string): SourceFile {
-  return { path, text };
+export function createSourceFile(path: string, text: string, strings?: StringTable): SourceFile {
+  return strings ? { path, text, strings } : { path, text };
 }
 
 // Line indexes are needed while a file is read (every fact's range is made then) and later only

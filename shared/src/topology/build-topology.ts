@@ -1,6 +1,6 @@
 import type { GatewayDecl, NamespaceDecl, SegmentDecl } from '../facts/declarations';
 import { NETWORK_LABEL, SEGMENT_LABEL } from '../facts/mesh-labels';
-import type { Finding, RelatedLocation } from '../text/findings';
+import { type Finding, noFixes, type RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
 import type { Located } from '../yaml/nodes';
 import { UNPLACED_CLUSTER } from './place-workspace';
@@ -39,7 +39,15 @@ const PEER_PREFIX = 'istio-remote-peer-';
 export function buildTopology(inputs: TopologyInputs): TopologyResult {
   const findings: Finding[] = [...(inputs.declaration?.findings ?? [])];
   const report = (file: string, range: Range, message: string, related: RelatedLocation[] = []) =>
-    findings.push({ code: TOPOLOGY_INVALID, severity: 'error', file, range, message, related, fixes: [] });
+    findings.push({
+      code: TOPOLOGY_INVALID,
+      severity: 'error',
+      file,
+      range,
+      message,
+      related,
+      fixes: noFixes,
+    });
   const clusters = declaredClusters(inputs.declaration);
   addAssignedClusters(clusters, inputs, report);
   findings.push(...unplacedClusters(inputs));
@@ -139,7 +147,7 @@ function unplacedClusters(inputs: TopologyInputs): Finding[] {
         range: cluster.name.range,
         message: `Cluster \`${cluster.name.value}\` receives no manifest: ${why}. Mesh Lens sees it empty, so its Services are missing from every global service and nothing in it is checked.`,
         related: [],
-        fixes: [],
+        fixes: noFixes,
       };
     });
 }

@@ -7,7 +7,7 @@ import {
   renderKustomization,
 } from '../kustomize';
 import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '../kustomize/types';
-import type { Finding } from '../text/findings';
+import { type Finding, noFixes } from '../text/findings';
 import { rangeAt } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
 import { type GitOpsTarget, gitOpsTargets, isController } from './gitops';
@@ -347,7 +347,7 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
       range: note.range,
       message: `Not followed: ${note.feature}. What it would add or change is missing from Mesh Lens's model of the clusters it feeds; everything else is analysed.`,
       related: [],
-      fixes: [],
+      fixes: noFixes,
     });
   }
   return findings;

@@ -1,5 +1,5 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
-import type { Finding, Severity } from '../text/findings';
+import { type Finding, noFixes, type Severity } from '../text/findings';
 import type { Range } from '../text/source';
 import {
   asMap,
@@ -129,7 +129,7 @@ function reporter(ctx: DocumentContext, findings: Finding[]): Report {
       range: at,
       message,
       related: [],
-      fixes: [],
+      fixes: noFixes,
     });
   };
 }

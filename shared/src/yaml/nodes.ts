@@ -13,7 +13,6 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import { type Range, rangeAt, type SourceFile } from '../text/source';
-import { intern } from '../util/intern';
 import { settledMap } from '../util/settled';
 
 /** A value read from YAML together with where it stands, so checks and fixes can point at it. */
@@ -78,14 +77,19 @@ export function asSeq(ctx: DocumentContext, node: unknown): YAMLSeq | undefined 
   return isSeq(resolved) ? resolved : undefined;
 }
 
+/** `text` as the workspace's string table holds it, when a workspace read the file (util/intern.ts). */
+export function internIn(ctx: DocumentContext, text: string): string {
+  return ctx.source.strings?.intern(text) ?? text;
+}
+
 /** The text of a scalar: strings as they are, numbers and booleans as YAML wrote them. */
 export function scalarText(ctx: DocumentContext, node: unknown): string | undefined {
   const resolved = resolveAlias(ctx, node);
   if (!isScalar(resolved)) return undefined;
   const { value } = resolved;
-  if (typeof value === 'string') return intern(value);
+  if (typeof value === 'string') return internIn(ctx, value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return intern(resolved.source ?? String(value));
+    return internIn(ctx, resolved.source ?? String(value));
   }
   if (value === null) return '';
   return undefined;

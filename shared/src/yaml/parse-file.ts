@@ -1,7 +1,8 @@
 import { type Document, isScalar, Lexer, type Node, visit, type YAMLError } from 'yaml';
 
-import type { Finding } from '../text/findings';
+import { type Finding, noFixes } from '../text/findings';
 import { createSourceFile, rangeAt, type SourceFile } from '../text/source';
+import type { StringTable } from '../util/intern';
 import { settledList } from '../util/settled';
 import { finish, type Steps } from '../util/steps';
 import { composeDocumentsInSteps, documentsOf } from './document-cache';
@@ -90,13 +91,14 @@ function isApplicationSet(ctx: DocumentContext): boolean {
 const NESTED_TOO_DEEPLY = 'collections nested too deeply to read';
 const MODELINE = /^\uFEFF?#\s*mesh-lens:\s*cluster\s*=\s*([A-Za-z0-9][-A-Za-z0-9_.]*)/;
 
-export function parseFile(path: string, text: string): ParsedFile {
-  return finish(parseFileInSteps(path, text));
+/** A file's resources and parse findings; `strings`, the workspace's table its short values are interned in. */
+export function parseFile(path: string, text: string, strings?: StringTable): ParsedFile {
+  return finish(parseFileInSteps(path, text, strings));
 }
 
 /** `parseFile`, pausing after each document it reads and after each it analyses. */
-export function* parseFileInSteps(path: string, text: string): Steps<ParsedFile> {
-  const source = createSourceFile(path, text);
+export function* parseFileInSteps(path: string, text: string, strings?: StringTable): Steps<ParsedFile> {
+  const source = createSourceFile(path, text, strings);
   const parsed = new ParsedFacts(source);
   parsed.modelineCluster = readModeline(source);
   const list = yield* composeDocumentsInSteps(source);
@@ -169,7 +171,7 @@ function syntaxError(source: SourceFile, error: YAMLError): Finding {
     range: rangeAt(source, start, Math.max(end, start)),
     message: `YAML syntax error: ${problem}. This document is not analysed; kubectl would reject it.`,
     related: [],
-    fixes: [],
+    fixes: noFixes,
   };
 }
 
@@ -181,7 +183,7 @@ function nestedTooDeeply(source: SourceFile): Finding {
     range: rangeAt(source, 0, 0),
     message: `YAML syntax error: ${NESTED_TOO_DEEPLY}. No document of this file is analysed; kubectl would reject it.`,
     related: [],
-    fixes: [],
+    fixes: noFixes,
   };
 }
 
@@ -197,6 +199,6 @@ function templateSkipped(source: SourceFile, doc: Document.Parsed, docText: stri
     message:
       'Template syntax ({{ … }}): this document is a Helm/Go template, not a manifest, and is not analysed. Check the rendered output instead.',
     related: [],
-    fixes: [],
+    fixes: noFixes,
   };
 }

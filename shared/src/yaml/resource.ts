@@ -1,11 +1,11 @@
 import { type Document, isMap, type Node, type YAMLMap } from 'yaml';
 import type { Range, SourceFile } from '../text/source';
-import { intern } from '../util/intern';
 import { documentsOf } from './document-cache';
 import {
   asMap,
   type DocumentContext,
   getPath,
+  internIn,
   type Located,
   locatedString,
   nodeRange,
@@ -64,7 +64,7 @@ export function createResource(
     nodeIndex,
     apiVersion,
     kind,
-    slash < 0 ? '' : intern(apiVersion.slice(0, slash)),
+    slash < 0 ? '' : internIn(ctx, apiVersion.slice(0, slash)),
     {
       name: locatedString(ctx, getPath(ctx, node, ['metadata', 'name'])),
       namespace: locatedString(ctx, getPath(ctx, node, ['metadata', 'namespace'])),
