@@ -107,6 +107,7 @@ configMapGenerator:
   files:
   - app.properties
   - routes=config/routes.yaml
+  - config/cert.pem
   options:
     labels:
       generated: "local"

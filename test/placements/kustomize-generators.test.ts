@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Workspace } from '../../shared/src';
+import { runChecks } from '../../shared/src/checks/registry';
 import { offsetAt, type Range } from '../../shared/src/text/source';
 import { assertAnnotatedFindings } from '../helpers/checks';
 import { checkFix, offeredFixesFor } from '../helpers/fixes';
@@ -112,6 +113,59 @@ ${underline} error MESH120 \`reviews.bookinfo.mesh.internl\` in data entry REVIE
       model.findings.filter((finding) => finding.code === 'MESH192').length,
       0,
       'a generator is rendered, not noted',
+    );
+  });
+});
+
+describe('Name references and MESH104 (SPEC §9)', () => {
+  test("a prefix renames a Service and the fields kustomize rewrites, not a route's hosts: MESH104 stays", () => {
+    const model = modelFrom(`
+      //- base/kustomization.yaml
+      namespace: bookinfo
+      resources: [reviews.yaml]
+      //- base/reviews.yaml
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        labels: { solo.io/service-scope: global }
+      spec:
+        selector: { app: reviews }
+        ports: [{ port: 9080 }]
+      ---
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: reviews
+      spec:
+        serviceName: reviews
+        selector: { matchLabels: { app: reviews } }
+        template: { metadata: { labels: { app: reviews } } }
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: reviews
+      spec:
+        hosts: [reviews]
+        http: [{ route: [{ destination: { host: reviews } }] }]
+      //- overlays/east/kustomization.yaml
+      resources: [../../base]
+      //- overlays/west/kustomization.yaml
+      resources: [../../base]
+      namePrefix: west-
+    `);
+    const west = (model.files.get('base/reviews.yaml')?.placements ?? []).find(
+      (placement) => placement.cluster === 'west',
+    );
+    const byKind = new Map(west?.resources.map((resource) => [resource.kind, resource.node.toJSON()]));
+    assert.equal(byKind.get('StatefulSet')?.spec.serviceName, 'west-reviews');
+    assert.deepEqual(byKind.get('VirtualService')?.spec.hosts, ['reviews']);
+    assert.deepEqual(
+      runChecks(model)
+        .filter((finding) => finding.code === 'MESH104')
+        .map((finding) => finding.file),
+      ['overlays/west/kustomization.yaml'],
     );
   });
 });

@@ -206,9 +206,11 @@ function fileEntry(
   const path = equals < 0 ? text : text.slice(equals + 1);
   const source = sourceFile(state, k, kind, node, path);
   if (!source) return undefined;
+  // Without `key=`, the key is the path's last segment (Go's path.Base).
   const key = equals < 0 ? (path.replace(/\/+$/, '').split('/').pop() ?? path) : text.slice(0, equals);
+  const keyStart = equals < 0 ? Math.max(0, text.lastIndexOf(key)) : 0;
   const keyNode = isScalar(node)
-    ? partOf(k.source, node, text, 0, equals < 0 ? text.length : equals)
+    ? partOf(k.source, node, text, keyStart, keyStart + key.length)
     : scalarAt(key, node, k.source);
   return {
     source,
