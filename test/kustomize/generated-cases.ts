@@ -45,7 +45,8 @@ function deployment(name: string, random: Random): string {
 /** Generators: the base's own, or an overlay's merging into them (which fails when the base has none). */
 function generators(random: Random, names: string[], layer: 'base' | 'overlay'): string {
   let text = '';
-  if (chance(random, 0.3)) text += `generatorOptions:\n  disableNameSuffixHash: true\n  labels:\n    generated: "yes"\n`;
+  if (chance(random, 0.3))
+    text += `generatorOptions:\n  disableNameSuffixHash: true\n  labels:\n    generated: "yes"\n`;
   const behavior = layer === 'overlay' ? `  behavior: ${pick(random, ['merge', 'replace'])}\n` : '';
   const host = `${pick(random, names)}.${pick(random, NAMESPACES)}.${pick(random, ['mesh.internal', 'mesh.internl'])}`;
   text += `configMapGenerator:\n- name: settings\n${behavior}  literals:\n  - URL=http://${host}:9080/\n  - MODE=${pick(random, ['a', 'b'])}\n`;

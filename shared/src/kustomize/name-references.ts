@@ -157,6 +157,16 @@ const NAME_REFERENCES: readonly NameReference[] = [
   },
 ];
 
+// The table by referrer kind: each object looks up the fields of its own kind only.
+const FIELDS_BY_KIND = new Map<string, { target: Kinds; field: ReferringField }[]>();
+for (const { target, fields } of NAME_REFERENCES) {
+  for (const field of fields) {
+    const list = FIELDS_BY_KIND.get(field.kind) ?? [];
+    list.push({ target, field });
+    FIELDS_BY_KIND.set(field.kind, list);
+  }
+}
+
 function selectedBy(id: Pick<ResId, 'group' | 'version' | 'kind'>, kinds: Kinds): boolean {
   return (
     (kinds.group === undefined || kinds.group === id.group) &&
@@ -167,18 +177,18 @@ function selectedBy(id: Pick<ResId, 'group' | 'version' | 'kind'>, kinds: Kinds)
 
 /** Rewrites every reference to an object that was renamed, as kustomize does at the end of a build. */
 export function fixNameReferences(state: RenderState, objects: readonly Working[]): void {
-  // Only renamed objects can be referred to by an old name: nothing to do in most renderings.
-  if (!objects.some((working) => working.previous.length > 0)) return;
+  // Only an object that had another id can be named by an old name (kustomize picks among objects
+  // with previous ids): none in most renderings, and few in any.
+  const renamed = objects.filter((working) => working.previous.length > 0);
+  if (renamed.length === 0) return;
   for (const working of objects) {
     const original = originalId(working);
     let candidates: Working[] | undefined;
-    for (const reference of NAME_REFERENCES) {
-      for (const field of reference.fields) {
-        if (!selectedBy(original, field)) continue;
-        candidates ??= referableFrom(working, objects);
-        const fix: Fix = { state, referrer: working, target: reference.target, field, candidates };
-        at(working.node, field.path, 0, (node) => rewrite(fix, node));
-      }
+    for (const { target, field } of FIELDS_BY_KIND.get(original.kind) ?? []) {
+      if (!selectedBy(original, field)) continue;
+      candidates ??= referableFrom(working, renamed);
+      const fix: Fix = { state, referrer: working, target, field, candidates };
+      at(working.node, field.path, 0, (node) => rewrite(fix, node));
     }
   }
 }
