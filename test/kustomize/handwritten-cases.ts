@@ -523,11 +523,53 @@ replacements:
 `,
 };
 
+const namespaces: Files = {
+  'base/kustomization.yaml': `resources:
+- deployment.yaml
+configMapGenerator:
+- name: web-config
+  namespace: apps
+  env: web.env
+  literals:
+  - |-
+    MULTI=line one
+    line two
+  - "ESCAPED=tab\\there"
+  options:
+    disableNameSuffixHash: true
+    immutable: true
+secretGenerator:
+- name: web-secret
+  namespace: apps
+  type: kubernetes.io/tls
+  literals:
+  - tls.crt=crt
+  - tls.key=key
+`,
+  'base/deployment.yaml': deployment(
+    'web',
+    'containers:\n- name: app\n  image: example/web:1\n  envFrom:\n  - configMapRef:\n      name: web-config\n',
+  ).replace('  name: web\n  labels', '  name: web\n  namespace: apps\n  labels'),
+  'base/web.env': 'A=1\n',
+  'overlay/kustomization.yaml': `resources:
+- ../base
+namespace: prod
+nameSuffix: -p
+configMapGenerator:
+- name: web-config
+  namespace: apps
+  behavior: merge
+  literals:
+  - B=2
+`,
+};
+
 export const HANDWRITTEN_CASES: Record<string, Files> = {
   generators,
   'generator-merge-into-plain': mergeIntoPlain,
   'name-references': nameReferences,
   'name-references-by-layer': layers,
+  'generator-namespaces': namespaces,
   replacements,
   'refused-generators-and-replacements': refused,
 };
