@@ -30,6 +30,9 @@ export function kustomizeWorkspace(files: Record<string, string>): KustomizeWork
       }
       return file;
     },
+    text(path) {
+      return isYaml(path) ? undefined : files[path];
+    },
     filesIn(folder) {
       return paths.filter((path) => {
         const slash = path.lastIndexOf('/');

@@ -9,6 +9,7 @@ import { renderKustomization } from '../../shared/src/kustomize/render';
 import { kustomizeWorkspace } from '../helpers/kustomize-workspace';
 import { repoRoot } from '../helpers/paths';
 import { generatedCases } from './generated-cases';
+import { HANDWRITTEN_CASES } from './handwritten-cases';
 import { kubectlAvailable, kubectlKustomize } from './kubectl';
 import { factsByKey, factsDiff } from './mesh-facts';
 
@@ -46,7 +47,13 @@ function entryFolders(files: Record<string, string>): string[] {
     .sort();
 }
 
-async function compareCase(t: test.TestContext, root: string, files: Record<string, string>): Promise<void> {
+async function compareCase(
+  t: test.TestContext,
+  root: string,
+  files: Record<string, string>,
+  /** Every entry point kubectl renders must be rendered whole: no note, every object compared. */
+  whole = false,
+): Promise<void> {
   if (!hasKubectl) {
     if (process.env.CI === 'true') assert.fail('kubectl is missing');
     t.skip('kubectl is not installed: the differential suite was not run');
@@ -70,6 +77,12 @@ async function compareCase(t: test.TestContext, root: string, files: Record<stri
       const value = doc.toJS();
       return value ? [value] : [];
     });
+    if (whole)
+      assert.deepEqual(
+        ours.notes.map((note) => `${note.file}: ${note.feature}`),
+        [],
+        `${where}: notes`,
+      );
     const ourObjects = ours.objects.map((object) => object.doc.toJS());
     const diff = factsDiff(factsByKey(ourObjects), factsByKey(kubectlObjects), ours.notes.length > 0);
     if (diff) assert.fail(`${where}: the mesh facts differ from kubectl's\n${diff}`);
@@ -84,6 +97,30 @@ describe('kustomize differential: handwritten cases', { concurrency: 6 }, () => 
   }
 });
 
+/** Writes a case's files under a fresh folder of `temp` and compares it. */
+function compareWritten(
+  t: test.TestContext,
+  temp: string,
+  name: string,
+  files: Record<string, string>,
+  whole = false,
+) {
+  const root = join(temp, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return compareCase(t, root, files, whole);
+}
+
+describe('kustomize differential: generators, name references, replacements', { concurrency: 6 }, () => {
+  const temp = mkdtempSync(join(tmpdir(), 'mesh-lens-kustomize-'));
+  after(() => rmSync(temp, { recursive: true, force: true }));
+  for (const [name, files] of Object.entries(HANDWRITTEN_CASES)) {
+    test(name, (t) => compareWritten(t, temp, name, files, true));
+  }
+});
+
 describe('kustomize differential: generated cases', { concurrency: 6 }, () => {
   const temp = mkdtempSync(join(tmpdir(), 'mesh-lens-kustomize-'));
   after(() => rmSync(temp, { recursive: true, force: true }));
@@ -91,13 +128,6 @@ describe('kustomize differential: generated cases', { concurrency: 6 }, () => {
   const count = Number(process.env.MESH_LENS_KUSTOMIZE_CASES ?? 40);
   const seed = Number(process.env.MESH_LENS_KUSTOMIZE_SEED ?? 20261203);
   for (const [index, files] of generatedCases(count, seed).entries()) {
-    test(`case ${index}`, (t) => {
-      const root = join(temp, `case-${index}`);
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), text);
-      }
-      return compareCase(t, root, files);
-    });
+    test(`case ${index}`, (t) => compareWritten(t, temp, `case-${index}`, files));
   }
 });

@@ -37,7 +37,32 @@ function service(name: string, random: Random): string {
 
 function deployment(name: string, random: Random): string {
   const replicas = chance(random, 0.5) ? `  replicas: ${1 + Math.floor(random() * 3)}\n` : '';
-  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  labels:\n    app: ${name}\nspec:\n${replicas}  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n      - name: ${name}\n        image: example/${name}:1\n        ports:\n        - containerPort: 9080\n`;
+  // Every pod refers to the generated `settings` ConfigMap and Secret (generated or not, renamed or not).
+  const refs = `        envFrom:\n        - configMapRef:\n            name: settings\n        env:\n        - name: TOKEN\n          valueFrom:\n            secretKeyRef:\n              name: credentials\n              key: token\n`;
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  labels:\n    app: ${name}\nspec:\n${replicas}  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n      - name: ${name}\n        image: example/${name}:1\n        ports:\n        - containerPort: 9080\n${refs}`;
+}
+
+/** Generators: the base's own, or an overlay's merging into them (which fails when the base has none). */
+function generators(random: Random, names: string[], layer: 'base' | 'overlay'): string {
+  let text = '';
+  if (chance(random, 0.3))
+    text += `generatorOptions:\n  disableNameSuffixHash: true\n  labels:\n    generated: "yes"\n`;
+  const behavior = layer === 'overlay' ? `  behavior: ${pick(random, ['merge', 'replace'])}\n` : '';
+  const host = `${pick(random, names)}.${pick(random, NAMESPACES)}.${pick(random, ['mesh.internal', 'mesh.internl'])}`;
+  text += `configMapGenerator:\n- name: settings\n${behavior}  literals:\n  - URL=http://${host}:9080/\n  - MODE=${pick(random, ['a', 'b'])}\n`;
+  if (chance(random, 0.5))
+    text += `secretGenerator:\n- name: credentials\n${behavior}  literals:\n  - token=${pick(random, ['t1', 't2'])}\n`;
+  return text;
+}
+
+/** A replacement: the settings' hostname into the routes, or a Service's name into a label. */
+function replacements(random: Random, names: string[]): string {
+  const name = pick(random, names);
+  return pick(random, [
+    `replacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.URL\n    options:\n      delimiter: /\n      index: 2\n  targets:\n  - select:\n      kind: Deployment\n    fieldPaths:\n    - metadata.annotations.upstream\n    options:\n      create: true\n`,
+    `replacements:\n- source:\n    kind: Service\n    name: ${name}\n  targets:\n  - select:\n      kind: Deployment\n      name: ${name}\n    fieldPaths:\n    - spec.template.metadata.labels.service\n    options:\n      create: true\n`,
+    `replacements:\n- source:\n    kind: Deployment\n    name: ${name}\n    fieldPath: metadata.labels.app\n  targets:\n  - select:\n      kind: Service\n    reject:\n    - name: ${name}\n    fieldPaths:\n    - metadata.labels.peer\n    options:\n      create: true\n`,
+  ]);
 }
 
 function routing(name: string, random: Random): string[] {
@@ -114,6 +139,8 @@ function transformers(
   }
   if (patches.length > 0) text += `patches:\n${patches.join('')}`;
   if (chance(random, 0.25)) text += `replicas:\n- name: ${name}\n  count: ${Math.floor(random() * 5)}\n`;
+  if (!folder.startsWith('base') && chance(random, 0.25)) text += generators(random, names, 'overlay');
+  if (chance(random, 0.2)) text += replacements(random, names);
   return text;
 }
 
@@ -134,8 +161,9 @@ function generatedCase(random: Random): Record<string, string> {
     files['base/all.yaml'] = layout === 'list' ? asList(all) : all.join('---\n');
     resources.push('all.yaml');
   }
+  const baseGenerators = chance(random, 0.5) ? generators(random, names, 'base') : '';
   files['base/kustomization.yaml'] =
-    `resources:\n${resources.map((path) => `- ${path}\n`).join('')}${chance(random, 0.4) ? transformers(random, names, 'base', files) : ''}`;
+    `resources:\n${resources.map((path) => `- ${path}\n`).join('')}${baseGenerators}${chance(random, 0.4) ? transformers(random, names, 'base', files) : ''}`;
   let baseRef = '../../base';
   if (chance(random, 0.3)) {
     files['mid/kustomization.yaml'] = `resources:\n- ../base\n${transformers(random, names, 'mid', files)}`;

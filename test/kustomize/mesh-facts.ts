@@ -48,6 +48,66 @@ function picked(value: unknown, keys: readonly string[]): Record<string, string>
 
 const REF_KEYS = ['name', 'namespace', 'kind', 'group', 'port'];
 
+/** A value with every scalar as text, for fields compared whole (pod specs' references, an Ingress's rules). */
+function textual(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(textual);
+  const map = object(value);
+  if (map)
+    return Object.fromEntries(
+      Object.keys(map)
+        .sort()
+        .map((key) => [key, textual(map[key])]),
+    );
+  return text(value);
+}
+
+// Where each workload kind keeps its pod spec.
+const POD_SPECS: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Items of a list by their names: the order of merged lists (a patch's new containers or variables)
+ * is no mesh fact, and the renderer's strategic merge does not keep kustomize's order of them.
+ */
+function byName(items: unknown[]): unknown[] {
+  return items
+    .map((item) => ({ key: JSON.stringify(textual(item)), item: textual(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
+}
+
+/**
+ * What a pod spec refers to by name and its containers' environment: the fields kustomize's name
+ * references rewrite (a generated ConfigMap's hashed name, a prefixed Secret) and replacements write.
+ */
+function podFacts(spec: unknown): Facts {
+  const containers = (key: string) =>
+    byName(
+      list(at(spec, key)).map((container) => ({
+        name: at(container, 'name'),
+        env: byName(list(at(container, 'env'))),
+        envFrom: byName(list(at(container, 'envFrom'))),
+        ports: byName(list(at(container, 'ports'))),
+      })),
+    );
+  return JSON.parse(
+    JSON.stringify({
+      serviceAccountName: text(at(spec, 'serviceAccountName')),
+      imagePullSecrets: byName(list(at(spec, 'imagePullSecrets'))),
+      volumes: byName(list(at(spec, 'volumes'))),
+      containers: containers('containers'),
+      initContainers: containers('initContainers'),
+    }),
+  );
+}
+
 export function meshFacts(resource: unknown): { key: string; facts: Facts } {
   const kind = text(at(resource, 'kind')) ?? '';
   const namespace = text(at(resource, 'metadata', 'namespace')) ?? '';
@@ -79,6 +139,24 @@ export function meshFacts(resource: unknown): { key: string; facts: Facts } {
         list(at(route, 'route')).map((destination) => text(at(destination, 'destination', 'host'))),
       ),
     );
+  }
+  const podSpec = POD_SPECS[kind];
+  if (podSpec) facts.pod = podFacts(at(resource, ...podSpec));
+  if (kind === 'StatefulSet') facts.serviceName = text(at(spec, 'serviceName'));
+  if (kind === 'ConfigMap') {
+    facts.data = stringMap(at(resource, 'data'));
+    facts.binaryData = stringMap(at(resource, 'binaryData'));
+    facts.immutable = text(at(resource, 'immutable'));
+  }
+  if (kind === 'Secret') {
+    facts.type = text(at(resource, 'type'));
+    facts.data = stringMap(at(resource, 'data'));
+    facts.stringData = stringMap(at(resource, 'stringData'));
+  }
+  if (['Ingress', 'HorizontalPodAutoscaler', 'APIService'].includes(kind)) facts.spec = textual(spec);
+  if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+    facts.roleRef = textual(at(resource, 'roleRef'));
+    facts.subjects = textual(at(resource, 'subjects'));
   }
   if (kind === 'DestinationRule') facts.host = text(at(spec, 'host'));
   if (kind === 'ServiceEntry') facts.hosts = list(at(spec, 'hosts')).map(text);

@@ -539,10 +539,7 @@ describe('renderKustomization: YAML and notes', () => {
     const fields = [
       'helmCharts',
       'helmChartInflationGenerator',
-      'replacements',
       'vars',
-      'configMapGenerator',
-      'secretGenerator',
       'generators',
       'transformers',
       'validators',

@@ -111,20 +111,26 @@ function placed<T extends Node>(copy: T, range: Node['range'] | undefined, optio
 /**
  * A copy of a node of a rendered object (no aliases there), each node keeping the file it is written
  * in: a JSON patch's `copy` duplicates values that may come from the base or from another patch.
+ * `markAll` marks every node with its file, for a copy that goes into another object (a replacement).
  */
-export function copyRendered(ctx: DocumentContext, node: Node): Node {
+export function copyRendered(ctx: DocumentContext, node: Node, markAll = false): Node {
   let copy: Node;
   if (isMap(node)) {
     const map = new YAMLMap();
     map.flow = node.flow;
     for (const pair of node.items) {
-      map.items.push(new Pair(copyRendered(ctx, pair.key as Node), copyRendered(ctx, pair.value as Node)));
+      map.items.push(
+        new Pair(
+          copyRendered(ctx, pair.key as Node, markAll),
+          copyRendered(ctx, pair.value as Node, markAll),
+        ),
+      );
     }
     copy = map;
   } else if (isSeq(node)) {
     const seq = new YAMLSeq();
     seq.flow = node.flow;
-    for (const item of node.items) seq.items.push(copyRendered(ctx, item as Node));
+    for (const item of node.items) seq.items.push(copyRendered(ctx, item as Node, markAll));
     copy = seq;
   } else if (isScalar(node)) {
     const scalar = new Scalar(node.value);
@@ -140,7 +146,7 @@ export function copyRendered(ctx: DocumentContext, node: Node): Node {
   // An unmarked node is read in the document's own file: marking it so would only cost a WeakMap
   // entry per node (a JSON patch copies its whole object, an object per overlay).
   const source = node ? sourceOfNode(ctx, node) : ctx.source;
-  if (source !== ctx.source) markWrittenIn(copy, source);
+  if (markAll || source !== ctx.source) markWrittenIn(copy, source);
   return copy;
 }
 

@@ -1,5 +1,6 @@
 import { isScalar, type Node, Scalar } from 'yaml';
 import type { SourceFile } from '../text/source';
+import { markWrittenIn } from '../yaml/nodes';
 
 /**
  * Maps offsets in a string value (an inline `patch: |`) to offsets in the file that writes it, so
@@ -49,4 +50,20 @@ function literalBlockOffsets(
     if (lineStart === undefined) return end;
     return Math.min(lineStart + indent + offset - (valueLines[line] ?? 0), end);
   };
+}
+
+/**
+ * A new scalar for a part (`from` to `to`) of a string scalar's value (a literal's value after its
+ * `=`, one piece of a delimited value), placed on that part's text when the scalar is written as it
+ * reads there, else on the whole scalar (escapes, folding), in `source`, the scalar's file.
+ */
+export function partOf(source: SourceFile, node: Node, text: string, from: number, to: number): Scalar {
+  const value = text.slice(from, to);
+  const scalar = new Scalar(value);
+  const start = offsetsInFile(source, node)(from);
+  const end = start + (to - from);
+  if (source.text.slice(start, end) === value) scalar.range = [start, end, end];
+  else if (node.range) scalar.range = [node.range[0], node.range[1], node.range[2]];
+  markWrittenIn(scalar, source);
+  return scalar;
 }

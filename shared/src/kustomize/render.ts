@@ -6,6 +6,7 @@ import { YAML_SYNTAX } from '../yaml/parse-file';
 import { type Resource, resourceNodes } from '../yaml/resource';
 import { CloneTooLarge, cloneResolved } from './clone';
 import { COMMON_ANNOTATIONS, COMMON_LABELS, METADATA_LABELS, REPLICAS, TEMPLATE_LABELS } from './field-specs';
+import { addHashSuffixes, runGenerators } from './generators';
 import {
   fieldOf,
   type Kustomization,
@@ -14,8 +15,10 @@ import {
   kustomizationRoot,
   listEntries,
 } from './kustomization-file';
+import { fixNameReferences } from './name-references';
 import { applyPatch, readJsonPatches, readPatches, readStrategicMergePatches } from './patches';
 import { folderOf, isRemote, pathIn, resolvePath } from './paths';
+import { applyReplacements } from './replacements';
 import { addNote, createState, documentsOf, type RenderState, readFile } from './state';
 import { addEntries, addNameAffixes, setNamespace, setReplicas, type Written } from './transformers';
 import type { KustomizeWorkspace, RenderedObject, Rendering } from './types';
@@ -45,6 +48,10 @@ export function renderKustomization(folder: string, ws: KustomizeWorkspace): Ren
     };
   }
   const objects = build(state, file, []);
+  // kustomize's last steps, once for the whole build: generated names take their content's hash,
+  // then every reference to a renamed object is rewritten.
+  addHashSuffixes(objects);
+  fixNameReferences(state, objects);
   return {
     kustomization: file,
     objects: objects.map(finished),
@@ -101,7 +108,8 @@ function accumulate(
   for (const field of ['resources', 'bases']) {
     for (const entry of listEntries(k, field)) addResource(state, k, entry, objects, chain);
   }
-  let result = objects;
+  // Generators run after the resources and before the components (which may merge into them).
+  let result = runGenerators(state, k, objects, chain);
   for (const entry of listEntries(k, 'components')) {
     const component = includedKustomization(state, k, entry, chain);
     if (component) result = accumulate(state, component, result, [...chain, component.path]);
@@ -220,7 +228,15 @@ function workingOf(
     const copy = cloneResolved(ctx, node);
     if (!isMap(copy)) return undefined;
     const doc = new Document() as unknown as Document.Parsed;
-    return { origin, node: copy, ctx: { source: origin.source, doc }, previous: [], through: [...chain] };
+    return {
+      origin,
+      node: copy,
+      ctx: { source: origin.source, doc },
+      previous: [],
+      through: [...chain],
+      prefixes: [],
+      suffixes: [],
+    };
   } catch (error) {
     if (!(error instanceof CloneTooLarge)) throw error;
     addNote(state, k.source, entry.node, 'a resource too large to render (aliases)');
@@ -243,19 +259,15 @@ const RENDERED = new Set([
   'patchesStrategicMerge',
   'patchesJson6902',
   'replicas',
+  'configMapGenerator',
+  'secretGenerator',
+  'generatorOptions',
+  'replacements',
 ]);
 // Left out without a note: they cannot change what the mesh sees. `images` rewrites container
-// images only; `sortOptions` the order of the output; `generatorOptions` and `helmGlobals` matter
-// only to generators, which are noted themselves.
-const IGNORED = new Set([
-  'apiVersion',
-  'kind',
-  'metadata',
-  'images',
-  'sortOptions',
-  'generatorOptions',
-  'helmGlobals',
-]);
+// images only; `sortOptions` the order of the output; `helmGlobals` matters only to `helmCharts`,
+// which is noted itself.
+const IGNORED = new Set(['apiVersion', 'kind', 'metadata', 'images', 'sortOptions', 'helmGlobals']);
 
 /** A note for each field the renderer does not follow, on the field's key. */
 function noteUnsupported(state: RenderState, k: Kustomization): void {
@@ -304,6 +316,7 @@ function transform(state: RenderState, k: Kustomization, objects: Working[]): Wo
   if (commonAnnotations) addEntries(result, commonAnnotations, COMMON_ANNOTATIONS);
   for (const patch of readJsonPatches(state, k)) result = applyPatch(state, patch, result);
   addReplicas(state, k, result);
+  applyReplacements(state, k, result);
   return result;
 }
 

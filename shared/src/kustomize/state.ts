@@ -1,5 +1,5 @@
 import type { Document, Node } from 'yaml';
-import { rangeAt, type SourceFile } from '../text/source';
+import { createSourceFile, rangeAt, type SourceFile } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { KustomizeWorkspace, RenderNote } from './types';
 
@@ -13,10 +13,13 @@ export interface RenderState {
   // once per file per rendering (or once for all renderings, through `ws.documents`), a file
   // listed a hundred times is still parsed at most once.
   documents: Map<ParsedFile, Document.Parsed[]>;
+  // Files read as text (generator sources): one SourceFile per path, so that every node marked as
+  // written in it refers to the same file.
+  texts: Map<string, SourceFile | null>;
 }
 
 export function createState(ws: KustomizeWorkspace): RenderState {
-  return { ws, notes: [], reads: new Set(), notResources: new Set(), documents: new Map() };
+  return { ws, notes: [], reads: new Set(), notResources: new Set(), documents: new Map(), texts: new Map() };
 }
 
 /** A workspace file, recorded as read. */
@@ -24,6 +27,23 @@ export function readFile(state: RenderState, path: string): ParsedFile | undefin
   const parsed = state.ws.file(path);
   if (parsed) state.reads.add(path);
   return parsed;
+}
+
+/**
+ * A workspace file read as text (a generator's source), YAML or not, recorded as read and as no
+ * resource of its own.
+ */
+export function readText(state: RenderState, path: string): SourceFile | undefined {
+  let source = state.texts.get(path);
+  if (source === undefined) {
+    const text = state.ws.text?.(path);
+    source = state.ws.file(path)?.source ?? (text === undefined ? null : createSourceFile(path, text));
+    state.texts.set(path, source);
+  }
+  if (!source) return undefined;
+  state.reads.add(path);
+  state.notResources.add(path);
+  return source;
 }
 
 export function documentsOf(state: RenderState, parsed: ParsedFile): Document.Parsed[] {

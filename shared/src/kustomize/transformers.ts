@@ -88,6 +88,8 @@ export function addNameAffixes(
     // kustomize runs the prefix and the suffix as two transformers: each leaves an id behind.
     rememberId(working);
     if (before && after) working.previous.push({ ...idOf(working.node), name: before + name });
+    if (before) working.prefixes.push(before);
+    if (after) working.suffixes.push(after);
     setPair(
       metadata,
       scalarAt('name', decidedBy.key, source),

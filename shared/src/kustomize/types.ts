@@ -21,6 +21,12 @@ export interface KustomizeWorkspace {
    * when the document cache let it go. The documents are only read, never changed.
    */
   documents?(parsed: ParsedFile): Document.Parsed[];
+  /**
+   * The text of a workspace file that `file` does not parse (a generator's `.properties`, `.env` or
+   * `.json` source), or undefined when the workspace does not hold it. YAML files are read through
+   * `file`. Without it, only YAML files can be generator sources.
+   */
+  text?(path: string): string | undefined;
 }
 
 /**

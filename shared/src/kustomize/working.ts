@@ -12,6 +12,15 @@ export interface Working {
   /** The ids it had before its name or namespace changed, oldest first (kustomize's "previous ids"). */
   previous: ResId[];
   through: string[];
+  /**
+   * The name prefixes and suffixes given to it, in the order given (kustomize's build annotations):
+   * a name reference goes to the object renamed in the same layers as the referrer when several
+   * objects had the referenced name.
+   */
+  prefixes: string[];
+  suffixes: string[];
+  /** A generated ConfigMap or Secret whose name takes its content's hash at the end of the build. */
+  hashSuffix?: boolean;
 }
 
 /** The id it was first read with (kustomize's `OrgId`). */
