@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { runChecks } from '../../shared/src';
 import { assertAnnotatedFindings } from '../helpers/checks';
 import { checkFix, offeredFixesFor } from '../helpers/fixes';
 import { modelFrom } from '../helpers/fixture';
@@ -237,6 +238,30 @@ describe('Kustomize placements (SPEC §9)', () => {
       [['base/reviews.yaml']],
       'one finding naming both clusters, preferring the shared base',
     );
+  });
+
+  test("a transformer's configuration file is read by the build, not placed (no MESH105 per overlay)", () => {
+    const overlay = (name: string) => `
+      //- overlays/${name}/kustomization.yaml
+      resources: [../../base]
+      transformers: [labels.yaml]
+      //- overlays/${name}/labels.yaml
+      apiVersion: builtin
+      kind: LabelTransformer
+      metadata: { name: labels }
+      labels: { env: ${name} }
+      fieldSpecs: [{ path: metadata/labels, create: true }]
+    `;
+    const model = modelFrom(`${base}${overlay('east')}${overlay('west')}`);
+    assert.deepEqual(
+      [...model.files.values()]
+        .filter((file) => file.placements.length > 0)
+        .map((file) => file.parsed.source.path),
+      ['base/reviews.yaml'],
+    );
+    const found = runChecks(model).map((finding) => `${finding.code} ${finding.file}`);
+    assert.ok(!found.some((entry) => entry.startsWith('MESH105')), found.join('\n'));
+    assert.ok(found.includes('MESH192 overlays/east/kustomization.yaml'), found.join('\n'));
   });
 
   test('patch files and kustomization files are no resources of their own', () => {

@@ -279,6 +279,7 @@ function noteUnsupported(state: RenderState, k: Kustomization): void {
     if (value === undefined || ((isSeq(value) || isMap(value)) && value.items.length === 0)) continue;
     if (isScalarNull(value)) continue;
     addNote(state, k.source, pair.key as Node, key);
+    if (CONFIG_FILE_FIELDS.has(key)) keepConfigFilesOut(state, k, value);
   }
   const labels = fieldOf(k, 'labels');
   if (isSeq(labels)) {
@@ -287,6 +288,30 @@ function noteUnsupported(state: RenderState, k: Kustomization): void {
       const fields = entry && findPair(k.ctx, entry, 'fields');
       if (fields) addNote(state, k.source, fields.key as Node, 'labels fields');
     }
+  }
+}
+
+// Fields whose entries name files of configuration for kustomize itself (a LabelTransformer's
+// settings, a CRD schema): those files are read by the build, never output, so they are no
+// resources of any cluster even though the feature is not rendered (kubectl outputs no
+// LabelTransformer; placed as a manifest, each overlay's copy was a false MESH105).
+const CONFIG_FILE_FIELDS = new Set([
+  'transformers',
+  'generators',
+  'validators',
+  'configurations',
+  'crds',
+  'openapi',
+]);
+
+function keepConfigFilesOut(state: RenderState, k: Kustomization, value: Node): void {
+  const entries = isSeq(value) ? value.items : isMap(value) ? [findPair(k.ctx, value, 'path')?.value] : [];
+  for (const entry of entries) {
+    const text = scalarText(k.ctx, entry);
+    const path = text === undefined ? undefined : resolvePath(k.folder, text);
+    if (path === undefined) continue;
+    state.reads.add(path);
+    state.notResources.add(path);
   }
 }
 
