@@ -1,17 +1,25 @@
 import { FIX_ALL_IN_WORKSPACE_COMMAND } from '../../../shared/src';
 import { fixedFilesEdit } from './convert';
 import { uriIn } from './folders';
+import { checkpoint, fromLatest } from './requests';
 import { documentVersion, type ServerState, snapshotIn } from './state';
 
-/** `workspace/executeCommand`: fix all in workspace, one edit per folder, counting the fixes the editor applied. */
+/**
+ * `workspace/executeCommand`: fix all in workspace, one edit per folder, counting the fixes the
+ * editor applied. Each folder's fixes are computed from its newest snapshot, after a turn in which
+ * a cancellation can arrive.
+ */
 export function runCommands(state: ServerState): void {
   const { connection } = state;
-  connection.onExecuteCommand(async (params) => {
+  connection.onExecuteCommand(async (params, token) => {
     await state.ready;
     if (params.command !== FIX_ALL_IN_WORKSPACE_COMMAND) return null;
     let fixed = 0;
     for (const folder of state.folders) {
-      const result = snapshotIn(state, folder).fixAll();
+      const result = await fromLatest(state, token, async () => {
+        await checkpoint(token);
+        return snapshotIn(state, folder).fixAll();
+      });
       if (result.files.length === 0) continue;
       const edit = fixedFilesEdit(
         result.files,
