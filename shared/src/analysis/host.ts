@@ -26,11 +26,20 @@ import {
 } from '../model/workspace';
 import { reachFrom } from '../reach/reach-from';
 import type { Finding, Fix } from '../text/findings';
+import { compareStrings } from '../text/findings-order';
 import type { Position } from '../text/source';
 import { readTopologyFile, type SeverityOverride } from '../topology/topology-file';
 import type { Steps } from '../util/steps';
 import { type Analysis, analyseWorkspace, findingsOfFiles, problemCount } from './analyse-workspace';
-import { type FixAllOptions, type FixAllResult, fixAll } from './fix-all';
+import {
+  applyPreferredFixes,
+  type FixAllOptions,
+  type FixAllResult,
+  type FixedFile,
+  type FixNotApplied,
+  fixAll,
+  MAX_FIX_PASSES,
+} from './fix-all';
 import { offeredFixes, shardChecker } from './verify-fix';
 
 // The analysis host, as rust-analyzer has one: the single owner of the workspace's state. An
@@ -298,6 +307,44 @@ export class Snapshot {
     return fixAll(this.#workspace, analysis.options, options, analysis);
   }
 
+  /**
+   * `fixAll`, one pass per step, with the same result: between passes an adapter can hand the event
+   * loop back, stop when the request is cancelled, or drop the work once an edit superseded this
+   * snapshot (a fix-all of a large workspace runs for seconds). Each pass is `fixAll`'s own, run on
+   * the workspace the previous one left.
+   */
+  *fixAllInSteps(options: FixAllOptions = {}): Steps<FixAllResult> {
+    const analysis = this.#live();
+    let latest = analysis;
+    const checker = shardChecker((workspace) => {
+      latest = analyseWorkspace(workspace, latest, analysis.options).analysis;
+      return latest;
+    });
+    const fixed = new Map<string, FixedFile>();
+    const notApplied = new Map<string, FixNotApplied>();
+    const maxPasses = options.maxPasses ?? MAX_FIX_PASSES;
+    let passes = 0;
+    let pass = applyPreferredFixes(this.#workspace, checker, {
+      ...options,
+      maxPasses: Math.min(1, maxPasses),
+    });
+    for (;;) {
+      passes += pass.passes;
+      for (const file of pass.files) mergeFixedFile(fixed, file);
+      for (const refused of pass.notApplied) {
+        const key = `${refused.title}\u0000${refused.file}`;
+        if (!notApplied.has(key)) notApplied.set(key, refused);
+      }
+      if (pass.passes === 0 || passes >= maxPasses) break;
+      yield;
+      pass = applyPreferredFixes(pass.workspace, checker, { ...options, maxPasses: 1 });
+    }
+    const files = [...fixed.values()]
+      .filter((file) => file.created || file.after !== file.before)
+      .sort((a, b) => compareStrings(a.path, b.path));
+    return { ...pass, files, notApplied: [...notApplied.values()], passes };
+  }
+
   hover(file: string, position: Position, linkTo: LinkTo) {
     return hoverAt(this.model, file, position, linkTo);
   }
@@ -372,4 +419,15 @@ export class Snapshot {
     this.#live();
     return this.#workspace.files.size;
   }
+}
+
+/** A file a later pass changed again: its text before the first pass, after the last, every fix's title. */
+function mergeFixedFile(fixed: Map<string, FixedFile>, file: FixedFile): void {
+  const earlier = fixed.get(file.path);
+  if (!earlier) {
+    fixed.set(file.path, { ...file, fixes: [...file.fixes] });
+    return;
+  }
+  earlier.after = file.after;
+  for (const title of file.fixes) if (!earlier.fixes.includes(title)) earlier.fixes.push(title);
 }
