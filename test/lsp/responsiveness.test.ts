@@ -6,7 +6,9 @@ import {
   LSPErrorCodes,
   ResponseError,
 } from 'vscode-languageserver-protocol';
-import { writeFixture } from '../helpers/paths';
+import { finish } from '../../shared/src/util/steps';
+import { exampleHost } from '../helpers/example-host';
+import { exampleWorkspace, gitopsExample, kustomizeExample, writeFixture } from '../helpers/paths';
 import { type RecordingSession, startRecordingSession } from './recording-session';
 
 // Issue #18, items 2 and 5, through the built server over stdio: a burst of edits is analysed once
@@ -178,3 +180,24 @@ describe('language server over stdio: responsiveness', () => {
 function codes(event: { diagnostics: { code?: string | number }[] } | undefined): (string | number)[] {
   return (event?.diagnostics ?? []).map((diagnostic) => diagnostic.code ?? '').sort();
 }
+
+// Fix-all in the server runs pass by pass (`Snapshot.fixAllInSteps`), so that a cancellation or an
+// edit can stop it between passes: run to the end, it must give what `fixAll` gives.
+describe('fix-all pass by pass', () => {
+  for (const root of [exampleWorkspace, kustomizeExample, gitopsExample]) {
+    for (const options of [{}, { suggestions: true, minSeverity: 'info' as const }]) {
+      test(`equals fix-all on ${root.split('/').at(-1)} with ${JSON.stringify(options)}`, () => {
+        const whole = exampleHost(root).snapshot().fixAll(options);
+        const stepped = finish(exampleHost(root).snapshot().fixAllInSteps(options));
+        assert.ok(whole.files.length > 0 || root !== exampleWorkspace, 'the example has something to fix');
+        assert.deepEqual(stepped.files, whole.files);
+        assert.deepEqual(stepped.notApplied, whole.notApplied);
+        assert.equal(stepped.passes, whole.passes);
+        assert.deepEqual(
+          stepped.remaining.map(({ code, file, range, message }) => [code, file, range, message]),
+          whole.remaining.map(({ code, file, range, message }) => [code, file, range, message]),
+        );
+      });
+    }
+  }
+});

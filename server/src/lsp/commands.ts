@@ -1,13 +1,13 @@
 import { FIX_ALL_IN_WORKSPACE_COMMAND } from '../../../shared/src';
 import { fixedFilesEdit } from './convert';
 import { uriIn } from './folders';
-import { checkpoint, fromLatest } from './requests';
+import { checkpoint, fromLatest, stepped } from './requests';
 import { documentVersion, type ServerState, snapshotIn } from './state';
 
 /**
  * `workspace/executeCommand`: fix all in workspace, one edit per folder, counting the fixes the
- * editor applied. Each folder's fixes are computed from its newest snapshot, after a turn in which
- * a cancellation can arrive.
+ * editor applied. Each folder's fixes are computed from its newest snapshot, pass by pass: between
+ * passes a cancellation stops the work, and an edit starts it again on the new text.
  */
 export function runCommands(state: ServerState): void {
   const { connection } = state;
@@ -18,7 +18,8 @@ export function runCommands(state: ServerState): void {
     for (const folder of state.folders) {
       const result = await fromLatest(state, token, async () => {
         await checkpoint(token);
-        return snapshotIn(state, folder).fixAll();
+        const snapshot = snapshotIn(state, folder);
+        return stepped(snapshot.fixAllInSteps(), token, () => folder.host.isCurrent(snapshot));
       });
       if (result.files.length === 0) continue;
       const edit = fixedFilesEdit(

@@ -236,6 +236,24 @@ export async function checkpoint(token: CancellationToken): Promise<void> {
   if (token.isCancellationRequested) throw requestCancelled();
 }
 
+/**
+ * Runs work that pauses (a fix-all, pass by pass) to its end, handing the event loop back between
+ * its steps: a cancellation read meanwhile stops it, and so does an edit taken in meanwhile (its
+ * result would be for a text nobody has any more: `Cancelled`, which `fromLatest` answers).
+ */
+export async function stepped<T>(
+  steps: Generator<void, T, void>,
+  token: CancellationToken,
+  stillCurrent: () => boolean,
+): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await checkpoint(token);
+    if (!stillCurrent()) throw new Cancelled();
+  }
+}
+
 function requestCancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
 }
@@ -275,7 +293,9 @@ async function codeActions(
   );
   if (!wanted || fixAllWanted) {
     await checkpoint(token);
-    const result = snapshot.fixAll({ files: new Set([path]) });
+    const result = await stepped(snapshot.fixAllInSteps({ files: new Set([path]) }), token, () =>
+      folder.host.isCurrent(snapshot),
+    );
     const action = fixAllInFileAction(result.files, toUri, versionOf, documentChanges);
     if (action) actions.push(action);
   }
