@@ -40,6 +40,8 @@ export function syncDocuments(state: ServerState): void {
  * open at once, so that a scan running meanwhile does not take the disk's text for it.
  */
 function queueText(state: ServerState, document: TextDocument): void {
+  // The next edits of a burst cost nothing more: the text is read from the document when taken.
+  if (state.pendingTexts.has(document.uri)) return;
   const located = locate(state, document.uri);
   if (!located || !isScannedPath(located.path, excludedMatcher(state))) return;
   located.folder.open.add(located.path);
