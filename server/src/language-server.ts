@@ -4,6 +4,7 @@ import { limitHeapGrowth } from './heap-growth';
 import { guardFrames } from './lsp/frame-guard';
 import { createLifecycle } from './lsp/lifecycle';
 import { startServer } from './lsp/mesh-server';
+import { countingMessages, createIdle } from './lsp/when-idle';
 
 /**
  * Starts the language server on the transport its command line names: `--stdio`, or node-ipc /
@@ -14,11 +15,13 @@ import { startServer } from './lsp/mesh-server';
 export function runLanguageServer(): void {
   limitHeapGrowth();
   const lifecycle = createLifecycle();
+  const idle = createIdle();
+  const options = countingMessages(lifecycle.options, idle);
   const connection = process.argv.includes('--stdio')
-    ? connectStdio(lifecycle.options)
-    : createConnection(ProposedFeatures.all, lifecycle.options);
+    ? connectStdio(options)
+    : createConnection(ProposedFeatures.all, options);
   lifecycle.attach(connection);
-  startServer(connection);
+  startServer(connection, idle);
 }
 
 /**

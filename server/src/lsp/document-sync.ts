@@ -12,9 +12,10 @@ import { excludedMatcher, locate, type ServerState } from './state';
  */
 export function syncDocuments(state: ServerState): void {
   const { connection, documents } = state;
-  documents.onDidOpen((event) => syncDocument(state, event.document));
-  documents.onDidChangeContent((event) => syncDocument(state, event.document));
+  documents.onDidOpen((event) => queueText(state, event.document));
+  documents.onDidChangeContent((event) => queueText(state, event.document));
   documents.onDidClose(async (event) => {
+    state.pendingTexts.delete(event.document.uri);
     state.bufferUpdates.cancel(event.document.uri);
     state.syncedVersions.delete(event.document.uri);
     const located = locate(state, event.document.uri);
@@ -41,6 +42,30 @@ export function syncDocuments(state: ServerState): void {
   });
 }
 
+/**
+ * An edit only marks its document: the text is parsed once the messages already read are handled
+ * (the whole burst of edits at once), or earlier when a request needs it. The document counts as
+ * open at once, so that a scan running meanwhile does not take the disk's text for it.
+ */
+function queueText(state: ServerState, document: TextDocument): void {
+  // The next edits of a burst cost nothing more: the text is read from the document when taken.
+  if (state.pendingTexts.has(document.uri)) return;
+  const located = locate(state, document.uri);
+  if (!located || !isScannedPath(located.path, excludedMatcher(state))) return;
+  located.folder.open.add(located.path);
+  state.pendingTexts.add(document.uri);
+  state.idle.run('texts', () => takeBufferTexts(state));
+}
+
+/** Hands the latest text of every edited buffer to its folder's workspace (large ones in slices). */
+export function takeBufferTexts(state: ServerState): void {
+  for (const uri of state.pendingTexts) {
+    const document = state.documents.get(uri);
+    if (document) syncDocument(state, document);
+  }
+  state.pendingTexts.clear();
+}
+
 function syncDocument(state: ServerState, document: TextDocument): void {
   const located = locate(state, document.uri);
   if (!located || !isScannedPath(located.path, excludedMatcher(state))) return;
@@ -58,7 +83,10 @@ function syncDocument(state: ServerState, document: TextDocument): void {
   }
   state.bufferUpdates.setText(document.uri, located.folder.host, located.path, text, (changed) => {
     state.syncedVersions.set(document.uri, document.version);
-    if (changed) schedulePublish(state);
+    // While the first scan runs, an opened document's file-local findings are due even when the
+    // scan had already read the same text from disk.
+    if (located.folder.scanned === 'topology') located.folder.fileLocalDue.add(located.path);
+    if (changed || located.folder.scanned === 'topology') schedulePublish(state);
   });
 }
 

@@ -12,8 +12,13 @@ export interface Folder {
   host: MeshLens;
   /** Files whose text comes from an open editor buffer rather than disk. */
   open: Set<string>;
-  /** The last snapshot read: its changed files were recorded for publishing and result ids. */
-  seen?: Snapshot;
+  /**
+   * How far the first scan has read the folder: until it is read completely, only the findings of
+   * checks declared `fileLocal` are published for open documents, once the topology file is read.
+   */
+  scanned: 'nothing' | 'topology' | 'all';
+  /** Open documents whose file-local findings are to be published (while `scanned` is 'topology'). */
+  fileLocalDue: Set<string>;
   /** Files whose diagnostics may have changed since they were last published. */
   unpublished: Set<string> | 'all';
   /**
@@ -31,14 +36,22 @@ export function createFolder(
 ): Folder | undefined {
   const root = localPathOf(uri);
   if (root === undefined) return undefined;
-  return {
+  const folder: Folder = {
     uri,
     root,
-    host: new MeshLens({ topologyPath: settings.topologyFile, onCheckError }),
+    host: new MeshLens({
+      topologyPath: settings.topologyFile,
+      onCheckError,
+      // Whichever read ran the checks (a publish, a pull, a code action), what changed is recorded.
+      onAnalysed: (changedFiles) => recordAnalysis(folder, changedFiles),
+    }),
     open: new Set(),
+    scanned: 'nothing',
+    fileLocalDue: new Set(),
     unpublished: 'all',
     results: { epoch: 0, counter: 0, stamps: new Map() },
   };
+  return folder;
 }
 
 /** The workspace-relative path of a document URI in this folder, or undefined when it lies outside. */
@@ -54,16 +67,16 @@ export function uriIn(folder: Folder, path: string): string {
   return pathToFileURL(join(folder.root, ...path.split('/'))).toString();
 }
 
-/**
- * The folder's current snapshot under the current severity settings. The first read of a new
- * snapshot records which files' findings changed since the last one read: those are published
- * again and get new result ids.
- */
+/** The folder's current snapshot under the current severity settings. */
 export function currentSnapshot(folder: Folder, severity: Settings['severity']): Snapshot {
-  const snapshot = folder.host.applyChange({ severity });
-  if (snapshot === folder.seen) return snapshot;
-  const { changedFiles } = snapshot;
-  folder.seen = snapshot;
+  return folder.host.applyChange({ severity });
+}
+
+/**
+ * Each time the folder's checks run: the files whose findings changed since the last run are
+ * published again and get new result ids.
+ */
+function recordAnalysis(folder: Folder, changedFiles: ReadonlySet<string> | 'all'): void {
   const { results } = folder;
   if (changedFiles === 'all') {
     folder.unpublished = 'all';
@@ -73,10 +86,9 @@ export function currentSnapshot(folder: Folder, severity: Settings['severity']):
     if (folder.unpublished !== 'all') for (const file of changedFiles) folder.unpublished.add(file);
     for (const file of changedFiles) results.stamps.set(file, ++results.counter);
   }
-  return snapshot;
 }
 
-/** The result id of a file's diagnostics in the current snapshot (call after `currentSnapshot`). */
+/** The result id of a file's diagnostics in the current snapshot (call once its checks have run). */
 export function resultIdOf(folder: Folder, path: string): string {
   return `${folder.results.epoch}.${folder.results.stamps.get(path) ?? 0}`;
 }

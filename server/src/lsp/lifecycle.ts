@@ -4,6 +4,7 @@ import {
   ErrorCodes,
   ExitNotification,
   InitializeRequest,
+  LSPErrorCodes,
   Message,
   type RequestMessage,
   ResponseError,
@@ -53,6 +54,15 @@ export function createLifecycle(): Lifecycle {
 
   return {
     options: {
+      // A request the client cancels before its turn came is answered RequestCancelled at once and
+      // never runs (by default it ran anyway, and only a handler that looked at its token skipped).
+      connectionStrategy: {
+        cancelUndispatched: (message) => ({
+          jsonrpc: message.jsonrpc,
+          id: Message.isRequest(message) ? message.id : null,
+          error: new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.').toJson(),
+        }),
+      },
       messageStrategy: {
         handleMessage(message, next) {
           if (Message.isRequest(message)) {

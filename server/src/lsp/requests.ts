@@ -4,9 +4,12 @@ import {
   CodeActionKind,
   type CodeActionParams,
   type CompletionList,
+  LSPErrorCodes,
   type Range,
+  ResponseError,
 } from 'vscode-languageserver/node';
 import {
+  Cancelled,
   CLUSTERS_REQUEST,
   type ClustersResult,
   GLOBAL_SERVICES_REQUEST,
@@ -37,12 +40,14 @@ import {
   toReachResult,
   toWorkspaceSymbol,
 } from './convert';
+import { takeBufferTexts } from './document-sync';
 import { type Folder, uriIn } from './folders';
 import { documentVersion, locate, type ServerState, snapshotIn } from './state';
 
 /**
- * Answers the editor's questions about the mesh from the current analysis: each request is a
- * core feature's plain answer, converted to LSP.
+ * Answers the editor's questions about the mesh from the newest snapshot: the edits read before a
+ * request are taken in first, and nothing waits for a publish (a hover reads the model, which runs
+ * no check). Each request is a core feature's plain answer, converted to LSP.
  */
 export function answerRequests(state: ServerState): void {
   const { connection } = state;
@@ -68,11 +73,12 @@ export function answerRequests(state: ServerState): void {
     }),
   );
 
-  connection.onCodeAction((params, token) =>
-    withModel(state, params.textDocument.uri, token, [] as CodeAction[], (folder, path) =>
-      codeActions(state, folder, path, params),
-    ),
-  );
+  connection.onCodeAction(async (params, token) => {
+    await state.ready;
+    const located = locate(state, params.textDocument.uri);
+    if (!located) return [];
+    return fromLatest(state, token, () => codeActions(state, located.folder, located.path, params, token));
+  });
 
   const EMPTY_COMPLETIONS: CompletionList = { isIncomplete: false, items: [] };
   connection.onCompletion((params, token) =>
@@ -91,13 +97,19 @@ export function answerRequests(state: ServerState): void {
     ),
   );
 
-  connection.onReferences((params, token) =>
-    withModel(state, params.textDocument.uri, token, [], (folder, path) =>
-      snapshotOf(folder)
-        .references(path, params.position, params.context.includeDeclaration)
-        .map((location) => toLocation(location, toUriIn(folder))),
-    ),
-  );
+  // References and workspace symbols walk the whole model: each folder's answer is computed after
+  // a turn of the event loop, so that a `$/cancelRequest` read meanwhile stops the rest.
+  connection.onReferences(async (params, token) => {
+    await state.ready;
+    const located = locate(state, params.textDocument.uri);
+    if (!located) return [];
+    return fromLatest(state, token, async () => {
+      await checkpoint(token);
+      return snapshotOf(located.folder)
+        .references(located.path, params.position, params.context.includeDeclaration)
+        .map((location) => toLocation(location, toUriIn(located.folder)));
+    });
+  });
 
   connection.onDocumentSymbol((params, token) =>
     withModel(state, params.textDocument.uri, token, [], (folder, path) =>
@@ -107,16 +119,20 @@ export function answerRequests(state: ServerState): void {
 
   connection.onWorkspaceSymbol(async (params, token) => {
     await state.ready;
-    if (token.isCancellationRequested) return [];
-    return state.folders.flatMap((folder) =>
-      snapshotOf(folder)
-        .workspaceSymbols(params.query)
-        .map((symbol) => toWorkspaceSymbol(symbol, toUriIn(folder))),
-    );
+    return fromLatest(state, token, async () => {
+      const symbols = [];
+      for (const folder of state.folders) {
+        await checkpoint(token);
+        for (const symbol of snapshotOf(folder).workspaceSymbols(params.query))
+          symbols.push(toWorkspaceSymbol(symbol, toUriIn(folder)));
+      }
+      return symbols;
+    });
   });
 
   connection.onRequest(GLOBAL_SERVICES_REQUEST, async (): Promise<GlobalServicesResult> => {
     await state.ready;
+    takeBufferTexts(state);
     return {
       folders: state.folders.map((folder) => {
         const snapshot = snapshotOf(folder);
@@ -132,6 +148,7 @@ export function answerRequests(state: ServerState): void {
 
   connection.onRequest(CLUSTERS_REQUEST, async (): Promise<ClustersResult> => {
     await state.ready;
+    takeBufferTexts(state);
     return {
       folders: state.folders.map((folder) =>
         toClustersFolder(folder.uri, snapshotOf(folder).clusters(), toUriIn(folder)),
@@ -141,6 +158,7 @@ export function answerRequests(state: ServerState): void {
 
   connection.onRequest(PROBLEMS_BY_CLUSTER_REQUEST, async (): Promise<ProblemsByClusterResult> => {
     await state.ready;
+    takeBufferTexts(state);
     return {
       folders: state.folders.map((folder) =>
         toProblemsByClusterFolder(folder.uri, snapshotOf(folder).problemsByCluster(), toUriIn(folder)),
@@ -150,6 +168,7 @@ export function answerRequests(state: ServerState): void {
 
   connection.onRequest(REACH_REQUEST, async (params: ReachParams): Promise<ReachResult | null> => {
     await state.ready;
+    takeBufferTexts(state);
     const folder = state.folders.find((candidate) => candidate.uri === params.folderUri) ?? state.folders[0];
     if (!folder) return null;
     return toReachResult(
@@ -159,6 +178,7 @@ export function answerRequests(state: ServerState): void {
 
   connection.onRequest(MESH_MAP_REQUEST, async (params: MeshMapParams): Promise<MeshMapResult | null> => {
     await state.ready;
+    takeBufferTexts(state);
     const folder = state.folders.find((candidate) => candidate.uri === params.folderUri) ?? state.folders[0];
     if (!folder) return null;
     const snapshot = snapshotOf(folder);
@@ -172,7 +192,7 @@ export function answerRequests(state: ServerState): void {
   });
 }
 
-/** Runs a position request against the current model, unless the client already cancelled it. */
+/** Runs a request about a document against the newest snapshot, unless the client cancelled it. */
 async function withModel<T>(
   state: ServerState,
   uri: string,
@@ -182,17 +202,74 @@ async function withModel<T>(
 ): Promise<T> {
   await state.ready;
   const located = locate(state, uri);
-  if (!located || token.isCancellationRequested) return fallback;
-  return answer(located.folder, located.path);
+  if (!located) return fallback;
+  return fromLatest(state, token, () => answer(located.folder, located.path));
 }
 
-/** Quick-fixes for the findings in the range, and fix-all for the file, as far as the client asked for them. */
-function codeActions(
+/**
+ * Answers from the newest snapshot: the buffers' texts edited so far are taken in first. An answer
+ * that spans turns of the event loop (code actions, references) may find its snapshot superseded by
+ * edits handled meanwhile (`Cancelled`): it is computed again on the new one, and if that is
+ * superseded too, the client is told the content was modified (LSP's ContentModified) and asks
+ * again. A cancelled request stops at its next checkpoint with RequestCancelled.
+ */
+export async function fromLatest<T>(
+  state: ServerState,
+  token: CancellationToken,
+  answer: () => T | Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    takeBufferTexts(state);
+    if (token.isCancellationRequested) throw requestCancelled();
+    try {
+      return await answer();
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+    }
+  }
+  throw new ResponseError(LSPErrorCodes.ContentModified, 'The workspace changed while this was computed.');
+}
+
+/** Lets the messages read meanwhile through (a `$/cancelRequest` sets the token), then stops if cancelled. */
+export async function checkpoint(token: CancellationToken): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (token.isCancellationRequested) throw requestCancelled();
+}
+
+/**
+ * Runs work that pauses (a fix-all, pass by pass) to its end, handing the event loop back between
+ * its steps: a cancellation read meanwhile stops it, and so does an edit taken in meanwhile (its
+ * result would be for a text nobody has any more: `Cancelled`, which `fromLatest` answers).
+ */
+export async function stepped<T>(
+  steps: Generator<void, T, void>,
+  token: CancellationToken,
+  stillCurrent: () => boolean,
+): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await checkpoint(token);
+    if (!stillCurrent()) throw new Cancelled();
+  }
+}
+
+function requestCancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+}
+
+/**
+ * Quick-fixes for the findings in the range, and fix-all for the file, as far as the client asked
+ * for them. Each finding's fixes and the fix-all are tried by the fix oracle, which re-checks a copy
+ * of the workspace: between them the client can cancel, and an edit makes the snapshot `Cancelled`.
+ */
+async function codeActions(
   state: ServerState,
   folder: Folder,
   path: string,
   params: CodeActionParams,
-): CodeAction[] {
+  token: CancellationToken,
+): Promise<CodeAction[]> {
   const snapshot = snapshotIn(state, folder);
   const toUri: ToUri = (file) => uriIn(folder, file);
   const versionOf = (uri: string) => documentVersion(state, uri);
@@ -202,6 +279,7 @@ function codeActions(
   const actions: CodeAction[] = [];
   if (!wanted || wanted.some((kind) => kind.startsWith(CodeActionKind.QuickFix))) {
     for (const finding of inFile.filter((candidate) => overlaps(candidate.range, params.range))) {
+      await checkpoint(token);
       // Every fix is tried by the same oracle as `--fix` before it is offered (verify-fix.ts).
       // Fixes first, then the suppressions, which an editor lists last as ESLint's "disable" actions are.
       for (const fix of [...snapshot.fixes(finding), ...snapshot.suppressions(finding)]) {
@@ -214,7 +292,10 @@ function codeActions(
     (kind) => CodeActionKind.SourceFixAll.startsWith(kind) || kind.startsWith(CodeActionKind.SourceFixAll),
   );
   if (!wanted || fixAllWanted) {
-    const result = snapshot.fixAll({ files: new Set([path]) });
+    await checkpoint(token);
+    const result = await stepped(snapshot.fixAllInSteps({ files: new Set([path]) }), token, () =>
+      folder.host.isCurrent(snapshot),
+    );
     const action = fixAllInFileAction(result.files, toUri, versionOf, documentChanges);
     if (action) actions.push(action);
   }

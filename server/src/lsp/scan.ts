@@ -1,6 +1,6 @@
 import { isRenderedOutput } from '../../../shared/src';
-import { readWorkspaceFiles } from '../workspace-files';
-import { publishNow, sendStatus } from './diagnostics';
+import { isScannedPath, readWorkspaceFile, readWorkspaceFiles } from '../workspace-files';
+import { publishFileLocal, publishNow, sendStatus } from './diagnostics';
 import type { Folder } from './folders';
 import { requestRender } from './render';
 import { pushedSection, readSettings } from './settings';
@@ -96,6 +96,7 @@ async function readFolder(
   const { settings } = state;
   const { host } = folder;
   host.applyChange({ topologyPath: settings.topologyFile });
+  if (folder.scanned === 'nothing') await readTopologyFirst(state, folder);
   const { files, skipped } = await readWorkspaceFiles(folder.root, {
     maxFileBytes: settings.maxFileSizeMB * 1024 * 1024,
     isExcluded: excludedMatcher(state),
@@ -126,4 +127,23 @@ async function readFolder(
       .paths()
       .filter((path) => !seen.has(path) && !folder.open.has(path) && !isRenderedOutput(path)),
   });
+  folder.scanned = 'all';
+}
+
+/**
+ * The topology file before the rest, on the first scan: its severity map decides how open
+ * documents' file-local findings are shown, and those are published now, long before the scan
+ * ends at tens of thousands of files. A missing or unreadable topology file is left to the scan.
+ */
+async function readTopologyFirst(state: ServerState, folder: Folder): Promise<void> {
+  const path = state.settings.topologyFile;
+  if (!folder.open.has(path) && isScannedPath(path, excludedMatcher(state))) {
+    const maxBytes = state.settings.maxFileSizeMB * 1024 * 1024;
+    const result = await readWorkspaceFile(folder.root, path, maxBytes).catch(() => undefined);
+    if (result && 'text' in result && !folder.open.has(path))
+      folder.host.applyChange({ set: [[path, result.text]] });
+  }
+  folder.scanned = 'topology';
+  for (const open of folder.open) folder.fileLocalDue.add(open);
+  publishFileLocal(state);
 }

@@ -5,6 +5,7 @@ import type { CheckOptions, Snapshot } from '../../../shared/src';
 import { createFolder, currentSnapshot, type Folder, pathIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { createSlicedUpdates, type SlicedUpdates } from './sliced-updates';
+import type { Idle } from './when-idle';
 
 /** What the client declared in `initialize` that changes how the server speaks to it. */
 export interface ClientSupport {
@@ -22,8 +23,6 @@ export interface ClientSupport {
 export interface Publishing {
   /** Publishing waits while this is above 0: until the first scan is done, and during rescans. */
   hold: number;
-  /** The publish scheduled after the messages already received, if any. */
-  pending: NodeJS.Immediate | undefined;
   /** The diagnostics last pushed for each URI, as JSON: an unchanged list is not sent again. */
   published: Map<string, string>;
 }
@@ -47,6 +46,14 @@ export interface ServerState {
   workspaceTrusted: boolean;
   /** Settles once the scans started so far are done: what reads the workspace waits for it. */
   ready: Promise<void>;
+  /** Runs work once the messages already read are handled: a burst of edits is taken in once. */
+  readonly idle: Idle;
+  /**
+   * Open buffers whose latest text the workspace has not taken yet: an edit only records its
+   * document here, and the text is parsed once the burst it belongs to is over, or when a request
+   * needs it (`takeBufferTexts`).
+   */
+  readonly pendingTexts: Set<string>;
   /** Open buffers' texts being set in slices: a large one reaches the workspace over several turns. */
   readonly bufferUpdates: SlicedUpdates;
   /** The version of each open document whose text the workspace holds: a large one lags behind. */
@@ -61,6 +68,7 @@ export interface ServerState {
 export function createServerState(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
+  idle: Idle,
 ): ServerState {
   const reportedCheckErrors = new Set<string>();
   return {
@@ -80,9 +88,11 @@ export function createServerState(
       folders: false,
     },
     ready: Promise.resolve(),
+    idle,
+    pendingTexts: new Set(),
     bufferUpdates: createSlicedUpdates(),
     syncedVersions: new Map(),
-    publishing: { hold: 1, pending: undefined, published: new Map() },
+    publishing: { hold: 1, published: new Map() },
     onCheckError: (check, error) => {
       if (reportedCheckErrors.has(check.code)) return;
       reportedCheckErrors.add(check.code);
@@ -120,9 +130,19 @@ export function documentVersion(state: ServerState, uri: string): number | null 
   return state.syncedVersions.get(uri) ?? state.documents.get(uri)?.version ?? null;
 }
 
-/** The folder's current snapshot under the current settings. */
+/** The folder's current snapshot under the current settings: what requests read (nothing is analysed yet). */
 export function snapshotIn(state: ServerState, folder: Folder): Snapshot {
   return currentSnapshot(folder, state.settings.severity);
+}
+
+/**
+ * The folder's current snapshot with its checks run, so that the files whose findings changed are
+ * recorded for publishing and result ids (`recordAnalysis` in folders.ts) before they are read.
+ */
+export function analysedSnapshot(state: ServerState, folder: Folder): Snapshot {
+  const snapshot = snapshotIn(state, folder);
+  void snapshot.changedFiles;
+  return snapshot;
 }
 
 /** Asks a client that answers `workspace/configuration`; any other keeps what it pushed (or the defaults). */

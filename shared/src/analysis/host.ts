@@ -1,4 +1,5 @@
 import type { Check } from '../checks/check';
+import { checkByCode, runChecks } from '../checks/registry';
 import { clusterRows, problemsByCluster } from '../features/cluster-views';
 import { codeLenses } from '../features/code-lens';
 import { completionListAt } from '../features/completion';
@@ -9,11 +10,13 @@ import { definitionAt, referencesAt } from '../features/navigation';
 import { type ClusterPlacements, placementsByCluster } from '../features/placements-summary';
 import { suppressionFixes } from '../features/suppression-fixes';
 import { documentSymbols, workspaceSymbols } from '../features/symbols';
+import { buildModel } from '../model/build-model';
 import type { MeshModel } from '../model/types';
 import {
   createWorkspace,
   DEFAULT_TOPOLOGY_FILE,
   deleteFile,
+  getModel,
   isSkippedText,
   setFile,
   setFileInSteps,
@@ -23,11 +26,20 @@ import {
 } from '../model/workspace';
 import { reachFrom } from '../reach/reach-from';
 import { type Finding, type Fix, fixesOf } from '../text/findings';
+import { compareStrings } from '../text/findings-order';
 import type { Position } from '../text/source';
-import type { SeverityOverride } from '../topology/topology-file';
+import { readTopologyFile, type SeverityOverride } from '../topology/topology-file';
 import type { Steps } from '../util/steps';
 import { type Analysis, analyseWorkspace, findingsOfFiles, problemCount } from './analyse-workspace';
-import { type FixAllOptions, type FixAllResult, fixAll } from './fix-all';
+import {
+  applyPreferredFixes,
+  type FixAllOptions,
+  type FixAllResult,
+  type FixedFile,
+  type FixNotApplied,
+  fixAll,
+  MAX_FIX_PASSES,
+} from './fix-all';
 import { offeredFixes, shardChecker } from './verify-fix';
 
 // The analysis host, as rust-analyzer has one: the single owner of the workspace's state. An
@@ -55,7 +67,22 @@ export interface HostOptions {
   topologyPath?: string;
   /** Told when a check (or a fix builder) throws: a bug in one check must not hide the others' findings. */
   onCheckError?: (check: Check, error: unknown) => void;
+  /**
+   * Told, each time the checks run, which files' findings may differ from the previous run's
+   * (`'all'` after a rebuild or a settings change), whichever read made them run: an adapter that
+   * publishes findings records them here, so a request that happened to run the checks first
+   * cannot make it miss a change.
+   */
+  onAnalysed?: (changedFiles: ReadonlySet<string> | 'all') => void;
 }
+
+/**
+ * How many model updates a request may make without the checks catching up. The workspace remembers
+ * what its last 64 model builds changed (model/workspace.ts); an analysis older than that re-checks
+ * everything. Hovers during a burst of edits each update the model: before they use up that memory,
+ * the next one runs the checks too, which then catch up shard by shard.
+ */
+const MODEL_UPDATES_BEFORE_ANALYSIS = 32;
 
 /** A snapshot read after a later change superseded it. */
 export class Cancelled extends Error {
@@ -67,6 +94,9 @@ export class Cancelled extends Error {
 export class MeshLens {
   readonly #workspace: Workspace;
   readonly #onCheckError: HostOptions['onCheckError'];
+  readonly #onAnalysed: HostOptions['onAnalysed'];
+  /** Model updates since the checks last ran (see MODEL_UPDATES_BEFORE_ANALYSIS). */
+  #modelUpdates = 0;
   #severity: ReadonlyMap<string, SeverityOverride> | undefined;
   /** The analysis of the last snapshot that was read; the next one is computed from it. */
   #analysis: Analysis | undefined;
@@ -75,6 +105,7 @@ export class MeshLens {
   constructor(options: HostOptions = {}) {
     this.#workspace = createWorkspace(options.topologyPath ?? DEFAULT_TOPOLOGY_FILE);
     this.#onCheckError = options.onCheckError;
+    this.#onAnalysed = options.onAnalysed;
     this.#current = new Snapshot(this, this.#workspace, 1);
   }
 
@@ -138,7 +169,53 @@ export class MeshLens {
     const options = { severityOverrides: this.#severity, onCheckError: this.#onCheckError };
     const update = analyseWorkspace(this.#workspace, this.#analysis, options);
     this.#analysis = update.analysis;
+    this.#modelUpdates = 0;
+    this.#onAnalysed?.(update.changedFiles);
     return update;
+  }
+
+  /**
+   * The current snapshot's model, updated without running the checks (what hover, completion and
+   * navigation read); undefined when the checks should catch up first (then read the analysis).
+   */
+  modelOf(snapshot: Snapshot): MeshModel | undefined {
+    if (!this.isCurrent(snapshot)) throw new Cancelled();
+    const workspace = this.#workspace;
+    const updates = workspace.model && workspace.pending.size === 0 ? 0 : 1;
+    if (this.#analysis && this.#modelUpdates + updates >= MODEL_UPDATES_BEFORE_ANALYSIS) return undefined;
+    this.#modelUpdates += updates;
+    return getModel(workspace);
+  }
+
+  /**
+   * The findings of the checks declared `fileLocal` in each of `files`, from nothing but that file's
+   * text and the topology file's (for its severity map): the rest of the workspace is neither read
+   * nor analysed, so they can be shown while it is still being read. Each is a finding the full
+   * analysis has too.
+   */
+  fileLocalFindingsOf(snapshot: Snapshot, files: Iterable<string>): Map<string, Finding[]> {
+    if (!this.isCurrent(snapshot)) throw new Cancelled();
+    const workspace = this.#workspace;
+    const topology = workspace.files.get(workspace.topologyPath)?.facts;
+    const byFile = new Map<string, Finding[]>();
+    for (const file of files) {
+      const facts = workspace.files.get(file)?.facts;
+      if (!facts) {
+        byFile.set(file, []);
+        continue;
+      }
+      const alone = topology && file !== workspace.topologyPath ? [topology, facts] : [facts];
+      const model = buildModel(alone, topology && readTopologyFile(topology.parsed));
+      const findings = runChecks(model, {
+        severityOverrides: this.#severity,
+        onCheckError: this.#onCheckError,
+      });
+      byFile.set(
+        file,
+        findings.filter((finding) => finding.file === file && checkByCode(finding.code)?.fileLocal === true),
+      );
+    }
+    return byFile;
   }
 }
 
@@ -171,8 +248,18 @@ export class Snapshot {
     return this.#analysed?.changedFiles ?? 'all';
   }
 
+  /** The model; reading it runs no check (unless the checks are far behind, see `MeshLens.modelOf`). */
   get model(): MeshModel {
-    return this.#live().model;
+    if (!this.#host.isCurrent(this)) throw new Cancelled();
+    return this.#analysed?.analysis.model ?? this.#host.modelOf(this) ?? this.#live().model;
+  }
+
+  /**
+   * The findings of the checks declared `fileLocal` in each of `files`, computed from those files
+   * alone: what can be shown before the rest of the workspace is read (`MeshLens.fileLocalFindingsOf`).
+   */
+  fileLocalFindingsOf(files: Iterable<string>): Map<string, Finding[]> {
+    return this.#host.fileLocalFindingsOf(this, files);
   }
 
   /** Every finding as users see it, in the CLI's order. */
@@ -218,6 +305,44 @@ export class Snapshot {
   fixAll(options: FixAllOptions = {}): FixAllResult {
     const analysis = this.#live();
     return fixAll(this.#workspace, analysis.options, options, analysis);
+  }
+
+  /**
+   * `fixAll`, one pass per step, with the same result: between passes an adapter can hand the event
+   * loop back, stop when the request is cancelled, or drop the work once an edit superseded this
+   * snapshot (a fix-all of a large workspace runs for seconds). Each pass is `fixAll`'s own, run on
+   * the workspace the previous one left.
+   */
+  *fixAllInSteps(options: FixAllOptions = {}): Steps<FixAllResult> {
+    const analysis = this.#live();
+    let latest = analysis;
+    const checker = shardChecker((workspace) => {
+      latest = analyseWorkspace(workspace, latest, analysis.options).analysis;
+      return latest;
+    });
+    const fixed = new Map<string, FixedFile>();
+    const notApplied = new Map<string, FixNotApplied>();
+    const maxPasses = options.maxPasses ?? MAX_FIX_PASSES;
+    let passes = 0;
+    let pass = applyPreferredFixes(this.#workspace, checker, {
+      ...options,
+      maxPasses: Math.min(1, maxPasses),
+    });
+    for (;;) {
+      passes += pass.passes;
+      for (const file of pass.files) mergeFixedFile(fixed, file);
+      for (const refused of pass.notApplied) {
+        const key = `${refused.title}\u0000${refused.file}`;
+        if (!notApplied.has(key)) notApplied.set(key, refused);
+      }
+      if (pass.passes === 0 || passes >= maxPasses) break;
+      yield;
+      pass = applyPreferredFixes(pass.workspace, checker, { ...options, maxPasses: 1 });
+    }
+    const files = [...fixed.values()]
+      .filter((file) => file.created || file.after !== file.before)
+      .sort((a, b) => compareStrings(a.path, b.path));
+    return { ...pass, files, notApplied: [...notApplied.values()], passes };
   }
 
   hover(file: string, position: Position, linkTo: LinkTo) {
@@ -294,4 +419,15 @@ export class Snapshot {
     this.#live();
     return this.#workspace.files.size;
   }
+}
+
+/** A file a later pass changed again: its text before the first pass, after the last, every fix's title. */
+function mergeFixedFile(fixed: Map<string, FixedFile>, file: FixedFile): void {
+  const earlier = fixed.get(file.path);
+  if (!earlier) {
+    fixed.set(file.path, { ...file, fixes: [...file.fixes] });
+    return;
+  }
+  earlier.after = file.after;
+  for (const title of file.fixes) if (!earlier.fixes.includes(title)) earlier.fixes.push(title);
 }

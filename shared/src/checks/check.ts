@@ -25,6 +25,15 @@ export interface Check {
   run(shard: Shard, mesh: MeshIndex): Finding[];
   /** What the check reads beyond its shard, so that the incremental analysis knows when to re-check it. */
   beyondShard?: BeyondShard;
+  /**
+   * Set when the check's findings in a file can never depend on any other file: not on where the
+   * file is placed (the topology file, kustomizations, Argo CD or Flux objects), not on what other
+   * files declare, not on a kustomization's labels or patches. Its findings in an open document are
+   * then shown as soon as that document is parsed, before the workspace is completely read
+   * (`MeshLens.fileLocalFindingsOf`). A finding that names a cluster, a global hostname or another
+   * resource is not file-local.
+   */
+  fileLocal?: boolean;
 }
 
 export interface BeyondShard {

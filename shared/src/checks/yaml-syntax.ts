@@ -5,6 +5,7 @@ export const yamlSyntax: Check = {
   code: YAML_SYNTAX,
   name: 'yaml-syntax',
   severity: 'error',
+  fileLocal: true,
   description:
     'A YAML document does not parse. `kubectl apply` rejects the whole file, and Mesh Lens cannot see the resources in that document, so checks that depend on them are silent. Fix the syntax at the reported position.',
   example: {
