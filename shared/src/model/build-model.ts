@@ -1,10 +1,10 @@
 import type { Document } from 'yaml';
 import type { FileDeclarations } from '../facts/declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
-import { isKustomizationFile } from '../kustomize';
+import { isKustomizationFile, type Rendering } from '../kustomize';
 import { compareStrings } from '../text/findings-order';
 import { buildTopology } from '../topology/build-topology';
-import { PLACEMENT_INCOMPLETE, placeWorkspace } from '../topology/place-workspace';
+import { PLACEMENT_INCOMPLETE, placeWorkspace, type RenderingReuse } from '../topology/place-workspace';
 import { type Placement, placeFile } from '../topology/placement';
 import type { TopologyDeclaration } from '../topology/topology-file';
 import { SessionCache } from '../util/session-cache';
@@ -56,6 +56,8 @@ export function buildModel(
   parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
   /** The host's session cache, which every model it builds carries (a fresh one when none is given). */
   cache: SessionCache = new SessionCache(),
+  /** The previous build's renderings and what changed since: renderings that read nothing changed are kept. */
+  reuse?: RenderingReuse,
 ): MeshModel {
   const files = new Map<string, ModelFile>();
   const positions = new Map<string, number>();
@@ -63,6 +65,7 @@ export function buildModel(
     facts.map((fact) => fact.parsed),
     topologyDeclaration,
     parsedDocuments,
+    reuse,
   );
   for (const fact of facts) {
     const path = fact.parsed.source.path;
@@ -113,6 +116,7 @@ export function buildModel(
   const state: ModelState = {
     topologyDeclaration,
     kustomizeInputs: placed.kustomizeInputs,
+    renderings: placed.renderings ?? new Map(),
     positions,
     nextPosition: positions.size,
     filesByShard,
@@ -219,6 +223,8 @@ interface ModelState {
   topologyDeclaration?: TopologyDeclaration;
   /** The files kustomizations read: a change to one changes other files' placements. */
   kustomizeInputs: ReadonlySet<string>;
+  /** The kustomizations rendered for this model, by folder: the next build reuses those it can. */
+  renderings: ReadonlyMap<string, Rendering>;
   /** A file's place in the workspace's order: within a shard, files contribute in this order. */
   positions: Map<string, number>;
   /** The place the next new file takes. */
@@ -240,6 +246,11 @@ function modelFile(fact: FileFacts, placements: readonly Placement[]): ModelFile
 }
 
 const statesByModel = new WeakMap<MeshModel, ModelState>();
+
+/** The kustomizations a model rendered, by folder (empty for a workspace without any). */
+export function renderingsOf(model: MeshModel): ReadonlyMap<string, Rendering> {
+  return statesByModel.get(model)?.renderings ?? new Map();
+}
 
 /** Edits a copy of the shard → files index, copying each shard's set once (the previous model keeps its own). */
 function shardIndexEditor(index: Map<string, Set<string>>) {

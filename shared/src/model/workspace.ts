@@ -4,12 +4,13 @@ import { mayHoldMeshHostname } from '../facts/hostname-tokens';
 import { isKustomizationFile } from '../kustomize';
 import { type Finding, noFixes } from '../text/findings';
 import { createSourceFile } from '../text/source';
+import type { RenderingReuse } from '../topology/place-workspace';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { INTERNED_STRINGS } from '../util/intern';
 import { SessionCache } from '../util/session-cache';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
-import { buildModel, type FileChange, type FileFacts, updateModel } from './build-model';
+import { buildModel, type FileChange, type FileFacts, renderingsOf, updateModel } from './build-model';
 import type { MeshModel } from './types';
 
 export const DEFAULT_TOPOLOGY_FILE = 'mesh-topology.yaml';
@@ -145,7 +146,8 @@ export function modelWith(workspace: Workspace, texts: ReadonlyMap<string, strin
   if (update) return update;
   const facts = [...workspace.files].map(([path, entry]) => replaced.get(path) ?? entry.facts);
   for (const [path, fact] of replaced) if (!workspace.files.has(path)) facts.push(fact);
-  return { model: buildModel(facts, declaration, undefined, workspace.cache), dirty: 'all' };
+  const reuse = topologyFile ? undefined : renderingReuse(current, changes);
+  return { model: buildModel(facts, declaration, undefined, workspace.cache, reuse), dirty: 'all' };
 }
 
 const SKIPPED_PREFIX = '\u0000skipped:';
@@ -212,6 +214,7 @@ export function getModel(workspace: Workspace): MeshModel {
       declaration,
       workspace.parsedDocuments,
       workspace.cache,
+      model && !pending.has(workspace.topologyPath) ? renderingReuse(model, changes) : undefined,
     );
   workspace.parsedDocuments.clear();
   pending.clear();
@@ -220,6 +223,17 @@ export function getModel(workspace: Workspace): MeshModel {
   record(workspace, final, final === next ? (update?.dirty ?? 'all') : 'all');
   workspace.model = final;
   return final;
+}
+
+/**
+ * What a rebuild may keep of the previous model's renderings: those that read none of the changed
+ * files, when the changes only edit files (a file added or removed can change what a kustomization
+ * finds, so then everything is rendered again).
+ */
+function renderingReuse(previous: MeshModel, changes: readonly FileChange[]): RenderingReuse | undefined {
+  if (changes.some((change) => !change.before || !change.after || change.readded)) return undefined;
+  const changed = new Set(changes.map((change) => change.after?.parsed.source.path ?? ''));
+  return { previous: renderingsOf(previous), changed };
 }
 
 /**

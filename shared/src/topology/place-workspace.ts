@@ -28,6 +28,19 @@ export interface WorkspacePlacements {
   kustomizeInputs: ReadonlySet<string>;
   /** Each entry kustomization and the clusters it places its rendering in. */
   entries: KustomizeEntry[];
+  /** Every kustomization folder rendered (or reused) for this placement, by folder. */
+  renderings?: ReadonlyMap<string, Rendering>;
+}
+
+/**
+ * The renderings of the previous placement and the files changed since (their texts only: no file
+ * added or removed). A rendering that read none of them is what rendering again would give: an edit
+ * in one overlay re-renders only that overlay, not every cluster (SPEC §9, "the editor follows
+ * placements"), and a fix is tried without rendering the whole workspace again.
+ */
+export interface RenderingReuse {
+  previous: ReadonlyMap<string, Rendering>;
+  changed: ReadonlySet<string>;
 }
 
 export interface KustomizeEntry {
@@ -47,8 +60,9 @@ export function placeWorkspace(
   topology: TopologyDeclaration | undefined,
   /** Documents the caller still holds from parsing (model/workspace.ts): not parsed again. */
   parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
+  reuse?: RenderingReuse,
 ): WorkspacePlacements {
-  const placed = placeFiles(files, topology, parsedDocuments);
+  const placed = placeFiles(files, topology, parsedDocuments, reuse);
   const unrendered = unrenderedClusters(files, topology);
   return unrendered.length === 0 ? placed : { ...placed, findings: [...placed.findings, ...unrendered] };
 }
@@ -80,6 +94,7 @@ function placeFiles(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
   parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
+  reuse?: RenderingReuse,
 ): WorkspacePlacements {
   const ws = workspaceOf(files, parsedDocuments);
   const kustomizations = files.filter(isKustomization).map((file) => file.source.path);
@@ -93,13 +108,13 @@ function placeFiles(
   const render = (folder: string) => {
     let rendering = renderings.get(folder);
     if (!rendering) {
-      rendering = renderKustomization(folder, ws);
+      rendering = reusable(reuse, folder) ?? renderKustomization(folder, ws);
       renderings.set(folder, rendering);
     }
     return rendering;
   };
   const first = placeAll(files, topology, ws, kustomizations, [], render);
-  if (controllerFiles.length === 0) return first;
+  if (controllerFiles.length === 0) return { ...first, renderings };
   // Controllers deploy into clusters, and a Flux Kustomization into the cluster it is itself placed
   // in: known from a first placement without them; the second adds what they deploy.
   const controllers = controllerFiles.flatMap((file) => {
@@ -116,7 +131,16 @@ function placeFiles(
     ...second,
     findings: [...second.findings, ...notesAsFindings(notes)],
     kustomizeInputs: inputs,
+    renderings,
   };
+}
+
+/** The previous rendering of a folder, when none of the files it read has changed since. */
+function reusable(reuse: RenderingReuse | undefined, folder: string): Rendering | undefined {
+  const previous = reuse?.previous.get(folder);
+  if (!previous || !reuse) return undefined;
+  for (const path of previous.reads) if (reuse.changed.has(path)) return undefined;
+  return previous;
 }
 
 /** Every file's placements, given what GitOps controllers deploy (SPEC §9, merged). */
