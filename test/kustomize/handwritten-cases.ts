@@ -564,6 +564,53 @@ configMapGenerator:
 `,
 };
 
+// A strategic-merge patch with a target sets labels and annotations rather than merging them: a
+// null there becomes the text "null" and `labels: null` is ignored; elsewhere a null deletes. The
+// same patch without a target deletes.
+const nullsInTargetedPatches: Files = {
+  'base/kustomization.yaml': 'resources: [reviews.yaml]\n',
+  'base/reviews.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  labels: { app: reviews, solo.io/service-scope: global, tier: back }
+  annotations: { a: "1", b: "2" }
+spec:
+  selector: { app: reviews, tier: back }
+  ports: [{ port: 9080, name: http }]
+`,
+  'targeted/kustomization.yaml': `resources: [../base]
+patches:
+  - target: { kind: Service, name: reviews }
+    patch: |-
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        labels: { solo.io/service-scope: null }
+        annotations: { a: null }
+      spec:
+        selector: { tier: null }
+  - target: { kind: Service }
+    patch: |-
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: any
+        labels: null
+`,
+  'plain/kustomization.yaml': `resources: [../base]
+patches:
+  - patch: |-
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: reviews
+        labels: { solo.io/service-scope: null }
+        annotations: { a: null }
+`,
+};
+
 export const HANDWRITTEN_CASES: Record<string, Files> = {
   generators,
   'generator-merge-into-plain': mergeIntoPlain,
@@ -572,4 +619,5 @@ export const HANDWRITTEN_CASES: Record<string, Files> = {
   'generator-namespaces': namespaces,
   replacements,
   'refused-generators-and-replacements': refused,
+  'nulls-in-targeted-patches': nullsInTargetedPatches,
 };

@@ -1,4 +1,4 @@
-import { isMap, isSeq, type Node, Pair, parseAllDocuments, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, Pair, parseAllDocuments, Scalar, type YAMLMap } from 'yaml';
 import type { SourceFile } from '../text/source';
 import { type DocumentContext, resolveAlias, scalarText, sourceOfNode } from '../yaml/nodes';
 import { YAML_SYNTAX } from '../yaml/parse-file';
@@ -322,9 +322,37 @@ function applyStrategicMerge(
     const copy = spare ?? document.copy();
     spare = undefined;
     if (!isMap(copy)) continue;
+    if (patch.target) keepNullLabelsAsText(copy);
     if (!mergeInto(working, copy, patch)) removed.add(working);
   }
   return removed.size === 0 ? objects : objects.filter((working) => !removed.has(working));
+}
+
+/**
+ * kustomize v5 applies a strategic-merge patch that has a `target:` to labels and annotations as
+ * values to set, not as a merge: `key: null` there sets the text "null" instead of deleting the key,
+ * and `labels: null` changes nothing (a null anywhere else deletes, as without a target). Measured
+ * with `kubectl kustomize` (v5.5); the differential suite holds the renderer to it.
+ */
+function keepNullLabelsAsText(patch: YAMLMap): void {
+  const metadata = pairIn(patch, 'metadata')?.value;
+  if (!isMap(metadata)) return;
+  for (const field of ['labels', 'annotations']) {
+    const value = pairIn(metadata, field)?.value;
+    if (value === null || (isScalar(value) && value.value === null)) {
+      removeKey(metadata, field);
+      continue;
+    }
+    if (!isMap(value)) continue;
+    for (const pair of value.items) {
+      const entry = pair.value;
+      if (entry === null) pair.value = new Scalar('null');
+      else if (isScalar(entry) && entry.value === null) {
+        entry.value = 'null';
+        entry.type = Scalar.QUOTE_DOUBLE;
+      }
+    }
+  }
 }
 
 /**
