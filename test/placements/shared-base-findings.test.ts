@@ -80,3 +80,53 @@ describe('findings on a shared base: per-cluster copies', () => {
     );
   });
 });
+
+describe('a label an overlay removes', () => {
+  const fixture = `
+    //- mesh-topology.yaml
+    clusters: { east: { paths: [east] }, west: { paths: [west] } }
+    //- base/kustomization.yaml
+    resources: [svc.yaml]
+    //- base/svc.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: reviews, namespace: shop, labels: { solo.io/service-scope: global } }
+    spec: { selector: { app: reviews }, ports: [{ port: 9080 }] }
+    //- east/kustomization.yaml
+    resources: [../base]
+    //- west/kustomization.yaml
+    resources: [../base]
+    patches: [{ path: unlabel.yaml }]
+    //- west/unlabel.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: reviews, namespace: shop, labels: { solo.io/service-scope: null } }
+  `;
+
+  test('MESH101 is on the patch that removes it, and the fix sets the label there', () => {
+    const host = new MeshLens();
+    host.applyChange({ set: parseFixture(fixture).map((file) => [file.path, file.text] as const) });
+    const [finding, ...more] = host
+      .snapshot()
+      .findings()
+      .filter((found) => found.code === 'MESH101');
+    assert.equal(more.length, 0);
+    assert.equal(finding?.file, 'west/unlabel.yaml');
+    assert.deepEqual(finding?.range.start, { line: 2, character: 77 });
+    assert.match(finding?.message ?? '', /west\/unlabel\.yaml removes its solo\.io\/service-scope label/);
+    const fixed = host.snapshot().fixAll();
+    assert.deepEqual(
+      fixed.files.map((file) => [file.path, file.after]),
+      [
+        [
+          'west/unlabel.yaml',
+          'apiVersion: v1\nkind: Service\nmetadata: { name: reviews, namespace: shop, labels: { solo.io/service-scope: global } }\n',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      fixed.remaining.filter((found) => found.code === 'MESH101'),
+      [],
+    );
+  });
+});

@@ -9,9 +9,12 @@ import {
 import { sharedNote } from '../fixes/layered-fix';
 import type { GlobalService, MeshIndex, ServiceInstance, Shard } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
+import { offsetAt } from '../text/source';
 import { majority } from '../util/majority';
+import { deletionOf, type Located } from '../yaml/nodes';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, plural, relatedAt } from './finding';
+import { metadataMap } from './label-holders';
 
 export const unlabeledSibling: Check = {
   code: 'MESH101',
@@ -81,6 +84,8 @@ function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService):
       siblings.map((sibling) => exportServiceEdits(sibling, scope)),
     ));
   return siblings.map((sibling) => {
+    const removed = deletionOf(metadataMap(sibling.resource, 'labels'), SCOPE_LABEL);
+    if (removed) return removedLabelFinding(mesh, service, sibling, removed, scope, exportedIn, related);
     // The preferred fix labels the Service: the smallest change, and what the message asks for.
     // Labeling its Namespace instead exports every other unlabeled Service there too.
     const fixes = () => {
@@ -113,6 +118,50 @@ function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService):
       { related: [...related, ...entryRelated(sibling)], fixes },
     );
   });
+}
+
+/**
+ * A sibling whose scope label an overlay's patch removes (`solo.io/service-scope: null`): the patch
+ * decided, so the finding is on it, and the fix sets the label there instead of removing it (one
+ * more patch after it would leave the two contradicting each other).
+ */
+function removedLabelFinding(
+  mesh: MeshIndex,
+  service: GlobalService,
+  sibling: ServiceInstance,
+  removed: Located<null>,
+  scope: string,
+  exportedIn: string,
+  related: RelatedLocation[],
+): Finding {
+  const file = removed.file ?? sibling.resource.source.path;
+  const fixes = (): Fix[] => {
+    const text = mesh.files.get(file)?.parsed.source.text;
+    if (text === undefined) return [];
+    const source = { path: file, text };
+    const written = text.slice(offsetAt(source, removed.range.start), offsetAt(source, removed.range.end));
+    if (!/^(null|Null|NULL|~)$/.test(written)) return [];
+    return [
+      multiFileFix(
+        `Set ${SCOPE_LABEL}: ${scope} in ${file} instead of removing it`,
+        [{ file, edits: [{ range: removed.range, newText: scope }] }],
+        true,
+      ),
+    ];
+  };
+  return findingAt(
+    unlabeledSibling,
+    sibling.resource,
+    removed,
+    `${describe(sibling)} is not exported in ${sibling.cluster}, but its siblings in ${exportedIn} are (${service.hostname}): ${file} removes its ${SCOPE_LABEL} label, so its ${plural(sibling.endpoints, 'endpoint')} ${sibling.endpoints === 1 ? 'is' : 'are'} missing from the global service.`,
+    {
+      related: [
+        ...related,
+        relatedAt(sibling.resource, sibling.resource.name, `the Service in ${sibling.cluster}`),
+      ],
+      fixes,
+    },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { SourceFile } from '../text/source';
+import { rangeAt, type SourceFile } from '../text/source';
+import { markDeleted } from '../yaml/nodes';
 import type { ResId } from './res-id';
 import { isNull, pairIn, removeKey, setInPlace, textOf } from './tree';
 
@@ -94,7 +95,7 @@ export function mergeMaps(
     if (key === undefined || key.startsWith('$')) continue;
     const value = pair.value as Node | null;
     if (isNull(value)) {
-      removeKey(dest, key);
+      if (removeKey(dest, key)) recordDeletion(merge, dest, key, (value ?? pair.key) as Node);
       continue;
     }
     const current = pairIn(dest, key)?.value;
@@ -103,6 +104,14 @@ export function mergeMaps(
     else if (merged !== current) setInPlace(dest, pair.key as Node, merged, merge.sourceOf);
   }
   return dest;
+}
+
+/** Where a patch deleted a key, so that a finding about the missing entry can point there. */
+function recordDeletion(merge: MergeContext, map: YAMLMap, key: string, node: Node): void {
+  const [start, end] = node.range ?? [];
+  if (start === undefined || end === undefined) return;
+  const source = merge.sourceOf(node);
+  markDeleted(map, key, { value: null, range: rangeAt(source, start, end), file: source.path });
 }
 
 function mergeValue(

@@ -215,6 +215,24 @@ function writtenIn(node: Node): SourceFile | undefined {
   return (node as Marked)[WRITTEN_IN];
 }
 
+// A key a patch deleted (`key: null`) leaves no node in the rendered object, yet that patch decided
+// the value: the map keeps, under a symbol, where each deletion is written, so that a finding about
+// the missing entry (a scope label an overlay removed) points at the patch.
+const DELETED = Symbol('deleted');
+type WithDeletions = { [DELETED]?: Map<string, Located<null>> };
+
+/** Records that `key` was deleted from `map` by the entry at `at` (a patch's `key: null`). */
+export function markDeleted(map: YAMLMap, key: string, at: Located<null>): void {
+  const holder = map as WithDeletions;
+  holder[DELETED] ??= new Map();
+  holder[DELETED].set(key, at);
+}
+
+/** Where the entry `key` of a rendered map was deleted, if a patch deleted it. */
+export function deletionOf(map: YAMLMap | undefined, key: string): Located<null> | undefined {
+  return map ? (map as WithDeletions)[DELETED]?.get(key) : undefined;
+}
+
 /** The file a node's offsets refer to: its mark, else the document's own file. */
 export function sourceOfNode(ctx: DocumentContext, node: Node): SourceFile {
   return writtenIn(node) ?? ctx.source;
