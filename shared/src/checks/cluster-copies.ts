@@ -58,7 +58,10 @@ function mergeGroup(model: MeshIndex, group: Finding[]): Finding[] {
     {
       ...first,
       message,
-      related: distinctRelated(distinct.flatMap((finding) => finding.related)),
+      // A copy's pointer at another copy ("no endpoint in west either") points at the merged finding itself.
+      related: distinctRelated(distinct.flatMap((finding) => finding.related)).filter(
+        (location) => !sameStart(location, first),
+      ),
       fixes: fixesOnce(() => distinctFixes(distinct.flatMap((finding) => finding.fixes()))),
     },
   ];
@@ -69,6 +72,14 @@ function clusterAt(model: MeshIndex, message: string[], differing: number[]): st
   const names = new Set(differing.map((index) => stripped(message[index] ?? '')));
   const [only, ...more] = names;
   return only !== undefined && more.length === 0 && model.topology.clusters.has(only) ? only : undefined;
+}
+
+function sameStart(location: Finding['related'][number], finding: Omit<Finding, 'fixes'>): boolean {
+  return (
+    location.file === finding.file &&
+    location.range.start.line === finding.range.start.line &&
+    location.range.start.character === finding.range.start.character
+  );
 }
 
 /** A word without the punctuation a sentence puts around it. */
