@@ -130,11 +130,13 @@ function placeAll(
 ): WorkspacePlacements {
   const byFile = new Map<string, Placement[]>();
   const included = includedFolders([...kustomizations], ws);
-  const targeted = new Set(targets.map((target) => target.folder));
-  const entries = kustomizations
-    .filter((path) => !included.has(folderOf(path)) && !targeted.has(folderOf(path)))
-    .map((path) => entryOf(path, ws, topology, render));
   const deployed = targets.flatMap((target) => deployedBy(target, ws, kustomizations, render));
+  // What a controller deploys is placed by it only: a kustomization it renders (its path's, or one in
+  // a folder it reads recursively, as `flux bootstrap`'s `clusters/<name>` does) is no entry of its own.
+  const byController = new Set(deployed.flatMap((entry) => (entry.rendering ? [entry.kustomization] : [])));
+  const entries = kustomizations
+    .filter((path) => !included.has(folderOf(path)) && !byController.has(path))
+    .map((path) => entryOf(path, ws, topology, render));
   const read = new Set<string>();
   for (const entry of [...entries, ...deployed])
     for (const path of entry.rendering?.reads ?? []) read.add(path);
@@ -146,6 +148,7 @@ function placeAll(
   }
   for (const entry of [...entries, ...deployed])
     for (const placement of entry.placements) byFile.get(placement.file)?.push(placement);
+  for (const [path, placements] of byFile) byFile.set(path, appliedOnce(placements));
   const renderedEntries = [...entries, ...deployed].filter(
     (entry): entry is PlacedEntry & { rendering: Rendering } => entry.rendering !== undefined,
   );
@@ -159,6 +162,43 @@ function placeAll(
       rendering,
     })),
   };
+}
+
+/**
+ * One placement per cluster, default namespace and rendering: two entry points that apply the same
+ * file the same way (two controllers with one path, a controller and a cluster folder's convention)
+ * apply it once. The controller's placement is kept (it is what really applies it), else the first.
+ * Copies that differ stay apart: MESH105 says which one the cluster ends up with.
+ */
+function appliedOnce(placements: Placement[]): Placement[] {
+  if (placements.length < 2) return placements;
+  const kept: Placement[] = [];
+  const at = new Map<string, number>();
+  for (const placement of placements) {
+    const key = applyKey(placement);
+    const index = at.get(key);
+    if (index === undefined) {
+      at.set(key, kept.length);
+      kept.push(placement);
+    } else if (placement.controller && !kept[index]?.controller) kept[index] = placement;
+  }
+  return kept;
+}
+
+// Rendered objects by identity: one rendering's objects, placed by two entry points, are the same.
+const objectIds = new WeakMap<RenderedObject, number>();
+let nextObjectId = 0;
+
+function applyKey(placement: Placement): string {
+  const objects = placement.rendered?.map((object) => {
+    let id = objectIds.get(object);
+    if (id === undefined) {
+      id = nextObjectId++;
+      objectIds.set(object, id);
+    }
+    return id;
+  });
+  return `${placement.cluster}\u0000${placement.namespace?.value ?? ''}\u0000${objects?.join(',') ?? 'as written'}`;
 }
 
 /**
