@@ -142,4 +142,28 @@ describe('one placement per file, cluster, namespace and rendering (SPEC §9)', 
       [],
     );
   });
+
+  test('copies that differ stay two placements, and MESH105 reports them', () => {
+    const { model, findings } = analysed(`
+      //- clusters/east/flux-system/gotk-sync.yaml
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata: { name: flux-system, namespace: flux-system }
+      spec: { path: ./clusters/east, sourceRef: { kind: GitRepository, name: flux-system } }
+      //- clusters/east/apps.yaml
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata: { name: apps, namespace: flux-system }
+      spec:
+        path: ./clusters/east/reviews
+        sourceRef: { kind: GitRepository, name: flux-system }
+        commonMetadata: { labels: { team: reviews } }
+      ${reviews.replace(/^\n/, '')}
+    `);
+    assert.equal(model.files.get('clusters/east/reviews/reviews.yaml')?.placements.length, 2);
+    assert.deepEqual(
+      findings.filter((finding) => finding.code === 'MESH105').map((finding) => finding.file),
+      ['clusters/east/reviews/reviews.yaml', 'clusters/east/reviews/reviews.yaml'],
+    );
+  });
 });

@@ -10,7 +10,14 @@ import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '
 import type { Finding } from '../text/findings';
 import { rangeAt } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
-import { type GitOpsTarget, gitOpsTargets, isController } from './gitops';
+import { changesObjects, objectsOfFile, withOptions } from './controller-options';
+import {
+  type GitOpsClaim,
+  type GitOpsTarget,
+  gitOpsTargets,
+  isController,
+  type PlacedController,
+} from './gitops';
 import { type Placement, placeFile, renderedOutputPath } from './placement';
 import type { TopologyDeclaration } from './topology-file';
 import type { Origin } from './types';
@@ -86,7 +93,7 @@ function placeFiles(
   const controllerFiles = files.filter((file) => file.resources.some(isController));
   if (kustomizations.length === 0 && controllerFiles.length === 0) {
     const byFile = new Map<string, Placement[]>();
-    for (const parsed of files) byFile.set(parsed.source.path, placeFile(parsed, topology));
+    for (const parsed of files) byFile.set(parsed.source.path, ownPlacements(parsed, topology, ws));
     return { byFile, findings: [], kustomizeInputs: new Set(), entries: [] };
   }
   const renderings = new Map<string, Rendering>();
@@ -102,33 +109,63 @@ function placeFiles(
   if (controllerFiles.length === 0) return first;
   // Controllers deploy into clusters, and a Flux Kustomization into the cluster it is itself placed
   // in: known from a first placement without them; the second adds what they deploy.
-  const controllers = controllerFiles.flatMap((file) => {
+  const controllers = controllersIn(controllerFiles, first);
+  const gitOps = gitOpsTargets(controllers, files, topology, ws);
+  const placed = placeAll(files, topology, ws, kustomizations, gitOps.targets, render, gitOps.claims);
+  const inputs = new Set(placed.kustomizeInputs);
+  for (const file of controllerFiles) inputs.add(file.source.path);
+  return {
+    ...placed,
+    findings: [...placed.findings, ...notesAsFindings(gitOps.notes)],
+    kustomizeInputs: inputs,
+  };
+}
+
+/** Each controller object with the clusters its file is placed in. */
+function controllersIn(
+  controllerFiles: readonly ParsedFile[],
+  placed: WorkspacePlacements,
+): PlacedController[] {
+  return controllerFiles.flatMap((file) => {
     const clusters = [
-      ...new Set((first.byFile.get(file.source.path) ?? []).map((placement) => placement.cluster)),
+      ...new Set((placed.byFile.get(file.source.path) ?? []).map((placement) => placement.cluster)),
     ];
     return file.resources.filter(isController).map((resource) => ({ resource, clusters }));
   });
-  const { targets, notes } = gitOpsTargets(controllers, files, topology, ws.hasFolder);
-  const second = placeAll(files, topology, ws, kustomizations, targets, render);
-  const inputs = new Set(second.kustomizeInputs);
-  for (const file of controllerFiles) inputs.add(file.source.path);
-  return {
-    ...second,
-    findings: [...second.findings, ...notesAsFindings(notes)],
-    kustomizeInputs: inputs,
-  };
+}
+
+/**
+ * A file's placements on its own (topology paths, modeline, `clusters/<name>/`, `default`). A Helm
+ * chart's templates have none: the chart reads them, they are resources of no cluster (its rendered
+ * output is, SPEC §9 Helm).
+ */
+function ownPlacements(
+  parsed: ParsedFile,
+  topology: TopologyDeclaration | undefined,
+  ws: WorkspaceFiles,
+  /** A controller deploys the file but Mesh Lens cannot say where: not the implicit `default` then. */
+  claimed = false,
+): Placement[] {
+  if (ws.isChartTemplate(parsed.source.path)) return [];
+  const placements = placeFile(parsed, topology);
+  return claimed ? placements.filter((placement) => placement.via !== 'default') : placements;
 }
 
 /** Every file's placements, given what GitOps controllers deploy (SPEC §9, merged). */
 function placeAll(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
-  ws: KustomizeWorkspace,
+  ws: WorkspaceFiles,
   kustomizations: readonly string[],
   targets: readonly GitOpsTarget[],
   render: (folder: string) => Rendering,
+  claims: readonly GitOpsClaim[] = [],
 ): WorkspacePlacements {
   const byFile = new Map<string, Placement[]>();
+  const claimed = (path: string) =>
+    claims.some((claim) =>
+      claim.recurse ? isUnder(folderOf(path), claim.folder) : folderOf(path) === claim.folder,
+    );
   const included = includedFolders([...kustomizations], ws);
   const deployed = targets.flatMap((target) => deployedBy(target, ws, kustomizations, render));
   // What a controller deploys is placed by it only: a kustomization it renders (its path's, or one in
@@ -144,7 +181,7 @@ function placeAll(
   for (const path of kustomizations) read.add(path);
   for (const parsed of files) {
     const path = parsed.source.path;
-    byFile.set(path, read.has(path) ? [] : placeFile(parsed, topology));
+    byFile.set(path, read.has(path) ? [] : ownPlacements(parsed, topology, ws, claimed(path)));
   }
   for (const entry of [...entries, ...deployed])
     for (const placement of entry.placements) byFile.get(placement.file)?.push(placement);
@@ -204,25 +241,33 @@ function applyKey(placement: Placement): string {
 /**
  * What a controller deploys from its folder: what the folder's kustomization renders, else its YAML
  * files (and, recursively for Flux or `directory.recurse`, its subfolders', a subfolder with a
- * kustomization rendered as one), each placed in the controller's cluster.
+ * kustomization rendered as one), each placed in the controller's cluster, with what the controller
+ * applies on top (its options). A chart's templates are no manifests (SPEC §9, Helm).
  */
 function deployedBy(
   target: GitOpsTarget,
-  ws: KustomizeWorkspace,
+  ws: WorkspaceFiles,
   kustomizations: readonly string[],
   render: (folder: string) => Rendering,
 ): PlacedEntry[] {
   const own = kustomizationFileIn(target.folder, ws);
   if (own) return [renderedTarget(target, target.folder, own, render, ws)];
+  const selected = (path: string) => target.selects?.(relativeTo(path, target.folder)) ?? true;
   const nested = target.recurse
     ? kustomizations.filter(
         (path) =>
-          isUnder(folderOf(path), target.folder) && !nestedInAnother(path, kustomizations, target.folder),
+          isUnder(folderOf(path), target.folder) &&
+          !nestedInAnother(path, kustomizations, target.folder) &&
+          selected(path),
       )
     : [];
   const nestedFolders = nested.map(folderOf);
   const files = (target.recurse ? filesUnder(ws, target.folder) : ws.filesIn(target.folder)).filter(
-    (path) => !isKustomizationFile(path) && !nestedFolders.some((folder) => isUnder(folderOf(path), folder)),
+    (path) =>
+      !isKustomizationFile(path) &&
+      !nestedFolders.some((folder) => isUnder(folderOf(path), folder)) &&
+      !ws.isChartTemplate(path) &&
+      selected(path),
   );
   const plain: PlacedEntry = {
     kustomization: target.controller.file,
@@ -234,9 +279,30 @@ function deployedBy(
       namespace: target.namespace,
       entry: target.controller,
       controller: target.controller,
+      ...withControllerOptions(target, file, ws),
     })),
   };
   return [plain, ...nested.map((path) => renderedTarget(target, folderOf(path), path, render, ws))];
+}
+
+/** A plain file's objects with the controller's options applied, when it has any that change them. */
+function withControllerOptions(
+  target: GitOpsTarget,
+  file: string,
+  ws: WorkspaceFiles,
+): Pick<Placement, 'rendered' | 'renderedFromMeshText'> {
+  const parsed = ws.file(file);
+  if (!changesObjects(target.options) || !parsed) return {};
+  const objects = objectsOfFile(parsed, ws);
+  if (!objects) return {};
+  return {
+    rendered: withOptions(objects, target.options),
+    renderedFromMeshText: target.options.mentionsMesh,
+  };
+}
+
+function relativeTo(path: string, folder: string): string {
+  return folder === '' ? path : path.slice(folder.length + 1);
 }
 
 function renderedTarget(
@@ -251,18 +317,21 @@ function renderedTarget(
     file: kustomization,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
   };
+  const { options } = target;
+  const objects = changesObjects(options) ? withOptions(rendering.objects, options) : rendering.objects;
+  const meshText = mentionsMesh(rendering, ws) || (changesObjects(options) && options.mentionsMesh);
   return {
     kustomization,
     clusters: [target.cluster],
     rendering,
-    placements: [...objectsByFile(rendering.objects)].map(([file, rendered]) => ({
+    placements: [...objectsByFile(objects)].map(([file, rendered]) => ({
       file,
       cluster: target.cluster,
       via: 'kustomize',
       namespace: target.namespace,
       entry,
       rendered,
-      renderedFromMeshText: mentionsMesh(rendering, ws),
+      renderedFromMeshText: meshText,
       controller: target.controller,
     })),
   };
@@ -283,8 +352,8 @@ function isUnder(folder: string, root: string): boolean {
   return root === '' || folder === root || folder.startsWith(`${root}/`);
 }
 
-function filesUnder(ws: KustomizeWorkspace & { allPaths?: readonly string[] }, folder: string): string[] {
-  return (ws.allPaths ?? []).filter((path) => isUnder(folderOf(path), folder));
+function filesUnder(ws: WorkspaceFiles, folder: string): string[] {
+  return ws.allPaths.filter((path) => isUnder(folderOf(path), folder));
 }
 
 /** A kustomization file: named so, and not an object of its own (a Flux `Kustomization` is one). */
@@ -393,6 +462,13 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
   return findings;
 }
 
+/** The workspace's files as placing them needs: the renderer's view, every path, and which are chart templates. */
+interface WorkspaceFiles extends KustomizeWorkspace {
+  allPaths: readonly string[];
+  /** Whether a file is in the `templates/` folder of a Helm chart (a folder with a `Chart.yaml`). */
+  isChartTemplate(path: string): boolean;
+}
+
 /**
  * The workspace as the renderer reads it: its parsed files by path and by folder, and their
  * documents, kept for every rendering of this placement: N overlays of one base read its documents
@@ -402,15 +478,17 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
 function workspaceOf(
   files: readonly ParsedFile[],
   parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
-): KustomizeWorkspace & { allPaths: readonly string[] } {
+): WorkspaceFiles {
   const byPath = new Map<string, ParsedFile>();
   const documents = new Map<ParsedFile, Document.Parsed[]>(parsedDocuments);
   const byFolder = new Map<string, string[]>();
   const folders = new Set<string>();
+  const charts: string[] = [];
   for (const file of files) {
     const path = file.source.path;
     byPath.set(path, file);
     const folder = folderOf(path);
+    if (path === 'Chart.yaml' || path.endsWith('/Chart.yaml')) charts.push(folder);
     const list = byFolder.get(folder);
     if (list) list.push(path);
     else byFolder.set(folder, [path]);
@@ -421,6 +499,8 @@ function workspaceOf(
     file: (path) => byPath.get(path),
     filesIn: (folder) => byFolder.get(folder) ?? [],
     hasFolder: (folder) => folder === '' || folders.has(folder),
+    isChartTemplate: (path) =>
+      charts.some((chart) => path.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`)),
     documents: (parsed) => {
       let list = documents.get(parsed);
       if (!list) {
