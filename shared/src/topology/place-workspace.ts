@@ -108,10 +108,19 @@ function placeFiles(
   const first = placeAll(files, topology, ws, kustomizations, [], render);
   if (controllerFiles.length === 0) return first;
   // Controllers deploy into clusters, and a Flux Kustomization into the cluster it is itself placed
-  // in: known from a first placement without them; the second adds what they deploy.
-  const controllers = controllersIn(controllerFiles, first);
-  const gitOps = gitOpsTargets(controllers, files, topology, ws);
-  const placed = placeAll(files, topology, ws, kustomizations, gitOps.targets, render, gitOps.claims);
+  // in: known from a placement without them, or with what other controllers deploy (a cluster's Flux
+  // Kustomization deploying a tenant's), so placing is repeated until those clusters stay the same.
+  let placed = first;
+  let gitOps: ReturnType<typeof gitOpsTargets> = { targets: [], notes: [], claims: [] };
+  let known = '';
+  for (let round = 0; round < MAX_CONTROLLER_ROUNDS; round++) {
+    const controllers = controllersIn(controllerFiles, placed);
+    const clusters = JSON.stringify(controllers.map((controller) => controller.clusters));
+    if (clusters === known) break;
+    known = clusters;
+    gitOps = gitOpsTargets(controllers, files, topology, ws);
+    placed = placeAll(files, topology, ws, kustomizations, gitOps.targets, render, gitOps.claims);
+  }
   const inputs = new Set(placed.kustomizeInputs);
   for (const file of controllerFiles) inputs.add(file.source.path);
   return {
@@ -120,6 +129,9 @@ function placeFiles(
     kustomizeInputs: inputs,
   };
 }
+
+/** Controllers deploying controllers, deepest chain followed: a cluster's, a tenant's, an app's, and one more. */
+const MAX_CONTROLLER_ROUNDS = 4;
 
 /** Each controller object with the clusters its file is placed in. */
 function controllersIn(
