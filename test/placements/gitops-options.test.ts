@@ -91,6 +91,40 @@ describe('Flux Kustomization options', () => {
     assert.equal(cart?.resource.namespace?.file, 'clusters/east/apps.yaml');
   });
 
+  test('targetNamespace on a plain folder: a written namespace is replaced, a Namespace renamed', () => {
+    const { model } = analysed(`
+      //- clusters/east/apps.yaml
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata: { name: apps }
+      spec: { path: ./deploy, targetNamespace: shop }
+      //- deploy/cart.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: cart }
+      //- deploy/orders.yaml
+      apiVersion: v1
+      kind: Service
+      metadata: { name: orders, namespace: orders }
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: { name: orders, labels: { solo.io/service-scope: global } }
+    `);
+    assert.deepEqual(
+      model.services.map((service) => `${service.namespace}/${service.name} ${service.hostname ?? ''}`),
+      ['shop/cart cart.shop.mesh.internal', 'shop/orders orders.shop.mesh.internal'],
+      'the Namespace, renamed to shop, exports both',
+    );
+    const placements = (path: string) => model.files.get(path)?.placements ?? [];
+    assert.equal(
+      placements('deploy/cart.yaml')[0]?.rendered,
+      undefined,
+      'nothing to change: placed as written',
+    );
+    assert.equal(placements('deploy/orders.yaml')[0]?.rendered?.length, 2);
+  });
+
   test('namePrefix and nameSuffix rename what it deploys', () => {
     const { model } = analysed(`
       //- clusters/east/apps.yaml

@@ -9,11 +9,12 @@ import {
   setReplicas,
   type Written,
 } from '../kustomize/transformers';
+import { textOf } from '../kustomize/tree';
 import type { KustomizeWorkspace, RenderedObject } from '../kustomize/types';
 import type { Working } from '../kustomize/working';
 import { asMap, type DocumentContext } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
-import { resourceNodes } from '../yaml/resource';
+import { isNamespaced, resourceNodes } from '../yaml/resource';
 
 /**
  * What a GitOps controller applies on top of what its path holds (SPEC §9): Flux's `targetNamespace`,
@@ -40,6 +41,34 @@ export function changesObjects(options: ControllerOptions | undefined): options 
       options.nameSuffix !== undefined ||
       options.entries.length > 0 ||
       options.replicas.length > 0)
+  );
+}
+
+/**
+ * Whether the options change a plain file's objects beyond the default namespace its placement gives
+ * them anyway (`defaultNamespace`): a namespace alone changes only the objects that name another one,
+ * and Namespace objects (renamed to it, as kustomize does). Spares copying every object of a folder a
+ * Flux Kustomization deploys with only a `targetNamespace`.
+ */
+export function changesFile(
+  options: ControllerOptions | undefined,
+  parsed: ParsedFile,
+  defaultNamespace: string | undefined,
+): options is ControllerOptions {
+  if (!changesObjects(options)) return false;
+  const namespace = textOf(options.namespace?.value);
+  const onlyNamespace =
+    namespace !== undefined &&
+    namespace === defaultNamespace &&
+    !options.namePrefix &&
+    !options.nameSuffix &&
+    options.entries.length === 0 &&
+    options.replicas.length === 0;
+  if (!onlyNamespace) return true;
+  return parsed.resources.some((resource) =>
+    resource.kind === 'Namespace' && resource.apiVersion === 'v1'
+      ? resource.name?.value !== namespace
+      : isNamespaced(resource) && !!resource.namespace?.value && resource.namespace.value !== namespace,
   );
 }
 

@@ -10,7 +10,7 @@ import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '
 import type { Finding } from '../text/findings';
 import { rangeAt } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
-import { changesObjects, objectsOfFile, withOptions } from './controller-options';
+import { changesFile, changesObjects, objectsOfFile, withOptions } from './controller-options';
 import {
   type GitOpsClaim,
   type GitOpsTarget,
@@ -304,7 +304,7 @@ function withControllerOptions(
   ws: WorkspaceFiles,
 ): Pick<Placement, 'rendered' | 'renderedFromMeshText'> {
   const parsed = ws.file(file);
-  if (!changesObjects(target.options) || !parsed) return {};
+  if (!parsed || !changesFile(target.options, parsed, target.namespace?.value)) return {};
   const objects = objectsOfFile(parsed, ws);
   if (!objects) return {};
   return {
