@@ -202,7 +202,7 @@ describe('GitOps placements (SPEC §9)', () => {
         .map((finding) => finding.message.replace(/\. What it would.*$/, '')),
       [
         'Not followed: the ApplicationSet git generator (list and clusters generators are followed)',
-        'Not followed: a source path with a parameter Mesh Lens cannot resolve',
+        'Not followed: `source.path` apps/{{path.basename}} of the ApplicationSet many: no generator parameter gives `{{path.basename}}`, so it is not placed',
         'Not followed: a Helm chart source (place its `helm template` output instead)',
         'Not followed: path apps/nowhere, which the workspace does not have',
         'Not followed: Flux HelmRelease podinfo: its chart is not rendered (place its `helm template` output instead)',

@@ -1,9 +1,28 @@
-import { isMap, isScalar, type Node } from 'yaml';
-import { resolvePath } from '../kustomize';
+import { isMap, isScalar, type Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { type KustomizeWorkspace, kustomizationFileIn, resolvePath } from '../kustomize';
+import {
+  COMMON_ANNOTATIONS,
+  COMMON_LABELS,
+  type FieldSpec,
+  METADATA_LABELS,
+  TEMPLATE_LABELS,
+} from '../kustomize/field-specs';
+import type { Written } from '../kustomize/transformers';
 import type { Range } from '../text/source';
-import { getPath, type Located, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
+import {
+  asMap,
+  findPair,
+  getPath,
+  type Located,
+  locatedString,
+  nodeRange,
+  seqItems,
+  stringEntries,
+} from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { field, type Resource } from '../yaml/resource';
+import { argoGlob } from './argo-glob';
+import type { ControllerOptions } from './controller-options';
 import type { TopologyDeclaration } from './topology-file';
 import type { Origin } from './types';
 
@@ -19,9 +38,23 @@ export interface GitOpsTarget {
   namespace?: Located<string>;
   /** Whether files in subfolders are applied too (Flux: always; Argo CD: `directory.recurse`). */
   recurse: boolean;
+  /** Argo CD's `directory.include`/`exclude`: whether a file, by its path under `folder`, is applied. */
+  selects?: (relativePath: string) => boolean;
+  /** What the controller applies on top of what the folder holds (names, namespace, labels). */
+  options?: ControllerOptions;
   /** The controller object, for related locations and the placement's `controller`. */
   controller: Origin;
   describe: string;
+}
+
+/**
+ * A folder a controller deploys, or would, without Mesh Lens placing it (its cluster or namespace is
+ * a parameter nothing resolves, it is a Helm chart, it goes to a remote cluster): its files are the
+ * controller's all the same, so they are not put in the implicit `default` cluster instead.
+ */
+export interface GitOpsClaim {
+  folder: string;
+  recurse: boolean;
 }
 
 /** Something a controller asks for that Mesh Lens cannot follow (MESH192). */
@@ -61,10 +94,11 @@ export function gitOpsTargets(
   controllers: readonly PlacedController[],
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
-  hasFolder: (folder: string) => boolean,
-): { targets: GitOpsTarget[]; notes: GitOpsNote[] } {
+  ws: KustomizeWorkspace,
+): { targets: GitOpsTarget[]; notes: GitOpsNote[]; claims: GitOpsClaim[] } {
   const targets: GitOpsTarget[] = [];
   const notes: GitOpsNote[] = [];
+  const claims: GitOpsClaim[] = [];
   const argoClusters = argoClusterSecrets(files, topology);
   const note = (resource: Resource, node: Node | undefined, feature: string) =>
     notes.push({
@@ -73,7 +107,7 @@ export function gitOpsTargets(
       feature,
     });
   for (const { resource, clusters } of controllers) {
-    const context: ControllerContext = { resource, clusters, argoClusters, hasFolder, note, targets };
+    const context: ControllerContext = { resource, clusters, argoClusters, ws, note, targets, claims };
     if (resource.kind === 'Application') application(context, resource.node, new Map());
     else if (resource.kind === 'ApplicationSet') applicationSet(context);
     else if (resource.kind === 'Kustomization') fluxKustomization(context);
@@ -84,7 +118,7 @@ export function gitOpsTargets(
         `Flux HelmRelease ${resource.name?.value ?? ''}: its chart is not rendered (place its \`helm template\` output instead)`,
       );
   }
-  return { targets, notes };
+  return { targets, notes, claims };
 }
 
 interface ControllerContext {
@@ -92,42 +126,261 @@ interface ControllerContext {
   /** Where the controller object itself is applied. */
   clusters: readonly string[];
   argoClusters: ArgoCluster[];
-  hasFolder: (folder: string) => boolean;
+  ws: KustomizeWorkspace;
   note: (resource: Resource, node: Node | undefined, feature: string) => void;
   targets: GitOpsTarget[];
+  claims: GitOpsClaim[];
 }
+
+/** `the Application reviews`, `the Flux Kustomization apps`: how a note names the controller. */
+function controllerName(resource: Resource): string {
+  const kind = resource.kind === 'Kustomization' ? 'Flux Kustomization' : resource.kind;
+  return `the ${kind} ${resource.name?.value ?? ''}`.trimEnd();
+}
+
+/** A field a template parameter could not fill: noted on the field, and nothing placed with a guess. */
+const UNRESOLVED = Symbol('unresolved');
+type Field = Located<string> | typeof UNRESOLVED | undefined;
 
 /** An Application, or an ApplicationSet's template with its parameters (`{{name}}`, `{{.server}}`). */
 function application(context: ControllerContext, root: Node, params: Map<string, string>): void {
   const { resource, note } = context;
   const spec = getPath(resource, root, ['spec']);
   const destination = getPath(resource, spec, ['destination']);
-  const cluster = destinationCluster(context, destination, params);
-  if (cluster === undefined) return;
-  const namespace = templated(context, getPath(resource, destination, ['namespace']), params);
   const sources = [
     ...(getPath(resource, spec, ['source']) ? [getPath(resource, spec, ['source']) as Node] : []),
     ...seqItems(resource, getPath(resource, spec, ['sources'])),
   ];
+  const cluster = destinationCluster(context, destination, params);
+  const namespace =
+    cluster === undefined
+      ? undefined
+      : templated(context, getPath(resource, destination, ['namespace']), params, 'destination.namespace');
+  if (cluster === undefined || namespace === UNRESOLVED) {
+    for (const source of sources) claimSource(context, source, params);
+    return;
+  }
   if (sources.length === 0) note(resource, spec, 'an Application without a source');
-  for (const source of sources) {
-    if (getPath(resource, source, ['chart'])) {
+  for (const source of sources) argoSource(context, source, params, cluster, namespace);
+}
+
+/** The folder of a source whose Application is not placed, when its path is known. */
+function claimSource(context: ControllerContext, source: Node, params: Map<string, string>): void {
+  const { resource, ws } = context;
+  const written = templateText(resource, getPath(resource, source, ['path']));
+  const path = written && substituted(written.value, params);
+  const folder = path && path.unresolved.length === 0 && resolvePath('', path.value.replace(/^\/+/, ''));
+  if (typeof folder !== 'string' || !ws.hasFolder(folder)) return;
+  const recurse = scalar(getPath(resource, source, ['directory', 'recurse'])) === 'true';
+  context.claims.push({ folder, recurse });
+}
+
+/** One source of an Application: what Argo CD makes of its path (SPEC §9), by its type. */
+function argoSource(
+  context: ControllerContext,
+  source: Node,
+  params: Map<string, string>,
+  cluster: string,
+  namespace: Located<string> | undefined,
+): void {
+  const { resource, note } = context;
+  if (getPath(resource, source, ['chart'])) {
+    note(
+      resource,
+      getPath(resource, source, ['chart']),
+      'a Helm chart source (place its `helm template` output instead)',
+    );
+    return;
+  }
+  const pathNode = getPath(resource, source, ['path']);
+  // A source without a path (a `ref` naming values for another source's chart) deploys nothing itself.
+  if (!pathNode) return;
+  const path = templated(context, pathNode, params, 'source.path');
+  if (path === UNRESOLVED || path === undefined) return;
+  const folder = workspaceFolder(context, pathNode, path.value);
+  if (folder === undefined) return;
+  const type = sourceType(context, source, folder);
+  const base = { folder, cluster, namespace };
+  if (type.kind === 'helm') {
+    note(
+      resource,
+      pathNode,
+      `path ${path.value}, a Helm chart, which Mesh Lens does not render; add its \`helm template\` output or a \`render:\` command`,
+    );
+    context.claims.push({ folder, recurse: true });
+  } else if (type.kind === 'plugin' || type.kind === 'several') {
+    note(resource, type.node, type.feature);
+    context.claims.push({ folder, recurse: true });
+  } else if (type.kind === 'kustomize') {
+    if (!type.kustomization) {
+      context.claims.push({ folder, recurse: false });
       note(
         resource,
-        getPath(resource, source, ['chart']),
-        'a Helm chart source (place its `helm template` output instead)',
+        type.key,
+        `${controllerName(resource)} \`kustomize\` options on path ${path.value}, which holds no kustomization (Argo CD cannot build it; nothing of it is placed)`,
       );
-      continue;
+      return;
     }
-    const pathNode = getPath(resource, source, ['path']);
-    const path = templated(context, pathNode, params);
-    if (!path) {
-      if (pathNode) note(resource, pathNode, `a source path with a parameter Mesh Lens cannot resolve`);
-      continue;
-    }
-    const recurse = scalar(getPath(resource, source, ['directory', 'recurse'])) === 'true';
-    addTarget(context, pathNode as Node, path.value, cluster, namespace, recurse);
+    const options = type.options && argoKustomizeOptions(context, type.options, params, type.kustomization);
+    addTarget(context, { ...base, recurse: false, options });
+  } else if (type.kind === 'directory') {
+    addTarget(context, { ...base, ...directoryOptions(context, type.options) });
   }
+}
+
+type SourceType =
+  | { kind: 'helm' }
+  | { kind: 'plugin' | 'several'; node: Node | undefined; feature: string }
+  | { kind: 'kustomize'; key?: Node; options?: Node; kustomization?: string }
+  | { kind: 'directory'; options?: Node };
+
+const EXPLICIT_TYPES = ['kustomize', 'helm', 'directory', 'plugin'] as const;
+
+/**
+ * The source's type as Argo CD decides it: the one option block it has (`kustomize`, `helm`,
+ * `directory`, `plugin`), else by the folder: a kustomization is Kustomize, a `Chart.yaml` a Helm
+ * chart, anything else a directory of manifests.
+ */
+function sourceType(context: ControllerContext, source: Node, folder: string): SourceType {
+  const { resource, ws } = context;
+  const map = asMap(resource, source);
+  const explicit = EXPLICIT_TYPES.flatMap((key) => {
+    const pair = map && findPair(resource, map, key);
+    return pair ? [{ key, pair }] : [];
+  });
+  const kustomization = kustomizationFileIn(folder, ws);
+  if (explicit.length > 1)
+    return {
+      kind: 'several',
+      node: explicit[1]?.pair.key as Node,
+      feature: `a source with ${explicit.map((entry) => `\`${entry.key}\``).join(' and ')} (Argo CD accepts one source type)`,
+    };
+  const [only] = explicit;
+  if (only?.key === 'helm') return { kind: 'helm' };
+  if (only?.key === 'plugin')
+    return {
+      kind: 'plugin',
+      node: only.pair.key as Node,
+      feature: `${controllerName(resource)} \`plugin\` source (a config management plugin's output is not rendered)`,
+    };
+  if (only?.key === 'kustomize')
+    return { kind: 'kustomize', key: only.pair.key as Node, options: only.pair.value as Node, kustomization };
+  if (only?.key === 'directory') return { kind: 'directory', options: only.pair.value as Node };
+  if (kustomization) return { kind: 'kustomize', kustomization };
+  if (ws.file(folder ? `${folder}/Chart.yaml` : 'Chart.yaml')) return { kind: 'helm' };
+  return { kind: 'directory' };
+}
+
+/** `directory:` options: `recurse`, `include`/`exclude` globs; Jsonnet is not rendered. */
+function directoryOptions(
+  context: ControllerContext,
+  directory: Node | undefined,
+): { recurse: boolean; selects?: (path: string) => boolean } {
+  const { resource, note } = context;
+  const recurse = scalar(getPath(resource, directory, ['recurse'])) === 'true';
+  const jsonnet = asMap(resource, getPath(resource, directory, ['jsonnet']));
+  if (jsonnet && jsonnet.items.length > 0)
+    note(
+      resource,
+      keyOf(resource, directory, 'jsonnet'),
+      `${controllerName(resource)} \`directory.jsonnet\` (Jsonnet files are not rendered)`,
+    );
+  const include = scalar(getPath(resource, directory, ['include'])) || undefined;
+  const exclude = scalar(getPath(resource, directory, ['exclude'])) || undefined;
+  if (!include && !exclude) return { recurse };
+  const included = include ? argoGlob(include) : () => true;
+  const excluded = exclude ? argoGlob(exclude) : () => false;
+  return { recurse, selects: (path) => included(path) && !excluded(path) };
+}
+
+// Argo CD's `kustomize` options Mesh Lens applies, and those that cannot change what the mesh sees
+// (`images` rewrites container images, `version` picks the kustomize binary, `kubeVersion` and
+// `apiVersions` matter to Helm charts only, the force/envsubst flags to the kustomization file).
+const ARGO_KUSTOMIZE_FOLLOWED = new Set([
+  'namePrefix',
+  'nameSuffix',
+  'namespace',
+  'commonLabels',
+  'commonAnnotations',
+  'labelWithoutSelector',
+  'labelIncludeTemplates',
+  'replicas',
+  'images',
+  'version',
+  'kubeVersion',
+  'apiVersions',
+  'forceCommonLabels',
+  'forceCommonAnnotations',
+  'commonAnnotationsEnvsubst',
+  'ignoreMissingComponents',
+]);
+
+/**
+ * Argo CD runs `kustomize edit` on the path's kustomization before building it: `set namePrefix`,
+ * `set nameSuffix` and `set namespace` replace its own fields, `add label` extends its
+ * `commonLabels` (its `labels` without selectors with `labelWithoutSelector`), `add annotation` its
+ * `commonAnnotations`, `set replicas` its `replicas`. Applied here to what the kustomization renders.
+ */
+function argoKustomizeOptions(
+  context: ControllerContext,
+  kustomize: Node,
+  params: Map<string, string>,
+  kustomization: string,
+): ControllerOptions {
+  const { resource, note } = context;
+  const options = emptyOptions(resource);
+  const map = asMap(resource, kustomize);
+  if (!map) return options;
+  const flag = (key: string) => scalar(getPath(resource, map, [key])) === 'true';
+  for (const pair of map.items) {
+    const key = scalar(pair.key as Node);
+    if (key === undefined) continue;
+    const value = resolvedOption(context, pair, params, `kustomize.${key}`);
+    if (value === UNRESOLVED || value === undefined) continue;
+    const written = writtenAt(resource, pair.key as Node, value);
+    if (key === 'namePrefix' || key === 'nameSuffix') {
+      if (ownField(context.ws, kustomization, key))
+        note(
+          resource,
+          pair.key as Node,
+          `${controllerName(resource)} \`kustomize.${key}\`, which replaces the kustomization's own (${kustomization})`,
+        );
+      else options[key] = written;
+    } else if (key === 'namespace') options.namespace = written;
+    else if (key === 'commonLabels')
+      options.entries.push({
+        written,
+        specs: flag('labelWithoutSelector')
+          ? [METADATA_LABELS, ...(flag('labelIncludeTemplates') ? TEMPLATE_LABELS : [])]
+          : COMMON_LABELS,
+      });
+    else if (key === 'commonAnnotations') options.entries.push({ written, specs: COMMON_ANNOTATIONS });
+    else if (key === 'replicas') options.replicas.push(...replicaEntries(resource, value));
+    else if (!ARGO_KUSTOMIZE_FOLLOWED.has(key) && !isEmpty(value))
+      note(resource, pair.key as Node, `${controllerName(resource)} \`kustomize.${key}\``);
+  }
+  return options;
+}
+
+function replicaEntries(resource: Resource, replicas: Node): ControllerOptions['replicas'] {
+  return seqItems(resource, replicas).flatMap((item) => {
+    const entry = asMap(resource, item);
+    const count = entry && findPair(resource, entry, 'count');
+    const name = scalar(getPath(resource, entry, ['name']));
+    if (!name || !count?.value) return [];
+    return [{ name, count: writtenAt(resource, count.key as Node, count.value as Node) }];
+  });
+}
+
+/** Whether a kustomization sets a field itself (which Argo CD's and Flux's `set` replaces). */
+function ownField(ws: KustomizeWorkspace, kustomization: string, key: string): boolean {
+  const parsed = ws.file(kustomization);
+  const doc = parsed && (ws.documents?.(parsed) ?? parsed.documents)[0];
+  if (!parsed || !doc) return false;
+  const ctx = { source: parsed.source, doc };
+  const root = asMap(ctx, doc.contents);
+  const value = root && findPair(ctx, root, key)?.value;
+  return isScalar(value) && value.value !== null && String(value.value) !== '';
 }
 
 function applicationSet(context: ControllerContext): void {
@@ -157,6 +410,17 @@ function applicationSet(context: ControllerContext): void {
   }
 }
 
+// A Flux Kustomization's fields that change what it applies and are not followed. The others either
+// are followed (`path`, `targetNamespace`, `namePrefix`, `nameSuffix`, `commonMetadata`), cannot change
+// what the mesh sees (`images`, `interval`, `prune`, `wait`, `dependsOn`, `healthChecks`, …), or decide
+// where it applies (`kubeConfig`, below).
+const FLUX_NOT_FOLLOWED = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'components'];
+
+/**
+ * A Flux Kustomization: its `path` in the clusters it is itself placed in. Flux writes
+ * `targetNamespace`, `namePrefix` and `nameSuffix` into the path's kustomization (generated when
+ * there is none) before building it, and sets `commonMetadata` on every object it applies.
+ */
 function fluxKustomization(context: ControllerContext): void {
   const { resource, note } = context;
   const spec = getPath(resource, resource.node, ['spec']);
@@ -174,34 +438,115 @@ function fluxKustomization(context: ControllerContext): void {
     note(resource, spec, 'a Flux Kustomization without `spec.path`');
     return;
   }
-  const namespace = locatedString(resource, getPath(resource, spec, ['targetNamespace']));
-  for (const cluster of context.clusters)
-    addTarget(context, pathNode as Node, path.value, cluster, namespace, true);
-}
-
-function addTarget(
-  context: ControllerContext,
-  pathNode: Node,
-  path: string,
-  cluster: string,
-  namespace: Located<string> | undefined,
-  recurse: boolean,
-): void {
-  const { resource, note } = context;
-  // Controllers' paths are from the repository root: a leading `/` means the same.
-  const folder = resolvePath('', path.replace(/^\/+/, ''));
-  if (folder === undefined || !context.hasFolder(folder)) {
-    note(resource, pathNode, `path ${path}, which the workspace does not have`);
+  const folder = workspaceFolder(context, pathNode as Node, path.value);
+  if (folder === undefined) return;
+  const kubeConfig = keyOf(resource, spec, 'kubeConfig');
+  if (kubeConfig) {
+    note(
+      resource,
+      kubeConfig,
+      `${controllerName(resource)} \`kubeConfig\`: it applies to a remote cluster Mesh Lens cannot name (nothing of it is placed)`,
+    );
+    context.claims.push({ folder, recurse: true });
     return;
   }
+  const options = fluxOptions(context, spec, folder);
+  const namespace = locatedString(resource, getPath(resource, spec, ['targetNamespace']));
+  for (const cluster of context.clusters)
+    addTarget(context, { folder, cluster, namespace, recurse: true, options });
+}
+
+function fluxOptions(context: ControllerContext, spec: Node | undefined, folder: string): ControllerOptions {
+  const { resource, note } = context;
+  const options = emptyOptions(resource);
+  for (const key of FLUX_NOT_FOLLOWED) {
+    const value = getPath(resource, spec, [key]);
+    if (value && !isEmpty(value))
+      note(resource, keyOf(resource, spec, key), `${controllerName(resource)} \`${key}\``);
+  }
+  const postBuild = getPath(resource, spec, ['postBuild']);
+  for (const key of ['substitute', 'substituteFrom']) {
+    const value = getPath(resource, postBuild, [key]);
+    if (value && !isEmpty(value))
+      note(
+        resource,
+        keyOf(resource, postBuild, key),
+        `${controllerName(resource)} \`postBuild.${key}\` (variables are not substituted)`,
+      );
+  }
+  const targetNamespace = keyOf(resource, spec, 'targetNamespace');
+  const namespace = getPath(resource, spec, ['targetNamespace']);
+  if (targetNamespace && scalar(namespace))
+    options.namespace = writtenAt(resource, namedAt('namespace', targetNamespace), namespace as Node);
+  const kustomization = kustomizationFileIn(folder, context.ws);
+  for (const key of ['namePrefix', 'nameSuffix'] as const) {
+    const keyNode = keyOf(resource, spec, key);
+    const value = getPath(resource, spec, [key]);
+    if (!keyNode || !scalar(value)) continue;
+    if (kustomization && ownField(context.ws, kustomization, key))
+      note(
+        resource,
+        keyNode,
+        `${controllerName(resource)} \`${key}\`, which replaces the kustomization's own (${kustomization})`,
+      );
+    else options[key] = writtenAt(resource, keyNode, value as Node);
+  }
+  const metadata = getPath(resource, spec, ['commonMetadata']);
+  const labels = keyOf(resource, metadata, 'labels');
+  if (labels)
+    options.entries.push({
+      written: writtenAt(resource, labels, getPath(resource, metadata, ['labels']) as Node),
+      specs: [METADATA_LABELS],
+    });
+  const annotations = keyOf(resource, metadata, 'annotations');
+  if (annotations)
+    options.entries.push({
+      written: writtenAt(resource, annotations, getPath(resource, metadata, ['annotations']) as Node),
+      specs: [METADATA_ANNOTATIONS],
+    });
+  return options;
+}
+
+/** Flux's `commonMetadata.annotations` go to every object's metadata, nowhere else. */
+const METADATA_ANNOTATIONS: FieldSpec = { path: ['metadata', 'annotations'], create: true };
+
+function emptyOptions(resource: Resource): ControllerOptions {
+  const text = resource.source.text;
+  return { entries: [], replicas: [], mentionsMesh: text.includes('mesh') || text.includes('internal') };
+}
+
+/** A value the controller writes, read in its file: transformers copy it into the objects. */
+function writtenAt(resource: Resource, key: Node, value: Node): Written {
+  return { ctx: { source: resource.source, doc: resource.doc }, key, value };
+}
+
+/** A key named `name` standing where another key is written (`targetNamespace` sets `namespace`). */
+function namedAt(name: string, key: Node): Node {
+  const scalarKey = new Scalar(name);
+  if (key.range) scalarKey.range = [key.range[0], key.range[1], key.range[2]];
+  return scalarKey;
+}
+
+function addTarget(context: ControllerContext, target: Omit<GitOpsTarget, 'controller' | 'describe'>): void {
+  const { resource } = context;
+  const { namespace, ...rest } = target;
   context.targets.push({
-    folder,
-    cluster,
+    ...rest,
     namespace: namespace && { ...namespace, file: resource.source.path },
-    recurse,
     controller: { file: resource.source.path, range: resource.name?.range ?? resource.range },
     describe: `${resource.kind} ${resource.name?.value ?? ''}`.trim(),
   });
+}
+
+/** The workspace folder a controller's path names (from the repository root), or a note that it has none. */
+function workspaceFolder(context: ControllerContext, pathNode: Node, path: string): string | undefined {
+  // Controllers' paths are from the repository root: a leading `/` means the same.
+  const folder = resolvePath('', path.replace(/^\/+/, ''));
+  if (folder === undefined || !context.ws.hasFolder(folder)) {
+    context.note(context.resource, pathNode, `path ${path}, which the workspace does not have`);
+    return undefined;
+  }
+  return folder;
 }
 
 /** The cluster a destination names: `name`, or `server` through the cluster Secrets; in-cluster is the controller's own. */
@@ -211,11 +556,12 @@ function destinationCluster(
   params: Map<string, string>,
 ): string | undefined {
   const { resource, note } = context;
-  const nameNode = getPath(resource, destination, ['name']);
-  const name = templated(context, nameNode, params);
+  const name = templated(context, getPath(resource, destination, ['name']), params, 'destination.name');
+  if (name === UNRESOLVED) return undefined;
   if (name) return name.value === 'in-cluster' ? context.clusters[0] : name.value;
   const serverNode = getPath(resource, destination, ['server']);
-  const server = templated(context, serverNode, params);
+  const server = templated(context, serverNode, params, 'destination.server');
+  if (server === UNRESOLVED) return undefined;
   if (!server) {
     note(resource, destination, 'a destination without a cluster Mesh Lens can resolve');
     return undefined;
@@ -227,22 +573,94 @@ function destinationCluster(
   return undefined;
 }
 
-/** A field's text with `{{name}}` / `{{.name}}` parameters substituted; undefined when one is unknown. */
+/**
+ * A placement-deciding field with its parameters substituted (`{{name}}`, `{{.values.ns}}`). One
+ * still holding `{{` after that is noted on the field, naming what is left: the Application is not
+ * placed with a guessed value.
+ */
 function templated(
   context: ControllerContext,
   node: Node | undefined,
   params: Map<string, string>,
-): Located<string> | undefined {
+  name: string,
+): Field {
   const { resource } = context;
   const written = templateText(resource, node);
   if (!written) return undefined;
-  let unresolved = false;
-  const value = written.value.replace(/\{\{-?\s*\.?([\w.\-/]+)\s*-?\}\}/g, (_all, key: string) => {
-    const known = params.get(key);
-    if (known === undefined) unresolved = true;
-    return known ?? '';
-  });
-  return unresolved ? undefined : { ...written, value };
+  const { value, unresolved } = substituted(written.value, params);
+  if (unresolved.length === 0) return { ...written, value };
+  context.note(resource, node, unresolvedFeature(resource, name, written.value, unresolved));
+  return UNRESOLVED;
+}
+
+function unresolvedFeature(resource: Resource, name: string, written: string, unresolved: string[]): string {
+  const expressions = unresolved.map((expression) => `\`${expression}\``).join(', ');
+  const why =
+    resource.kind === 'ApplicationSet'
+      ? `no generator parameter gives ${expressions}`
+      : `${expressions} is a template expression`;
+  return `\`${name}\` ${written} of ${controllerName(resource)}: ${why}, so it is not placed`;
+}
+
+/** A template's text with the parameters it names filled in, and the expressions left unresolved. */
+function substituted(text: string, params: Map<string, string>): { value: string; unresolved: string[] } {
+  const value = text.replace(
+    /\{\{-?\s*\.?([\w.\-/]+)\s*-?\}\}/g,
+    (expression, key: string) => params.get(key) ?? expression,
+  );
+  const unresolved = [...value.matchAll(/\{\{[\s\S]*?\}\}/g)].map((match) => match[0]);
+  if (unresolved.length === 0 && value.includes('{{')) unresolved.push(value.slice(value.indexOf('{{')));
+  return { value, unresolved };
+}
+
+/**
+ * An option's value with its parameters substituted (an ApplicationSet's template may write
+ * `commonLabels: { cluster: '{{name}}' }`): a copy standing where the template writes it.
+ */
+function resolvedOption(
+  context: ControllerContext,
+  pair: Pair,
+  params: Map<string, string>,
+  name: string,
+): Node | typeof UNRESOLVED | undefined {
+  const { resource } = context;
+  const value = pair.value as Node | null;
+  if (!value) return undefined;
+  const unresolved: string[] = [];
+  const copy = withParameters(resource, value, params, unresolved);
+  if (unresolved.length === 0) return copy;
+  const written = templateText(resource, value)?.value ?? unresolved.join(' ');
+  context.note(resource, pair.key as Node, unresolvedFeature(resource, name, written, unresolved));
+  return UNRESOLVED;
+}
+
+function withParameters(
+  resource: Resource,
+  node: Node,
+  params: Map<string, string>,
+  unresolved: string[],
+): Node {
+  if (isScalar(node) && typeof node.value === 'string' && node.value.includes('{{')) {
+    const result = substituted(node.value, params);
+    unresolved.push(...result.unresolved);
+    const copy = new Scalar(result.value);
+    if (node.range) copy.range = [node.range[0], node.range[1], node.range[2]];
+    return copy;
+  }
+  const map = asMap(resource, node);
+  if (!map || !resource.source.text.slice(node.range?.[0] ?? 0, node.range?.[1] ?? 0).includes('{{'))
+    return node;
+  const copy = new YAMLMap();
+  copy.flow = map.flow;
+  if (map.range) copy.range = [map.range[0], map.range[1], map.range[2]];
+  for (const pair of map.items)
+    copy.items.push(
+      new Pair(
+        pair.key,
+        pair.value ? withParameters(resource, pair.value as Node, params, unresolved) : pair.value,
+      ),
+    );
+  return copy;
 }
 
 /** A scalar's text, or the source text of an unquoted `{{.name}}` that YAML read as a flow map. */
@@ -256,7 +674,19 @@ function templateText(resource: Resource, node: Node | undefined): Located<strin
 }
 
 function scalar(node: Node | undefined): string | undefined {
-  return isScalar(node) ? String(node.value) : undefined;
+  return isScalar(node) && node.value !== null ? String(node.value) : undefined;
+}
+
+/** The key node of `key` in a map: where a note on that option points. */
+function keyOf(resource: Resource, node: Node | undefined, key: string): Node | undefined {
+  const map = asMap(resource, node);
+  return (map && (findPair(resource, map, key)?.key as Node | undefined)) ?? undefined;
+}
+
+/** An empty option (`patches: []`, `components:`) asks for nothing. */
+function isEmpty(node: Node): boolean {
+  if (isScalar(node)) return node.value === null || node.value === '';
+  return 'items' in node && Array.isArray(node.items) && node.items.length === 0;
 }
 
 /** A list generator's elements as parameters (nested maps flattened with dots). */
@@ -279,21 +709,37 @@ function flatten(resource: Resource, node: Node, prefix: string, params: Map<str
   }
 }
 
-/** A clusters generator: one parameter set per Argo CD cluster whose labels match its selector. */
+/**
+ * A clusters generator: one parameter set per Argo CD cluster whose labels match its selector:
+ * `name`, `nameNormalized`, `server`, `metadata.labels.<key>`, and its `values` (themselves
+ * templates over the cluster's parameters) as `values.<key>`.
+ */
 function clusterParams(context: ControllerContext, generator: Node): Map<string, string>[] {
   const { resource } = context;
   const matchLabels = stringEntries(resource, getPath(resource, generator, ['selector', 'matchLabels']));
+  const values = stringEntries(resource, getPath(resource, generator, ['values']));
   return context.argoClusters
     .filter((cluster) => [...matchLabels].every(([key, value]) => cluster.labels.get(key) === value.value))
     .map((cluster) => {
       const params = new Map<string, string>([
         ['name', cluster.name],
-        ['nameNormalized', cluster.name],
+        ['nameNormalized', normalizedName(cluster.name)],
       ]);
       if (cluster.server) params.set('server', cluster.server);
       for (const [key, value] of cluster.labels) params.set(`metadata.labels.${key}`, value);
+      const own = new Map(params);
+      for (const [key, value] of values) params.set(`values.${key}`, substituted(value.value, own).value);
       return params;
     });
+}
+
+/** Argo CD's `nameNormalized`: lower case, characters a DNS name cannot hold as `-`, trimmed. */
+function normalizedName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^-a-z0-9.]/g, '-')
+    .slice(0, 253)
+    .replace(/^[-.]+|[-.]+$/g, '');
 }
 
 const CLUSTER_SECRET_LABEL = 'argocd.argoproj.io/secret-type';

@@ -10,7 +10,14 @@ import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '
 import { type Finding, noFixes } from '../text/findings';
 import { rangeAt } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
-import { type GitOpsTarget, gitOpsTargets, isController } from './gitops';
+import { changesFile, changesObjects, objectsOfFile, withOptions } from './controller-options';
+import {
+  type GitOpsClaim,
+  type GitOpsTarget,
+  gitOpsTargets,
+  isController,
+  type PlacedController,
+} from './gitops';
 import { type Placement, placeFile, renderedOutputPath } from './placement';
 import type { TopologyDeclaration } from './topology-file';
 import type { Origin } from './types';
@@ -101,7 +108,7 @@ function placeFiles(
   const controllerFiles = files.filter((file) => file.resources.some(isController));
   if (kustomizations.length === 0 && controllerFiles.length === 0) {
     const byFile = new Map<string, Placement[]>();
-    for (const parsed of files) byFile.set(parsed.source.path, placeFile(parsed, topology));
+    for (const parsed of files) byFile.set(parsed.source.path, ownPlacements(parsed, topology, ws));
     return { byFile, findings: [], kustomizeInputs: new Set(), entries: [] };
   }
   const renderings = new Map<string, Rendering>();
@@ -116,23 +123,60 @@ function placeFiles(
   const first = placeAll(files, topology, ws, kustomizations, [], render);
   if (controllerFiles.length === 0) return { ...first, renderings };
   // Controllers deploy into clusters, and a Flux Kustomization into the cluster it is itself placed
-  // in: known from a first placement without them; the second adds what they deploy.
-  const controllers = controllerFiles.flatMap((file) => {
-    const clusters = [
-      ...new Set((first.byFile.get(file.source.path) ?? []).map((placement) => placement.cluster)),
-    ];
-    return file.resources.filter(isController).map((resource) => ({ resource, clusters }));
-  });
-  const { targets, notes } = gitOpsTargets(controllers, files, topology, ws.hasFolder);
-  const second = placeAll(files, topology, ws, kustomizations, targets, render);
-  const inputs = new Set(second.kustomizeInputs);
+  // in: known from a placement without them, or with what other controllers deploy (a cluster's Flux
+  // Kustomization deploying a tenant's), so placing is repeated until those clusters stay the same.
+  let placed = first;
+  let gitOps: ReturnType<typeof gitOpsTargets> = { targets: [], notes: [], claims: [] };
+  let known = '';
+  for (let round = 0; round < MAX_CONTROLLER_ROUNDS; round++) {
+    const controllers = controllersIn(controllerFiles, placed);
+    const clusters = JSON.stringify(controllers.map((controller) => controller.clusters));
+    if (clusters === known) break;
+    known = clusters;
+    gitOps = gitOpsTargets(controllers, files, topology, ws);
+    placed = placeAll(files, topology, ws, kustomizations, gitOps.targets, render, gitOps.claims);
+  }
+  const inputs = new Set(placed.kustomizeInputs);
   for (const file of controllerFiles) inputs.add(file.source.path);
   return {
-    ...second,
-    findings: [...second.findings, ...notesAsFindings(notes)],
+    ...placed,
+    findings: [...placed.findings, ...notesAsFindings(gitOps.notes)],
     kustomizeInputs: inputs,
     renderings,
   };
+}
+
+/** Controllers deploying controllers, deepest chain followed: a cluster's, a tenant's, an app's, and one more. */
+const MAX_CONTROLLER_ROUNDS = 4;
+
+/** Each controller object with the clusters its file is placed in. */
+function controllersIn(
+  controllerFiles: readonly ParsedFile[],
+  placed: WorkspacePlacements,
+): PlacedController[] {
+  return controllerFiles.flatMap((file) => {
+    const clusters = [
+      ...new Set((placed.byFile.get(file.source.path) ?? []).map((placement) => placement.cluster)),
+    ];
+    return file.resources.filter(isController).map((resource) => ({ resource, clusters }));
+  });
+}
+
+/**
+ * A file's placements on its own (topology paths, modeline, `clusters/<name>/`, `default`). A Helm
+ * chart's templates have none: the chart reads them, they are resources of no cluster (its rendered
+ * output is, SPEC §9 Helm).
+ */
+function ownPlacements(
+  parsed: ParsedFile,
+  topology: TopologyDeclaration | undefined,
+  ws: WorkspaceFiles,
+  /** A controller deploys the file but Mesh Lens cannot say where: not the implicit `default` then. */
+  claimed = false,
+): Placement[] {
+  if (ws.isChartTemplate(parsed.source.path)) return [];
+  const placements = placeFile(parsed, topology);
+  return claimed ? placements.filter((placement) => placement.via !== 'default') : placements;
 }
 
 /** The previous rendering of a folder, when none of the files it read has changed since. */
@@ -147,18 +191,25 @@ function reusable(reuse: RenderingReuse | undefined, folder: string): Rendering 
 function placeAll(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
-  ws: KustomizeWorkspace,
+  ws: WorkspaceFiles,
   kustomizations: readonly string[],
   targets: readonly GitOpsTarget[],
   render: (folder: string) => Rendering,
+  claims: readonly GitOpsClaim[] = [],
 ): WorkspacePlacements {
   const byFile = new Map<string, Placement[]>();
+  const claimed = (path: string) =>
+    claims.some((claim) =>
+      claim.recurse ? isUnder(folderOf(path), claim.folder) : folderOf(path) === claim.folder,
+    );
   const included = includedFolders([...kustomizations], ws);
-  const targeted = new Set(targets.map((target) => target.folder));
-  const entries = kustomizations
-    .filter((path) => !included.has(folderOf(path)) && !targeted.has(folderOf(path)))
-    .map((path) => entryOf(path, ws, topology, render));
   const deployed = targets.flatMap((target) => deployedBy(target, ws, kustomizations, render));
+  // What a controller deploys is placed by it only: a kustomization it renders (its path's, or one in
+  // a folder it reads recursively, as `flux bootstrap`'s `clusters/<name>` does) is no entry of its own.
+  const byController = new Set(deployed.flatMap((entry) => (entry.rendering ? [entry.kustomization] : [])));
+  const entries = kustomizations
+    .filter((path) => !included.has(folderOf(path)) && !byController.has(path))
+    .map((path) => entryOf(path, ws, topology, render));
   const read = new Set<string>();
   for (const entry of [...entries, ...deployed])
     for (const path of entry.rendering?.reads ?? []) read.add(path);
@@ -166,10 +217,11 @@ function placeAll(
   for (const path of kustomizations) read.add(path);
   for (const parsed of files) {
     const path = parsed.source.path;
-    byFile.set(path, read.has(path) ? [] : placeFile(parsed, topology));
+    byFile.set(path, read.has(path) ? [] : ownPlacements(parsed, topology, ws, claimed(path)));
   }
   for (const entry of [...entries, ...deployed])
     for (const placement of entry.placements) byFile.get(placement.file)?.push(placement);
+  for (const [path, placements] of byFile) byFile.set(path, appliedOnce(placements));
   const renderedEntries = [...entries, ...deployed].filter(
     (entry): entry is PlacedEntry & { rendering: Rendering } => entry.rendering !== undefined,
   );
@@ -186,27 +238,72 @@ function placeAll(
 }
 
 /**
+ * One placement per cluster, default namespace and rendering: two entry points that apply the same
+ * file the same way (two controllers with one path, a controller and a cluster folder's convention)
+ * apply it once. The controller's placement is kept (it is what really applies it), else the first.
+ * Copies that differ stay apart: MESH105 says which one the cluster ends up with.
+ */
+function appliedOnce(placements: Placement[]): Placement[] {
+  if (placements.length < 2) return placements;
+  const kept: Placement[] = [];
+  const at = new Map<string, number>();
+  for (const placement of placements) {
+    const key = applyKey(placement);
+    const index = at.get(key);
+    if (index === undefined) {
+      at.set(key, kept.length);
+      kept.push(placement);
+    } else if (placement.controller && !kept[index]?.controller) kept[index] = placement;
+  }
+  return kept;
+}
+
+// Rendered objects by identity: one rendering's objects, placed by two entry points, are the same.
+const objectIds = new WeakMap<RenderedObject, number>();
+let nextObjectId = 0;
+
+function applyKey(placement: Placement): string {
+  const objects = placement.rendered?.map((object) => {
+    let id = objectIds.get(object);
+    if (id === undefined) {
+      id = nextObjectId++;
+      objectIds.set(object, id);
+    }
+    return id;
+  });
+  return `${placement.cluster}\u0000${placement.namespace?.value ?? ''}\u0000${objects?.join(',') ?? 'as written'}`;
+}
+
+/**
  * What a controller deploys from its folder: what the folder's kustomization renders, else its YAML
  * files (and, recursively for Flux or `directory.recurse`, its subfolders', a subfolder with a
- * kustomization rendered as one), each placed in the controller's cluster.
+ * kustomization rendered as one), each placed in the controller's cluster, with what the controller
+ * applies on top (its options). A chart's templates are no manifests (SPEC §9, Helm).
  */
 function deployedBy(
   target: GitOpsTarget,
-  ws: KustomizeWorkspace,
+  ws: WorkspaceFiles,
   kustomizations: readonly string[],
   render: (folder: string) => Rendering,
 ): PlacedEntry[] {
   const own = kustomizationFileIn(target.folder, ws);
   if (own) return [renderedTarget(target, target.folder, own, render, ws)];
+  const selected = (path: string) => target.selects?.(relativeTo(path, target.folder)) ?? true;
   const nested = target.recurse
     ? kustomizations.filter(
         (path) =>
-          isUnder(folderOf(path), target.folder) && !nestedInAnother(path, kustomizations, target.folder),
+          isUnder(folderOf(path), target.folder) &&
+          !nestedInAnother(path, kustomizations, target.folder) &&
+          selected(path),
       )
     : [];
   const nestedFolders = nested.map(folderOf);
   const files = (target.recurse ? filesUnder(ws, target.folder) : ws.filesIn(target.folder)).filter(
-    (path) => !isKustomizationFile(path) && !nestedFolders.some((folder) => isUnder(folderOf(path), folder)),
+    (path) =>
+      !isKustomizationFile(path) &&
+      !nestedFolders.some((folder) => isUnder(folderOf(path), folder)) &&
+      !ws.isChartTemplate(path) &&
+      selected(path),
   );
   const plain: PlacedEntry = {
     kustomization: target.controller.file,
@@ -218,9 +315,30 @@ function deployedBy(
       namespace: target.namespace,
       entry: target.controller,
       controller: target.controller,
+      ...withControllerOptions(target, file, ws),
     })),
   };
   return [plain, ...nested.map((path) => renderedTarget(target, folderOf(path), path, render, ws))];
+}
+
+/** A plain file's objects with the controller's options applied, when it has any that change them. */
+function withControllerOptions(
+  target: GitOpsTarget,
+  file: string,
+  ws: WorkspaceFiles,
+): Pick<Placement, 'rendered' | 'renderedFromMeshText'> {
+  const parsed = ws.file(file);
+  if (!parsed || !changesFile(target.options, parsed, target.namespace?.value)) return {};
+  const objects = objectsOfFile(parsed, ws);
+  if (!objects) return {};
+  return {
+    rendered: withOptions(objects, target.options),
+    renderedFromMeshText: target.options.mentionsMesh,
+  };
+}
+
+function relativeTo(path: string, folder: string): string {
+  return folder === '' ? path : path.slice(folder.length + 1);
 }
 
 function renderedTarget(
@@ -235,18 +353,21 @@ function renderedTarget(
     file: kustomization,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
   };
+  const { options } = target;
+  const objects = changesObjects(options) ? withOptions(rendering.objects, options) : rendering.objects;
+  const meshText = mentionsMesh(rendering, ws) || (changesObjects(options) && options.mentionsMesh);
   return {
     kustomization,
     clusters: [target.cluster],
     rendering,
-    placements: [...objectsByFile(rendering.objects)].map(([file, rendered]) => ({
+    placements: [...objectsByFile(objects)].map(([file, rendered]) => ({
       file,
       cluster: target.cluster,
       via: 'kustomize',
       namespace: target.namespace,
       entry,
       rendered,
-      renderedFromMeshText: mentionsMesh(rendering, ws),
+      renderedFromMeshText: meshText,
       controller: target.controller,
     })),
   };
@@ -267,8 +388,8 @@ function isUnder(folder: string, root: string): boolean {
   return root === '' || folder === root || folder.startsWith(`${root}/`);
 }
 
-function filesUnder(ws: KustomizeWorkspace & { allPaths?: readonly string[] }, folder: string): string[] {
-  return (ws.allPaths ?? []).filter((path) => isUnder(folderOf(path), folder));
+function filesUnder(ws: WorkspaceFiles, folder: string): string[] {
+  return ws.allPaths.filter((path) => isUnder(folderOf(path), folder));
 }
 
 /** A kustomization file: named so, and not an object of its own (a Flux `Kustomization` is one). */
@@ -377,6 +498,13 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
   return findings;
 }
 
+/** The workspace's files as placing them needs: the renderer's view, every path, and which are chart templates. */
+interface WorkspaceFiles extends KustomizeWorkspace {
+  allPaths: readonly string[];
+  /** Whether a file is in the `templates/` folder of a Helm chart (a folder with a `Chart.yaml`). */
+  isChartTemplate(path: string): boolean;
+}
+
 /**
  * The workspace as the renderer reads it: its parsed files by path and by folder, and their
  * documents, kept for every rendering of this placement: N overlays of one base read its documents
@@ -386,15 +514,17 @@ function notesAsFindings(notes: readonly RenderNote[]): Finding[] {
 function workspaceOf(
   files: readonly ParsedFile[],
   parsedDocuments?: ReadonlyMap<ParsedFile, Document.Parsed[]>,
-): KustomizeWorkspace & { allPaths: readonly string[] } {
+): WorkspaceFiles {
   const byPath = new Map<string, ParsedFile>();
   const documents = new Map<ParsedFile, Document.Parsed[]>(parsedDocuments);
   const byFolder = new Map<string, string[]>();
   const folders = new Set<string>();
+  const charts: string[] = [];
   for (const file of files) {
     const path = file.source.path;
     byPath.set(path, file);
     const folder = folderOf(path);
+    if (path === 'Chart.yaml' || path.endsWith('/Chart.yaml')) charts.push(folder);
     const list = byFolder.get(folder);
     if (list) list.push(path);
     else byFolder.set(folder, [path]);
@@ -405,6 +535,8 @@ function workspaceOf(
     file: (path) => byPath.get(path),
     filesIn: (folder) => byFolder.get(folder) ?? [],
     hasFolder: (folder) => folder === '' || folders.has(folder),
+    isChartTemplate: (path) =>
+      charts.some((chart) => path.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`)),
     documents: (parsed) => {
       let list = documents.get(parsed);
       if (!list) {
