@@ -59,6 +59,8 @@ describe('an Argo CD source that is a Helm chart', () => {
       findings.filter((finding) => finding.code !== 'MESH192'),
       [],
     );
+    // The destination is a cluster of the mesh all the same: `topology` shows it, empty, beside the note.
+    assert.equal(model.topology.clusters.get('east')?.via, 'convention');
   });
 
   test('an explicit `helm:` block is a chart too; a folder with a kustomization and a Chart.yaml is Kustomize', () => {

@@ -91,6 +91,7 @@ export function buildModel(
     placements: [...files.values()]
       .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
       .flatMap((file) => file.placements.filter(contributesCluster)),
+    controllerDestinations: placed.destinations,
     receivingClusters: new Set(
       [...files.values()]
         .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)

@@ -15,6 +15,8 @@ export interface TopologyInputs {
   placements: readonly Placement[];
   /** Clusters some file is placed in that holds manifests, or documents that could not be read. */
   receivingClusters: ReadonlySet<string>;
+  /** Clusters GitOps controllers deploy to, whether or not anything they deploy could be followed. */
+  controllerDestinations?: ReadonlySet<string>;
   istioSystemNamespaces: { cluster: string; namespace: NamespaceDecl }[];
   segmentManifests: SegmentDecl[];
   gateways: { cluster: string; gateway: GatewayDecl }[];
@@ -113,6 +115,9 @@ function addAssignedClusters(clusters: Map<string, Cluster>, inputs: TopologyInp
         `Cluster \`${placement.cluster}\` is not declared in the topology file; known clusters: ${[...clusters.keys()].join(', ')}.`,
       );
     }
+  }
+  for (const name of inputs.controllerDestinations ?? []) {
+    if (!clusters.has(name) && !implicit.has(name)) implicit.set(name, 'convention');
   }
   for (const name of [...implicit.keys()].sort()) {
     clusters.set(name, { name, network: name, via: implicit.get(name) ?? 'default' });

@@ -95,8 +95,9 @@ export function gitOpsTargets(
   files: readonly ParsedFile[],
   topology: TopologyDeclaration | undefined,
   ws: KustomizeWorkspace,
-): { targets: GitOpsTarget[]; notes: GitOpsNote[]; claims: GitOpsClaim[] } {
+): { targets: GitOpsTarget[]; notes: GitOpsNote[]; claims: GitOpsClaim[]; destinations: Set<string> } {
   const targets: GitOpsTarget[] = [];
+  const destinations = new Set<string>();
   const notes: GitOpsNote[] = [];
   const claims: GitOpsClaim[] = [];
   const argoClusters = argoClusterSecrets(files, topology);
@@ -107,7 +108,16 @@ export function gitOpsTargets(
       feature,
     });
   for (const { resource, clusters } of controllers) {
-    const context: ControllerContext = { resource, clusters, argoClusters, ws, note, targets, claims };
+    const context: ControllerContext = {
+      resource,
+      clusters,
+      argoClusters,
+      ws,
+      note,
+      targets,
+      claims,
+      destinations,
+    };
     if (resource.kind === 'Application') application(context, resource.node, new Map());
     else if (resource.kind === 'ApplicationSet') applicationSet(context);
     else if (resource.kind === 'Kustomization') fluxKustomization(context);
@@ -118,7 +128,7 @@ export function gitOpsTargets(
         `Flux HelmRelease ${resource.name?.value ?? ''}: its chart is not rendered (place its \`helm template\` output instead)`,
       );
   }
-  return { targets, notes, claims };
+  return { targets, notes, claims, destinations };
 }
 
 interface ControllerContext {
@@ -130,6 +140,8 @@ interface ControllerContext {
   note: (resource: Resource, node: Node | undefined, feature: string) => void;
   targets: GitOpsTarget[];
   claims: GitOpsClaim[];
+  /** Every cluster a controller names as its destination, whether or not what it deploys could be followed. */
+  destinations: Set<string>;
 }
 
 /** `the Application reviews`, `the Flux Kustomization apps`: how a note names the controller. */
@@ -160,6 +172,7 @@ function application(context: ControllerContext, root: Node, params: Map<string,
     for (const source of sources) claimSource(context, source, params);
     return;
   }
+  context.destinations.add(cluster);
   if (sources.length === 0) note(resource, spec, 'an Application without a source');
   for (const source of sources) argoSource(context, source, params, cluster, namespace);
 }

@@ -37,6 +37,11 @@ export interface WorkspacePlacements {
   entries: KustomizeEntry[];
   /** Every kustomization folder rendered (or reused) for this placement, by folder. */
   renderings?: ReadonlyMap<string, Rendering>;
+  /**
+   * The clusters GitOps controllers name as destinations: each is a cluster of the mesh even when
+   * nothing it deploys could be followed (a Helm chart), so that `topology` shows it with its note.
+   */
+  destinations?: ReadonlySet<string>;
 }
 
 /**
@@ -126,7 +131,12 @@ function placeFiles(
   // in: known from a placement without them, or with what other controllers deploy (a cluster's Flux
   // Kustomization deploying a tenant's), so placing is repeated until those clusters stay the same.
   let placed = first;
-  let gitOps: ReturnType<typeof gitOpsTargets> = { targets: [], notes: [], claims: [] };
+  let gitOps: ReturnType<typeof gitOpsTargets> = {
+    targets: [],
+    notes: [],
+    claims: [],
+    destinations: new Set(),
+  };
   let known = '';
   for (let round = 0; round < MAX_CONTROLLER_ROUNDS; round++) {
     const controllers = controllersIn(controllerFiles, placed);
@@ -143,6 +153,7 @@ function placeFiles(
     findings: [...placed.findings, ...notesAsFindings(gitOps.notes)],
     kustomizeInputs: inputs,
     renderings,
+    destinations: gitOps.destinations,
   };
 }
 
