@@ -109,21 +109,23 @@ const paired = (r: { median: number; each: number[] }) =>
     ? '–'
     : `**${times(r.median)}** (${r.each.map((value) => value.toFixed(2)).join(', ')})`;
 
-/** The figures of one preset: medians of the rounds, paired ratios, pooled latencies. */
-export function figures(size: SizeResult) {
-  const runs = size.runs;
-  const servers = runs.map((run) => run.server);
-  const all = runs.flatMap((run) => (run.comparisonAll ? [run.comparisonAll] : []));
-  const some = runs.flatMap((run) => (run.comparison ? [run.comparison] : []));
-  const samples = (kind: string) => pooled(servers.map((server) => server.requestSamples?.[kind]));
+/** What every round measures alike, presets and shapes: the floors, the CLI, the cold start, and their paired ratios. */
+interface FloorRound {
+  floor: { ms: number };
+  floor2: { ms: number };
+  cli: { ms: number };
+  server: { cold: { ms: number } };
+}
+
+function againstFloors(runs: FloorRound[]) {
   return {
     floorMs: median(runs.map((run) => run.floor.ms)),
     floor2Ms: median(runs.map((run) => run.floor2.ms)),
     cliMs: median(runs.map((run) => run.cli.ms)),
-    coldMs: median(servers.map((server) => server.cold.ms)),
-    floor2PerFloor: pairedRatio(
+    coldMs: median(runs.map((run) => run.server.cold.ms)),
+    cliPerFloor: pairedRatio(
       runs,
-      (run) => run.floor2.ms,
+      (run) => run.cli.ms,
       (run) => run.floor.ms,
     ),
     coldPerFloor: pairedRatio(
@@ -136,9 +138,21 @@ export function figures(size: SizeResult) {
       (run) => run.server.cold.ms,
       (run) => run.floor2.ms,
     ),
-    cliPerFloor: pairedRatio(
+  };
+}
+
+/** The figures of one preset: medians of the rounds, paired ratios, pooled latencies. */
+export function figures(size: SizeResult) {
+  const runs = size.runs;
+  const servers = runs.map((run) => run.server);
+  const all = runs.flatMap((run) => (run.comparisonAll ? [run.comparisonAll] : []));
+  const some = runs.flatMap((run) => (run.comparison ? [run.comparison] : []));
+  const samples = (kind: string) => pooled(servers.map((server) => server.requestSamples?.[kind]));
+  return {
+    ...againstFloors(runs),
+    floor2PerFloor: pairedRatio(
       runs,
-      (run) => run.cli.ms,
+      (run) => run.floor2.ms,
       (run) => run.floor.ms,
     ),
     cliPerFloor2: pairedRatio(
@@ -431,25 +445,7 @@ export function shapeFigures(shape: ShapeResult) {
   const servers = runs.map((run) => run.server);
   const kinds = [...new Set(servers.flatMap((server) => server.edits.map((edit) => edit.kind)))];
   return {
-    floorMs: median(runs.map((run) => run.floor.ms)),
-    floor2Ms: median(runs.map((run) => run.floor2.ms)),
-    cliMs: median(runs.map((run) => run.cli.ms)),
-    coldMs: median(servers.map((server) => server.cold.ms)),
-    cliPerFloor: pairedRatio(
-      runs,
-      (run) => run.cli.ms,
-      (run) => run.floor.ms,
-    ),
-    coldPerFloor: pairedRatio(
-      runs,
-      (run) => run.server.cold.ms,
-      (run) => run.floor.ms,
-    ),
-    coldPerFloor2: pairedRatio(
-      runs,
-      (run) => run.server.cold.ms,
-      (run) => run.floor2.ms,
-    ),
+    ...againstFloors(runs),
     rssColdMB: median(servers.map((server) => server.peakRssAfterColdMB)),
     rssMB: median(servers.map((server) => server.peakRssMB)),
     edits: kinds.map((kind) => editsOf(servers, kind)).filter((edit) => edit !== undefined),
