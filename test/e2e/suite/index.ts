@@ -416,6 +416,13 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'Run Render Commands with meshLens.render.enable off runs nothing and says so',
+    run: async () => {
+      const result = await execute<{ rendered: boolean }>('meshLens.runRenderCommands');
+      assert.deepEqual(result, { rendered: false });
+    },
+  },
+  {
     name: 'Restart Server brings the server back with the same diagnostics',
     run: async () => {
       await execute('meshLens.restartServer');
