@@ -21,7 +21,9 @@ export function createLanguageClient(
     run: { module, transport: TransportKind.stdio },
     debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const yamlFiles = workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  const yamlFiles = workspace.createFileSystemWatcher(
+    '**/{*.yaml,*.yml,*.properties,*.env,*.conf,*.ini,.env}',
+  );
   context.subscriptions.push(yamlFiles);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],

@@ -1,6 +1,7 @@
 import { close, type Dirent, fstat, open as openFile, read, readFile } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { isDataFile } from '../../shared/src';
 
 export interface WorkspaceFile {
   /** Relative to the workspace root, with forward slashes. */
@@ -30,13 +31,18 @@ export function isManifestPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/** The files a scan reads: manifests, and the data files a kustomization's generators may name. */
+function isReadPath(path: string): boolean {
+  return isManifestPath(path) || isDataFile(path);
+}
+
 /**
- * Whether the scan would read this workspace-relative path: a YAML file, under no ignored folder,
+ * Whether the scan would read this workspace-relative path: a YAML or generator data file, under no ignored folder,
  * and neither it nor a folder above it excluded. Change events and opened editors follow the same
  * rule, so a file the scan skips does not enter the model through them.
  */
 export function isScannedPath(path: string, isExcluded?: (path: string) => boolean): boolean {
-  if (!isManifestPath(path)) return false;
+  if (!isReadPath(path)) return false;
   const segments = path.split('/');
   if (segments.slice(0, -1).some((segment) => IGNORED_DIRECTORIES.has(segment))) return false;
   if (!isExcluded) return true;
@@ -199,14 +205,14 @@ export async function readWorkspaceFiles(
         // Only YAML names are reported: a dangling `node` or `self` link is none of Mesh Lens's
         // business (it got a MESH195; found by the reliability tests).
         if (target.kind === 'broken') {
-          if (isManifestPath(path)) skip(path, 'a broken symbolic link');
+          if (isReadPath(path)) skip(path, 'a broken symbolic link');
         } else if (target.kind === 'outside') {
-          if (isManifestPath(path)) skip(path, 'a symbolic link to a file outside the workspace');
+          if (isReadPath(path)) skip(path, 'a symbolic link to a file outside the workspace');
         } else if (target.kind === 'unreadable') {
-          if (isManifestPath(path)) skip(path, target.reason);
+          if (isReadPath(path)) skip(path, target.reason);
         } else if (target.kind === 'directory') await visit(full, `${path}/`, target.real, inside);
-        else if (target.kind === 'file' && isManifestPath(path)) addFile(full, path);
-      } else if (entry.isFile() && isManifestPath(entry.name)) {
+        else if (target.kind === 'file' && isReadPath(path)) addFile(full, path);
+      } else if (entry.isFile() && isReadPath(entry.name)) {
         addFile(full, path);
       }
     }

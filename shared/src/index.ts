@@ -51,3 +51,4 @@ export { isRenderedOutput } from './topology/placement';
 export { type RenderCommand, renderCommands } from './topology/render-commands';
 export type { SeverityOverride } from './topology/topology-file';
 export * from './topology/types';
+export { isDataFile } from './yaml/parse-file';

@@ -9,7 +9,7 @@ import { exampleWorkspace, repoRoot } from '../helpers/paths';
 // The size budget the README states for the published package. Graphviz in WebAssembly
 // (dist/viz-global.js, for `graph --format svg` and the editor's mesh map) is about 470 KB packed
 // and 1.3 MB unpacked of it: docs/decisions.md, "The mesh map's renderer".
-const BUDGET = { packedBytes: 950 * 1024, unpackedBytes: 2.9 * 1024 * 1024 };
+const BUDGET = { packedBytes: 1000 * 1024, unpackedBytes: 3.1 * 1024 * 1024 };
 
 function run(command: string, args: string[], options: SpawnSyncOptions) {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 120_000, ...options });

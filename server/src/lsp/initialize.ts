@@ -76,7 +76,9 @@ export function registerForChanges(state: ServerState): void {
       .catch(carryOn);
   if (client.watch) {
     void connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/{*.yaml,*.yml,*.properties,*.env,*.conf,*.ini,.env}' }],
+      })
       .catch(carryOn);
   }
 }

@@ -97,9 +97,19 @@ export function parseFile(path: string, text: string, strings?: StringTable): Pa
 }
 
 /** `parseFile`, pausing after each document it reads and after each it analyses. */
+/**
+ * Files of a kustomization generator's data (`configMapGenerator: files: [app.properties]`, `envs:
+ * [.env]`): read by the adapters so that the renderer finds their text, never parsed as YAML — they
+ * hold no manifest, and `key=value` lines would read as one odd scalar.
+ */
+export function isDataFile(path: string): boolean {
+  return /(^|\/)\.env$|\.(properties|env|conf|ini)$/i.test(path);
+}
+
 export function* parseFileInSteps(path: string, text: string, strings?: StringTable): Steps<ParsedFile> {
   const source = createSourceFile(path, text, strings);
   const parsed = new ParsedFacts(source);
+  if (isDataFile(path)) return parsed;
   parsed.modelineCluster = readModeline(source);
   const list = yield* composeDocumentsInSteps(source);
   if (!list) {
@@ -127,7 +137,7 @@ class ParsedFacts implements ParsedFile {
   constructor(readonly source: SourceFile) {}
 
   get documents(): Document.Parsed[] {
-    return documentsOf(this.source);
+    return isDataFile(this.source.path) ? [] : documentsOf(this.source);
   }
 }
 
