@@ -16,8 +16,8 @@ import {
   createWorkspace,
   DEFAULT_TOPOLOGY_FILE,
   deleteFile,
+  fileText,
   getModel,
-  isSkippedText,
   setFile,
   setFileInSteps,
   setSkippedFile,
@@ -411,8 +411,7 @@ export class Snapshot {
   /** The text the snapshot holds for a file (an open editor's buffer, else the file as read). */
   textOf(file: string): string | undefined {
     this.#live();
-    const text = this.#workspace.files.get(file)?.text;
-    return text === undefined || isSkippedText(text) ? undefined : text;
+    return fileText(this.#workspace, file);
   }
 
   get fileCount(): number {

@@ -6,7 +6,14 @@ import { fixesForGeneratedOutput } from '../fixes/generated-output';
 import type { HelmContext } from '../fixes/helm-values-fix';
 import { keepEncoding, writtenLike } from '../fixes/keep-encoding';
 import type { MeshModel } from '../model/types';
-import { getModel, isSkippedText, modelWith, type TrialModel, type Workspace } from '../model/workspace';
+import {
+  fileText,
+  getModel,
+  isSkippedText,
+  modelWith,
+  type TrialModel,
+  type Workspace,
+} from '../model/workspace';
 import { type FileEdit, type Finding, type Fix, severityRank, type TextEdit } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
 import { type Analysis, reported } from './analyse-workspace';
@@ -126,17 +133,10 @@ export function verifyFixes(workspace: Workspace, checker: Checker, fixes: reado
   return { unsafe: [...new Set(unsafe)], raises, texts };
 }
 
-/**
- * A finding's fixes as the editor may offer them: a fix the oracle finds unsafe is dropped; one
- * that would raise findings of its own is kept, not preferred, and its title says what it raises.
- */
 /** What the generated-output rule of fixes reads of a workspace (fixes/generated-output.ts). */
 export function helmContextOf(workspace: Workspace): HelmContext {
   return {
-    textOf: (file) => {
-      const text = workspace.files.get(file)?.text;
-      return text === undefined || isSkippedText(text) ? undefined : text;
-    },
+    textOf: (file) => fileText(workspace, file),
     paths: () => workspace.files.keys(),
     clustersOf: (file) => [
       ...new Set(
@@ -148,6 +148,10 @@ export function helmContextOf(workspace: Workspace): HelmContext {
   };
 }
 
+/**
+ * A finding's fixes as the editor may offer them: a fix the oracle finds unsafe is dropped; one
+ * that would raise findings of its own is kept, not preferred, and its title says what it raises.
+ */
 export function offeredFixes(workspace: Workspace, checker: Checker, finding: Finding): Fix[] {
   const offered: Fix[] = [];
   for (const fix of fixesForGeneratedOutput(finding.fixes(), helmContextOf(workspace))) {

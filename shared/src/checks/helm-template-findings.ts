@@ -1,7 +1,7 @@
 import type { MeshIndex } from '../model/types';
 import { type Finding, noFixes } from '../text/findings';
 import { offsetAt, rangeAt } from '../text/source';
-import { helmSourceAt, mayHoldHelmOutput } from '../yaml/helm-source';
+import { helmSourceAt, helmTemplatePath, mayHoldHelmOutput } from '../yaml/helm-source';
 
 // SPEC §9, Helm: `helm template` writes `# Source: <chart>/templates/<file>` before each document
 // it renders. When that chart is in the workspace, a finding on a rendered document is also shown on
@@ -12,7 +12,7 @@ import { helmSourceAt, mayHoldHelmOutput } from '../yaml/helm-source';
 export function helmTemplateFindings(model: MeshIndex, findings: readonly Finding[]): Finding[] {
   const templates = new Map<string, string | undefined>();
   const templateOf = (source: string) => {
-    if (!templates.has(source)) templates.set(source, templateFile(model, source));
+    if (!templates.has(source)) templates.set(source, helmTemplatePath(source, model.files.keys()));
     return templates.get(source);
   };
   // Most findings are in files no chart rendered: each file's text is searched once per call.
@@ -49,13 +49,6 @@ export function helmTemplateFindings(model: MeshIndex, findings: readonly Findin
       },
     ];
   });
-}
-
-/** The workspace file a `# Source:` path names: the path itself, or one ending with it (the chart in a subfolder). */
-function templateFile(model: MeshIndex, source: string): string | undefined {
-  if (model.files.has(source)) return source;
-  const matching = [...model.files.keys()].filter((path) => path.endsWith(`/${source}`));
-  return matching.sort((a, b) => a.length - b.length)[0];
 }
 
 /**

@@ -43,5 +43,5 @@ export function meshHostnamesIn(text: string, domains: readonly string[] = []): 
 /** The labels after `<name>.<namespace>.` mention the mesh, or are one of the extra domains. */
 function meshLookingSuffix(host: string, domains: readonly string[]): boolean {
   const suffix = host.slice(host.indexOf('.', host.indexOf('.') + 1) + 1);
-  return suffix.includes('mesh') || suffix.includes('internal') || domains.includes(suffix);
+  return mayHoldMeshHostname(suffix) || domains.includes(suffix);
 }

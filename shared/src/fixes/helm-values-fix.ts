@@ -1,7 +1,7 @@
 import { isScalar, parseAllDocuments, visit } from 'yaml';
 import type { Fix, TextEdit } from '../text/findings';
 import { createSourceFile, offsetAt, rangeAt } from '../text/source';
-import { helmSourceAt } from '../yaml/helm-source';
+import { helmSourceAt, helmTemplatePath } from '../yaml/helm-source';
 import { replaceScalar } from './yaml-edits';
 
 // A fix on committed `helm template` output is undone by the next render: the value came from the
@@ -52,15 +52,11 @@ function unquoted(text: string): string | undefined {
   return /^[^\s"'{}[\],#&*!|>%@`]+$/.test(text) ? text : undefined;
 }
 
-/**
- * The chart folder in the workspace whose templates hold `<chart>/templates/<file>`: the `# Source:`
- * path itself, or the shortest workspace path ending with it.
- */
+/** The chart folder in the workspace whose templates hold `<chart>/templates/<file>`. */
 function chartFolderOf(template: string, context: HelmContext): string | undefined {
   const marker = template.indexOf('/templates/');
   if (marker < 0) return undefined;
-  const matching = [...context.paths()].filter((path) => path === template || path.endsWith(`/${template}`));
-  const found = matching.sort((a, b) => a.length - b.length)[0];
+  const found = helmTemplatePath(template, context.paths());
   return found ? found.slice(0, found.length - (template.length - marker)) : undefined;
 }
 

@@ -157,6 +157,12 @@ export function isSkippedText(text: string): boolean {
   return text.startsWith(SKIPPED_PREFIX);
 }
 
+/** The text the workspace holds for a file, if it was read (a skipped file's placeholder is no text). */
+export function fileText(workspace: Workspace, path: string): string | undefined {
+  const text = workspace.files.get(path)?.text;
+  return text === undefined || isSkippedText(text) ? undefined : text;
+}
+
 /** Records a file that was not read (binary, too large, not UTF-8, …) so the reason is reported on it. */
 export function setSkippedFile(workspace: Workspace, path: string, reason: string): void {
   const source = createSourceFile(path, '');

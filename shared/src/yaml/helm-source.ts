@@ -12,6 +12,19 @@ export function helmSourceAt(text: string, offset: number): string | undefined {
   return SOURCE_LINE.exec(document)?.[1];
 }
 
+/**
+ * The workspace file a `# Source:` path names: the path itself, or the shortest path ending with it
+ * (the chart kept in a subfolder of the repository).
+ */
+export function helmTemplatePath(source: string, paths: Iterable<string>): string | undefined {
+  let found: string | undefined;
+  for (const path of paths) {
+    if (path === source) return path;
+    if (path.endsWith(`/${source}`) && (found === undefined || path.length < found.length)) found = path;
+  }
+  return found;
+}
+
 /** Whether a file's text may hold Helm output at all: most files do not, and are not searched further. */
 export function mayHoldHelmOutput(text: string): boolean {
   return text.includes('# Source:');
