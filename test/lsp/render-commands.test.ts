@@ -131,6 +131,28 @@ describe('language server over stdio: render commands', () => {
     }
   });
 
+  test('the command is answered when a save asks for a render right after it', {
+    timeout: 30_000,
+  }, async () => {
+    const root = workspace('cat chart-output/cluster2.txt');
+    const live = await session(root, { trusted: true, enabled: true });
+    try {
+      await topologyDiagnostics(live, (codes) => codes.includes('MESH101'));
+      await live.open('clusters/cluster1/reviews.yaml');
+      // The save's delayed render replaces the command's pending one: both callers see it run.
+      const answer = live.connection.sendRequest('workspace/executeCommand', {
+        command: RUN_RENDER_COMMANDS_COMMAND,
+        arguments: [],
+      });
+      await live.connection.sendNotification('textDocument/didSave', {
+        textDocument: { uri: live.uri('clusters/cluster1/reviews.yaml') },
+      });
+      assert.deepEqual(await answer, { rendered: true });
+    } finally {
+      await live.stop();
+    }
+  });
+
   test('a failing command: a warning names the cluster and the error; MESH192 stays', async () => {
     const root = workspace('echo chart not found >&2; exit 3');
     const messages: string[] = [];

@@ -29,6 +29,11 @@ interface Renders {
   /** Asked for during a run: run once more after it. */
   again: boolean;
   timer: NodeJS.Timeout | undefined;
+  /**
+   * Who waits for the run the pending timer starts: a request that replaces the timer (a save right
+   * after the command) must not leave the earlier caller waiting for a run that never comes.
+   */
+  waiting: (() => void)[];
   /** Ends the commands still running when the server exits. */
   abort: AbortController;
   /** The last failure told to the user per cluster, so that a failing command on every save warns once. */
@@ -44,6 +49,7 @@ function renders(state: ServerState): Renders {
       running: undefined,
       again: false,
       timer: undefined,
+      waiting: [],
       abort: new AbortController(),
       told: new Map(),
     };
@@ -64,7 +70,7 @@ export function renderOnRequest(state: ServerState): void {
   state.connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
     if (state.workspaceTrusted) return;
     state.workspaceTrusted = true;
-    requestRender(state, 0);
+    void requestRender(state, 0);
   });
 }
 
@@ -81,9 +87,13 @@ export function requestRender(state: ServerState, delayMs = RENDER_DELAY_MS): Pr
   const current = renders(state);
   if (current.timer) clearTimeout(current.timer);
   return new Promise((done) => {
+    current.waiting.push(done);
     current.timer = setTimeout(() => {
       current.timer = undefined;
-      void startRun(state, current).then(done);
+      const settled = current.waiting.splice(0);
+      void startRun(state, current).then(() => {
+        for (const resolve of settled) resolve();
+      });
     }, delayMs);
   });
 }
