@@ -21,6 +21,7 @@ import { type LoadedWorkspace, loadWorkspace, UsageError } from './cli/load-work
 import { renderSvg } from './cli/render-svg';
 import { painter, progressLine } from './cli/terminal';
 import { limitHeapGrowth } from './heap-growth';
+import { ParseWorker, runAsParseWorker } from './parse-workers';
 
 declare const MESH_LENS_VERSION: string | undefined;
 const VERSION = typeof MESH_LENS_VERSION === 'string' ? MESH_LENS_VERSION : '0.0.0-dev';
@@ -164,12 +165,23 @@ function singlePath(paths: string[]): string[] {
 }
 
 async function load(paths: string[], values: Values): Promise<LoadedWorkspace> {
+  // Started first, so that it has loaded while the files are read.
+  const parseWorker = ParseWorker.worthStarting() ? new ParseWorker(__filename) : undefined;
+  try {
+    return await loadWith(paths, values, parseWorker);
+  } finally {
+    parseWorker?.close();
+  }
+}
+
+async function loadWith(paths: string[], values: Values, parseWorker: ParseWorker | undefined) {
   const progress = progressLine(process.stderr);
   const stdinCount = paths.filter((path) => path === '-').length;
   if (stdinCount > 1) throw new UsageError('- (standard input) may be given once');
   if (stdinCount === 0 && values['stdin-filename'])
     throw new UsageError('--stdin-filename goes with the path -');
   const loaded = await loadWorkspace(paths, {
+    parseWorker,
     allowRender: values['allow-render'],
     topology: values.topology,
     exclude: values.exclude,
@@ -386,23 +398,26 @@ function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-limitHeapGrowth();
-ignoreClosedPipe(process.stdout);
-ignoreClosedPipe(process.stderr);
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    const message = error instanceof Error ? error.message : String(error);
-    const shown =
-      error instanceof UsageError
-        ? message
-        : parseError
-          ? usageMessage(error as Error & { code: string })
-          : `internal error: ${(error as Error)?.stack ?? message}`;
-    process.stderr.write(`mesh-lens: ${shown}\n`);
-    process.exitCode = 2;
-  },
-);
+// This bundle also runs as the parse worker the CLI starts (parse-workers.ts): then it does only that.
+if (!runAsParseWorker()) {
+  limitHeapGrowth();
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+      const message = error instanceof Error ? error.message : String(error);
+      const shown =
+        error instanceof UsageError
+          ? message
+          : parseError
+            ? usageMessage(error as Error & { code: string })
+            : `internal error: ${(error as Error)?.stack ?? message}`;
+      process.stderr.write(`mesh-lens: ${shown}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -10,9 +10,10 @@ import { countingMessages, createIdle } from './lsp/when-idle';
  * Starts the language server on the transport its command line names: `--stdio`, or node-ipc /
  * socket as vscode-languageserver accepts. A function rather than the entry point itself, so that
  * the tests' fault-injecting entry (test/reliability/fault-injecting-server.ts) starts the very same
- * server and the shipped bundle holds no test switch.
+ * server and the shipped bundle holds no test switch. `parseWorkerScript`: the bundle to start parse
+ * workers from (server/src/parse-workers.ts): the entry point's own file.
  */
-export function runLanguageServer(): void {
+export function runLanguageServer(entry: { parseWorkerScript?: string } = {}): void {
   limitHeapGrowth();
   const lifecycle = createLifecycle();
   const idle = createIdle();
@@ -21,7 +22,7 @@ export function runLanguageServer(): void {
     ? connectStdio(options)
     : createConnection(ProposedFeatures.all, options);
   lifecycle.attach(connection);
-  startServer(connection, idle);
+  startServer(connection, idle, entry.parseWorkerScript);
 }
 
 /**

@@ -39,7 +39,9 @@ export {
   type WorkspaceSymbol,
   workspaceSymbols,
 } from './features/symbols';
+export { isKustomizationFile } from './kustomize/kustomization-file';
 export * from './model/hostnames';
+export { type PortableFacts, readPortableFacts } from './model/portable-facts';
 export * from './model/types';
 export * from './model/workspace';
 export * from './protocol';

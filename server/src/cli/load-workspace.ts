@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { DEFAULT_TOPOLOGY_FILE, MeshLens, renderCommands, type Snapshot } from '../../../shared/src';
+import { dealToWorker, type ParseWorker } from '../parse-workers';
 import { runRenderCommand } from '../render-command';
 import { DEFAULT_MAX_FILE_BYTES, decodeManifest, readWorkspaceFiles } from '../workspace-files';
 import { ignoreRules } from './ignore-rules';
@@ -43,6 +44,8 @@ export interface LoadOptions {
   onProgress?: (count: number) => void;
   /** Run the topology file's `render` commands (`--allow-render`): nothing is executed otherwise. */
   allowRender?: boolean;
+  /** A worker thread that parses part of the files (the host thread parses the rest). */
+  parseWorker?: ParseWorker;
 }
 
 interface Read {
@@ -97,8 +100,26 @@ export async function loadWorkspace(paths: string[], options: LoadOptions = {}):
   if (options.allowRender) await addRenderedOutputs(read, root, topologyPath);
 
   const host = new MeshLens({ topologyPath });
-  const snapshot = host.applyChange(read);
+  const snapshot = options.parseWorker
+    ? await applyWithWorker(host, read, options.parseWorker, topologyPath)
+    : host.applyChange(read);
   return { root, host, snapshot, selected: selection(root, targets, read, stdinPath) };
+}
+
+/**
+ * The files given to the host in walk order, as `applyChange(read)` would, the worker reading the
+ * last half while this thread parses the first (parse-workers.ts).
+ */
+async function applyWithWorker(host: MeshLens, read: Read, worker: ParseWorker, topologyPath: string) {
+  const files = read.set.map(([path, text]) => ({ path, text }));
+  const dealt = worker.read(
+    dealToWorker(files, (path) => path === topologyPath),
+    host.valueDomains(),
+  );
+  for (const [path, text] of read.set) {
+    host.applyChange({ set: [[path, text, dealt.has(path) ? await dealt.factsOf(path) : undefined]] });
+  }
+  return host.applyChange({ skipped: read.skipped });
 }
 
 async function toTarget(path: string): Promise<Target> {

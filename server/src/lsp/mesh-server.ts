@@ -17,9 +17,10 @@ import type { Idle } from './when-idle';
  * module of its own, wired here to one shared state. `idle` counts the connection's messages (its
  * options come from `countingMessages`), so that work can wait for the end of a burst.
  */
-export function startServer(connection: Connection, idle: Idle): void {
+/** `parseWorkerScript`: the bundle a parse worker runs (the entry point's own), when scans may use one. */
+export function startServer(connection: Connection, idle: Idle, parseWorkerScript?: string): void {
   const documents = new TextDocuments(TextDocument);
-  const state = createServerState(connection, documents, idle);
+  const state = createServerState(connection, documents, idle, parseWorkerScript);
 
   connection.onInitialize((params) => initialize(state, params));
   connection.onInitialized(() => {

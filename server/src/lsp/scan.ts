@@ -1,4 +1,5 @@
 import { isRenderedOutput } from '../../../shared/src';
+import { dealToWorker } from '../parse-workers';
 import { isScannedPath, readWorkspaceFile, readWorkspaceFiles } from '../workspace-files';
 import { publishFileLocal, publishNow, sendStatus } from './diagnostics';
 import type { Folder } from './folders';
@@ -106,11 +107,20 @@ async function readFolder(
     return { files: [], skipped: [] };
   });
   const seen = new Set<string>();
+  const dealt = state.parseWorker?.read(
+    dealToWorker(
+      files.filter((file) => !folder.open.has(file.path)),
+      (path) => path === settings.topologyFile,
+    ),
+    host.valueDomains(),
+  );
   let slice = performance.now();
   for (const [index, file] of files.entries()) {
     seen.add(file.path);
+    // Waiting for the worker lets other messages through, as the yields below do.
+    const read = dealt?.has(file.path) ? await dealt.factsOf(file.path) : undefined;
     // An open buffer's text wins, even one opened while this loop yielded.
-    if (!folder.open.has(file.path)) host.applyChange({ set: [[file.path, file.text]] });
+    if (!folder.open.has(file.path)) host.applyChange({ set: [[file.path, file.text, read]] });
     // Parsing is most of a scan (14 s at 50,000 resources): hand the event loop back now and then
     // so cancellations, `shutdown` and edits are handled, and say how far it got.
     if (performance.now() - slice > SCAN_SLICE_MS) {

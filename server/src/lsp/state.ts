@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckOptions, Snapshot } from '../../../shared/src';
+import { ParseWorker } from '../parse-workers';
 import { createFolder, currentSnapshot, type Folder, pathIn } from './folders';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { createSlicedUpdates, type SlicedUpdates } from './sliced-updates';
@@ -63,12 +64,15 @@ export interface ServerState {
   readonly onCheckError: NonNullable<CheckOptions['onCheckError']>;
   /** The `meshLens.exclude` globs compiled, kept until the setting changes. */
   excluded: { globs: string[]; match?: (path: string) => boolean } | undefined;
+  /** Parses part of each scan's files on the second core (parse-workers.ts); none on one core or in tests' own bundles. */
+  readonly parseWorker: ParseWorker | undefined;
 }
 
 export function createServerState(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   idle: Idle,
+  parseWorkerScript?: string,
 ): ServerState {
   const reportedCheckErrors = new Set<string>();
   return {
@@ -101,6 +105,8 @@ export function createServerState(
       );
     },
     excluded: undefined,
+    parseWorker:
+      parseWorkerScript && ParseWorker.worthStarting() ? new ParseWorker(parseWorkerScript) : undefined,
   };
 }
 

@@ -11,6 +11,7 @@ import { type ClusterPlacements, placementsByCluster } from '../features/placeme
 import { suppressionFixes } from '../features/suppression-fixes';
 import { documentSymbols, workspaceSymbols } from '../features/symbols';
 import { buildModel } from '../model/build-model';
+import type { PortableFacts } from '../model/portable-facts';
 import type { MeshModel } from '../model/types';
 import {
   createWorkspace,
@@ -52,8 +53,11 @@ import { offeredFixes, shardChecker } from './verify-fix';
 
 /** One change of the workspace, as the adapter saw it: files set, files that could not be read, files gone. */
 export interface WorkspaceChange {
-  /** Files added or changed, with their text. */
-  set?: Iterable<readonly [path: string, text: string]>;
+  /**
+   * Files added or changed, with their text, and optionally its facts as a worker thread read them
+   * (`readPortableFacts`): the host then does not parse the text itself.
+   */
+  set?: Iterable<readonly [path: string, text: string, read?: PortableFacts]>;
   /** Files that were not read (binary, too large, unreadable), with why: each becomes a MESH195. */
   skipped?: Iterable<readonly [path: string, reason: string]>;
   deleted?: Iterable<string>;
@@ -121,7 +125,8 @@ export class MeshLens {
       setTopologyPath(workspace, change.topologyPath);
       changed = true;
     }
-    for (const [path, text] of change.set ?? []) changed = setFile(workspace, path, text) || changed;
+    for (const [path, text, read] of change.set ?? [])
+      changed = setFile(workspace, path, text, read) || changed;
     for (const [path, reason] of change.skipped ?? []) {
       setSkippedFile(workspace, path, reason);
       changed = true;
@@ -146,6 +151,14 @@ export class MeshLens {
   /** The snapshot of the workspace as it is now. */
   snapshot(): Snapshot {
     return this.#current;
+  }
+
+  /**
+   * The segment domains that do not mention the mesh, which string values are scanned for: what a
+   * worker thread reading files for this host passes to `readPortableFacts`.
+   */
+  valueDomains(): readonly string[] {
+    return this.#workspace.valueDomains;
   }
 
   /** The workspace paths of every file the host holds (read or skipped). */

@@ -98,6 +98,24 @@ class GatewayApiRefFacts implements GatewayApiRef {
   }
 }
 
+/** Whether a value is a Gateway API ref as extraction makes it (facts/portable-facts.ts rebuilds them). */
+export function isGatewayApiRefFacts(value: object): value is GatewayApiRef {
+  return value instanceof GatewayApiRefFacts;
+}
+
+/** A Gateway API ref from its parts, read in another thread (facts/portable-facts.ts). */
+export function gatewayApiRefOf(parts: {
+  resource: Resource;
+  offset: number;
+  range: Range;
+  group?: Located<string>;
+  kind?: Located<string>;
+  namespace?: Located<string>;
+  port?: Located<string>;
+}): GatewayApiRef {
+  return new GatewayApiRefFacts(parts.resource, parts.offset, parts.range, parts);
+}
+
 function virtualServiceReferences(resource: Resource): HostReference[] {
   const references = plainHosts(resource, field(resource, ['spec', 'hosts']), 'virtualServiceHost');
   for (const protocol of ['http', 'tcp', 'tls']) {

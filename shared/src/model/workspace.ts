@@ -11,6 +11,7 @@ import { SessionCache } from '../util/session-cache';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
 import { buildModel, type FileChange, type FileFacts, renderingsOf, updateModel } from './build-model';
+import { factsFromPortable, type PortableFacts } from './portable-facts';
 import type { MeshModel } from './types';
 
 export const DEFAULT_TOPOLOGY_FILE = 'mesh-topology.yaml';
@@ -80,8 +81,27 @@ export function createWorkspace(topologyPath = DEFAULT_TOPOLOGY_FILE): Workspace
 // Enough for an analysis to catch up with the edits of a burst of typing; an older one starts over.
 const HISTORY_LENGTH = 64;
 
-/** Sets a file's text; re-parses only if the text differs. Returns whether anything changed. */
-export function setFile(workspace: Workspace, path: string, text: string): boolean {
+/**
+ * Sets a file's text; re-parses only if the text differs. Returns whether anything changed. `read`:
+ * the facts of that text as another thread read them (`readPortableFacts`), used when they were
+ * read for the workspace's current segment domains (else the file is parsed here).
+ */
+export function setFile(workspace: Workspace, path: string, text: string, read?: PortableFacts): boolean {
+  if (read && workspace.files.get(path)?.text !== text) {
+    const facts = factsFromPortable(
+      read,
+      text,
+      workspace.valueDomains,
+      workspace.cache.get(INTERNED_STRINGS),
+    );
+    if (facts) {
+      workspace.stats.parses++;
+      invalidate(workspace, path);
+      workspace.files.set(path, { text, facts });
+      if (isKustomizationFile(path)) workspace.kustomized = true;
+      return true;
+    }
+  }
   return finish(setFileInSteps(workspace, path, text));
 }
 

@@ -114,6 +114,21 @@ class CompactRange implements Range {
   }
 }
 
+/** A range from its four numbers: how facts read in another thread get their ranges back (facts/portable-facts.ts). */
+export function rangeOf(
+  startLine: number,
+  startCharacter: number,
+  endLine: number,
+  endCharacter: number,
+): Range {
+  return new CompactRange(startLine, startCharacter, endLine, endCharacter);
+}
+
+/** Whether a value is a range made by `rangeAt`/`rangeOf`, whose fields are private. */
+export function isCompactRange(value: object): value is Range {
+  return value instanceof CompactRange;
+}
+
 export function containsPosition(range: Range, position: Position): boolean {
   return comparePositions(range.start, position) <= 0 && comparePositions(position, range.end) <= 0;
 }

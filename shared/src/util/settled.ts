@@ -25,3 +25,13 @@ const EMPTY_MAP = new EmptyMap<never, never>();
 export function settledMap<K, V>(map: Map<K, V>): Map<K, V> {
   return map.size === 0 ? (EMPTY_MAP as Map<K, V>) : map;
 }
+
+/** Whether a list is the shared empty one (facts/portable-facts.ts sends it as a mark, not a list). */
+export function isSharedEmptyList(value: unknown): boolean {
+  return value === EMPTY_LIST;
+}
+
+/** Whether a map is the shared empty one. */
+export function isSharedEmptyMap(value: unknown): boolean {
+  return value === EMPTY_MAP;
+}

@@ -141,6 +141,24 @@ class ParsedFacts implements ParsedFile {
   }
 }
 
+/** Whether a value is a file's facts as `parseFile` makes them (facts/portable-facts.ts rebuilds them). */
+export function isParsedFacts(value: object): value is ParsedFile {
+  return value instanceof ParsedFacts;
+}
+
+/** A file's facts from their parts, read in another thread (facts/portable-facts.ts). */
+export function parsedFileOf(
+  source: SourceFile,
+  parts: Pick<ParsedFile, 'resources' | 'findings' | 'modelineCluster' | 'documentCount'>,
+): ParsedFile {
+  const parsed = new ParsedFacts(source);
+  parsed.resources = parts.resources;
+  parsed.findings = parts.findings;
+  if (parts.modelineCluster) parsed.modelineCluster = parts.modelineCluster;
+  parsed.documentCount = parts.documentCount;
+  return parsed;
+}
+
 function readModeline(source: SourceFile): Located<string> | undefined {
   const match = MODELINE.exec(source.text);
   if (!match?.[1]) return undefined;

@@ -109,6 +109,39 @@ class ResourceFacts implements Resource {
   }
 }
 
+/** Whether a value is a resource as a file's parse makes it (facts/portable-facts.ts rebuilds them). */
+export function isResourceFacts(value: object): value is Resource {
+  return value instanceof ResourceFacts;
+}
+
+/** A resource of a file from its parts, read in another thread (facts/portable-facts.ts). */
+export function resourceOf(
+  source: SourceFile,
+  parts: Pick<
+    Resource,
+    | 'docIndex'
+    | 'nodeIndex'
+    | 'apiVersion'
+    | 'kind'
+    | 'group'
+    | 'name'
+    | 'namespace'
+    | 'labels'
+    | 'annotations'
+    | 'range'
+  >,
+): Resource {
+  return new ResourceFacts(
+    source,
+    parts.docIndex,
+    parts.nodeIndex,
+    parts.apiVersion,
+    parts.kind,
+    parts.group,
+    parts,
+  );
+}
+
 /**
  * The resource placed with a default namespace (a topology path entry's, a kustomization's): what
  * `kubectl apply -n NS` does to an object that names none. Everything else is the origin's.

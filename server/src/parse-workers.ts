@@ -1,0 +1,184 @@
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isKustomizationFile, type PortableFacts, readPortableFacts } from '../../shared/src';
+
+// Reading a workspace is mostly parsing YAML (about 70 % of a cold start at 10,000 resources), and
+// it is one file after another: a second core can take part of it. A worker thread parses the files
+// it is dealt and sends back their facts as plain data (shared/src/model/portable-facts.ts); the host
+// takes them in walk order, as if it had parsed them itself. The worker runs the adapter's own bundle
+// (dist/cli.js or dist/server.js, started with a role in its `workerData`), so the package ships no
+// second copy of the parser.
+
+const ROLE = 'mesh-lens-parse-worker';
+
+/** Files per message: small enough that the host takes the first ones in while the worker reads on. */
+const FILES_PER_BATCH = 64;
+
+/**
+ * Below this much text a worker does not pay for itself: starting one (loading the bundle into a
+ * fresh isolate) costs about as much as parsing a few hundred kilobytes.
+ */
+const MIN_WORKER_BYTES = 512 * 1024;
+
+/**
+ * The worker's share of the text. The host thread also takes the worker's facts in (a structured
+ * clone and rebuilding its few class instances: about a tenth of parsing them), so the worker gets
+ * a little more than half.
+ */
+const WORKER_SHARE = 0.52;
+
+interface Request {
+  id: number;
+  files: { path: string; text: string }[];
+  valueDomains: readonly string[];
+}
+
+type Reply = { id: number; read: (PortableFacts | { path: string; error: string })[] };
+
+/**
+ * Run at the start of an adapter's bundle: when this thread is a parse worker, serves requests and
+ * returns true (the bundle must then do nothing else).
+ */
+export function runAsParseWorker(): boolean {
+  if (isMainThread || (workerData as { role?: string } | null)?.role !== ROLE || !parentPort) return false;
+  const port = parentPort;
+  port.on('message', (request: Request) => {
+    const read = request.files.map(({ path, text }) => {
+      try {
+        return readPortableFacts(path, text, request.valueDomains);
+      } catch (error) {
+        // The host parses this one itself, and reports whatever made it fail here.
+        return { path, error: error instanceof Error ? error.message : String(error) };
+      }
+    });
+    port.postMessage({ id: request.id, read } satisfies Reply);
+  });
+  return true;
+}
+
+/** One worker thread that parses files for the host; started before the files are read, so it is warm. */
+export class ParseWorker {
+  readonly #worker: Worker;
+  #nextId = 0;
+  readonly #waiting = new Map<number, (reply: Reply | undefined) => void>();
+  #failed = false;
+  /** Files whose facts the worker sent (tests check that it took part). */
+  filesRead = 0;
+
+  /** `script`: the bundle this thread runs (`__filename` of the entry point). */
+  constructor(script: string) {
+    this.#worker = new Worker(script, { workerData: { role: ROLE } });
+    this.#worker.on('message', (reply: Reply) => {
+      this.#waiting.get(reply.id)?.(reply);
+      this.#waiting.delete(reply.id);
+    });
+    // A worker that cannot start or dies leaves its files to the host thread: slower, never wrong.
+    const fail = () => {
+      this.#failed = true;
+      for (const resolve of this.#waiting.values()) resolve(undefined);
+      this.#waiting.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', fail);
+  }
+
+  /** Whether there is a second core for it: on one core a worker only adds the cost of sending facts. */
+  static worthStarting(): boolean {
+    return availableParallelism() > 1;
+  }
+
+  /**
+   * Starts reading `files` (in batches, in their order); each file's facts are awaited with `factsOf`.
+   * A file the worker could not read resolves to undefined: the host parses it.
+   */
+  read(files: readonly { path: string; text: string }[], valueDomains: readonly string[]): WorkerReads {
+    const byPath = new Map<string, Promise<PortableFacts | undefined>>();
+    for (let start = 0; start < files.length; start += FILES_PER_BATCH) {
+      const batch = files.slice(start, start + FILES_PER_BATCH);
+      const reply = this.#request(batch, valueDomains);
+      for (const [index, { path }] of batch.entries()) {
+        byPath.set(
+          path,
+          reply.then((answer) => {
+            const read = answer?.read[index];
+            if (!read || !('body' in read)) return undefined;
+            this.filesRead++;
+            return read;
+          }),
+        );
+      }
+    }
+    return {
+      has: (path) => byPath.has(path),
+      factsOf: (path) => byPath.get(path) ?? Promise.resolve(undefined),
+    };
+  }
+
+  #request(
+    files: { path: string; text: string }[],
+    valueDomains: readonly string[],
+  ): Promise<Reply | undefined> {
+    if (this.#failed) return Promise.resolve(undefined);
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      this.#worker.postMessage({ id, files, valueDomains: [...valueDomains] } satisfies Request);
+    });
+  }
+
+  close(): void {
+    void this.#worker.terminate();
+  }
+}
+
+/** The files dealt to a worker, and their facts as they arrive. */
+export interface WorkerReads {
+  has(path: string): boolean;
+  factsOf(path: string): Promise<PortableFacts | undefined>;
+}
+
+/**
+ * Which files the worker reads: about half of the text, taken from the end of the walk order (the
+ * host parses from the start, so the worker's first answers are in before the host needs them), and
+ * none that a kustomization may read. Rendering reads those files' YAML documents, which do not cross
+ * threads: the host would parse them a second time. A file is taken for one when a folder on its way
+ * from the root holds a kustomization, the layout Kustomize repositories have; a base elsewhere is
+ * only parsed twice, never read wrongly.
+ */
+export function dealToWorker(
+  files: readonly { path: string; text: string }[],
+  hostOnly: (path: string) => boolean,
+): { path: string; text: string }[] {
+  const total = files.reduce((sum, file) => sum + file.text.length, 0);
+  if (total < MIN_WORKER_BYTES) return [];
+  const kustomized = foldersWithKustomizations(files);
+  const target = total * WORKER_SHARE;
+  const dealt: { path: string; text: string }[] = [];
+  let bytes = 0;
+  for (let index = files.length - 1; index >= 0 && bytes < target; index--) {
+    const file = files[index];
+    if (!file || hostOnly(file.path) || underKustomization(file.path, kustomized)) continue;
+    dealt.push(file);
+    bytes += file.text.length;
+  }
+  return dealt.reverse();
+}
+
+function foldersWithKustomizations(files: readonly { path: string }[]): Set<string> {
+  const folders = new Set<string>();
+  for (const { path } of files) if (isKustomizationFile(path)) folders.add(folderOf(path));
+  return folders;
+}
+
+function underKustomization(path: string, kustomized: ReadonlySet<string>): boolean {
+  if (kustomized.size === 0) return false;
+  for (let folder = folderOf(path); ; folder = folderOf(folder)) {
+    if (kustomized.has(folder)) return true;
+    if (folder === '') return false;
+  }
+}
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}

@@ -1,0 +1,179 @@
+import { extractDeclarations } from '../facts/extract-declarations';
+import { gatewayApiRefOf, isGatewayApiRefFacts } from '../facts/extract-host-references';
+import { noFixes } from '../text/findings';
+import { createSourceFile, isCompactRange, rangeOf, type SourceFile } from '../text/source';
+import type { StringTable } from '../util/intern';
+import { isSharedEmptyList, isSharedEmptyMap, settledList, settledMap } from '../util/settled';
+import { isParsedFacts, parsedFileOf, parseFile } from '../yaml/parse-file';
+import { isResourceFacts, resourceOf } from '../yaml/resource';
+import type { FileFacts } from './build-model';
+
+// A file's facts read in another thread (the adapters parse part of a workspace in a worker: both
+// cores read during a scan) travel to the host as plain data: a structured clone keeps objects, maps,
+// lists and which object is shared by whom (a resource is in the file's list and in its
+// declarations), but not classes, getters or functions. The facts' few classes (a range's four
+// numbers, a resource, a Gateway API ref, the file's facts: each a class for memory, see their
+// comments) travel as marked plain objects and are built again on arrival; the file's text is not
+// sent back (the host has it), nor the parse's YAML documents (re-read from the text when a fix or
+// a kustomization needs them, as for any file once the document cache lets them go).
+
+/** The facts of one file's text as read elsewhere: structured-clone safe, opaque to the adapters. */
+export interface PortableFacts {
+  /** Which text they were read from: the same path, and its length, as a cheap check. */
+  path: string;
+  textLength: number;
+  /** The segment domains the string values were scanned for (`Workspace.valueDomains`). */
+  valueDomains: readonly string[];
+  body: unknown;
+}
+
+const CLASS = '\u0000class';
+type Marked = { [CLASS]: string } & Record<string, unknown>;
+
+/** Reads a file's facts as the host would (`parseFile`, then its declarations), as plain data. */
+export function readPortableFacts(
+  path: string,
+  text: string,
+  valueDomains: readonly string[],
+): PortableFacts {
+  const parsed = parseFile(path, text);
+  const declarations = extractDeclarations(parsed, valueDomains);
+  const body = pack({ parsed, declarations }, parsed.source, new Map());
+  return { path, textLength: text.length, valueDomains: [...valueDomains], body };
+}
+
+/**
+ * The facts again, for `text` (the text they were read from) in a workspace whose short strings are
+ * interned in `strings`; undefined when they were read from another text or for other domains, and
+ * the host must read the file itself.
+ */
+export function factsFromPortable(
+  portable: PortableFacts,
+  text: string,
+  valueDomains: readonly string[],
+  strings?: StringTable,
+): FileFacts | undefined {
+  if (portable.textLength !== text.length || !sameDomains(portable.valueDomains, valueDomains))
+    return undefined;
+  const source = createSourceFile(portable.path, text, strings);
+  const facts = revive(portable.body, { source, strings, memo: new Map() }) as FileFacts;
+  return valueDomains.length > 0 ? { ...facts, valueDomains } : facts;
+}
+
+function sameDomains(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((domain, index) => domain === b[index]);
+}
+
+/** A plain copy of a value of the facts; throws on anything it could not build again. */
+function pack(value: unknown, source: SourceFile, memo: Map<object, unknown>): unknown {
+  if (typeof value === 'function') {
+    // A parse's findings have no fixes; a function of any other kind cannot cross.
+    if (value === noFixes) return { [CLASS]: 'noFixes' };
+    throw new Error('facts hold a function that cannot be sent to another thread');
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  const packed = packObject(value, source, memo);
+  memo.set(value, packed);
+  return packed;
+}
+
+function packObject(value: object, source: SourceFile, memo: Map<object, unknown>): unknown {
+  if (value === source) return { [CLASS]: 'source' };
+  if (Array.isArray(value)) {
+    if (isSharedEmptyList(value)) return { [CLASS]: 'emptyList' };
+    return value.map((item) => pack(item, source, memo));
+  }
+  if (value instanceof Map) {
+    if (isSharedEmptyMap(value)) return { [CLASS]: 'emptyMap' };
+    const map = new Map<unknown, unknown>();
+    for (const [key, item] of value) map.set(key, pack(item, source, memo));
+    return map;
+  }
+  if (isCompactRange(value)) {
+    const { start, end } = value;
+    return { [CLASS]: 'range', a: start.line, b: start.character, c: end.line, d: end.character };
+  }
+  const kind = classOf(value);
+  const fields: Record<string, unknown> = kind ? { [CLASS]: kind } : {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'source') continue; // the host's own SourceFile is given back on arrival
+    fields[key] = pack(item, source, memo);
+  }
+  return fields;
+}
+
+function classOf(value: object): string | undefined {
+  if (isResourceFacts(value)) return 'resource';
+  if (isGatewayApiRefFacts(value)) return 'gatewayApiRef';
+  if (isParsedFacts(value)) return 'parsed';
+  if (Object.getPrototypeOf(value) === Object.prototype) return undefined;
+  throw new Error(
+    `facts hold a ${value.constructor?.name ?? 'class instance'} that cannot be sent to another thread`,
+  );
+}
+
+interface Arrival {
+  source: SourceFile;
+  strings: StringTable | undefined;
+  memo: Map<object, unknown>;
+}
+
+function revive(value: unknown, arrival: Arrival): unknown {
+  if (typeof value === 'string') return arrival.strings ? arrival.strings.intern(value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  const known = arrival.memo.get(value);
+  if (known !== undefined) return known;
+  const revived = reviveObject(value, arrival);
+  arrival.memo.set(value, revived);
+  return revived;
+}
+
+function reviveObject(value: object, arrival: Arrival): unknown {
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) value[index] = revive(value[index], arrival);
+    return value;
+  }
+  if (value instanceof Map) {
+    const map = new Map<unknown, unknown>();
+    for (const [key, item] of value) map.set(revive(key, arrival), revive(item, arrival));
+    return map;
+  }
+  const fields = value as Marked;
+  switch (fields[CLASS]) {
+    case undefined:
+      for (const key of Object.keys(fields)) fields[key] = revive(fields[key], arrival);
+      return fields;
+    case 'range':
+      return rangeOf(fields.a as number, fields.b as number, fields.c as number, fields.d as number);
+    case 'source':
+      return arrival.source;
+    case 'noFixes':
+      return noFixes;
+    case 'emptyList':
+      return settledList([]);
+    case 'emptyMap':
+      return settledMap(new Map());
+    default:
+      return reviveInstance(fields, arrival);
+  }
+}
+
+function reviveInstance(fields: Marked, arrival: Arrival): unknown {
+  const parts = Object.fromEntries(
+    Object.entries(fields)
+      .filter(([key]) => key !== CLASS)
+      .map(([key, item]) => [key, revive(item, arrival)]),
+  );
+  switch (fields[CLASS]) {
+    case 'resource':
+      return resourceOf(arrival.source, parts as Parameters<typeof resourceOf>[1]);
+    case 'gatewayApiRef':
+      return gatewayApiRefOf(parts as Parameters<typeof gatewayApiRefOf>[0]);
+    case 'parsed':
+      return parsedFileOf(arrival.source, parts as Parameters<typeof parsedFileOf>[1]);
+    default:
+      throw new Error(`unknown class in facts from another thread: ${String(fields[CLASS])}`);
+  }
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { type GenOptions, generateWorkspace, type Layout } from '../../bench/generate';
+import { loadWorkspace } from '../../server/src/cli/load-workspace';
+import { ParseWorker } from '../../server/src/parse-workers';
+import type { Finding } from '../../shared/src';
+import { runCli } from '../helpers/cli';
+import { startSession } from '../helpers/lsp-client';
+import { repoRoot } from '../helpers/paths';
+
+// A scan deals the last half of a large workspace to a parse worker (server/src/parse-workers.ts).
+// Whatever the worker read, the findings are those of a host that parsed every file itself.
+
+// About 800 KB of YAML: workspaces under 512 KB are read in one thread (a worker would not pay for itself).
+const SIZE: GenOptions = { clusters: 6, namespaces: 12, services: 16, seed: 3 };
+
+function generated(layout: Layout): string {
+  const root = mkdtempSync(join(tmpdir(), 'mesh-lens-worker-'));
+  for (const [path, text] of generateWorkspace(SIZE, layout).files) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const described = (findings: Finding[]) =>
+  JSON.parse(JSON.stringify(findings.map(({ fixes: _fixes, ...finding }) => finding)));
+
+/** The built CLI's bundle, which also runs as its parse worker. */
+const WORKER_SCRIPT = join(repoRoot, 'dist', 'cli.js');
+
+async function findingsWith(root: string, worker?: ParseWorker) {
+  const loaded = await loadWorkspace([root], { parseWorker: worker });
+  return described(loaded.snapshot.findings());
+}
+
+describe('parse worker', () => {
+  const plain = generated('plain');
+
+  test('a workspace read half in a worker has the findings of one read in one thread', async () => {
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    try {
+      const withWorker = await findingsWith(plain, worker);
+      assert.ok(worker.filesRead > 100, `the worker read ${worker.filesRead} files`);
+      assert.ok(withWorker.length > 50);
+      assert.deepEqual(withWorker, await findingsWith(plain));
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('files a kustomization may read stay with the host thread, and the findings are the same', async () => {
+    const overlays = generated('overlays');
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    try {
+      const withWorker = await findingsWith(overlays, worker);
+      assert.equal(worker.filesRead, 0);
+      assert.deepEqual(withWorker, await findingsWith(overlays));
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('a worker that dies leaves its files to the host thread', async () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'mesh-lens-dead-')), 'dead.js');
+    writeFileSync(script, 'process.exit(3);\n');
+    const worker = new ParseWorker(script);
+    const withWorker = await findingsWith(plain, worker);
+    assert.equal(worker.filesRead, 0);
+    assert.deepEqual(withWorker, await findingsWith(plain));
+  });
+
+  test('the language server publishes what the CLI reports', async () => {
+    const cli = runCli(['check', plain, '--format', 'json']);
+    const reported = JSON.parse(cli.stdout) as { file: string }[];
+    const expected = new Map<string, number>();
+    for (const { file } of reported) expected.set(file, (expected.get(file) ?? 0) + 1);
+    assert.ok(expected.size > 50);
+    const session = await startSession(plain);
+    try {
+      for (const [file, count] of expected)
+        await session.waitForDiagnostics(file, (list) => list.length === count);
+    } finally {
+      await session.stop();
+    }
+  });
+});
