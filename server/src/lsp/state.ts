@@ -75,6 +75,8 @@ export function createServerState(
   parseWorkerScript?: string,
 ): ServerState {
   const reportedCheckErrors = new Set<string>();
+  const parseWorker =
+    parseWorkerScript && ParseWorker.worthStarting() ? new ParseWorker(parseWorkerScript) : undefined;
   return {
     connection,
     documents,
@@ -94,7 +96,7 @@ export function createServerState(
     ready: Promise.resolve(),
     idle,
     pendingTexts: new Set(),
-    bufferUpdates: createSlicedUpdates(),
+    bufferUpdates: createSlicedUpdates(parseWorker),
     syncedVersions: new Map(),
     publishing: { hold: 1, published: new Map() },
     onCheckError: (check, error) => {
