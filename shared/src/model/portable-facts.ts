@@ -4,6 +4,7 @@ import { noFixes } from '../text/findings';
 import { createSourceFile, isCompactRange, rangeOf, type SourceFile } from '../text/source';
 import type { StringTable } from '../util/intern';
 import { isSharedEmptyList, isSharedEmptyMap, settledList, settledMap } from '../util/settled';
+import { forgetDocuments } from '../yaml/document-cache';
 import { isParsedFacts, parsedFileOf, parseFile } from '../yaml/parse-file';
 import { isResourceFacts, resourceOf } from '../yaml/resource';
 import type { FileFacts } from './build-model';
@@ -39,6 +40,9 @@ export function readPortableFacts(
   const parsed = parseFile(path, text);
   const declarations = extractDeclarations(parsed, valueDomains);
   const body = pack({ parsed, declarations }, parsed.source, new Map());
+  // Sent away, the facts no longer need the documents: kept, 512 files' documents would sit in the
+  // worker's memory for nothing.
+  forgetDocuments(parsed.source);
   return { path, textLength: text.length, valueDomains: [...valueDomains], body };
 }
 

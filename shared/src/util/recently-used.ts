@@ -25,4 +25,8 @@ export class RecentlyUsed<K, V> {
     this.lastKey = key;
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
   }
+
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
 }

@@ -13,6 +13,11 @@ export function documentsOf(source: SourceFile): Document.Parsed[] {
   return documentCache.get(source) ?? composeDocuments(source) ?? [];
 }
 
+/** Lets a file's documents go now: read where nothing will need them again (a parse worker). */
+export function forgetDocuments(source: SourceFile): void {
+  documentCache.delete(source);
+}
+
 export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
   return finish(composeDocumentsInSteps(source));
 }
