@@ -82,8 +82,13 @@ export class ParseWorker {
     this.#worker.on('exit', fail);
   }
 
-  /** Whether there is a second core for it: on one core a worker only adds the cost of sending facts. */
-  static worthStarting(): boolean {
+  /**
+   * Whether there is a second core for it: on one core a worker only adds the cost of sending facts.
+   * `MESH_LENS_PARSE_WORKER=0` says no: a container limited to one CPU by a quota still reports the
+   * host's cores, and a benchmark compares one thread with two.
+   */
+  static worthStarting(environment: NodeJS.ProcessEnv = process.env): boolean {
+    if (environment.MESH_LENS_PARSE_WORKER === '0') return false;
     return availableParallelism() > 1;
   }
 

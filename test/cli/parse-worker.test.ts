@@ -73,6 +73,10 @@ describe('parse worker', () => {
     assert.deepEqual(withWorker, await findingsWith(plain));
   });
 
+  test('MESH_LENS_PARSE_WORKER=0 keeps a scan to one thread', () => {
+    assert.equal(ParseWorker.worthStarting({ MESH_LENS_PARSE_WORKER: '0' }), false);
+  });
+
   test('the language server publishes what the CLI reports', async () => {
     const cli = runCli(['check', plain, '--format', 'json']);
     const reported = JSON.parse(cli.stdout) as { file: string }[];
