@@ -1,8 +1,10 @@
 import type { Check } from '../checks/check';
 import { type CheckOptions, checkByCode, checks, runCheckList } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
+import { cellLayout, cellOfUnit, cellViews, sameCells, shardOfCell } from '../model/cells';
+import { NAMESPACE_UNIT } from '../model/shards';
 import type { MeshModel, Shard } from '../model/types';
-import { changedShardsSince, getModel, type Workspace } from '../model/workspace';
+import { changedUnitsSince, getModel, type Workspace } from '../model/workspace';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
 
@@ -15,14 +17,15 @@ export interface Analysis {
    */
   findings: () => Finding[];
   /**
-   * What the checks found in each shard (model/shards.ts), by the shard's key, before the final
+   * What the checks found in each cell (model/cells.ts: a shard, or a part of a big namespace), by
+   * the cell's key (a shard checked whole is one cell keyed by the shard's key), before the final
    * pass: each check's own severity, suppressed findings included. Read them through `findings`,
-   * `findingsOfFiles` or `reported`.
+   * `findingsOfFiles`, `shardFindings` or `reported`.
    */
   shards: ReadonlyMap<string, Finding[]>;
   /**
-   * Per shard, per check that reads every hostname (`Check.beyondShard.hostnames`), what it
-   * watched there: the shard is checked again when a hostname that affects one of them comes or goes.
+   * Per cell, per check that reads every hostname (`Check.beyondShard.hostnames`), what it
+   * watched there: the cell is checked again when a hostname that affects one of them comes or goes.
    */
   watchedHostnames: ReadonlyMap<string, ReadonlyMap<Check, string[]>>;
   options: CheckOptions;
@@ -40,8 +43,9 @@ export interface AnalysisUpdate {
 
 /**
  * The findings of the workspace's current model, as `runChecks` would report them, re-running the
- * checks only on the shards that changed since `previous` (same options) was made. An edit of one
- * Service re-checks its namespace in every cluster and the routes into it, not the workspace.
+ * checks only on the cells that changed since `previous` (same options) was made. An edit of one
+ * Service re-checks its namespace in every cluster and the routes into it, not the workspace; in a
+ * big namespace, only the cells of the names it touched (model/cells.ts).
  */
 export function analyseWorkspace(
   workspace: Workspace,
@@ -59,33 +63,71 @@ export function analyseWorkspace(
       changedFiles: 'all',
     };
   }
-  const changed = comparable ? changedShardsSince(workspace, previous.model) : 'all';
+  const changed = comparable ? changedUnitsSince(workspace, previous.model) : 'all';
   if (changed === 'all' || !previous) return { analysis: analyseAll(model, options), changedFiles: 'all' };
 
-  const dirty = new Set(changed);
+  const dirty = new Set<string>();
+  for (const [shard, units] of changed) dirtyCells(previous, model, shard, units, dirty);
   // A check that reads every hostname (its beyondShard declaration) can change its findings in a
-  // shard the edit did not touch when a hostname appears or goes away anywhere.
-  const changedHostnames = hostnameChanges(previous.model, model, dirty);
+  // cell the edit did not touch when a hostname appears or goes away anywhere.
+  const changedHostnames = hostnameChanges(previous.model, model, changed);
   if (changedHostnames.length > 0)
-    for (const [shard, byCheck] of previous.watchedHostnames)
-      if (affectedBy(byCheck, changedHostnames)) dirty.add(shard);
+    for (const [cell, byCheck] of previous.watchedHostnames)
+      if (affectedBy(byCheck, changedHostnames)) dirty.add(cell);
 
   const shards = new Map(previous.shards);
   const watchedHostnames = new Map(previous.watchedHostnames);
   const before: Finding[] = [];
   const after: Finding[] = [];
-  for (const shard of dirty) {
-    before.push(...(shards.get(shard) ?? []));
-    shards.delete(shard);
-    watchedHostnames.delete(shard);
+  const dirtyByShard = new Map<string, Set<string>>();
+  for (const cell of dirty) {
+    before.push(...(shards.get(cell) ?? []));
+    shards.delete(cell);
+    watchedHostnames.delete(cell);
+    const shard = shardOfCell(cell);
+    const cells = dirtyByShard.get(shard);
+    if (cells) cells.add(cell);
+    else dirtyByShard.set(shard, new Set([cell]));
   }
-  for (const key of dirty) {
+  for (const [key, cells] of dirtyByShard) {
     const shard = model.shards.get(key);
-    if (shard) after.push(...checkShard(model, shard, options, shards, watchedHostnames));
+    if (!shard) continue;
+    for (const [cell, view] of cellViews(cellLayout(shard, model), cells))
+      after.push(...checkCell(model, cell, view, options, shards, watchedHostnames));
   }
   const changedFiles = sameSeverity(previous.options, options) ? filesThatDiffer(before, after) : 'all';
   return { analysis: analysisOf(model, shards, watchedHostnames, options), changedFiles };
 }
+
+/**
+ * The cells (model/cells.ts) of a changed shard to check again: those of its changed units, its
+ * Namespace's, and those holding a finding that reads the whole namespace (`Check.readsNamespace`);
+ * every cell, before and after, when the shard changed anywhere or its cells are no longer the same.
+ */
+function dirtyCells(
+  previous: Analysis,
+  model: MeshModel,
+  key: string,
+  units: ReadonlySet<string> | 'all',
+  dirty: Set<string>,
+): void {
+  const before = previous.model.shards.get(key);
+  const after = model.shards.get(key);
+  const old = before && cellLayout(before, previous.model);
+  const now = after && cellLayout(after, model);
+  if (units === 'all' || !old || !now || !sameCells(old, now) || now.buckets === 0) {
+    for (const cell of old?.keys ?? []) dirty.add(cell);
+    for (const cell of now?.keys ?? []) dirty.add(cell);
+    return;
+  }
+  dirty.add(cellOfUnit(now, NAMESPACE_UNIT));
+  for (const unit of units) dirty.add(cellOfUnit(now, unit));
+  for (const cell of old.keys)
+    if (previous.shards.get(cell)?.some((finding) => namespaceReaders.has(finding.code))) dirty.add(cell);
+}
+
+/** The codes whose findings read their whole namespace: a cell holding one is checked whenever it changes. */
+const namespaceReaders = new Set(checks.filter((check) => check.readsNamespace).map((check) => check.code));
 
 /**
  * The files whose findings differ between two lists (the re-checked shards' findings before and
@@ -127,21 +169,22 @@ function sortedByFile(findings: Iterable<Finding>, files: Iterable<string> = [])
   return byFile;
 }
 
-function checkShard(
+function checkCell(
   model: MeshModel,
-  shard: Shard,
+  cell: string,
+  view: Shard,
   options: CheckOptions,
   shards: Map<string, Finding[]>,
   watchedHostnames: Map<string, ReadonlyMap<Check, string[]>>,
 ): Finding[] {
-  const found = runCheckList(shard, model, options.onCheckError);
-  if (found.length > 0) shards.set(shard.key, found);
+  const found = runCheckList(view, model, options.onCheckError);
+  if (found.length > 0) shards.set(cell, found);
   const watched = new Map<Check, string[]>();
   for (const check of checks) {
-    const values = check.beyondShard?.hostnames.watched(shard, model) ?? [];
+    const values = check.beyondShard?.hostnames.watched(view, model) ?? [];
     if (values.length > 0) watched.set(check, values);
   }
-  if (watched.size > 0) watchedHostnames.set(shard.key, watched);
+  if (watched.size > 0) watchedHostnames.set(cell, watched);
   return found;
 }
 
@@ -157,7 +200,11 @@ function affectedBy(byCheck: ReadonlyMap<Check, string[]>, hostnames: readonly s
 function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
   const shards = new Map<string, Finding[]>();
   const watchedHostnames = new Map<string, ReadonlyMap<Check, string[]>>();
-  for (const shard of model.shards.values()) checkShard(model, shard, options, shards, watchedHostnames);
+  for (const shard of model.shards.values()) {
+    const layout = cellLayout(shard, model);
+    for (const [cell, view] of cellViews(layout, new Set(layout.keys)))
+      checkCell(model, cell, view, options, shards, watchedHostnames);
+  }
   return analysisOf(model, shards, watchedHostnames, options);
 }
 
@@ -240,18 +287,30 @@ function sameSeverity(a: CheckOptions, b: CheckOptions): boolean {
   return a.severityOverrides === b.severityOverrides;
 }
 
-/** The global hostnames that appeared or went away in the dirty shards (only they can change). */
-function hostnameChanges(before: MeshModel, after: MeshModel, dirty: ReadonlySet<string>): string[] {
-  const hostnamesIn = (model: MeshModel) =>
-    new Set(
-      [...dirty].flatMap((shard) =>
-        (model.shards.get(shard)?.globalServices ?? []).map((global) => global.hostname),
-      ),
-    );
+/** The global hostnames that appeared or went away in the changed units (only they can change). */
+function hostnameChanges(
+  before: MeshModel,
+  after: MeshModel,
+  changed: ReadonlyMap<string, ReadonlySet<string> | 'all'>,
+): string[] {
+  const hostnamesIn = (model: MeshModel) => {
+    const hostnames = new Set<string>();
+    for (const [shard, units] of changed)
+      for (const global of model.shards.get(shard)?.globalServices ?? [])
+        if (units === 'all' || units.has(global.name)) hostnames.add(global.hostname);
+    return hostnames;
+  };
   const old = hostnamesIn(before);
   const now = hostnamesIn(after);
   return [
     ...[...old].filter((hostname) => !now.has(hostname)),
     ...[...now].filter((hostname) => !old.has(hostname)),
   ];
+}
+
+/** What the checks found in one shard (every cell of it), before the final pass. */
+export function shardFindings(analysis: Analysis, key: string): Finding[] {
+  const shard = analysis.model.shards.get(key);
+  if (!shard) return analysis.shards.get(key) ?? [];
+  return cellLayout(shard, analysis.model).keys.flatMap((cell) => analysis.shards.get(cell) ?? []);
 }

@@ -16,7 +16,7 @@ import {
 } from '../model/workspace';
 import { type FileEdit, type Finding, type Fix, severityRank, type TextEdit } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
-import { type Analysis, reported } from './analyse-workspace';
+import { type Analysis, reported, shardFindings } from './analyse-workspace';
 
 // The fix oracle (docs/reliability.md), used alike by the editor's code actions, the CLI's --fix
 // and the fuzzer. A fix is tried on a copy of the model before anyone sees it:
@@ -70,7 +70,7 @@ export function shardChecker(analysisOf: (workspace: Workspace) => Analysis): Ch
         const shard = trial.model.shards.get(key);
         const found = shard ? runCheckList(shard, trial.model, analysis.options.onCheckError) : [];
         return {
-          before: reported(analysis, analysis.shards.get(key) ?? []),
+          before: reported(analysis, shardFindings(analysis, key)),
           after: reportedFindings(trial.model, found, { ...analysis.options, checkByCode }),
         };
       });

@@ -26,6 +26,13 @@ export interface Check {
   /** What the check reads beyond its shard, so that the incremental analysis knows when to re-check it. */
   beyondShard?: BeyondShard;
   /**
+   * Set when a finding's message, related locations or fixes read other Services of its namespace
+   * than the ones its own unit holds (which Services select a workload's pods, which a Namespace label
+   * would also export), though whether it is found depends on its unit alone (model/cells.ts). The
+   * analysis then checks a cell holding one of its findings again whenever its namespace changes.
+   */
+  readsNamespace?: boolean;
+  /**
    * Set when the check's findings in a file can never depend on any other file: not on where the
    * file is placed (the topology file, kustomizations, Argo CD or Flux objects), not on what other
    * files declare, not on a kustomization's labels or patches. Its findings in an open document are

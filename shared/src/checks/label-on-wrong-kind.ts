@@ -104,6 +104,8 @@ export const labelOnWrongKind: Check = {
     `,
   },
   run: (shard) => misplacedEntries(shard).map((entry) => misplacedFinding(shard, entry)),
+  // The message names the Services that select the pods, whatever their names.
+  readsNamespace: true,
 };
 
 function misplacedEntries(shard: Shard): MisplacedEntry[] {

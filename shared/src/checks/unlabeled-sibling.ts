@@ -7,6 +7,7 @@ import {
   servicesAlsoExported,
 } from '../fixes/export-service';
 import { sharedNote } from '../fixes/layered-fix';
+import { wholeShard } from '../model/shards';
 import type { GlobalService, MeshIndex, ServiceInstance, Shard } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { offsetAt } from '../text/source';
@@ -59,6 +60,8 @@ export const unlabeledSibling: Check = {
     `,
   },
   run: (shard, mesh) => shard.globalServices.flatMap((service) => siblingFindings(shard, mesh, service)),
+  // A Namespace fix's title names the other Services it would export.
+  readsNamespace: true,
 };
 
 function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService): Finding[] {
@@ -100,7 +103,7 @@ function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService):
       const namespaceFix =
         viaNamespace &&
         multiFileFix(
-          `Label Namespace ${sibling.namespace} in ${sibling.cluster} with ${label}${alsoExportsNote(servicesAlsoExported(shard, sibling))}`,
+          `Label Namespace ${sibling.namespace} in ${sibling.cluster} with ${label}${alsoExportsNote(servicesAlsoExported(wholeShard(shard), sibling))}`,
           [viaNamespace],
         );
       return [

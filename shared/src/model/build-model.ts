@@ -11,7 +11,14 @@ import { SessionCache } from '../util/session-cache';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { PlacedFile } from './placed-facts';
 import { placedFile } from './placed-facts';
-import { assembleShard, type FilePart, filePartsOf, type ShardFile } from './shard-assembly';
+import {
+  addUnitsOfPart,
+  assembleShard,
+  type FilePart,
+  filePartsOf,
+  type ShardFile,
+  shardFilesOf,
+} from './shard-assembly';
 import { emptyShard, GLOBAL_SHARD, shardOfResource } from './shards';
 import {
   type GlobalService,
@@ -21,6 +28,7 @@ import {
   type ServiceInstance,
   type Shard,
   serviceKey,
+  type Workload,
 } from './types';
 
 /** One file's cached analysis inputs: its parse and what it declares. */
@@ -43,6 +51,11 @@ export interface FileChange {
 export interface ModelUpdate {
   model: MeshModel;
   dirty: ReadonlySet<string> | 'all';
+  /**
+   * Of the dirty shards, those in which only some units (model/shards.ts) may differ, and which:
+   * a dirty shard not listed may differ anywhere.
+   */
+  units?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -160,6 +173,30 @@ export function updateModel(
   // The shards the changed files speak of, before and after: every namespace their manifests and
   // hostnames name (the keys of their parts), and the global shard (their parse findings).
   const dirty = new Set<string>([GLOBAL_SHARD]);
+  // Within each dirty shard, the units the changed files speak of, before and after (absent: all of them).
+  const units = new Map<string, Set<string>>();
+  const whole = new Set<string>([GLOBAL_SHARD]);
+  const changedWorkloads = new Map<string, Workload[]>();
+  const changedPaths = new Set<string>();
+  const touch = (file: ModelFile, parts: ReadonlyMap<string, FilePart>) => {
+    for (const [shard, part] of parts) {
+      dirty.add(shard);
+      if (whole.has(shard)) continue;
+      let set = units.get(shard);
+      if (!set) {
+        set = new Set();
+        units.set(shard, set);
+      }
+      if (!addUnitsOfPart(file, part, shard, set)) {
+        whole.add(shard);
+        units.delete(shard);
+        continue;
+      }
+      const workloads = changedWorkloads.get(shard);
+      if (workloads) workloads.push(...part.workloads);
+      else changedWorkloads.set(shard, [...part.workloads]);
+    }
+  };
   // Patched in place rather than copied (a copy costs milliseconds at tens of thousands of files):
   // the previous model is superseded, and the Workspace never hands it out again.
   const files = keepPrevious ? new Map(previous.files) : previous.files;
@@ -172,9 +209,11 @@ export function updateModel(
   for (const { before, after, readded } of changes) {
     const path = (after ?? before)?.parsed.source.path ?? '';
     const known = previous.files.get(path);
-    for (const shard of known ? partsOfFile(known, next.nodes).keys() : []) {
-      index.remove(shard, path);
-      dirty.add(shard);
+    changedPaths.add(path);
+    if (known) {
+      const parts = partsOfFile(known, next.nodes);
+      for (const shard of parts.keys()) index.remove(shard, path);
+      touch(known, parts);
     }
     if (before?.parsed.findings.length || after?.parsed.findings.length) parseFindingsChanged = true;
     resourceCount += (after?.parsed.resources.length ?? 0) - (before?.parsed.resources.length ?? 0);
@@ -187,10 +226,9 @@ export function updateModel(
     files.set(path, file);
     // A new file comes last, as it does in the Workspace's map (a kept file keeps its place).
     if (!next.positions.has(path)) next.positions.set(path, next.nextPosition++);
-    for (const shard of partsOfFile(file, next.nodes).keys()) {
-      index.add(shard, path);
-      dirty.add(shard);
-    }
+    const parts = partsOfFile(file, next.nodes);
+    for (const shard of parts.keys()) index.add(shard, path);
+    touch(file, parts);
   }
   // Placement findings come from kustomizations, and a change to one rebuilds: they stay as they were.
   const findings = parseFindingsChanged
@@ -202,12 +240,27 @@ export function updateModel(
     : previous.findings;
   const shards = new Map(previous.shards);
   for (const shard of dirty) {
-    if (next.filesByShard.has(shard))
-      shards.set(
+    if (!next.filesByShard.has(shard)) {
+      shards.delete(shard);
+      continue;
+    }
+    const before = previous.shards.get(shard);
+    const unitSet = units.get(shard);
+    const reuse =
+      before && unitSet
+        ? { previous: before, units: unitSet, changedWorkloads: changedWorkloads.get(shard) ?? [] }
+        : undefined;
+    const list = before ? patchedShardFiles(next, files, shard, before, changedPaths) : undefined;
+    shards.set(
+      shard,
+      assembleShard(
         shard,
-        assembleShard(shard, shardFiles(next, files, shard), previous.topology, previous.peeringGateways),
-      );
-    else shards.delete(shard);
+        list ?? shardFiles(next, files, shard),
+        previous.topology,
+        previous.peeringGateways,
+        reuse,
+      ),
+    );
   }
   const { topology, peeringGateways, eastWestClusters, cache } = previous;
   const model = finish(
@@ -216,7 +269,40 @@ export function updateModel(
     shards,
     { previous, dirty, keepPrevious },
   );
-  return { model, dirty };
+  return { model, dirty, units };
+}
+
+/**
+ * A dirty shard's files in order, from the previous shard's list: the changed files taken out and put
+ * back at their place (undefined when that list is not known).
+ */
+function patchedShardFiles(
+  state: ModelState,
+  files: Map<string, ModelFile>,
+  shard: string,
+  previous: Shard,
+  changedPaths: ReadonlySet<string>,
+): ShardFile[] | undefined {
+  const known = shardFilesOf(previous);
+  if (!known) return undefined;
+  const list = known.filter(({ file }) => !changedPaths.has(file.parsed.source.path));
+  const position = (entry: ShardFile) => state.positions.get(entry.file.parsed.source.path) ?? 0;
+  for (const path of changedPaths) {
+    const file = files.get(path);
+    const part = file && partsOfFile(file, state.nodes).get(shard);
+    if (!file || !part) continue;
+    const entry = { file, part };
+    const at = position(entry);
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (position(list[middle] as ShardFile) < at) low = middle + 1;
+      else high = middle;
+    }
+    list.splice(low, 0, entry);
+  }
+  return list;
 }
 
 /** What a model keeps to be updated: where each file's parts went, and in which order files come. */

@@ -1,4 +1,5 @@
 import type { Resource } from '../yaml/resource';
+import { wholeShard } from './shards';
 import type { GlobalService, MeshIndex, ServiceInstance, Shard, Workload } from './types';
 
 // Lookups several checks need, built once per shard or mesh on first use (an edit makes new ones
@@ -35,9 +36,9 @@ export function workloadOf(shard: Shard, resource: Resource): Workload | undefin
   return indexesOf(shard).workloadByResource.get(resource);
 }
 
-/** The shard's Services of one namespace in one cluster. */
+/** The shard's Services of one namespace in one cluster (a cell's view: every one of its whole shard). */
 export function servicesIn(shard: Shard, cluster: string, namespace: string): ServiceInstance[] {
-  return indexesOf(shard).servicesByNamespace.get(`${cluster}/${namespace}`) ?? [];
+  return indexesOf(wholeShard(shard)).servicesByNamespace.get(`${cluster}/${namespace}`) ?? [];
 }
 
 const sortedByMesh = new WeakMap<MeshIndex, GlobalService[]>();

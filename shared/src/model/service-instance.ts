@@ -139,6 +139,32 @@ export function attachEndpoints(
   instance.endpoints = instance.endpointSets.reduce((sum, set) => sum + set.ready, 0);
 }
 
+/**
+ * `attachEndpoints` without an index: the namespace's workloads scanned in the model's order (what
+ * the index's candidates keep). For the few instances an edit makes, cheaper than indexing thousands.
+ */
+export function attachEndpointsByScan(
+  instance: ServiceInstance,
+  workloads: readonly Workload[],
+  endpointSets: readonly EndpointSet[],
+): void {
+  const { selector, cluster, namespace, name } = instance;
+  if (selector) {
+    instance.workloads = workloads.filter(
+      (workload) =>
+        workload.cluster === cluster &&
+        workload.namespace === namespace &&
+        selects(selector, workload.podLabels),
+    );
+    instance.endpoints = instance.workloads.reduce((sum, workload) => sum + workload.pods, 0);
+    return;
+  }
+  instance.endpointSets = endpointSets.filter(
+    (set) => set.cluster === cluster && set.namespace === namespace && set.serviceName === name,
+  );
+  instance.endpoints = instance.endpointSets.reduce((sum, set) => sum + set.ready, 0);
+}
+
 /** The workloads carrying the selector's rarest label, in the model's order (a subset of every match's). */
 function candidates(
   instance: ServiceInstance,

@@ -1,10 +1,17 @@
+import { selects } from '../facts/selectors';
 import type { PeeringGateway } from '../topology/build-topology';
 import { domainOf, type Topology } from '../topology/types';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
 import type { PlacedFile } from './placed-facts';
-import { attachEndpoints, indexWorkloads, serviceInstance } from './service-instance';
-import { shardOfHost, shardOfResource } from './shards';
+import {
+  attachEndpoints,
+  attachEndpointsByScan,
+  indexWorkloads,
+  serviceInstance,
+  type WorkloadIndex,
+} from './service-instance';
+import { shardOfHost, shardOfResource, unitOfHost, unitOfResource } from './shards';
 import {
   type ClusterReference,
   type EndpointSet,
@@ -147,12 +154,49 @@ export interface ShardFile {
   part: FilePart;
 }
 
+/**
+ * What an edit lets a shard's assembly keep: the shard before it, the units (model/shards.ts) the
+ * changed files speak of there, and the workloads they held before and hold now. A Service of
+ * another unit keeps its instance unless its selector matched one of those workloads, before or after.
+ */
+export interface ShardReuse {
+  previous: Shard;
+  /** Grows by the Services whose selector matches a changed workload. */
+  units: Set<string>;
+  changedWorkloads: readonly Workload[];
+}
+
+/** The units an edit of a file touches in a shard through one of its parts; false when it touches them all (a Namespace). */
+export function addUnitsOfPart(file: ModelFile, part: FilePart, shard: string, units: Set<string>): boolean {
+  if (part.namespaces.length > 0) return false;
+  for (const service of part.services) units.add(service.name);
+  for (const workload of part.workloads) units.add(unitOfResource(workload.resource));
+  for (const set of part.endpointSets) units.add(set.serviceName);
+  for (const reference of part.references) units.add(unitOfHost(reference.host.value));
+  if (part.holdsResources)
+    for (const placement of file.placements)
+      for (const resource of placement.resources)
+        if (shardOfResource(resource) === shard) units.add(unitOfResource(resource));
+  return true;
+}
+
+// Each shard's instances by the placed Service each was made from, so that an update can keep the
+// instances of the Services it did not touch.
+const instancesOfShard = new WeakMap<Shard, Map<PlacedService, ServiceInstance>>();
+// The files a shard was assembled from, in order: an update patches the list instead of sorting it.
+const filesOfShard = new WeakMap<Shard, readonly ShardFile[]>();
+
+export function shardFilesOf(shard: Shard): readonly ShardFile[] | undefined {
+  return filesOfShard.get(shard);
+}
+
 /** One namespace of every cluster: its Service instances, global services and what points into it. */
 export function assembleShard(
   shard: string,
   files: ShardFile[],
   topology: Topology,
   peeringGateways: PeeringGateway[],
+  reuse?: ShardReuse,
 ): Shard {
   const namespaces = files.flatMap(({ part }) => part.namespaces);
   const workloads = files.flatMap(({ part }) => part.workloads);
@@ -162,17 +206,22 @@ export function assembleShard(
     const key = namespace.cluster;
     if (!namespaceIndex.has(key)) namespaceIndex.set(key, namespace);
   }
-  const workloadIndex = indexWorkloads(workloads);
-  const endpointIndex = groupBy(endpointSets, (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`);
+  const kept = reuse && keptInstances(files, reuse);
+  const attach = endpointAttacher(workloads, endpointSets);
+  const instances = new Map<PlacedService, ServiceInstance>();
   const services = files.flatMap(({ part }) =>
     part.services.map((service) => {
-      const instance = serviceInstance(service, namespaceIndex.get(service.cluster), topology);
-      attachEndpoints(instance, workloadIndex, endpointIndex);
+      let instance = kept?.(service);
+      if (!instance) {
+        instance = serviceInstance(service, namespaceIndex.get(service.cluster), topology);
+        attach(instance);
+      }
+      instances.set(service, instance);
       return instance;
     }),
   );
   const byName = groupBy(services, (service) => serviceKey(service.namespace, service.name));
-  return {
+  const assembled: Shard = {
     key: shard,
     files: files.filter(({ part }) => part.holdsResources).map(({ file }) => file),
     namespaces,
@@ -184,6 +233,66 @@ export function assembleShard(
     globalServices: globalServicesOf(services, byName, topology),
     serviceGroups: [...byName.values()],
     findings: [],
+  };
+  filesOfShard.set(assembled, files);
+  instancesOfShard.set(assembled, instances);
+  return assembled;
+}
+
+/**
+ * The previous instances an update keeps: those of Services outside the edit's units whose selector
+ * matched none of the changed workloads, before the edit or after it (a workload's labels starting or
+ * stopping to match changes the Service's endpoints). The units grow by the Services that changed so.
+ */
+function keptInstances(
+  files: readonly ShardFile[],
+  reuse: ShardReuse,
+): (placed: PlacedService) => ServiceInstance | undefined {
+  const { previous, units, changedWorkloads } = reuse;
+  if (changedWorkloads.length > 0) {
+    const changed = new Set(changedWorkloads);
+    for (const instance of previous.services)
+      if (instance.workloads.some((workload) => changed.has(workload))) units.add(instance.name);
+    for (const { part } of files)
+      for (const service of part.services) {
+        const { selector } = service;
+        if (
+          selector &&
+          changedWorkloads.some(
+            (workload) =>
+              workload.cluster === service.cluster &&
+              workload.namespace === service.namespace &&
+              selects(selector, workload.podLabels),
+          )
+        )
+          units.add(service.name);
+      }
+  }
+  const known = instancesOfShard.get(previous);
+  return (placed) => (units.has(placed.name) ? undefined : known?.get(placed));
+}
+
+// Up to this many new instances are matched by a scan of the namespace's workloads; more build the
+// label index (an edit makes a few; a build makes them all).
+const SCANNED_INSTANCES = 16;
+
+/** Attaches each new instance's workloads (or endpoint sets), as `attachEndpoints` does. */
+function endpointAttacher(
+  workloads: readonly Workload[],
+  endpointSets: readonly EndpointSet[],
+): (instance: ServiceInstance) => void {
+  let made = 0;
+  let indexes: { workloads: WorkloadIndex; endpointSets: Map<string, EndpointSet[]> } | undefined;
+  return (instance) => {
+    if (++made <= SCANNED_INSTANCES) {
+      attachEndpointsByScan(instance, workloads, endpointSets);
+      return;
+    }
+    indexes ??= {
+      workloads: indexWorkloads(workloads),
+      endpointSets: groupBy([...endpointSets], (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`),
+    };
+    attachEndpoints(instance, indexes.workloads, indexes.endpointSets);
   };
 }
 

@@ -51,9 +51,41 @@ export function emptyShard(key: string, findings: readonly Finding[] = []): Shar
   };
 }
 
-/** Whether a resource's findings belong to the shard (a file may hold manifests of several). */
+/**
+ * Whether a resource's findings belong to the shard (a file may hold manifests of several), and to
+ * the shard's cell when the shard is checked cell by cell (model/cells.ts).
+ */
 export function inShard(shard: Shard, resource: Resource): boolean {
-  return shard.key === shardOfResource(resource);
+  return (
+    shard.key === shardOfResource(resource) && (!shard.cell || shard.cell.holds(unitOfResource(resource)))
+  );
+}
+
+// Within a namespace, what an edit can change is finer than the namespace: services meet their
+// siblings across clusters by namespace and name, a hostname names `<name>.<namespace>.<domain>`,
+// and two copies of an object are the same kind, namespace and name. So the unit of what a check
+// walks is a name: a Service's, a resource's, the first label of a hostname. A Namespace object is
+// the unit of its namespace's own settings (model/cells.ts groups units into the cells checked).
+
+/** The unit of a namespace's Namespace objects (their labels, its peering gateways). */
+export const NAMESPACE_UNIT = '\u0000namespace';
+
+/** The unit of a resource within its shard: its name, or the namespace's own for a Namespace. */
+export function unitOfResource(resource: Resource): string {
+  return resource.kind === 'Namespace' && resource.group === ''
+    ? NAMESPACE_UNIT
+    : (resource.name?.value ?? '');
+}
+
+/** The unit a hostname points at: its first label, the name `resolveHost` looks up (any rule would do for an external one). */
+export function unitOfHost(host: string): string {
+  const dot = host.indexOf('.');
+  return dot < 0 ? host : host.slice(0, dot);
+}
+
+/** The shard a cell's view is part of (itself when it is not a view): lookups beyond the cell's units read it. */
+export function wholeShard(shard: Shard): Shard {
+  return shard.cell?.whole ?? shard;
 }
 
 /**

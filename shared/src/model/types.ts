@@ -139,6 +139,11 @@ export interface Shard {
   readonly serviceGroups: ServiceInstance[][];
   /** Findings made while reading (MESH190, MESH195) and building the topology (MESH191): the global shard's only. */
   readonly findings: readonly Finding[];
+  /**
+   * Set on a view of one cell of a shard (model/cells.ts): its lists hold only the cell's units, and
+   * `whole` is the shard, for lookups beyond them (every Service of the namespace).
+   */
+  readonly cell?: { readonly whole: Shard; holds(unit: string): boolean };
 }
 
 /** What a model is made of besides its shards. */

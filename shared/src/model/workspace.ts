@@ -38,7 +38,12 @@ export interface Workspace {
   /** Files deleted since `model` was built: one that is back now comes last in `files`. */
   deletedSinceModel: Set<string>;
   /** Which shards each model build may have changed, newest last: lets an analysis catch up. */
-  history: { generation: number; dirty: ReadonlySet<string> | 'all' }[];
+  history: {
+    generation: number;
+    dirty: ReadonlySet<string> | 'all';
+    /** Of the dirty shards, those where only these units changed (model/shards.ts). */
+    units?: ReadonlyMap<string, ReadonlySet<string>>;
+  }[];
   generations: WeakMap<MeshModel, number>;
   /** A fork's first model, which its original still uses: updated by copy, never in place. */
   sharedModel?: MeshModel;
@@ -246,7 +251,7 @@ export function getModel(workspace: Workspace): MeshModel {
   pending.clear();
   workspace.deletedSinceModel.clear();
   const final = withValueDomains(workspace, next, declaration) ?? next;
-  record(workspace, final, final === next ? (update?.dirty ?? 'all') : 'all');
+  record(workspace, final, final === next ? (update?.dirty ?? 'all') : 'all', update?.units);
   workspace.model = final;
   return final;
 }
@@ -320,9 +325,14 @@ function generationOf(workspace: Workspace, model: MeshModel): number {
   return workspace.generations.get(model) ?? 0;
 }
 
-function record(workspace: Workspace, model: MeshModel, dirty: ReadonlySet<string> | 'all'): void {
+function record(
+  workspace: Workspace,
+  model: MeshModel,
+  dirty: ReadonlySet<string> | 'all',
+  units?: ReadonlyMap<string, ReadonlySet<string>>,
+): void {
   const generation = (workspace.history[workspace.history.length - 1]?.generation ?? 0) + 1;
-  workspace.history.push({ generation, dirty });
+  workspace.history.push(units ? { generation, dirty, units } : { generation, dirty });
   if (workspace.history.length > HISTORY_LENGTH) workspace.history.shift();
   workspace.generations.set(model, generation);
 }
@@ -344,6 +354,34 @@ export function changedShardsSince(workspace: Workspace, since: MeshModel): Read
     for (const shard of entry.dirty) dirty.add(shard);
   }
   return dirty;
+}
+
+/**
+ * Like `changedShardsSince`, with the units of each changed shard that may differ (model/shards.ts):
+ * 'all' for a shard that may differ anywhere.
+ */
+export function changedUnitsSince(
+  workspace: Workspace,
+  since: MeshModel,
+): ReadonlyMap<string, ReadonlySet<string> | 'all'> | 'all' {
+  const from = workspace.generations.get(since);
+  const current = getModel(workspace);
+  const to = workspace.generations.get(current);
+  if (from === undefined || to === undefined) return 'all';
+  const entries = workspace.history.filter((entry) => entry.generation > from && entry.generation <= to);
+  if (entries.length !== to - from) return 'all';
+  const changed = new Map<string, Set<string> | 'all'>();
+  for (const entry of entries) {
+    if (entry.dirty === 'all') return 'all';
+    for (const shard of entry.dirty) {
+      const units = entry.units?.get(shard);
+      const known = changed.get(shard);
+      if (!units) changed.set(shard, 'all');
+      else if (known === undefined) changed.set(shard, new Set(units));
+      else if (known !== 'all') for (const unit of units) known.add(unit);
+    }
+  }
+  return changed;
 }
 
 function topologyDeclaration(workspace: Workspace): TopologyDeclaration | undefined {

@@ -1,0 +1,195 @@
+import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
+import { isRenderedOutput } from '../topology/placement';
+import { mayHoldHelmOutput } from '../yaml/helm-source';
+import { GLOBAL_SHARD, NAMESPACE_UNIT, shardOfResource, unitOfHost, unitOfResource } from './shards';
+import type { MeshIndex, ModelFile, Shard } from './types';
+
+// A big namespace is checked cell by cell: its units (model/shards.ts: a Service's or resource's
+// name, a hostname's first label, the Namespace objects) are hashed into cells of a few dozen names,
+// and an edit re-checks the cells of the units it touched, not the namespace. A cell's view is a
+// Shard holding only its units' services, references, files and workloads; a check walks it as it
+// walks a shard, and looks beyond it through `wholeShard`.
+//
+// Splitting is only sound when no finding of one unit can merge with or depend on another's, which
+// holds for plain files. A namespace is checked whole, as one cell, when it is small (nothing to
+// gain), or when a Namespace object there sets a setting its Services inherit (a finding at that
+// label speaks for several Services), or when a file there is rendered (kustomize renames a Service
+// per cluster; a Helm template or a render command shows the findings of several documents at one line).
+
+/** A namespace with fewer Service names than this is one cell. */
+const SPLIT_FROM = 256;
+/** About this many Service names per cell. */
+const NAMES_PER_CELL = 32;
+
+/** How a shard is checked: whole (one cell keyed by the shard's key), or in `buckets` cells plus its Namespace cell. */
+export interface CellLayout {
+  shard: Shard;
+  /** 0 when the shard is one cell. */
+  buckets: number;
+  /** Every cell's key. */
+  keys: readonly string[];
+}
+
+const layouts = new WeakMap<Shard, CellLayout>();
+
+export function cellLayout(shard: Shard, mesh: MeshIndex): CellLayout {
+  let layout = layouts.get(shard);
+  if (!layout) {
+    const buckets = splittable(shard, mesh) ? bucketCount(shard.serviceGroups.length) : 0;
+    const keys =
+      buckets === 0
+        ? [shard.key]
+        : [
+            namespaceCell(shard.key),
+            ...Array.from({ length: buckets }, (_, bucket) => bucketCell(shard.key, bucket)),
+          ];
+    layout = { shard, buckets, keys };
+    layouts.set(shard, layout);
+  }
+  return layout;
+}
+
+/** Whether two layouts key their cells alike (a unit is in the same cell in both). */
+export function sameCells(a: CellLayout, b: CellLayout): boolean {
+  return a.buckets === b.buckets;
+}
+
+/** The key of the cell holding `unit`. */
+export function cellOfUnit(layout: CellLayout, unit: string): string {
+  if (layout.buckets === 0) return layout.shard.key;
+  if (unit === NAMESPACE_UNIT) return namespaceCell(layout.shard.key);
+  return bucketCell(layout.shard.key, bucketOf(unit, layout.buckets));
+}
+
+/** The views of some cells of a shard: the shard itself when it is one cell. */
+export function cellViews(layout: CellLayout, keys: ReadonlySet<string>): Map<string, Shard> {
+  const { shard } = layout;
+  if (layout.buckets === 0) return keys.has(shard.key) ? new Map([[shard.key, shard]]) : new Map();
+  const lists = new Map<string, CellLists>();
+  for (const key of keys) if (layout.keys.includes(key)) lists.set(key, emptyLists());
+  const into = (unit: string) => lists.get(cellOfUnit(layout, unit));
+  for (const service of shard.services) into(service.name)?.services.push(service);
+  for (const group of shard.serviceGroups) if (group[0]) into(group[0].name)?.serviceGroups.push(group);
+  for (const global of shard.globalServices) into(global.name)?.globalServices.push(global);
+  for (const reference of shard.references)
+    into(unitOfHost(reference.host.value))?.references.push(reference);
+  for (const workload of shard.workloads) into(unitOfResource(workload.resource))?.workloads.push(workload);
+  for (const set of shard.endpointSets) into(set.serviceName)?.endpointSets.push(set);
+  for (const file of shard.files)
+    for (const key of cellsOfFile(layout, file)) lists.get(key)?.files.push(file);
+  const namespaceLists = lists.get(namespaceCell(shard.key));
+  if (namespaceLists) {
+    namespaceLists.namespaces.push(...shard.namespaces);
+    namespaceLists.peeringGateways.push(...shard.peeringGateways);
+  }
+  const views = new Map<string, Shard>();
+  for (const [key, cell] of lists) {
+    const holds = (unit: string) => cellOfUnit(layout, unit) === key;
+    views.set(key, { key: shard.key, ...cell, findings: [], cell: { whole: shard, holds } });
+  }
+  return views;
+}
+
+interface CellLists {
+  files: ModelFile[];
+  namespaces: Shard['namespaces'];
+  services: Shard['services'];
+  workloads: Shard['workloads'];
+  endpointSets: Shard['endpointSets'];
+  references: Shard['references'];
+  peeringGateways: Shard['peeringGateways'];
+  globalServices: Shard['globalServices'];
+  serviceGroups: Shard['serviceGroups'];
+}
+
+function emptyLists(): CellLists {
+  return {
+    files: [],
+    namespaces: [],
+    services: [],
+    workloads: [],
+    endpointSets: [],
+    references: [],
+    peeringGateways: [],
+    globalServices: [],
+    serviceGroups: [],
+  };
+}
+
+// Per file, the cells of its last layout: a file rarely changes namespace or size of namespace.
+const fileCells = new WeakMap<ModelFile, { shard: string; buckets: number; keys: string[] }>();
+
+/** The cells a file has resources of (its placements' resources in the shard, by unit). */
+function cellsOfFile(layout: CellLayout, file: ModelFile): readonly string[] {
+  const known = fileCells.get(file);
+  if (known && known.shard === layout.shard.key && known.buckets === layout.buckets) return known.keys;
+  const keys = new Set<string>();
+  for (const placement of file.placements)
+    for (const resource of placement.resources)
+      if (shardOfResource(resource) === layout.shard.key)
+        keys.add(cellOfUnit(layout, unitOfResource(resource)));
+  const cells = { shard: layout.shard.key, buckets: layout.buckets, keys: [...keys] };
+  fileCells.set(file, cells);
+  return cells.keys;
+}
+
+function splittable(shard: Shard, mesh: MeshIndex): boolean {
+  if (shard.key === GLOBAL_SHARD || shard.serviceGroups.length < SPLIT_FROM) return false;
+  if (shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))) return false;
+  if (!shard.files.every(isPlainFile)) return false;
+  return shard.references.every(({ resource }) => {
+    const file = mesh.files.get(resource.source.path);
+    return resource.origin === undefined && (file === undefined || isPlainFile(file));
+  });
+}
+
+function setsInheritedSetting(resource: Shard['namespaces'][number]['resource']): boolean {
+  return (
+    resource.labels.has(SCOPE_LABEL) ||
+    resource.labels.has(TAKEOVER_LABEL) ||
+    resource.annotations.has(DISTRIBUTION_ANNOTATION)
+  );
+}
+
+const plainFiles = new WeakMap<ModelFile, boolean>();
+
+/** A file as written and applied as written: not rendered by kustomize, Helm or a render command. */
+function isPlainFile(file: ModelFile): boolean {
+  let plain = plainFiles.get(file);
+  if (plain === undefined) {
+    const { source } = file.parsed;
+    plain =
+      !isRenderedOutput(source.path) &&
+      !mayHoldHelmOutput(source.text) &&
+      file.placements.every((placement) => placement.via !== 'kustomize' && !placement.rendered);
+    plainFiles.set(file, plain);
+  }
+  return plain;
+}
+
+/** A power of two, so that a namespace's cells change only when its size doubles or halves. */
+function bucketCount(names: number): number {
+  let buckets = 2;
+  while (buckets * NAMES_PER_CELL < names) buckets *= 2;
+  return buckets;
+}
+
+function bucketOf(unit: string, buckets: number): number {
+  let hash = 2166136261;
+  for (let index = 0; index < unit.length; index++) hash = Math.imul(hash ^ unit.charCodeAt(index), 16777619);
+  return (hash >>> 0) & (buckets - 1);
+}
+
+function namespaceCell(shard: string): string {
+  return `${shard}\u0001namespace`;
+}
+
+function bucketCell(shard: string, bucket: number): string {
+  return `${shard}\u0001${bucket}`;
+}
+
+/** The shard a cell belongs to. */
+export function shardOfCell(cell: string): string {
+  const separator = cell.indexOf('\u0001');
+  return separator < 0 ? cell : cell.slice(0, separator);
+}
