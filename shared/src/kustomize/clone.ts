@@ -100,9 +100,9 @@ function copyMap(ctx: DocumentContext, map: YAMLMap, options: CloneOptions, walk
 function placed<T extends Node>(copy: T, range: Node['range'] | undefined, options: CloneOptions): T {
   if (range) {
     const { offset } = options;
-    copy.range = offset
-      ? [offset(range[0]), offset(range[1]), offset(range[2])]
-      : [range[0], range[1], range[2]];
+    // Ranges are never changed in place (a node that moves gets a new array): a copy shares its
+    // original's, one array less per node of every object of every overlay.
+    copy.range = offset ? [offset(range[0]), offset(range[1]), offset(range[2])] : range;
   }
   if (options.mark) markWrittenIn(copy, options.mark);
   return copy;
@@ -142,7 +142,7 @@ export function copyRendered(ctx: DocumentContext, node: Node, markAll = false):
   } else {
     copy = new Scalar(null);
   }
-  if (node?.range) copy.range = [node.range[0], node.range[1], node.range[2]];
+  if (node?.range) copy.range = node.range;
   // An unmarked node is read in the document's own file: marking it so would only cost a WeakMap
   // entry per node (a JSON patch copies its whole object, an object per overlay).
   const source = node ? sourceOfNode(ctx, node) : ctx.source;

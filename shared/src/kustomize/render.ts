@@ -16,6 +16,7 @@ import {
   listEntries,
 } from './kustomization-file';
 import { fixNameReferences } from './name-references';
+import { ObjectsByName } from './objects-by-name';
 import { applyPatch, readJsonPatches, readPatches, readStrategicMergePatches } from './patches';
 import { folderOf, isRemote, pathIn, resolvePath } from './paths';
 import { applyReplacements } from './replacements';
@@ -329,8 +330,9 @@ function written(k: Kustomization, key: string): Written | undefined {
 /** A kustomization's transformers, in kustomize's order. */
 function transform(state: RenderState, k: Kustomization, objects: Working[]): Working[] {
   let result = objects;
-  for (const patch of readStrategicMergePatches(state, k)) result = applyPatch(state, patch, result);
-  for (const patch of readPatches(state, k)) result = applyPatch(state, patch, result);
+  const byName = new ObjectsByName();
+  for (const patch of readStrategicMergePatches(state, k)) result = applyPatch(state, patch, result, byName);
+  for (const patch of readPatches(state, k)) result = applyPatch(state, patch, result, byName);
   const namespace = written(k, 'namespace');
   if (namespace) setNamespace(result, namespace);
   addNameAffixes(result, written(k, 'namePrefix'), written(k, 'nameSuffix'));
