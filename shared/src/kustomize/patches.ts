@@ -4,12 +4,13 @@ import {
   isScalar,
   isSeq,
   type Node,
-  Pair,
+  type Pair,
   parseAllDocuments,
   Scalar,
   type YAMLMap,
 } from 'yaml';
 import type { SourceFile } from '../text/source';
+import { pairNode } from '../yaml/node-factory';
 import { type DocumentContext, resolveAlias, scalarText, sourceOfNode } from '../yaml/nodes';
 import { YAML_SYNTAX } from '../yaml/parse-file';
 import { cloneResolved, copyRendered } from './clone';
@@ -416,7 +417,7 @@ function mergeInto(working: Working, copy: YAMLMap, patch: Patch): boolean {
   const kept = (map: unknown, key: string): Pair | undefined => {
     const pair = isMap(map) ? pairIn(map, key) : undefined;
     if (!pair) return undefined;
-    return new Pair(
+    return pairNode(
       copyRendered(working.ctx, pair.key as Node),
       copyRendered(working.ctx, pair.value as Node),
     );
