@@ -292,16 +292,23 @@ function inNamespace(candidates: Working[], namespace: string): Working[] {
  */
 function referableFrom(referrer: Working, index: ReferableIndex): Working[] {
   const id = idOf(referrer.node);
-  if (isClusterScoped(id)) return [...index.all];
+  if (isClusterScoped(id)) return index.all;
   const namespaces = new Set([effectiveNamespace(id)]);
   if (id.kind === 'RoleBinding')
     for (const namespace of serviceAccountNamespaces(referrer.node)) namespaces.add(namespace);
-  const groups = [
-    index.clusterScoped,
-    ...[...namespaces].map((namespace) => index.byNamespace.get(namespace) ?? []),
-  ];
-  // In the renamed objects' order, as a filter of them would give: kustomize's choice among several reads it.
-  return groups.flat().sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+  // Every workload of a namespace may name the same objects: the list is made once per namespace.
+  const key = [...namespaces].join('\u0000');
+  let referable = index.byNamespaces.get(key);
+  if (!referable) {
+    const groups = [
+      index.clusterScoped,
+      ...[...namespaces].map((namespace) => index.byNamespace.get(namespace) ?? []),
+    ];
+    // In the renamed objects' order, as a filter of them would give: kustomize's choice among several reads it.
+    referable = groups.flat().sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+    index.byNamespaces.set(key, referable);
+  }
+  return referable;
 }
 
 /**
@@ -310,18 +317,21 @@ function referableFrom(referrer: Working, index: ReferableIndex): Working[] {
  * out as overlays, where every object an overlay puts in its namespace counts as renamed.
  */
 interface ReferableIndex {
-  all: readonly Working[];
+  all: Working[];
   clusterScoped: Working[];
   byNamespace: Map<string, Working[]>;
   position: Map<Working, number>;
+  /** What `referableFrom` gave for a set of namespaces: read, never changed. */
+  byNamespaces: Map<string, Working[]>;
 }
 
-function referableIndex(renamed: readonly Working[]): ReferableIndex {
+function referableIndex(renamed: Working[]): ReferableIndex {
   const index: ReferableIndex = {
     all: renamed,
     clusterScoped: [],
     byNamespace: new Map(),
     position: new Map(),
+    byNamespaces: new Map(),
   };
   renamed.forEach((working, position) => {
     index.position.set(working, position);

@@ -17,8 +17,8 @@ export interface RenderState {
   // written in it refers to the same file.
   texts: Map<string, SourceFile | null>;
   /**
-   * Inline patches parsed, by their text (null: it does not parse): overlays write the same JSON
-   * patch for many targets, each an entry of its own. The documents are only read (copied), never changed.
+   * Inline patches parsed, by their text (null: it does not parse): the same patch is written in
+   * many kustomizations. The documents are only read (copied), never changed.
    */
   inlinePatches: Map<string, Document.Parsed[] | null>;
 }
@@ -31,7 +31,7 @@ export function createState(ws: KustomizeWorkspace): RenderState {
     notResources: new Set(),
     documents: new Map(),
     texts: new Map(),
-    inlinePatches: new Map(),
+    inlinePatches: ws.inlinePatches ?? new Map(),
   };
 }
 

@@ -13,6 +13,14 @@ export function documentsOf(source: SourceFile): Document.Parsed[] {
   return documentCache.get(source) ?? composeDocuments(source) ?? [];
 }
 
+/**
+ * Puts back documents a caller kept from the file's parse, for work that reads them through the
+ * file's resources: it finds them here instead of parsing the text again.
+ */
+export function rememberDocuments(source: SourceFile, documents: Document.Parsed[]): void {
+  documentCache.set(source, documents);
+}
+
 export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
   return finish(composeDocumentsInSteps(source));
 }
