@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   Document,
+  isDocument,
   isMap,
   isNode,
   isPair,
@@ -16,7 +17,7 @@ import {
 } from 'yaml';
 import { cloneResolved } from '../../shared/src/kustomize/clone';
 import { createSourceFile } from '../../shared/src/text/source';
-import { mapNode, pairNode, scalarNode, seqNode } from '../../shared/src/yaml/node-factory';
+import { documentNode, mapNode, pairNode, scalarNode, seqNode } from '../../shared/src/yaml/node-factory';
 
 /** `{ name: web, ports: [80, 443] }` made with the factory. */
 function madeByFactory(): YAMLMap {
@@ -46,8 +47,18 @@ describe('node factory', () => {
     assert.deepEqual(visited, ['name', 'web', 'ports', 80, 443]);
   });
 
+  test('makes a document holding a node, read and printed as one yaml made', () => {
+    const doc = documentNode(madeByFactory());
+    assert.ok(isDocument(doc) && doc instanceof Document);
+    assert.equal(doc.toString(), 'name: web\nports:\n  - 80\n  - 443\n');
+    assert.deepEqual(doc.toJS(), { name: 'web', ports: [80, 443] });
+    assert.deepEqual(doc.errors, []);
+    const ports = (doc.contents as YAMLMap).get('ports') as YAMLSeq;
+    assert.deepEqual(ports.toJS(doc), [80, 443]);
+  });
+
   test('tags nodes through their prototype, not with a property of each (what made them slow to make)', () => {
-    for (const node of [scalarNode(1), pairNode(null, null), mapNode(), seqNode()])
+    for (const node of [scalarNode(1), pairNode(null, null), mapNode(), seqNode(), documentNode(null)])
       assert.deepEqual(Object.getOwnPropertySymbols(node), []);
     assert.deepEqual({ ...scalarNode('a') }, { value: 'a' });
   });

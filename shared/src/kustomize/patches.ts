@@ -148,14 +148,22 @@ function inlineDocumentsOf(
   return documents;
 }
 
+// Targets read, by their map: a base's or component's patches are read by every overlay (through
+// one set of documents), each target's name a regular expression to compile. Only read afterwards.
+const targets = new WeakMap<YAMLMap, Target | string>();
+
 /** Reads a `target:` map, or notes why it cannot be read. */
 function targetOf(state: RenderState, k: Kustomization, node: Node | undefined): Target | undefined | null {
   const map = resolveAlias(k.ctx, node);
   if (!isMap(map)) return undefined;
-  const target = readTarget((key) => {
-    const pair = map.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
-    return pair ? scalarText(k.ctx, pair.value) : undefined;
-  });
+  let target = targets.get(map);
+  if (target === undefined) {
+    target = readTarget((key) => {
+      const pair = map.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
+      return pair ? scalarText(k.ctx, pair.value) : undefined;
+    });
+    targets.set(map, target);
+  }
   if (typeof target === 'string') {
     addNote(state, k.source, map, target);
     return null;

@@ -1,5 +1,6 @@
-import { Document, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { type Document, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { rangeAt } from '../text/source';
+import { documentNode } from '../yaml/node-factory';
 import { asMap, type DocumentContext, findPair, resolveAlias, scalarText } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { YAML_SYNTAX } from '../yaml/parse-file';
@@ -228,13 +229,13 @@ function workingOf(
   try {
     const copy = cloneResolved(ctx, node);
     if (!isMap(copy)) return undefined;
-    const doc = new Document() as unknown as Document.Parsed;
     return {
       origin,
       node: copy,
-      ctx: { source: origin.source, doc },
+      ctx: { source: origin.source, doc: documentNode(null) },
       previous: [],
-      through: [...chain],
+      // Never changed: the chain itself, shared by every object read at this point.
+      through: chain,
       prefixes: [],
       suffixes: [],
     };

@@ -50,7 +50,7 @@ export interface RenderedObject {
   /** A document whose contents are `node`, to read it with the yaml helpers. */
   doc: Document.Parsed;
   /** The kustomization files the object went through, from the entry point down to the one that listed it. */
-  through: string[];
+  through: readonly string[];
 }
 
 /** Something a rendering could not follow (SPEC §9, MESH192): the rest is still rendered. */

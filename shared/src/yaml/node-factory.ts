@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isDocument, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 // Nodes made in bulk: rendering copies every object of a base once per overlay that includes it.
 // yaml's constructors tag each node with its type through `Object.defineProperty` (and give a
@@ -22,7 +22,14 @@ const PAIR = taggedPrototype(Pair.prototype, new Pair(null));
 const MAP = taggedPrototype(YAMLMap.prototype, new YAMLMap());
 const SEQ = taggedPrototype(YAMLSeq.prototype, new YAMLSeq());
 
+// A rendered object's document only holds it: every one shares the options, directives and schema
+// of a document made with yaml's defaults (a schema of its own was most of a document's 650 bytes).
+const sampleDocument = new Document();
+const DOCUMENT = taggedPrototype(Document.prototype, sampleDocument);
+
 const usable =
+  DOCUMENT !== undefined &&
+  isDocument(Object.create(DOCUMENT)) &&
   SCALAR !== undefined &&
   PAIR !== undefined &&
   MAP !== undefined &&
@@ -59,4 +66,23 @@ export function seqNode(): YAMLSeq {
   const seq = Object.create(SEQ as YAMLSeq) as YAMLSeq;
   seq.items = [];
   return seq;
+}
+
+/** A document holding `contents`, as `new Document()` with its contents set makes it; nothing to parse. */
+export function documentNode(contents: unknown): Document.Parsed {
+  if (!usable) {
+    const document = new Document();
+    document.contents = contents as Document['contents'];
+    return document as Document.Parsed;
+  }
+  const document = Object.create(DOCUMENT as Document) as Document.Parsed;
+  document.commentBefore = null;
+  document.comment = null;
+  document.errors = [];
+  document.warnings = [];
+  document.options = sampleDocument.options;
+  document.directives = sampleDocument.directives as Document.Parsed['directives'];
+  document.schema = sampleDocument.schema;
+  document.contents = contents as Document.Parsed['contents'];
+  return document;
 }
