@@ -182,13 +182,19 @@ export function fixNameReferences(state: RenderState, objects: readonly Working[
   const renamed = objects.filter((working) => working.previous.length > 0);
   if (renamed.length === 0) return;
   const index = referableIndex(renamed);
+  // A field holding a name can only change, or be ambiguous, when some object's name changed: an
+  // overlay's `namespace:` alone moves every object it gathers without renaming any.
+  const namesChanged = renamed.some((working) => {
+    const name = idOf(working.node).name;
+    return working.previous.some((id) => id.name !== name);
+  });
   for (const working of objects) {
     const original = originalId(working);
     let candidates: Working[] | undefined;
     for (const { target, field } of FIELDS_BY_KIND.get(original.kind) ?? []) {
       if (!selectedBy(original, field)) continue;
       candidates ??= referableFrom(working, index);
-      const fix: Fix = { state, referrer: working, target, field, candidates };
+      const fix: Fix = { state, referrer: working, target, field, candidates, namesChanged };
       at(working.node, field.path, 0, (node) => rewrite(fix, node));
     }
   }
@@ -200,6 +206,7 @@ interface Fix {
   target: Kinds;
   field: ReferringField;
   candidates: Working[];
+  namesChanged: boolean;
 }
 
 /** Visits what a path reaches, running through every item of a sequence it meets on the way. */
@@ -228,6 +235,7 @@ function rewrite(fix: Fix, node: Node): void {
 
 /** A field holding a name: the referred object's current name. */
 function rewriteName(fix: Fix, node: Scalar): void {
+  if (!fix.namesChanged) return;
   const name = textOf(node);
   if (name === undefined) return;
   const referral = referralOf(fix, node, name, fix.candidates, sameNames);

@@ -307,6 +307,8 @@ function mayBeNamed(target: Target, working: Working): boolean {
   if (!target.name) return true;
   const current = textAt(working.node, ['metadata', 'name']) ?? '';
   const original = working.previous[0]?.name ?? current;
+  const { plainName } = target;
+  if (plainName !== undefined) return original === plainName || current === plainName;
   return target.name.test(original) || target.name.test(current);
 }
 
