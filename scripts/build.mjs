@@ -19,6 +19,11 @@ const common = {
   minify: production,
   logLevel: 'warning',
   define: { MESH_LENS_VERSION: JSON.stringify(version) },
+  // yaml's ES module build (the same code as its CommonJS one, which `node` would pick): bundled
+  // from CommonJS, every call of an imported function (`isScalar`, `isMap`, … millions of times in a
+  // scan) went through a getter of esbuild's interop object; from ES modules they are plain calls.
+  // 10 % of `mesh-lens check`'s time at 10k files, 13 % laid out as Kustomize overlays.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
 };
 
 function testEntries(dir) {

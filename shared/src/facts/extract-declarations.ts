@@ -1,6 +1,7 @@
-import { isScalar, type Node } from 'yaml';
+import { type Document, isScalar, type Node } from 'yaml';
 import { lookupTable } from '../util/lookup-table';
 import { settledList } from '../util/settled';
+import { rememberDocuments } from '../yaml/document-cache';
 import { getPath, locatedNumber, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { field, namespaceOf, type Resource } from '../yaml/resource';
@@ -32,6 +33,81 @@ const WORKLOAD_KINDS = lookupTable<WorkloadKind>({
 /** What a file declares; `domains`: segment domains that do not mention the mesh (hostname-tokens.ts). */
 export function extractDeclarations(parsed: ParsedFile, domains: readonly string[] = []): FileDeclarations {
   return extractDeclarationsOf(parsed.resources, true, domains);
+}
+
+/**
+ * What a file declares, extracted when first read: a file that kustomizations read (a base, a
+ * patch, an overlay's resource) is placed through their renderings, whose own declarations the
+ * model reads, so its own are never read at all. Extracting them anyway was about 8 % of the cold
+ * start of a workspace laid out as Kustomize overlays, and their memory stayed for good. What the
+ * topology reads of every file (segments, peering gateways, Nodes) is extracted at once.
+ *
+ * Reading the rest needs the file's documents: the caller holds them when it reads (`extractNow`).
+ */
+export function deferredDeclarations(parsed: ParsedFile, domains: readonly string[] = []): FileDeclarations {
+  return new DeferredDeclarations(parsed.resources, domains);
+}
+
+/**
+ * Extracts deferred declarations now, with the file's documents as its parse made them (kept by
+ * the caller): reading them later would parse the file again. Nothing for any other declarations.
+ */
+export function extractNow(declarations: FileDeclarations, documents?: Document.Parsed[]): void {
+  if (declarations instanceof DeferredDeclarations) declarations.extract(documents);
+}
+
+class DeferredDeclarations implements FileDeclarations {
+  readonly segments: SegmentDecl[];
+  readonly gateways: GatewayDecl[];
+  readonly nodeCount: number;
+  private extracted: FileDeclarations | undefined;
+
+  constructor(
+    private readonly resources: readonly Resource[],
+    private readonly domains: readonly string[],
+  ) {
+    // The same declarations, of the same kinds, as `addResource` makes of them.
+    const topology = extractDeclarationsOf(resources.filter(declaresTopology), true, domains);
+    this.segments = topology.segments;
+    this.gateways = topology.gateways;
+    this.nodeCount = topology.nodeCount;
+  }
+
+  extract(documents?: Document.Parsed[]): FileDeclarations {
+    if (!this.extracted) {
+      const [first] = this.resources;
+      if (first && documents) rememberDocuments(first.source, documents);
+      this.extracted = extractDeclarationsOf(this.resources, true, this.domains);
+    }
+    return this.extracted;
+  }
+
+  get namespaces() {
+    return this.extract().namespaces;
+  }
+  get services() {
+    return this.extract().services;
+  }
+  get workloads() {
+    return this.extract().workloads;
+  }
+  get endpointSets() {
+    return this.extract().endpointSets;
+  }
+  get hostReferences() {
+    return this.extract().hostReferences;
+  }
+  get meshKeysElsewhere() {
+    return this.extract().meshKeysElsewhere;
+  }
+}
+
+function declaresTopology({ kind, group }: Resource): boolean {
+  return (
+    (group === '' && kind === 'Node') ||
+    (group === 'admin.solo.io' && kind === 'Segment') ||
+    (group === 'gateway.networking.k8s.io' && kind === 'Gateway')
+  );
 }
 
 /** What a list of resources declares: a file's own, or one placement's (SPEC §9). */

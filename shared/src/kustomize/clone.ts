@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { SourceFile } from '../text/source';
+import { mapNode, pairNode, scalarNode, seqNode } from '../yaml/node-factory';
 import { type DocumentContext, markWrittenIn, resolveAlias, sourceOfNode } from '../yaml/nodes';
 
 /** How nodes read from a file are copied into a rendered object. */
@@ -42,26 +43,26 @@ function copyNode(ctx: DocumentContext, node: unknown, options: CloneOptions, wa
     copy = isMap(resolved) ? copyMap(ctx, resolved, options, walk) : copySeq(ctx, resolved, options, walk);
     walk.open.delete(resolved);
   } else if (isScalar(resolved)) {
-    const scalar = new Scalar(resolved.value);
+    const scalar = scalarNode(resolved.value);
     if (resolved.type) scalar.type = resolved.type;
     if (resolved.source !== undefined) scalar.source = resolved.source;
     copy = scalar;
   } else {
     // An alias that resolves to nothing, or back into itself: an empty value, as a null would be.
-    copy = new Scalar(null);
+    copy = scalarNode(null);
   }
   return placed(copy, resolved?.range, options);
 }
 
 function copySeq(ctx: DocumentContext, seq: YAMLSeq, options: CloneOptions, walk: Walk): YAMLSeq {
-  const copy = new YAMLSeq();
+  const copy = seqNode();
   copy.flow = seq.flow;
   for (const item of seq.items) copy.items.push(copyNode(ctx, item, options, walk));
   return copy;
 }
 
 function copyMap(ctx: DocumentContext, map: YAMLMap, options: CloneOptions, walk: Walk): YAMLMap {
-  const copy = new YAMLMap();
+  const copy = mapNode();
   copy.flow = map.flow;
   const seen = new Set<string>();
   const merges: unknown[] = [];
@@ -76,7 +77,7 @@ function copyMap(ctx: DocumentContext, map: YAMLMap, options: CloneOptions, walk
     if (name !== undefined && seen.has(name)) continue;
     if (name !== undefined) seen.add(name);
     copy.items.push(
-      new Pair(copyNode(ctx, pair.key, options, walk), copyNode(ctx, pair.value, options, walk)),
+      pairNode(copyNode(ctx, pair.key, options, walk), copyNode(ctx, pair.value, options, walk)),
     );
   }
   // Merged maps give the keys the map does not write itself, the first merge source first.
@@ -100,9 +101,9 @@ function copyMap(ctx: DocumentContext, map: YAMLMap, options: CloneOptions, walk
 function placed<T extends Node>(copy: T, range: Node['range'] | undefined, options: CloneOptions): T {
   if (range) {
     const { offset } = options;
-    copy.range = offset
-      ? [offset(range[0]), offset(range[1]), offset(range[2])]
-      : [range[0], range[1], range[2]];
+    // Ranges are never changed in place (a node that moves gets a new array): a copy shares its
+    // original's, one array less per node of every object of every overlay.
+    copy.range = offset ? [offset(range[0]), offset(range[1]), offset(range[2])] : range;
   }
   if (options.mark) markWrittenIn(copy, options.mark);
   return copy;
@@ -116,11 +117,11 @@ function placed<T extends Node>(copy: T, range: Node['range'] | undefined, optio
 export function copyRendered(ctx: DocumentContext, node: Node, markAll = false): Node {
   let copy: Node;
   if (isMap(node)) {
-    const map = new YAMLMap();
+    const map = mapNode();
     map.flow = node.flow;
     for (const pair of node.items) {
       map.items.push(
-        new Pair(
+        pairNode(
           copyRendered(ctx, pair.key as Node, markAll),
           copyRendered(ctx, pair.value as Node, markAll),
         ),
@@ -128,21 +129,21 @@ export function copyRendered(ctx: DocumentContext, node: Node, markAll = false):
     }
     copy = map;
   } else if (isSeq(node)) {
-    const seq = new YAMLSeq();
+    const seq = seqNode();
     seq.flow = node.flow;
     for (const item of node.items) seq.items.push(copyRendered(ctx, item as Node, markAll));
     copy = seq;
   } else if (isScalar(node)) {
-    const scalar = new Scalar(node.value);
+    const scalar = scalarNode(node.value);
     if (node.type) scalar.type = node.type;
     if (node.source !== undefined) scalar.source = node.source;
     copy = scalar;
   } else if (isPair(node)) {
-    return new Scalar(null);
+    return scalarNode(null);
   } else {
-    copy = new Scalar(null);
+    copy = scalarNode(null);
   }
-  if (node?.range) copy.range = [node.range[0], node.range[1], node.range[2]];
+  if (node?.range) copy.range = node.range;
   // An unmarked node is read in the document's own file: marking it so would only cost a WeakMap
   // entry per node (a JSON patch copies its whole object, an object per overlay).
   const source = node ? sourceOfNode(ctx, node) : ctx.source;
@@ -155,7 +156,7 @@ export function copyRendered(ctx: DocumentContext, node: Node, markAll = false):
  * decided it, in the file that node is written in.
  */
 export function scalarAt(value: unknown, decidedBy: Node, source: SourceFile): Scalar {
-  const scalar = new Scalar(value);
+  const scalar = scalarNode(value);
   if (decidedBy.range) scalar.range = [decidedBy.range[0], decidedBy.range[1], decidedBy.range[2]];
   markWrittenIn(scalar, source);
   return scalar;
@@ -163,7 +164,7 @@ export function scalarAt(value: unknown, decidedBy: Node, source: SourceFile): S
 
 /** A new, empty map placed at the node that asked for it (a `labels:` entry creating `metadata.labels`). */
 export function mapAt(decidedBy: Node, source: SourceFile): YAMLMap {
-  const map = new YAMLMap();
+  const map = mapNode();
   if (decidedBy.range) map.range = [decidedBy.range[0], decidedBy.range[1], decidedBy.range[2]];
   markWrittenIn(map, source);
   return map;

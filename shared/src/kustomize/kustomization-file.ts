@@ -60,15 +60,34 @@ export function keyOf(kustomization: Pick<Kustomization, 'ctx' | 'root'>, key: s
   return findPair(kustomization.ctx, kustomization.root, key)?.key as Node | undefined;
 }
 
+export interface ListEntry {
+  text: string;
+  node: Node;
+}
+
+// The entries of a kustomization's list fields, by its root map (a parsed document's, never changed):
+// a base is read by every overlay that includes it, through one set of documents.
+const entriesByRoot = new WeakMap<YAMLMap, Map<string, readonly ListEntry[]>>();
+
 /** The entries of a list field (`resources`, `components`) as text, each with its node. */
 export function listEntries(
   kustomization: Pick<Kustomization, 'ctx' | 'root'>,
   key: string,
-): { text: string; node: Node }[] {
-  const entries: { text: string; node: Node }[] = [];
-  for (const node of seqItems(kustomization.ctx, fieldOf(kustomization, key))) {
-    const text = scalarText(kustomization.ctx, node);
-    if (text) entries.push({ text, node });
+): readonly ListEntry[] {
+  let byField = entriesByRoot.get(kustomization.root);
+  if (!byField) {
+    byField = new Map();
+    entriesByRoot.set(kustomization.root, byField);
+  }
+  let entries = byField.get(key);
+  if (!entries) {
+    const list: ListEntry[] = [];
+    for (const node of seqItems(kustomization.ctx, fieldOf(kustomization, key))) {
+      const text = scalarText(kustomization.ctx, node);
+      if (text) list.push({ text, node });
+    }
+    entries = list;
+    byField.set(key, entries);
   }
   return entries;
 }

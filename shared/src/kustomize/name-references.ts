@@ -182,13 +182,19 @@ export function fixNameReferences(state: RenderState, objects: readonly Working[
   const renamed = objects.filter((working) => working.previous.length > 0);
   if (renamed.length === 0) return;
   const index = referableIndex(renamed);
+  // A field holding a name can only change, or be ambiguous, when some object's name changed: an
+  // overlay's `namespace:` alone moves every object it gathers without renaming any.
+  const namesChanged = renamed.some((working) => {
+    const name = idOf(working.node).name;
+    return working.previous.some((id) => id.name !== name);
+  });
   for (const working of objects) {
     const original = originalId(working);
     let candidates: Working[] | undefined;
     for (const { target, field } of FIELDS_BY_KIND.get(original.kind) ?? []) {
       if (!selectedBy(original, field)) continue;
       candidates ??= referableFrom(working, index);
-      const fix: Fix = { state, referrer: working, target, field, candidates };
+      const fix: Fix = { state, referrer: working, target, field, candidates, namesChanged };
       at(working.node, field.path, 0, (node) => rewrite(fix, node));
     }
   }
@@ -200,6 +206,7 @@ interface Fix {
   target: Kinds;
   field: ReferringField;
   candidates: Working[];
+  namesChanged: boolean;
 }
 
 /** Visits what a path reaches, running through every item of a sequence it meets on the way. */
@@ -228,6 +235,7 @@ function rewrite(fix: Fix, node: Node): void {
 
 /** A field holding a name: the referred object's current name. */
 function rewriteName(fix: Fix, node: Scalar): void {
+  if (!fix.namesChanged) return;
   const name = textOf(node);
   if (name === undefined) return;
   const referral = referralOf(fix, node, name, fix.candidates, sameNames);
@@ -292,16 +300,23 @@ function inNamespace(candidates: Working[], namespace: string): Working[] {
  */
 function referableFrom(referrer: Working, index: ReferableIndex): Working[] {
   const id = idOf(referrer.node);
-  if (isClusterScoped(id)) return [...index.all];
+  if (isClusterScoped(id)) return index.all;
   const namespaces = new Set([effectiveNamespace(id)]);
   if (id.kind === 'RoleBinding')
     for (const namespace of serviceAccountNamespaces(referrer.node)) namespaces.add(namespace);
-  const groups = [
-    index.clusterScoped,
-    ...[...namespaces].map((namespace) => index.byNamespace.get(namespace) ?? []),
-  ];
-  // In the renamed objects' order, as a filter of them would give: kustomize's choice among several reads it.
-  return groups.flat().sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+  // Every workload of a namespace may name the same objects: the list is made once per namespace.
+  const key = [...namespaces].join('\u0000');
+  let referable = index.byNamespaces.get(key);
+  if (!referable) {
+    const groups = [
+      index.clusterScoped,
+      ...[...namespaces].map((namespace) => index.byNamespace.get(namespace) ?? []),
+    ];
+    // In the renamed objects' order, as a filter of them would give: kustomize's choice among several reads it.
+    referable = groups.flat().sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+    index.byNamespaces.set(key, referable);
+  }
+  return referable;
 }
 
 /**
@@ -310,18 +325,21 @@ function referableFrom(referrer: Working, index: ReferableIndex): Working[] {
  * out as overlays, where every object an overlay puts in its namespace counts as renamed.
  */
 interface ReferableIndex {
-  all: readonly Working[];
+  all: Working[];
   clusterScoped: Working[];
   byNamespace: Map<string, Working[]>;
   position: Map<Working, number>;
+  /** What `referableFrom` gave for a set of namespaces: read, never changed. */
+  byNamespaces: Map<string, Working[]>;
 }
 
-function referableIndex(renamed: readonly Working[]): ReferableIndex {
+function referableIndex(renamed: Working[]): ReferableIndex {
   const index: ReferableIndex = {
     all: renamed,
     clusterScoped: [],
     byNamespace: new Map(),
     position: new Map(),
+    byNamespaces: new Map(),
   };
   renamed.forEach((working, position) => {
     index.position.set(working, position);

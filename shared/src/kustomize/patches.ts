@@ -1,11 +1,23 @@
-import { isMap, isScalar, isSeq, type Node, Pair, parseAllDocuments, Scalar, type YAMLMap } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseAllDocuments,
+  Scalar,
+  type YAMLMap,
+} from 'yaml';
 import type { SourceFile } from '../text/source';
+import { pairNode } from '../yaml/node-factory';
 import { type DocumentContext, resolveAlias, scalarText, sourceOfNode } from '../yaml/nodes';
 import { YAML_SYNTAX } from '../yaml/parse-file';
 import { cloneResolved, copyRendered } from './clone';
 import { offsetsInFile } from './inline-text';
 import { applyJsonPatch, readOperations } from './json-patch';
 import { fieldOf, type Kustomization } from './kustomization-file';
+import { ObjectsByName } from './objects-by-name';
 import { resolvePath } from './paths';
 import { idOf, type ResId, sameId } from './res-id';
 import { readTarget, selects, type Target } from './selector';
@@ -92,7 +104,7 @@ function documentsInline(
 ): PatchDocument[] | undefined {
   let documents = inlineDocuments.get(valueNode);
   if (documents === undefined) {
-    documents = parseInline(k, valueNode, text);
+    documents = inlineDocumentsOf(k, valueNode, parsedInline(state, text));
     inlineDocuments.set(valueNode, documents);
   }
   if (documents === null) {
@@ -102,10 +114,24 @@ function documentsInline(
   return documents;
 }
 
-function parseInline(k: Kustomization, valueNode: Node, text: string): PatchDocument[] | null {
-  const parsed = parseAllDocuments(text, { uniqueKeys: false });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  if (list.some((doc) => doc.errors.length > 0)) return null;
+/** An inline patch's text parsed, once per rendering whatever the entries that write it; null when it does not parse. */
+function parsedInline(state: RenderState, text: string): Document.Parsed[] | null {
+  let list = state.inlinePatches.get(text);
+  if (list === undefined) {
+    const parsed = parseAllDocuments(text, { uniqueKeys: false });
+    const all = Array.isArray(parsed) ? parsed : [parsed];
+    list = all.some((doc) => doc.errors.length > 0) ? null : (all as Document.Parsed[]);
+    state.inlinePatches.set(text, list);
+  }
+  return list;
+}
+
+function inlineDocumentsOf(
+  k: Kustomization,
+  valueNode: Node,
+  list: Document.Parsed[] | null,
+): PatchDocument[] | null {
+  if (list === null) return null;
   const offset = offsetsInFile(k.source, valueNode);
   const documents: PatchDocument[] = [];
   for (const doc of list) {
@@ -122,14 +148,22 @@ function parseInline(k: Kustomization, valueNode: Node, text: string): PatchDocu
   return documents;
 }
 
+// Targets read, by their map: a base's or component's patches are read by every overlay (through
+// one set of documents), each target's name a regular expression to compile. Only read afterwards.
+const targets = new WeakMap<YAMLMap, Target | string>();
+
 /** Reads a `target:` map, or notes why it cannot be read. */
 function targetOf(state: RenderState, k: Kustomization, node: Node | undefined): Target | undefined | null {
   const map = resolveAlias(k.ctx, node);
   if (!isMap(map)) return undefined;
-  const target = readTarget((key) => {
-    const pair = map.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
-    return pair ? scalarText(k.ctx, pair.value) : undefined;
-  });
+  let target = targets.get(map);
+  if (target === undefined) {
+    target = readTarget((key) => {
+      const pair = map.items.find((candidate) => scalarText(k.ctx, candidate.key) === key);
+      return pair ? scalarText(k.ctx, pair.value) : undefined;
+    });
+    targets.set(map, target);
+  }
   if (typeof target === 'string') {
     addNote(state, k.source, map, target);
     return null;
@@ -238,22 +272,47 @@ function patchEntries(state: RenderState, k: Kustomization, field: string): Patc
 }
 
 /** Applies a patch to the objects it selects; objects a `$patch: delete` removes leave the list. */
-export function applyPatch(state: RenderState, patch: Patch, objects: Working[]): Working[] {
+export function applyPatch(
+  state: RenderState,
+  patch: Patch,
+  objects: Working[],
+  /** The objects by name, shared by the patches of one kustomization applied one after the other. */
+  byName = new ObjectsByName(),
+): Working[] {
   if (patch.json) {
-    applyJson(state, patch, objects);
+    applyJson(state, patch, objects, byName);
     return objects;
   }
   let result = objects;
-  for (const document of patch.documents) result = applyStrategicMerge(state, patch, document, result);
+  for (const document of patch.documents)
+    result = applyStrategicMerge(state, patch, document, result, byName);
   return result;
 }
 
 function selected(patch: Patch, objects: Working[]): Working[] {
   const { target } = patch;
-  return target ? objects.filter((working) => selects(target, working.node, originalId(working))) : [];
+  return target
+    ? objects.filter(
+        (working) => mayBeNamed(target, working) && selects(target, working.node, originalId(working)),
+      )
+    : [];
 }
 
-function applyJson(state: RenderState, patch: Patch, objects: Working[]): void {
+/**
+ * The name test `selects` starts with, read without the rest of either id: a target names one
+ * object among the many a kustomization gathered, and reading every object's whole id was most of
+ * the time spent selecting.
+ */
+function mayBeNamed(target: Target, working: Working): boolean {
+  if (!target.name) return true;
+  const current = textAt(working.node, ['metadata', 'name']) ?? '';
+  const original = working.previous[0]?.name ?? current;
+  const { plainName } = target;
+  if (plainName !== undefined) return original === plainName || current === plainName;
+  return target.name.test(original) || target.name.test(current);
+}
+
+function applyJson(state: RenderState, patch: Patch, objects: Working[], byName: ObjectsByName): void {
   const k = patch.kustomization;
   const targets = selected(patch, objects);
   if (!patch.target) {
@@ -274,6 +333,7 @@ function applyJson(state: RenderState, patch: Patch, objects: Working[]): void {
       // fields shared (see setInPlace) are separate afterwards.
       working.node = copyRendered(working.ctx, working.node) as YAMLMap;
     }
+    byName.update(working);
   }
 }
 
@@ -297,6 +357,7 @@ function applyStrategicMerge(
   patch: Patch,
   document: PatchDocument,
   objects: Working[],
+  byName: ObjectsByName,
 ): Working[] {
   const k = patch.kustomization;
   let targets: Working[];
@@ -307,7 +368,7 @@ function applyStrategicMerge(
   } else {
     spare = document.copy();
     const id = patchId(spare);
-    targets = id ? objects.filter((working) => hasHadId(working, id)) : [];
+    targets = id ? byName.named(id.name, objects).filter((working) => hasHadId(working, id)) : [];
     if (targets.length > 1) {
       addNote(state, k.source, patch.entry, `patch matches ${targets.length} resources`);
       return objects;
@@ -324,6 +385,7 @@ function applyStrategicMerge(
     if (!isMap(copy)) continue;
     if (patch.target) keepNullLabelsAsText(copy);
     if (!mergeInto(working, copy, patch)) removed.add(working);
+    byName.update(working);
   }
   return removed.size === 0 ? objects : objects.filter((working) => !removed.has(working));
 }
@@ -365,7 +427,7 @@ function mergeInto(working: Working, copy: YAMLMap, patch: Patch): boolean {
   const kept = (map: unknown, key: string): Pair | undefined => {
     const pair = isMap(map) ? pairIn(map, key) : undefined;
     if (!pair) return undefined;
-    return new Pair(
+    return pairNode(
       copyRendered(working.ctx, pair.key as Node),
       copyRendered(working.ctx, pair.value as Node),
     );

@@ -1,5 +1,6 @@
-import { Document, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { type Document, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { rangeAt } from '../text/source';
+import { documentNode } from '../yaml/node-factory';
 import { asMap, type DocumentContext, findPair, resolveAlias, scalarText } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { YAML_SYNTAX } from '../yaml/parse-file';
@@ -16,6 +17,7 @@ import {
   listEntries,
 } from './kustomization-file';
 import { fixNameReferences } from './name-references';
+import { ObjectsByName } from './objects-by-name';
 import { applyPatch, readJsonPatches, readPatches, readStrategicMergePatches } from './patches';
 import { folderOf, isRemote, pathIn, resolvePath } from './paths';
 import { applyReplacements } from './replacements';
@@ -227,13 +229,13 @@ function workingOf(
   try {
     const copy = cloneResolved(ctx, node);
     if (!isMap(copy)) return undefined;
-    const doc = new Document() as unknown as Document.Parsed;
     return {
       origin,
       node: copy,
-      ctx: { source: origin.source, doc },
+      ctx: { source: origin.source, doc: documentNode(null) },
       previous: [],
-      through: [...chain],
+      // Never changed: the chain itself, shared by every object read at this point.
+      through: chain,
       prefixes: [],
       suffixes: [],
     };
@@ -329,8 +331,9 @@ function written(k: Kustomization, key: string): Written | undefined {
 /** A kustomization's transformers, in kustomize's order. */
 function transform(state: RenderState, k: Kustomization, objects: Working[]): Working[] {
   let result = objects;
-  for (const patch of readStrategicMergePatches(state, k)) result = applyPatch(state, patch, result);
-  for (const patch of readPatches(state, k)) result = applyPatch(state, patch, result);
+  const byName = new ObjectsByName();
+  for (const patch of readStrategicMergePatches(state, k)) result = applyPatch(state, patch, result, byName);
+  for (const patch of readPatches(state, k)) result = applyPatch(state, patch, result, byName);
   const namespace = written(k, 'namespace');
   if (namespace) setNamespace(result, namespace);
   addNameAffixes(result, written(k, 'namePrefix'), written(k, 'nameSuffix'));

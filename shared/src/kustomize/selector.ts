@@ -9,6 +9,8 @@ export interface Target {
   kind?: string;
   /** Regular expressions matched against the whole name or namespace, as kustomize anchors them. */
   name?: RegExp;
+  /** The name, when it is a plain one (no character a regular expression reads otherwise): compared as text. */
+  plainName?: string;
   namespace?: RegExp;
   labelSelector?: Requirement[];
   annotationSelector?: Requirement[];
@@ -34,6 +36,7 @@ export function readTarget(read: (key: string) => string | undefined): Target | 
     try {
       // Go's regexp syntax and JavaScript's agree on what names and namespaces need.
       target[key] = new RegExp(`^(?:${value})$`);
+      if (key === 'name' && /^[A-Za-z0-9_-]+$/.test(value)) target.plainName = value;
     } catch {
       return `target ${key} ${value} (not a regular expression)`;
     }

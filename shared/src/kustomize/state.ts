@@ -16,10 +16,23 @@ export interface RenderState {
   // Files read as text (generator sources): one SourceFile per path, so that every node marked as
   // written in it refers to the same file.
   texts: Map<string, SourceFile | null>;
+  /**
+   * Inline patches parsed, by their text (null: it does not parse): the same patch is written in
+   * many kustomizations. The documents are only read (copied), never changed.
+   */
+  inlinePatches: Map<string, Document.Parsed[] | null>;
 }
 
 export function createState(ws: KustomizeWorkspace): RenderState {
-  return { ws, notes: [], reads: new Set(), notResources: new Set(), documents: new Map(), texts: new Map() };
+  return {
+    ws,
+    notes: [],
+    reads: new Set(),
+    notResources: new Set(),
+    documents: new Map(),
+    texts: new Map(),
+    inlinePatches: ws.inlinePatches ?? new Map(),
+  };
 }
 
 /** A workspace file, recorded as read. */

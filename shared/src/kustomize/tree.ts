@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, type Node, Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { SourceFile } from '../text/source';
+import { pairNode } from '../yaml/node-factory';
 import { markWrittenIn } from '../yaml/nodes';
 
 // Reading and changing a rendered object's tree. Rendered trees hold no aliases and no merge keys
@@ -50,7 +51,7 @@ export function textAt(node: unknown, path: readonly string[]): string | undefin
 export function setPair(map: YAMLMap, key: Node, value: Node): void {
   const name = textOf(key);
   const index = map.items.findIndex((pair) => textOf(pair.key) === name);
-  const pair = new Pair(key, value);
+  const pair = pairNode(key, value);
   if (index < 0) map.items.push(pair);
   else map.items[index] = pair;
 }

@@ -22,6 +22,13 @@ export interface KustomizeWorkspace {
    */
   documents?(parsed: ParsedFile): Document.Parsed[];
   /**
+   * Inline patches parsed, by their text (null: it does not parse), kept for every rendering over
+   * these files: the same patch is written in many kustomizations (a component per workload, each
+   * setting its service account), and each rendering parsed its own. Without it, each rendering
+   * keeps its own.
+   */
+  inlinePatches?: Map<string, Document.Parsed[] | null>;
+  /**
    * The text of a workspace file that `file` does not parse (a generator's `.properties`, `.env` or
    * `.json` source), or undefined when the workspace does not hold it. YAML files are read through
    * `file`. Without it, only YAML files can be generator sources.
@@ -43,7 +50,7 @@ export interface RenderedObject {
   /** A document whose contents are `node`, to read it with the yaml helpers. */
   doc: Document.Parsed;
   /** The kustomization files the object went through, from the entry point down to the one that listed it. */
-  through: string[];
+  through: readonly string[];
 }
 
 /** Something a rendering could not follow (SPEC §9, MESH192): the rest is still rendered. */

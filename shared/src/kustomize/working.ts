@@ -11,7 +11,7 @@ export interface Working {
   ctx: DocumentContext;
   /** The ids it had before its name or namespace changed, oldest first (kustomize's "previous ids"). */
   previous: ResId[];
-  through: string[];
+  through: readonly string[];
   /**
    * The name prefixes and suffixes given to it, in the order given (kustomize's build annotations):
    * a name reference goes to the object renamed in the same layers as the referrer when several

@@ -1,5 +1,6 @@
 import type { Document } from 'yaml';
 import type { FileDeclarations } from '../facts/declarations';
+import { extractNow } from '../facts/extract-declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
 import { isKustomizationFile, type Rendering } from '../kustomize';
 import { compareStrings } from '../text/findings-order';
@@ -82,7 +83,11 @@ export function buildModel(
   );
   for (const fact of facts) {
     const path = fact.parsed.source.path;
-    files.set(path, modelFile(fact, placed.byFile.get(path) ?? []));
+    const placements = placed.byFile.get(path) ?? [];
+    // Placed as written, a file's own declarations are read: extracted while its documents are held.
+    if (placements.some((placement) => !placement.rendered))
+      extractNow(fact.declarations, parsedDocuments?.get(fact.parsed));
+    files.set(path, modelFile(fact, placements));
     positions.set(path, positions.size);
   }
   const nodes = nodesPerCluster(files.values());

@@ -1,5 +1,5 @@
 import type { Document } from 'yaml';
-import { extractDeclarations } from '../facts/extract-declarations';
+import { deferredDeclarations, extractDeclarations } from '../facts/extract-declarations';
 import { mayHoldMeshHostname } from '../facts/hostname-tokens';
 import { isKustomizationFile } from '../kustomize';
 import { type Finding, noFixes } from '../text/findings';
@@ -120,8 +120,12 @@ export function* setFileInSteps(workspace: Workspace, path: string, text: string
   const parsed = yield* parseFileInSteps(path, text, workspace.cache.get(INTERNED_STRINGS));
   workspace.stats.parses++;
   invalidate(workspace, path);
-  workspace.files.set(path, { text, facts: factsOfParsed(parsed, workspace.valueDomains) });
   keepDocuments(workspace, parsed);
+  // With kustomizations, most files are read through their renderings: their own facts wait (facts/extract-declarations.ts).
+  workspace.files.set(path, {
+    text,
+    facts: factsOfParsed(parsed, workspace.valueDomains, workspace.kustomized),
+  });
   return true;
 }
 
@@ -134,8 +138,8 @@ function keepDocuments(workspace: Workspace, parsed: ParsedFile): void {
   if (workspace.kustomized) workspace.parsedDocuments.set(parsed, parsed.documents);
 }
 
-function factsOfParsed(parsed: ParsedFile, valueDomains: readonly string[]): FileFacts {
-  const declarations = extractDeclarations(parsed, valueDomains);
+function factsOfParsed(parsed: ParsedFile, valueDomains: readonly string[], deferred = false): FileFacts {
+  const declarations = (deferred ? deferredDeclarations : extractDeclarations)(parsed, valueDomains);
   return valueDomains.length > 0 ? { parsed, declarations, valueDomains } : { parsed, declarations };
 }
 

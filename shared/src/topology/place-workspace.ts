@@ -518,8 +518,8 @@ interface WorkspaceFiles extends KustomizeWorkspace {
 
 /**
  * The workspace as the renderer reads it: its parsed files by path and by folder, and their
- * documents, kept for every rendering of this placement: N overlays of one base read its documents
- * once instead of N times (at 10k files the document cache cannot hold them between renderings, so
+ * documents (and the inline patches they write, parsed), kept for every rendering of this placement:
+ * N overlays of one base read its documents once instead of N times (at 10k files the document cache cannot hold them between renderings, so
  * each reading was a re-parse). The map goes with the placement, so the documents are not retained.
  */
 function workspaceOf(
@@ -548,6 +548,7 @@ function workspaceOf(
     hasFolder: (folder) => folder === '' || folders.has(folder),
     isChartTemplate: (path) =>
       charts.some((chart) => path.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`)),
+    inlinePatches: new Map(),
     documents: (parsed) => {
       let list = documents.get(parsed);
       if (!list) {

@@ -18,6 +18,14 @@ export function forgetDocuments(source: SourceFile): void {
   documentCache.delete(source);
 }
 
+/**
+ * Puts back documents a caller kept from the file's parse, for work that reads them through the
+ * file's resources: it finds them here instead of parsing the text again.
+ */
+export function rememberDocuments(source: SourceFile, documents: Document.Parsed[]): void {
+  documentCache.set(source, documents);
+}
+
 export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
   return finish(composeDocumentsInSteps(source));
 }

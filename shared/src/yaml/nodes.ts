@@ -127,17 +127,30 @@ const MAX_MERGE_DEPTH = 4;
 /** Merge sources one lookup may visit: real manifests merge a handful; a hostile one, thousands. */
 const MERGE_BUDGET = 256;
 
+/**
+ * Maps up to this many keys are searched in place: an index (a `Map` and a `WeakMap` entry per map)
+ * cost more than it saved on the few keys of most manifests' maps, and rendering the overlays of a
+ * 10k workspace read the facts of every rendered object, each in maps of its own.
+ */
+const SCANNED_KEYS = 8;
+
 /** The pair for `key` in a map, following YAML merge keys (`<<: *base`) when the map itself lacks it. */
 export function findPair(
   ctx: DocumentContext,
   map: YAMLMap,
   key: string,
   depth = 0,
-  walk = { seen: new Set<YAMLMap>([map]), budget: MERGE_BUDGET },
+  walk?: MergeWalk,
 ): Pair | undefined {
+  if (map.items.length <= SCANNED_KEYS) {
+    const scanned = scanPairs(ctx, map, key);
+    if (scanned !== MERGED) return scanned;
+  }
   const { pairs, merges } = keysOf(ctx, map);
   const own = pairs.get(key);
-  if (own || depth > MAX_MERGE_DEPTH) return own;
+  if (own || depth > MAX_MERGE_DEPTH || merges.length === 0) return own;
+  // Allocated only for a map with merge keys: most lookups never need it.
+  walk ??= { seen: new Set<YAMLMap>([map]), budget: MERGE_BUDGET };
   for (const source of merges) {
     const bases = asSeq(ctx, source)?.items ?? [source];
     for (const base of bases) {
@@ -150,6 +163,40 @@ export function findPair(
       if (found) return found;
     }
   }
+  return undefined;
+}
+
+interface MergeWalk {
+  seen: Set<YAMLMap>;
+  budget: number;
+}
+
+const MERGED = Symbol('merged');
+
+/**
+ * A small map's pair for `key`, as `keysOf` would index it (the first of duplicates; a `<<` key is
+ * never one), or MERGED when the map has none but holds merge keys, whose sources decide.
+ */
+function scanPairs(ctx: DocumentContext, map: YAMLMap, key: string): Pair | undefined | typeof MERGED {
+  let merged = false;
+  for (const pair of map.items) {
+    const name = rawScalarText(ctx, pair.key);
+    if (name === '<<') merged = true;
+    else if (name === key) return pair;
+  }
+  return merged ? MERGED : undefined;
+}
+
+/** `scalarText` without interning: for comparing, not keeping. */
+function rawScalarText(ctx: DocumentContext, node: unknown): string | undefined {
+  const resolved = isAlias(node) ? resolveAlias(ctx, node) : node;
+  if (!isScalar(resolved)) return undefined;
+  const { value } = resolved;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return resolved.source ?? String(value);
+  }
+  if (value === null) return '';
   return undefined;
 }
 
