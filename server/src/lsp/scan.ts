@@ -112,10 +112,11 @@ async function readFolder(
     // An open buffer's text wins, even one opened while this loop yielded.
     if (!folder.open.has(file.path)) host.applyChange({ set: [[file.path, file.text]] });
     // Parsing is most of a scan (14 s at 50,000 resources): hand the event loop back now and then
-    // so cancellations, `shutdown` and edits are handled, and say how far it got.
+    // until the messages read meanwhile are handled (cancellations, `shutdown`, edits, documents
+    // opened, whose file-local findings are then published), and say how far it got.
     if (performance.now() - slice > SCAN_SLICE_MS) {
       report(`Analysing manifests… ${index + 1} of ${files.length} files`);
-      await new Promise((resolve) => setImmediate(resolve));
+      await state.idle.drain(SCAN_SLICE_MS);
       slice = performance.now();
     }
   }
