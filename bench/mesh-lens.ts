@@ -619,8 +619,16 @@ export async function measureBurst(
     });
     clearInterval(timer);
     stopCounting();
-    // Hovers still unanswered a minute after the final diagnostics are left out (and counted).
-    await Promise.race([Promise.all(hovers), sleep(60_000)]);
+    // Hovers still unanswered a minute after the final diagnostics are left out (and counted). The
+    // timer is cleared once they are all in: left running, it kept the benchmark's process alive.
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(hovers),
+      new Promise((resolve) => {
+        giveUp = setTimeout(resolve, 60_000);
+      }),
+    ]);
+    clearTimeout(giveUp);
     const hoverSamples = [...answered];
     return {
       file: cycle.file,
