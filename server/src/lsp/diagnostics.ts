@@ -32,9 +32,8 @@ export function publishFileLocal(state: ServerState): void {
     if (folder.scanned !== 'topology' || folder.fileLocalDue.size === 0) continue;
     // A document whose text is not taken yet is due again once it is (document-sync.ts): its
     // findings now would be those of the disk's text, or none.
-    const due = [...folder.fileLocalDue].filter(
-      (path) => folder.open.has(path) && isSynced(state, folder, path),
-    );
+    const synced = syncedPaths(state, folder);
+    const due = [...folder.fileLocalDue].filter((path) => synced.has(path));
     folder.fileLocalDue.clear();
     const byFile = snapshotIn(state, folder).fileLocalFindingsOf(due);
     // Even an empty list: the editor learns the document was looked at, as from any YAML server.
@@ -43,11 +42,19 @@ export function publishFileLocal(state: ServerState): void {
   }
 }
 
-/** Whether the workspace holds the open document's latest text. */
-function isSynced(state: ServerState, folder: Folder, path: string): boolean {
-  const uri = uriIn(folder, path);
-  const version = state.documents.get(uri)?.version;
-  return version !== undefined && state.syncedVersions.get(uri) === version && !state.pendingTexts.has(uri);
+/**
+ * The folder's open documents whose latest text the workspace holds. Found from the documents' own
+ * URIs: a client may spell a file's URI otherwise than `uriIn` does (another percent-encoding).
+ */
+function syncedPaths(state: ServerState, folder: Folder): Set<string> {
+  const paths = new Set<string>();
+  for (const document of state.documents.all()) {
+    const { uri, version } = document;
+    if (state.pendingTexts.has(uri) || state.syncedVersions.get(uri) !== version) continue;
+    const path = pathIn(folder, uri);
+    if (path !== undefined && folder.open.has(path)) paths.add(path);
+  }
+  return paths;
 }
 
 /** Pushes diagnostics for every file whose diagnostics changed (or asks a pull client to refresh). */
