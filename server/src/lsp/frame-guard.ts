@@ -70,7 +70,10 @@ class FrameGuard extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     let rest = chunk;
     while (rest.length > 0) rest = this.frame ? this.readBody(this.frame, rest) : this.readHeader(rest);
-    if (this.outbox.length === 0) return done();
+    if (this.outbox.length === 0) {
+      done();
+      return;
+    }
     this.held = done;
     this.releaseSoon();
   }
@@ -80,7 +83,10 @@ class FrameGuard extends Transform {
     this.releasing ??= setImmediate(() => {
       this.releasing = undefined;
       for (const message of this.outbox.splice(0, PACE)) this.push(message);
-      if (this.outbox.length > 0) return this.releaseSoon();
+      if (this.outbox.length > 0) {
+        this.releaseSoon();
+        return;
+      }
       const done = this.held;
       this.held = undefined;
       done?.();
