@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { FunctionTime, ProfileSummary } from './cpu-profile';
 import { describeLoad } from './load';
 import type { MeshLensRun } from './mesh-lens';
-import type { BenchResults, BurstResult, CorePhases, ShapeResult, SizeResult } from './run';
+import type { BenchResults, BurstResult, Comparison, CorePhases, ShapeResult, SizeResult } from './run';
 import { type Latency, latency } from './stats';
 
 const RESULTS = [
@@ -178,6 +178,8 @@ export function figures(size: SizeResult) {
     ),
     yamlLsAllRssMB: all.length ? median(all.map((c) => c.yamlLs.peakRssMB)) : undefined,
     meshLensAllRssMB: all.length ? median(all.map((c) => c.meshLens.peakRssMB)) : undefined,
+    ...firstDiagnosticsOf(all, 'All'),
+    ...firstDiagnosticsOf(some, 'Some'),
     yamlLsMs: some.length ? median(some.map((c) => c.yamlLs.settledMs)) : undefined,
     meshLensOpenedMs: some.length ? median(some.map((c) => c.meshLens.cold.ms)) : undefined,
     someRatio: pairedRatio(
@@ -188,6 +190,31 @@ export function figures(size: SizeResult) {
   };
 }
 type Figures = ReturnType<typeof figures>;
+
+/**
+ * The first publish of every opened file, both servers: yaml-language-server's spawn → every opened
+ * file has had a publish, Mesh Lens's the same (its file-local findings, before the scan is complete),
+ * their paired ratio, and how many of Mesh Lens's opened files had one before it was complete.
+ */
+function firstDiagnosticsOf<S extends 'All' | 'Some'>(comparisons: Comparison[], suffix: S) {
+  const figures = {
+    yamlLsFirstMs: comparisons.length ? median(comparisons.map((c) => c.yamlLs.allPublishedMs)) : undefined,
+    meshLensFirstMs: comparisons.length
+      ? median(comparisons.map((c) => c.meshLens.firstDiagnostics?.allMs))
+      : undefined,
+    firstRatio: pairedRatio(
+      comparisons,
+      (c) => c.meshLens.firstDiagnostics?.allMs,
+      (c) => c.yamlLs.allPublishedMs,
+    ),
+    firstBeforeComplete: comparisons.map((c) => c.meshLens.firstDiagnostics?.beforeComplete),
+    firstWithDiagnostics: comparisons.map((c) => c.meshLens.firstDiagnostics?.withDiagnostics),
+    firstNotInComplete: comparisons.map((c) => c.meshLens.firstDiagnostics?.notInComplete),
+  };
+  return Object.fromEntries(Object.entries(figures).map(([key, value]) => [`${key}${suffix}`, value])) as {
+    [K in keyof typeof figures as `${K}${S}`]: (typeof figures)[K];
+  };
+}
 
 function renderResults(results: BenchResults): string {
   const sizes = results.sizes;
@@ -225,6 +252,50 @@ function renderResults(results: BenchResults): string {
     const cells = all.map((f, index) => get(f, sizes[index] as SizeResult));
     if (cells.every((cell) => /^[–· ]*$/.test(cell))) return undefined;
     return `| ${label} | ${cells.join(' | ')} | ${grow ? growth(grow) : ' | '} |`;
+  };
+  // Each round's counts, as "a, b, c" (runs without the figure left out).
+  const counts = (values: (number | undefined)[]) =>
+    values.every((value) => value === undefined) ? '–' : values.map((value) => value ?? '–').join(', ');
+  const firstRows = (suffix: 'All' | 'Some', opened: string): (string | undefined)[] => {
+    const get = (f: Figures) =>
+      suffix === 'All'
+        ? {
+            yamlLs: f.yamlLsFirstMsAll,
+            meshLens: f.meshLensFirstMsAll,
+            ratio: f.firstRatioAll,
+            before: f.firstBeforeCompleteAll,
+            withDiagnostics: f.firstWithDiagnosticsAll,
+            wrong: f.firstNotInCompleteAll,
+          }
+        : {
+            yamlLs: f.yamlLsFirstMsSome,
+            meshLens: f.meshLensFirstMsSome,
+            ratio: f.firstRatioSome,
+            before: f.firstBeforeCompleteSome,
+            withDiagnostics: f.firstWithDiagnosticsSome,
+            wrong: f.firstNotInCompleteSome,
+          };
+    return [
+      row(
+        `yaml-language-server: spawn → every opened file has had a publish, ${opened}`,
+        (f) => ms(get(f).yamlLs),
+        (f) => get(f).yamlLs,
+      ),
+      row(
+        `Mesh Lens: spawn → every opened file has had its **first diagnostics** (file-local findings), ${opened}`,
+        (f) => ms(get(f).meshLens),
+        (f) => get(f).meshLens,
+      ),
+      row(
+        `**Mesh Lens / yaml-language-server, first diagnostics**, ${opened}`,
+        (f) => paired(get(f).ratio),
+        (f) => get(f).ratio.median,
+      ),
+      row(
+        `Mesh Lens, ${opened}: files published before complete · with findings in their first publish · first publish not in the complete diagnostics (per round)`,
+        (f) => `${counts(get(f).before)} · ${counts(get(f).withDiagnostics)} · ${counts(get(f).wrong)}`,
+      ),
+    ];
   };
   const editRows = (
     label: string,
@@ -349,6 +420,7 @@ function renderResults(results: BenchResults): string {
       (f) => paired(f.allRatio),
       (f) => f.allRatio.median,
     ),
+    ...firstRows('All', 'every file opened'),
     row(
       'peak RSS, every file opened: yaml-language-server · Mesh Lens (MB)',
       (f) => `${ms(f.yamlLsAllRssMB)} · ${ms(f.meshLensAllRssMB)}`,
@@ -371,6 +443,7 @@ function renderResults(results: BenchResults): string {
       (f) => paired(f.someRatio),
       (f) => f.someRatio.median,
     ),
+    ...firstRows('Some', 'some files opened'),
     '',
     ...renderOverlays(sizes),
     '**Load** (1-minute load average at the start → end of each measured section, per round):',
@@ -661,6 +734,15 @@ function targets(results: BenchResults): string[] {
     add(
       `500 opened files: complete no later than 1.5× yaml-language-server's, at ${name}`,
       f?.someRatio.median,
+      1.5,
+      '×',
+    );
+  }
+  for (const name of ['10k', '50k']) {
+    const f = size(name);
+    add(
+      `500 opened files: first diagnostics no later than 1.5× yaml-language-server's, at ${name}`,
+      f?.firstRatioSome.median,
       1.5,
       '×',
     );

@@ -452,6 +452,10 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
         const mesh = await withLoad(() =>
           measureMeshLens(dir, workspace.files, known, positions, { requests: 0, openAtStart: opened }),
         );
+        const first = mesh.value.firstDiagnostics;
+        step(
+          `yaml-ls every opened file published ${yaml.value.allPublishedMs.toFixed(0)} ms; Mesh Lens ${first?.allMs === undefined ? `${first?.beforeComplete ?? 0} of ${opened.length} opened files published before complete` : `every opened file published ${first.allMs.toFixed(0)} ms`}, complete ${mesh.value.cold.ms.toFixed(0)} ms`,
+        );
         return { yamlLs: yaml.value, yamlLsLoad: yaml.load, meshLens: mesh.value, meshLensLoad: mesh.load };
       };
       if (!values['no-compare-all']) run.comparisonAll = await compare(paths, 'every file');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Cancelled, getModel, MeshLens, runChecks } from '../../shared/src';
+import { Cancelled, checks, type Finding, getModel, MeshLens, runChecks } from '../../shared/src';
 import { parseFixture } from '../../shared/src/text/inline-workspace';
+import { exampleHost } from '../helpers/example-host';
 import { workspaceFrom } from '../helpers/fixture';
+import { exampleWorkspace, gitopsExample, kustomizeExample } from '../helpers/paths';
 
 // The analysis host: changes go in, snapshots come out, and every answer is a function of a
 // snapshot. A snapshot never changes; once a later change supersedes it, reading it is cancelled.
@@ -231,4 +233,64 @@ describe('two hosts in one process', () => {
     );
     assert.notDeepEqual(firstAlone.completions, secondAlone.completions);
   });
+});
+
+// What the server shows in an open document before the scan ends (`Snapshot.fileLocalFindingsOf`,
+// issue #18): for each file, from that file and the topology file alone, what the full analysis
+// finds there with the checks declared `fileLocal`, no more and no less.
+describe('file-local findings', () => {
+  const fileLocalCodes = new Set(checks.filter((check) => check.fileLocal).map((check) => check.code));
+  const BROKEN = `
+    //- mesh-topology.yaml
+    clusters:
+      - name: east
+        paths: [clusters/east]
+      - name: west
+        paths: [clusters/west]
+    severity:
+      MESH195: warning
+    //- clusters/east/cart.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: cart, namespace: shop }
+    ---
+    kind: [
+    //- clusters/west/cart.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: { name: cart, namespace: shop, labels: { solo.io/service-scope: global } }
+    //- clusters/west/templated.yaml
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: {{ .Release.Name }}-orders
+  `;
+  const fixture = new MeshLens();
+  fixture.applyChange({ set: parseFixture(BROKEN).map((file) => [file.path, file.text] as const) });
+  const hosts: [string, MeshLens][] = [
+    ['a workspace with a syntax error and a template', fixture],
+    ...[exampleWorkspace, kustomizeExample, gitopsExample].map(
+      (root) => [root.split('/').at(-1) as string, exampleHost(root)] as [string, MeshLens],
+    ),
+  ];
+  for (const [name, host] of hosts) {
+    test(`equal the full analysis's findings of the file-local checks, file by file: ${name}`, () => {
+      const snapshot = host.snapshot();
+      const files = host.paths();
+      const early = snapshot.fileLocalFindingsOf(files);
+      const full = snapshot.findingsOf(files);
+      const shown = (findings: Finding[]) =>
+        findings.map(({ code, severity, range, message }) => ({ code, severity, range, message }));
+      for (const file of files)
+        assert.deepEqual(
+          shown(early.get(file) ?? []),
+          shown((full.get(file) ?? []).filter((finding) => fileLocalCodes.has(finding.code))),
+          file,
+        );
+      if (name.startsWith('a workspace')) {
+        const codes = [...early.values()].flat().map((finding) => finding.code);
+        assert.deepEqual(codes.sort(), ['MESH190', 'MESH195'], 'the fixture has both');
+      }
+    });
+  }
 });

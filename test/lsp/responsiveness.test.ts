@@ -175,6 +175,60 @@ describe('language server over stdio: responsiveness', () => {
       await session.stop();
     }
   });
+
+  test('every document opened at start-up gets its file-local findings before the scan ends, even none, and no cross-file finding until it ends', async () => {
+    // A: a syntax error (file-local) and an unlabeled Service whose west sibling is exported
+    // (MESH101, cross-file); B: only the cross-file finding; C: nothing to find.
+    const files = Array.from(
+      { length: 1500 },
+      (_, index) => `//- clusters/c${index % 3}/svc-${index}.yaml\n${service(`svc-${index}`, 'cluster')}`,
+    );
+    const unlabeled = (name: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n`;
+    const A = CART;
+    const B = 'clusters/east/orders.yaml';
+    const C = 'clusters/west/cart.yaml';
+    const opened = new Map([
+      [A, `${unlabeled('cart')}---\nkind: [\n`],
+      [B, unlabeled('orders')],
+      [C, service('cart', 'global')],
+    ]);
+    const root = writeFixture(
+      `${files.join('\n')}\n${workspace}\n//- ${B}\n${unlabeled('orders')}\n//- clusters/west/orders.yaml\n${service('orders', 'global')}`,
+    );
+    const session = await startRecordingSession(root);
+    try {
+      // Opened before the scan starts (it waits for the configuration answer below).
+      for (const [path, text] of opened)
+        await session.connection.sendNotification('textDocument/didOpen', {
+          textDocument: { uri: session.uri(path), languageId: 'yaml', version: 1, text },
+        });
+      session.answerConfiguration();
+      await session.until(
+        () =>
+          session.publishesOf(A).some((event) => codes(event).includes('MESH101')) &&
+          session.publishesOf(B).some((event) => codes(event).includes('MESH101')),
+        'the cross-file findings',
+      );
+      const scanEnd = session.events.findIndex((event) => event.kind === 'progress' && event.value === 'end');
+      assert.ok(scanEnd >= 0, 'the scan reported its end');
+      const early = session.events.slice(0, scanEnd).filter((event) => event.kind === 'publish');
+      assert.deepEqual(
+        early.map((event) => [event.uri, codes(event)]).sort(),
+        [
+          [session.uri(A), ['MESH190']],
+          [session.uri(B), []],
+          [session.uri(C), []],
+        ].sort(),
+        'before the scan ends: each opened document once, with its file-local findings only',
+      );
+      assert.deepEqual(codes(session.publishesOf(A).at(-1)), ['MESH101', 'MESH190'], 'A after the scan');
+      assert.deepEqual(codes(session.publishesOf(B).at(-1)), ['MESH101'], 'B after the scan');
+      assert.deepEqual(codes(session.publishesOf(C).at(-1)), [], 'C after the scan');
+    } finally {
+      await session.stop();
+    }
+  });
 });
 
 function codes(event: { diagnostics: { code?: string | number }[] } | undefined): (string | number)[] {

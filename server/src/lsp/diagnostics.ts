@@ -22,18 +22,39 @@ export function schedulePublish(state: ServerState): void {
 /**
  * While the first scan reads a folder, once its topology file is read (its severity map): each
  * open document's findings of the checks declared `fileLocal` (a YAML syntax error, a skipped
- * template), computed from that document alone. The publish at the scan's end replaces them with
- * the full set. A pull client asks for diagnostics itself, once the scan is done.
+ * template), computed from that document alone, as soon as the workspace holds its text. The
+ * publish at the scan's end replaces them with the full set. A pull client asks for diagnostics
+ * itself, once the scan is done.
  */
 export function publishFileLocal(state: ServerState): void {
   if (state.client.pull) return;
   for (const folder of state.folders) {
     if (folder.scanned !== 'topology' || folder.fileLocalDue.size === 0) continue;
-    const due = [...folder.fileLocalDue].filter((path) => folder.open.has(path));
+    // A document whose text is not taken yet is due again once it is (document-sync.ts): its
+    // findings now would be those of the disk's text, or none.
+    const synced = syncedPaths(state, folder);
+    const due = [...folder.fileLocalDue].filter((path) => synced.has(path));
     folder.fileLocalDue.clear();
     const byFile = snapshotIn(state, folder).fileLocalFindingsOf(due);
-    for (const [path, findings] of byFile) sendIfChanged(state, folder, path, findings);
+    // Even an empty list: the editor learns the document was looked at, as from any YAML server.
+    for (const [path, findings] of byFile)
+      sendIfChanged(state, folder, path, findings, { evenIfEmpty: true });
   }
+}
+
+/**
+ * The folder's open documents whose latest text the workspace holds. Found from the documents' own
+ * URIs: a client may spell a file's URI otherwise than `uriIn` does (another percent-encoding).
+ */
+function syncedPaths(state: ServerState, folder: Folder): Set<string> {
+  const paths = new Set<string>();
+  for (const document of state.documents.all()) {
+    const { uri, version } = document;
+    if (state.pendingTexts.has(uri) || state.syncedVersions.get(uri) !== version) continue;
+    const path = pathIn(folder, uri);
+    if (path !== undefined && folder.open.has(path)) paths.add(path);
+  }
+  return paths;
 }
 
 /** Pushes diagnostics for every file whose diagnostics changed (or asks a pull client to refresh). */
@@ -54,7 +75,13 @@ export function publishNow(state: ServerState): void {
   }
 }
 
-function sendIfChanged(state: ServerState, folder: Folder, path: string, findings: Finding[]): void {
+function sendIfChanged(
+  state: ServerState,
+  folder: Folder,
+  path: string,
+  findings: Finding[],
+  { evenIfEmpty = false } = {},
+): void {
   // A render command's output has no file to show diagnostics in: its findings are also on the
   // topology file's `render:` line (checks/rendered-output-findings.ts).
   if (isRenderedOutput(path)) return;
@@ -63,7 +90,8 @@ function sendIfChanged(state: ServerState, folder: Folder, path: string, finding
   const diagnostics = toDiagnostics(findings, (file) => uriIn(folder, file));
   const key = JSON.stringify(diagnostics);
   // A file that never had diagnostics needs no empty list: at start-up most files are clean.
-  if ((publishing.published.get(uri) ?? '[]') === key) return;
+  const previous = publishing.published.get(uri) ?? (evenIfEmpty ? undefined : '[]');
+  if (previous === key) return;
   publishing.published.set(uri, key);
   state.connection.sendDiagnostics({ uri, version: documentVersion(state, uri) ?? undefined, diagnostics });
 }

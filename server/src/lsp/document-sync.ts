@@ -78,6 +78,7 @@ function syncDocument(state: ServerState, document: TextDocument): void {
     state.bufferUpdates.cancel(document.uri);
     changeFolder(located.folder, { skipped: [[located.path, tooLarge]] });
     state.syncedVersions.set(document.uri, document.version);
+    if (located.folder.scanned === 'topology') located.folder.fileLocalDue.add(located.path);
     schedulePublish(state);
     return;
   }

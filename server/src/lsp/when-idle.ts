@@ -16,6 +16,13 @@ export interface Idle {
    * name, it still runs once. Tasks run in the order they were first asked for.
    */
   run(name: string, task: () => void): void;
+  /**
+   * For a long job that pauses now and then (the scan): resolves once the messages already read
+   * are handled and the tasks waiting for that have run, or once messages have kept coming for
+   * `maxMs`. vscode-jsonrpc hands over one message per turn, so a job that paused for a single
+   * turn let one message through per pause: 500 files opened at start-up waited for the whole scan.
+   */
+  drain(maxMs: number): Promise<void>;
 }
 
 /**
@@ -31,6 +38,7 @@ export function createIdle(): Idle {
   let since = 0;
 
   const runTasks = () => {
+    if (waiting) clearImmediate(waiting);
     waiting = undefined;
     // A task may ask for another (taking a buffer's text asks for a publish): it runs in this go.
     for (const [name, task] of tasks) {
@@ -57,6 +65,22 @@ export function createIdle(): Idle {
       if (waiting) return;
       since = performance.now();
       waitFor(-1);
+    },
+    drain(maxMs) {
+      const until = performance.now() + maxMs;
+      return new Promise((resolve) => {
+        // As `waitFor`: the first look waits one more turn for the messages queued behind it.
+        const look = (seen: number) =>
+          setImmediate(() => {
+            if (performance.now() >= until) resolve();
+            else if (handled !== seen) look(handled);
+            else {
+              runTasks();
+              resolve();
+            }
+          });
+        look(-1);
+      });
     },
   };
 }

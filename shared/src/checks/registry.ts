@@ -75,6 +75,8 @@ export interface CheckOptions {
   severityOverrides?: ReadonlyMap<string, SeverityOverride>;
   /** Called when a check throws: a bug in one check must not hide the others' findings. */
   onCheckError?: (check: Check, error: unknown) => void;
+  /** Only the checks this accepts run (`runChecks`): the file-local ones, before the scan ends. */
+  only?: (check: Check) => boolean;
 }
 
 /**
@@ -86,9 +88,11 @@ export function runCheckList(
   shard: Shard,
   mesh: MeshIndex,
   onCheckError?: CheckOptions['onCheckError'],
+  only?: CheckOptions['only'],
 ): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
+    if (only && !only(check)) continue;
     try {
       findings.push(...check.run(shard, mesh));
     } catch (error) {
@@ -103,7 +107,7 @@ export function runCheckList(
 /** The findings of a model as users see them, in the CLI's order: every shard checked. */
 export function runChecks(model: MeshModel, options: CheckOptions = {}): Finding[] {
   const found = [...model.shards.values()].flatMap((shard) =>
-    runCheckList(shard, model, options.onCheckError),
+    runCheckList(shard, model, options.onCheckError, options.only),
   );
   return reportedFindings(model, found, { ...options, checkByCode }).sort(compareFindings);
 }
