@@ -165,7 +165,7 @@ function singlePath(paths: string[]): string[] {
 }
 
 async function load(paths: string[], values: Values): Promise<LoadedWorkspace> {
-  // Started first, so that it has loaded while the files are read.
+  // Its thread starts only if the workspace is large enough to deal it files.
   const parseWorker = ParseWorker.worthStarting() ? new ParseWorker(__filename) : undefined;
   try {
     return await loadWith(paths, values, parseWorker);

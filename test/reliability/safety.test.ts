@@ -45,13 +45,15 @@ const FORBIDDEN_MODULES = [
  * - child_process in the CLI: `--allow-render` runs the topology file's `render:` commands, which the
  *   user asked for by that flag; without it no process is started (the runtime test below runs every
  *   command on a workspace that declares one).
+ * - worker_threads in both: the parse worker (server/src/parse-workers.ts), which runs the bundle's own
+ *   file and nothing a workspace names; the runtime tests below log any Worker started on another file.
  * - net in the server: vscode-jsonrpc's `--socket=PORT` and `--pipe=NAME` transports. With `--stdio`
  *   (what the extension and the tests use) they are never created; with `--socket` the server
  *   connects to 127.0.0.1 on the port the client chose, and nowhere else (tested below).
  */
 const EXPLAINED: Record<string, Record<string, number>> = {
-  'server.js': { child_process: 2, net: 1 },
-  'cli.js': { child_process: 1 },
+  'server.js': { child_process: 2, net: 1, worker_threads: 1 },
+  'cli.js': { child_process: 1, worker_threads: 1 },
 };
 
 function bundle(name: string): string {
@@ -114,6 +116,15 @@ watch('dgram', require('node:dgram'), ['createSocket']);
 watch('dns', require('node:dns'), ['lookup', 'resolve']);
 watch('child_process', require('node:child_process'), ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']);
 watch('process', process, ['dlopen']);
+// A worker thread may only run the bundle itself (its parse worker).
+const threads = require('node:worker_threads');
+const OriginalWorker = threads.Worker;
+threads.Worker = class extends OriginalWorker {
+  constructor(file, options) {
+    if (String(file) !== require('node:path').resolve(process.argv[1])) log('worker_threads.Worker ' + String(file));
+    super(file, options);
+  }
+};
 globalThis.fetch = (...args) => { log('fetch ' + String(args[0])); throw new Error('no network'); };
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
