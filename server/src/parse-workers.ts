@@ -27,6 +27,8 @@ const MIN_WORKER_BYTES = 512 * 1024;
  */
 const WORKER_SHARE = 0.5;
 
+const YOUNG_GENERATION_MB = 4;
+
 interface Request {
   id: number;
   files: { path: string; text: string }[];
@@ -73,7 +75,12 @@ export class ParseWorker {
 
   #started(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(this.script, { workerData: { role: ROLE } });
+    // The worker keeps nothing between batches, so a small young generation holds its garbage: with
+    // V8's default it held 40 MB more memory at 10,000 resources, for 3 % of the time (none at 50,000).
+    const worker = new Worker(this.script, {
+      workerData: { role: ROLE },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     worker.on('message', (reply: Reply) => {
       this.#waiting.get(reply.id)?.(reply);
       this.#waiting.delete(reply.id);
