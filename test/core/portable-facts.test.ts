@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -12,6 +10,7 @@ import {
   setFile,
   type Workspace,
 } from '../../shared/src';
+import { filesUnder } from '../helpers/example-host';
 import { parseFixture } from '../helpers/fixture';
 import { exampleWorkspace, gitopsExample, kustomizeExample } from '../helpers/paths';
 import { randomWorkspace } from '../helpers/random-workspace';
@@ -20,20 +19,6 @@ import { randomWorkspace } from '../helpers/random-workspace';
 // `postMessage` makes it). A host fed those must answer exactly as one that parsed every file
 // itself: the same findings, the same fixes (which read the YAML nodes again through the revived
 // resources), hovers, lenses and services.
-
-function filesUnder(root: string): [string, string][] {
-  const files: [string, string][] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name))
-        files.push([relative(root, full).split(sep).join('/'), readFileSync(full, 'utf8')]);
-    }
-  };
-  walk(root);
-  return files;
-}
 
 /** A host that parsed every file, and one that got each file's facts read "in another thread". */
 function bothHosts(files: Iterable<readonly [string, string]>): {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { MeshLens } from '../../shared/src';
 
-/** A host holding every YAML file under `root` (a bundled example), as the CLI reads it. */
-export function exampleHost(root: string): MeshLens {
+/** Every YAML file under `root` (a bundled example), with its workspace path, in the CLI's walk order. */
+export function filesUnder(root: string): [string, string][] {
   const files: [string, string][] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -14,7 +14,12 @@ export function exampleHost(root: string): MeshLens {
     }
   };
   walk(root);
+  return files;
+}
+
+/** A host holding every YAML file under `root` (a bundled example), as the CLI reads it. */
+export function exampleHost(root: string): MeshLens {
   const host = new MeshLens();
-  host.applyChange({ set: files });
+  host.applyChange({ set: filesUnder(root) });
   return host;
 }

@@ -341,17 +341,22 @@ function record(
   workspace.generations.set(model, generation);
 }
 
+/** What each model build since `since` changed, oldest first; 'all' when that is not known (too old, or from elsewhere). */
+function historySince(workspace: Workspace, since: MeshModel): Workspace['history'] | 'all' {
+  const from = workspace.generations.get(since);
+  const to = workspace.generations.get(getModel(workspace));
+  if (from === undefined || to === undefined) return 'all';
+  const entries = workspace.history.filter((entry) => entry.generation > from && entry.generation <= to);
+  return entries.length === to - from ? entries : 'all';
+}
+
 /**
  * The shards (model/shards.ts) in which the workspace's current model may differ from `since`, an
  * earlier model of this workspace; 'all' when that is not known (too old, or from elsewhere).
  */
 export function changedShardsSince(workspace: Workspace, since: MeshModel): ReadonlySet<string> | 'all' {
-  const from = workspace.generations.get(since);
-  const current = getModel(workspace);
-  const to = workspace.generations.get(current);
-  if (from === undefined || to === undefined) return 'all';
-  const entries = workspace.history.filter((entry) => entry.generation > from && entry.generation <= to);
-  if (entries.length !== to - from) return 'all';
+  const entries = historySince(workspace, since);
+  if (entries === 'all') return 'all';
   const dirty = new Set<string>();
   for (const entry of entries) {
     if (entry.dirty === 'all') return 'all';
@@ -368,12 +373,8 @@ export function changedUnitsSince(
   workspace: Workspace,
   since: MeshModel,
 ): ReadonlyMap<string, ReadonlySet<string> | 'all'> | 'all' {
-  const from = workspace.generations.get(since);
-  const current = getModel(workspace);
-  const to = workspace.generations.get(current);
-  if (from === undefined || to === undefined) return 'all';
-  const entries = workspace.history.filter((entry) => entry.generation > from && entry.generation <= to);
-  if (entries.length !== to - from) return 'all';
+  const entries = historySince(workspace, since);
+  if (entries === 'all') return 'all';
   const changed = new Map<string, Set<string> | 'all'>();
   for (const entry of entries) {
     if (entry.dirty === 'all') return 'all';
