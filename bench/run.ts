@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../test/helpers/paths';
 import { type CpuProfile, type ProfileSummary, summariseProfile } from './cpu-profile';
@@ -702,12 +702,13 @@ async function main(): Promise<void> {
     .map((value) => value.toFixed(2))
     .join(' ');
   results.settings.benchSeconds = round((performance.now() - started) / 1000, 1);
-  const out = join(repoRoot, values.out as string);
+  // Relative to the repository (the defaults); an absolute path as given (`--out /tmp/x.json` was written under the repository).
+  const out = resolve(repoRoot, values.out as string);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out}`);
   if (!values['no-report']) {
-    const report = join(repoRoot, values['report-file'] as string);
+    const report = resolve(repoRoot, values['report-file'] as string);
     writeReport(report, results);
     log(`updated ${report}`);
   }
