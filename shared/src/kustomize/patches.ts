@@ -21,7 +21,7 @@ import { ObjectsByName } from './objects-by-name';
 import { resolvePath } from './paths';
 import { idOf, type ResId, sameId } from './res-id';
 import { readTarget, selects, type Target } from './selector';
-import { addNote, documentsOf, type RenderState, readFile } from './state';
+import { addNote, documentsOf, type RenderState, readConfigFile } from './state';
 import { mergeMaps } from './strategic-merge';
 import { pairIn, removeKey, setPair, textAt, textOf } from './tree';
 import { originalId, type Working } from './working';
@@ -58,18 +58,8 @@ function documentsInFile(
   entry: Node,
   text: string,
 ): PatchDocument[] | undefined {
-  const path = resolvePath(k.folder, text);
-  const parsed = path === undefined ? undefined : readFile(state, path);
-  if (path === undefined || !parsed) {
-    addNote(
-      state,
-      k.source,
-      entry,
-      path === undefined ? `path outside the workspace ${text}` : `missing path ${text}`,
-    );
-    return undefined;
-  }
-  state.notResources.add(path);
+  const parsed = readConfigFile(state, k, entry, text);
+  if (!parsed) return undefined;
   if (parsed.findings.some((finding) => finding.code === YAML_SYNTAX)) {
     addNote(state, k.source, entry, `unparsable patch ${text}`);
     return undefined;

@@ -12,10 +12,9 @@ import { YAML_SYNTAX } from '../yaml/parse-file';
 import { copyRendered } from './clone';
 import { partOf } from './inline-text';
 import { fieldOf, type Kustomization } from './kustomization-file';
-import { resolvePath } from './paths';
 import { effectiveNamespace, idOf, type ResId } from './res-id';
 import { entriesOf, matchesRequirements, parseSelector, type Requirement } from './selector';
-import { addNote, documentsOf, type RenderState, readFile } from './state';
+import { addNote, documentsOf, type RenderState, readConfigFile } from './state';
 import { childOf, textOf } from './tree';
 import { everyId, type Working } from './working';
 
@@ -99,18 +98,8 @@ function replacementsInFile(
   entry: Node,
   written: string,
 ): Replacement[] {
-  const path = resolvePath(k.folder, written);
-  const parsed = path === undefined ? undefined : readFile(state, path);
-  if (path === undefined || !parsed) {
-    addNote(
-      state,
-      k.source,
-      entry,
-      `${path === undefined ? 'path outside the workspace' : 'missing path'} ${written}`,
-    );
-    return [];
-  }
-  state.notResources.add(path);
+  const parsed = readConfigFile(state, k, entry, written);
+  if (!parsed) return [];
   const [doc] = documentsOf(state, parsed);
   if (!doc || parsed.findings.some((finding) => finding.code === YAML_SYNTAX)) {
     addNote(state, k.source, entry, `unparsable replacement file ${written}`);

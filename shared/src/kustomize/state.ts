@@ -1,6 +1,8 @@
 import type { Document, Node } from 'yaml';
 import { createSourceFile, rangeAt, type SourceFile } from '../text/source';
 import type { ParsedFile } from '../yaml/parse-file';
+import type { Kustomization } from './kustomization-file';
+import { resolvePath } from './paths';
 import type { KustomizeWorkspace, RenderNote } from './types';
 
 /** What one rendering gathers on its way: notes, the files it read, and each file's documents once. */
@@ -39,6 +41,31 @@ export function createState(ws: KustomizeWorkspace): RenderState {
 export function readFile(state: RenderState, path: string): ParsedFile | undefined {
   const parsed = state.ws.file(path);
   if (parsed) state.reads.add(path);
+  return parsed;
+}
+
+/**
+ * A file a kustomization names for what it holds, not as a resource (a patch file, a replacements
+ * file): read and recorded as no resource of its own, or undefined with a note on `entry` saying why.
+ */
+export function readConfigFile(
+  state: RenderState,
+  k: Kustomization,
+  entry: Node,
+  written: string,
+): ParsedFile | undefined {
+  const path = resolvePath(k.folder, written);
+  const parsed = path === undefined ? undefined : readFile(state, path);
+  if (path === undefined || !parsed) {
+    addNote(
+      state,
+      k.source,
+      entry,
+      `${path === undefined ? 'path outside the workspace' : 'missing path'} ${written}`,
+    );
+    return undefined;
+  }
+  state.notResources.add(path);
   return parsed;
 }
 
