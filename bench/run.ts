@@ -342,6 +342,16 @@ function prepareShape(options: ShapeOptions): { workspace: ShapeWorkspace; dir: 
   return { workspace, dir, digest };
 }
 
+/** A round's first measurements, in this order: the one- and two-thread parse floors, then `mesh-lens check`. */
+async function floorsAndCheck(dir: string, step: (what: string) => void) {
+  step('parse floor, one thread');
+  const floor1 = await floor(dir);
+  step(`parse floor, two worker threads (one thread ${floor1.ms.toFixed(0)} ms)`);
+  const floor2 = await floor(dir, 2);
+  step(`mesh-lens check (two threads ${floor2.ms.toFixed(0)} ms)`);
+  return { floor1, floor2, cli: await cliCheck(dir) };
+}
+
 async function cliCheck(dir: string): Promise<{ timed: Timed; findings: CliFinding[] }> {
   const { value: result, load } = await withLoad(() =>
     timedRun(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json']),
@@ -393,12 +403,7 @@ async function measureSize(size: string, runs: number): Promise<SizeResult> {
   let overlaysExpected: Expected | undefined;
   for (let index = 0; index < runs; index++) {
     const step = (what: string) => log(`${size} round ${index + 1}/${runs}: ${what}`);
-    step('parse floor, one thread');
-    const floor1 = await floor(dir);
-    step(`parse floor, two worker threads (one thread ${floor1.ms.toFixed(0)} ms)`);
-    const floor2 = await floor(dir, 2);
-    step(`mesh-lens check (two threads ${floor2.ms.toFixed(0)} ms)`);
-    const cli = await cliCheck(dir);
+    const { floor1, floor2, cli } = await floorsAndCheck(dir, step);
     if (expected && !sameFindings(expected.findings, cli.findings))
       throw new Error('the CLI findings changed between runs');
     expected ??= expectedFrom(cli.findings);
@@ -549,12 +554,7 @@ async function measureShape(options: ShapeOptions, runs: number): Promise<ShapeR
   }));
   for (let index = 0; index < runs; index++) {
     const step = (what: string) => log(`${label} round ${index + 1}/${runs}: ${what}`);
-    step('parse floor, one thread');
-    const floor1 = await floor(dir);
-    step(`parse floor, two worker threads (one thread ${floor1.ms.toFixed(0)} ms)`);
-    const floor2 = await floor(dir, 2);
-    step(`mesh-lens check (two threads ${floor2.ms.toFixed(0)} ms)`);
-    const cli = await cliCheck(dir);
+    const { floor1, floor2, cli } = await floorsAndCheck(dir, step);
     result.cliFindings = cli.findings.length;
     result.cliMatchesPlanted = pairsOf(cli.findings) === pairsOf(workspace.planted);
     if (!result.cliMatchesPlanted)
