@@ -100,10 +100,8 @@ export function setFile(workspace: Workspace, path: string, text: string, read?:
       workspace.cache.get(INTERNED_STRINGS),
     );
     if (facts) {
-      workspace.stats.parses++;
-      invalidate(workspace, path);
-      workspace.files.set(path, { text, facts });
       if (isKustomizationFile(path)) workspace.kustomized = true;
+      storeFacts(workspace, path, text, facts);
       return true;
     }
   }
@@ -118,15 +116,17 @@ export function setFile(workspace: Workspace, path: string, text: string, read?:
 export function* setFileInSteps(workspace: Workspace, path: string, text: string): Steps<boolean> {
   if (workspace.files.get(path)?.text === text) return false;
   const parsed = yield* parseFileInSteps(path, text, workspace.cache.get(INTERNED_STRINGS));
-  workspace.stats.parses++;
-  invalidate(workspace, path);
   keepDocuments(workspace, parsed);
   // With kustomizations, most files are read through their renderings: their own facts wait (facts/extract-declarations.ts).
-  workspace.files.set(path, {
-    text,
-    facts: factsOfParsed(parsed, workspace.valueDomains, workspace.kustomized),
-  });
+  storeFacts(workspace, path, text, factsOfParsed(parsed, workspace.valueDomains, workspace.kustomized));
   return true;
+}
+
+/** A file's new text and the facts read from it (here or in a worker thread), pending for the next model. */
+function storeFacts(workspace: Workspace, path: string, text: string, facts: FileFacts): void {
+  workspace.stats.parses++;
+  invalidate(workspace, path);
+  workspace.files.set(path, { text, facts });
 }
 
 /**
