@@ -26,6 +26,13 @@ function generated(layout: Layout): string {
   return root;
 }
 
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 10_000) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const described = (findings: Finding[]) =>
   JSON.parse(JSON.stringify(findings.map(({ fixes: _fixes, ...finding }) => finding)));
 
@@ -71,6 +78,29 @@ describe('parse worker', () => {
     const withWorker = await findingsWith(plain, worker);
     assert.equal(worker.filesRead, 0);
     assert.deepEqual(withWorker, await findingsWith(plain));
+  });
+
+  test('an idle worker is stopped, and the next files start another with the same answers', async () => {
+    const worker = new ParseWorker(WORKER_SCRIPT, 50);
+    try {
+      const first = await findingsWith(plain, worker);
+      assert.equal(worker.threadsStarted, 1);
+      await waitUntil(() => !worker.running);
+      const readBefore = worker.filesRead;
+      const second = await findingsWith(plain, worker);
+      assert.equal(worker.threadsStarted, 2);
+      assert.ok(worker.filesRead > readBefore, 'the second thread read files');
+      assert.deepEqual(second, first);
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('a closed worker leaves every later file to the host thread', async () => {
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    worker.close();
+    assert.deepEqual(await findingsWith(plain, worker), await findingsWith(plain));
+    assert.equal(worker.threadsStarted, 0);
   });
 
   test('MESH_LENS_PARSE_WORKER=0 keeps a scan to one thread', () => {

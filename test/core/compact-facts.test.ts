@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createSourceFile, lineStarts, offsetAt, positionAt } from '../../shared/src/text/source';
+import { createSourceFile, lineStarts, offsetAt, positionAt, rangeOf } from '../../shared/src/text/source';
 import { StringTable } from '../../shared/src/util/intern';
 import { settledList, settledMap } from '../../shared/src/util/settled';
 import { parseFile } from '../../shared/src/yaml/parse-file';
@@ -47,6 +47,22 @@ describe('ranges without kept line indexes', () => {
     assert.deepEqual(range?.start, { line: 3, character: 8 });
     assert.deepEqual(range?.end, { line: 3, character: 12 });
     assert.deepEqual(JSON.parse(JSON.stringify(range)), plainRange(range));
+  });
+
+  test('ranges past a packed position (a line over 4095 characters, half a million lines) read right', () => {
+    const long = 'x'.repeat(5000);
+    const parsed = parseFile('a.yaml', `apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  labels: {a: ${long}, b: c}\n`);
+    const labels = parsed.resources[0]?.labels;
+    assert.deepEqual(labels?.get('a')?.range.start, { line: 4, character: 14 });
+    assert.deepEqual(labels?.get('a')?.range.end, { line: 4, character: 5014 });
+    assert.deepEqual(labels?.get('b')?.keyRange?.start, { line: 4, character: 5016 });
+    assert.deepEqual(labels?.get('b')?.range.end, { line: 4, character: 5020 });
+    assert.deepEqual(rangeOf(600_000, 2, 600_001, 4095).end, { line: 600_001, character: 4095 });
+    assert.deepEqual(rangeOf(524_287, 4095, 524_287, 4095).start, { line: 524_287, character: 4095 });
+    assert.deepEqual(JSON.parse(JSON.stringify(rangeOf(1, 4096, 2, 0))), {
+      start: { line: 1, character: 4096 },
+      end: { line: 2, character: 0 },
+    });
   });
 
   test('positions stay right for a file whose line index left the cache long ago', () => {

@@ -107,8 +107,7 @@ export function createServerState(
       );
     },
     excluded: undefined,
-    parseWorker:
-      parseWorkerScript && ParseWorker.worthStarting() ? new ParseWorker(parseWorkerScript) : undefined,
+    parseWorker,
   };
 }
 

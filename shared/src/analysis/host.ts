@@ -22,6 +22,7 @@ import {
   setFile,
   setFileInSteps,
   setSkippedFile,
+  rebuildsWholeModel,
   setTopologyPath,
   type Workspace,
 } from '../model/workspace';
@@ -172,14 +173,27 @@ export class MeshLens {
   }
 
   #supersede(): Snapshot {
+    // A superseded snapshot cannot be read (it throws `Cancelled`): what it analysed is let go.
+    this.#current.release();
     this.#current = new Snapshot(this, this.#workspace, this.#current.generation + 1);
     return this.#current;
+  }
+
+  /**
+   * Before a model is built from nothing (the topology file changed), the last analysis is of no
+   * use: the next one checks everything again. Let go of it (and its model) first, so the old model
+   * and the new one are not held at once.
+   */
+  #forgetWhatARebuildReplaces(): void {
+    const workspace = this.#workspace;
+    if (workspace.model && workspace.pending.size > 0 && rebuildsWholeModel(workspace)) this.#analysis = undefined;
   }
 
   /** The analysis of the current snapshot, updated from the last one read. */
   analysisOf(snapshot: Snapshot): { analysis: Analysis; changedFiles: ReadonlySet<string> | 'all' } {
     if (!this.isCurrent(snapshot)) throw new Cancelled();
     const options = { severityOverrides: this.#severity, onCheckError: this.#onCheckError };
+    this.#forgetWhatARebuildReplaces();
     const update = analyseWorkspace(this.#workspace, this.#analysis, options);
     this.#analysis = update.analysis;
     this.#modelUpdates = 0;
@@ -197,6 +211,7 @@ export class MeshLens {
     const updates = workspace.model && workspace.pending.size === 0 ? 0 : 1;
     if (this.#analysis && this.#modelUpdates + updates >= MODEL_UPDATES_BEFORE_ANALYSIS) return undefined;
     this.#modelUpdates += updates;
+    this.#forgetWhatARebuildReplaces();
     return getModel(workspace);
   }
 
@@ -247,6 +262,11 @@ export class Snapshot {
     this.#host = host;
     this.#workspace = workspace;
     this.generation = generation;
+  }
+
+  /** Called once a later change superseded this snapshot: reading it throws from now on. */
+  release(): void {
+    this.#analysed = undefined;
   }
 
   /** The analysis, once it is certain no later change has touched the model it reads. */

@@ -182,8 +182,8 @@ function serviceDecl(resource: Resource, name: string): ServiceDecl {
     name,
     namespace: namespaceOf(resource),
     selector: selector.size > 0 ? selector : undefined,
-    ports: seqItems(resource, field(resource, ['spec', 'ports'])).flatMap((port) =>
-      servicePort(resource, port),
+    ports: settledList(
+      seqItems(resource, field(resource, ['spec', 'ports'])).flatMap((port) => servicePort(resource, port)),
     ),
     trafficDistributionField: locatedString(resource, field(resource, ['spec', 'trafficDistribution'])),
   };

@@ -40,7 +40,7 @@ export function readPortableFacts(
   const parsed = parseFile(path, text);
   const declarations = extractDeclarations(parsed, valueDomains);
   const body = pack({ parsed, declarations }, parsed.source, new Map());
-  // Sent away, the facts no longer need the documents: kept, 512 files' documents would sit in the
+  // Sent away, the facts no longer need the documents: kept, the last files' documents would sit in the
   // worker's memory for nothing.
   forgetDocuments(parsed.source);
   return { path, textLength: text.length, valueDomains: [...valueDomains], body };

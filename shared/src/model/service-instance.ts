@@ -10,6 +10,7 @@ import {
 import { selects } from '../facts/selectors';
 import type { Topology } from '../topology/types';
 import { domainOf } from '../topology/types';
+import { trimmedList } from '../util/settled';
 import type {
   EndpointSet,
   NamespaceInstance,
@@ -128,8 +129,8 @@ export function attachEndpoints(
 ): void {
   const { selector } = instance;
   if (selector) {
-    instance.workloads = candidates(instance, selector, workloads).filter((workload) =>
-      selects(selector, workload.podLabels),
+    instance.workloads = trimmedList(
+      candidates(instance, selector, workloads).filter((workload) => selects(selector, workload.podLabels)),
     );
     instance.endpoints = instance.workloads.reduce((sum, workload) => sum + workload.pods, 0);
     return;
@@ -150,11 +151,13 @@ export function attachEndpointsByScan(
 ): void {
   const { selector, cluster, namespace, name } = instance;
   if (selector) {
-    instance.workloads = workloads.filter(
-      (workload) =>
-        workload.cluster === cluster &&
-        workload.namespace === namespace &&
-        selects(selector, workload.podLabels),
+    instance.workloads = trimmedList(
+      workloads.filter(
+        (workload) =>
+          workload.cluster === cluster &&
+          workload.namespace === namespace &&
+          selects(selector, workload.podLabels),
+      ),
     );
     instance.endpoints = instance.workloads.reduce((sum, workload) => sum + workload.pods, 0);
     return;

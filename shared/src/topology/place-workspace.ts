@@ -9,6 +9,7 @@ import {
 import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '../kustomize/types';
 import { type Finding, noFixes } from '../text/findings';
 import { rangeAt } from '../text/source';
+import { trimmedList } from '../util/settled';
 import type { ParsedFile } from '../yaml/parse-file';
 import { changesFile, changesObjects, objectsOfFile, withOptions } from './controller-options';
 import {
@@ -232,7 +233,7 @@ function placeAll(
   }
   for (const entry of [...entries, ...deployed])
     for (const placement of entry.placements) byFile.get(placement.file)?.push(placement);
-  for (const [path, placements] of byFile) byFile.set(path, appliedOnce(placements));
+  for (const [path, placements] of byFile) byFile.set(path, trimmedList(appliedOnce(placements)));
   const renderedEntries = [...entries, ...deployed].filter(
     (entry): entry is PlacedEntry & { rendering: Rendering } => entry.rendering !== undefined,
   );

@@ -13,6 +13,15 @@ export function settledList<T>(list: T[]): T[] {
   return list.length === 0 ? (EMPTY_LIST as unknown as T[]) : list.slice();
 }
 
+/**
+ * A list the model may still change (a Service instance's workloads, a file's placements): a copy
+ * without spare room, not shared when empty. A one-item list grown by `push` or `filter` keeps room
+ * for 17: at 50,000 resources those lists held 8 MB of empty room.
+ */
+export function trimmedList<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
+}
+
 class EmptyMap<K, V> extends Map<K, V> {
   override set(): this {
     throw new TypeError('the shared empty map of settled facts cannot be changed');
