@@ -73,6 +73,21 @@ export class ParseWorker {
   /** `script`: the bundle the thread runs (`__filename` of the entry point). */
   constructor(private readonly script: string) {}
 
+  /**
+   * Starts the thread as soon as the files read so far hold enough text (`textRead`, in characters)
+   * for it to take part: it then loads its bundle while the rest of the workspace is read, instead of
+   * after (a tenth of a second to half a second on a busy machine, on the way to the worker's last
+   * facts). A scan whose files are all dealt elsewhere (kustomized) starts it for nothing.
+   */
+  readAhead(textRead: number): void {
+    if (textRead >= MIN_WORKER_BYTES && !this.#failed) this.#started();
+  }
+
+  /** Whether the thread was started (tests check that reading ahead starts it). */
+  get started(): boolean {
+    return this.#worker !== undefined;
+  }
+
   #started(): Worker {
     if (this.#worker) return this.#worker;
     // The worker keeps nothing between batches, so a small young generation holds its garbage: with

@@ -73,6 +73,31 @@ describe('parse worker', () => {
     assert.deepEqual(withWorker, await findingsWith(plain));
   });
 
+  test('a worker starts once the text read could be dealt to it, not before', () => {
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    try {
+      worker.readAhead(100 * 1024);
+      assert.equal(worker.started, false);
+      worker.readAhead(600 * 1024);
+      assert.equal(worker.started, true);
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('a large workspace starts its worker while its files are still being read', async () => {
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    const startedAt: boolean[] = [];
+    try {
+      await loadWorkspace([plain], { parseWorker: worker, onProgress: () => startedAt.push(worker.started) });
+      assert.ok(startedAt.length > 100);
+      assert.equal(startedAt[0], false);
+      assert.equal(startedAt[startedAt.length - 1], true);
+    } finally {
+      worker.close();
+    }
+  });
+
   test('MESH_LENS_PARSE_WORKER=0 keeps a scan to one thread', () => {
     assert.equal(ParseWorker.worthStarting({ MESH_LENS_PARSE_WORKER: '0' }), false);
   });
