@@ -217,7 +217,7 @@ function startServer(
   const wrapper = join(profileDir, 'node-cpu-prof');
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${profileDir}" --cpu-prof-name=server.cpuprofile "$@"\n`,
+    `#!/bin/sh\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${profileDir}" "$@"\n`,
   );
   chmodSync(wrapper, 0o755);
   const node = process.execPath;

@@ -9,7 +9,7 @@
 // Writes bench/results/latest.json and the generated sections of BENCHMARKS.md. No timed assertions
 // anywhere: these are measurements, not tests. `npm run bench -- --help` lists the options.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -613,6 +613,17 @@ async function burst(size: string): Promise<BurstResult> {
   return { size, load, ...value };
 }
 
+/**
+ * The server's main-thread profile among those `--cpu-prof` wrote (one per thread, named
+ * `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`): the parse worker writes its own, and under
+ * one fixed name the last thread to exit (the worker or the main thread) overwrote the other's.
+ */
+function mainThreadProfile(dir: string): string {
+  const main = readdirSync(dir).find((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name));
+  if (!main) throw new Error(`no main-thread CPU profile in ${dir}`);
+  return main;
+}
+
 async function profile(size: string, layout: Layout): Promise<ProfileResult> {
   const { workspace, dir } = prepare(size, layout);
   const plain = layout === 'plain';
@@ -645,7 +656,7 @@ async function profile(size: string, layout: Layout): Promise<ProfileResult> {
     profileDir,
     gapMs,
   });
-  const file = join(profileDir, 'server.cpuprofile');
+  const file = join(profileDir, mainThreadProfile(profileDir));
   const data = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const margin = gapMs / 2;
   return {

@@ -66,8 +66,9 @@ export function runAsParseWorker(): boolean {
 const IDLE_MS = 3000;
 
 /**
- * One worker thread that parses files for the host, started when it is first given files: a small
- * workspace never starts it (that cost a fifth of checking the bundled example).
+ * One worker thread that parses files for the host, started when a scan has read enough text for it
+ * (`readAhead`) or when it is given files: a small workspace never starts it (that cost a fifth of
+ * checking the bundled example).
  */
 export class ParseWorker {
   #worker: Worker | undefined;
@@ -85,6 +86,19 @@ export class ParseWorker {
     private readonly script: string,
     private readonly idleMs = IDLE_MS,
   ) {}
+
+  /**
+   * Starts the thread as soon as the files read so far hold enough text (`textRead`, in characters)
+   * for it to take part: it then loads its bundle while the rest of the workspace is read, instead of
+   * after (a tenth of a second to half a second on a busy machine, on the way to the worker's last
+   * facts). A scan whose files are all dealt elsewhere (kustomized) starts it for nothing.
+   */
+  readAhead(textRead: number): void {
+    if (textRead < MIN_WORKER_BYTES || this.#failed || this.#worker) return;
+    const worker = this.#started();
+    // Dealt nothing after all (a kustomized workspace), it is stopped like an idle one.
+    this.#stopWhenIdle(worker);
+  }
 
   #started(): Worker {
     clearTimeout(this.#idleTimer);

@@ -96,11 +96,36 @@ describe('parse worker', () => {
     }
   });
 
+  test('a worker starts once the text read could be dealt to it, not before', () => {
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    try {
+      worker.readAhead(100 * 1024);
+      assert.equal(worker.running, false);
+      worker.readAhead(600 * 1024);
+      assert.equal(worker.running, true);
+    } finally {
+      worker.close();
+    }
+  });
+
   test('a closed worker leaves every later file to the host thread', async () => {
     const worker = new ParseWorker(WORKER_SCRIPT);
     worker.close();
     assert.deepEqual(await findingsWith(plain, worker), await findingsWith(plain));
     assert.equal(worker.threadsStarted, 0);
+  });
+
+  test('a large workspace starts its worker while its files are still being read', async () => {
+    const worker = new ParseWorker(WORKER_SCRIPT);
+    const startedAt: boolean[] = [];
+    try {
+      await loadWorkspace([plain], { parseWorker: worker, onProgress: () => startedAt.push(worker.running) });
+      assert.ok(startedAt.length > 100);
+      assert.equal(startedAt[0], false);
+      assert.equal(startedAt[startedAt.length - 1], true);
+    } finally {
+      worker.close();
+    }
   });
 
   test('MESH_LENS_PARSE_WORKER=0 keeps a scan to one thread', () => {

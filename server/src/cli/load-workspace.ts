@@ -79,10 +79,15 @@ export async function loadWorkspace(paths: string[], options: LoadOptions = {}):
     ? relativePath(root, resolve(options.topology))
     : DEFAULT_TOPOLOGY_FILE;
   const read: Read = { set: [], skipped: [] };
+  let textRead = 0;
   const { files, skipped } = await readWorkspaceFiles(root, {
     maxFileBytes: DEFAULT_MAX_FILE_BYTES,
     isExcluded: ignoreRules(root, repository, options.exclude ?? []),
-    onFile: options.onProgress,
+    onFile: (count, textLength) => {
+      options.onProgress?.(count);
+      textRead += textLength;
+      options.parseWorker?.readAhead(textRead);
+    },
   }).catch((error: NodeJS.ErrnoException) => {
     if (!error?.syscall) throw error;
     throw new UsageError(`cannot read ${root}: ${error.code ?? error.message}`);
