@@ -23,6 +23,7 @@ import {
 import { emptyShard, GLOBAL_SHARD, shardOfResource } from './shards';
 import {
   type GlobalService,
+  type HostnameVersion,
   MeshModel,
   type MeshModelFields,
   type ModelFile,
@@ -434,7 +435,10 @@ function shardFiles(state: ModelState, files: Map<string, ModelFile>, shard: str
   });
 }
 
-type ModelBase = Omit<MeshModelFields, 'servicesByName' | 'globalServices' | 'severityOverrides'>;
+type ModelBase = Omit<
+  MeshModelFields,
+  'servicesByName' | 'globalServices' | 'severityOverrides' | 'hostnameVersion'
+>;
 
 /** What an update changed: the maps are patched shard by shard instead of rebuilt. */
 interface Patch {
@@ -449,11 +453,13 @@ interface Patch {
 /** The model of its shards, the global one holding the findings of reading files and the topology. */
 function finish(base: ModelBase, state: ModelState, shards: Map<string, Shard>, patch?: Patch): MeshModel {
   shards.set(GLOBAL_SHARD, emptyShard(GLOBAL_SHARD, base.findings));
+  const { globals, hostnameVersion } = globalServicesOf(shards, patch);
   const model = new MeshModel(
     {
       ...base,
       servicesByName: servicesByNameOf(shards, patch),
-      globalServices: globalServicesOf(shards, patch),
+      globalServices: globals,
+      hostnameVersion,
       severityOverrides: new Map(
         [...(state.topologyDeclaration?.severity ?? new Map()).entries()].map(([code, located]) => [
           code,
@@ -492,38 +498,60 @@ function servicesByNameOf(
   return byName;
 }
 
+let hostnameVersions = 0;
+
 /**
- * By hostname. A full build inserts them sorted; an update patches the previous map in place, so
- * its order is not sorted: whoever shows a list uses `sortedGlobalServices`.
+ * By hostname, and the version of the set of hostnames. A full build inserts them sorted; an update
+ * patches the previous map in place, so its order is not sorted: whoever shows a list uses
+ * `sortedGlobalServices`.
  */
 function globalServicesOf(
   shards: ReadonlyMap<string, Shard>,
   patch: Patch | undefined,
-): Map<string, GlobalService> {
+): { globals: Map<string, GlobalService>; hostnameVersion: HostnameVersion } {
   if (!patch) {
     const all = [...shards.values()]
       .flatMap((shard) => shard.globalServices)
       .sort((a, b) => compareStrings(a.hostname, b.hostname));
-    return new Map(all.map((global) => [global.hostname, global]));
+    return {
+      globals: new Map(all.map((global) => [global.hostname, global])),
+      hostnameVersion: { id: ++hostnameVersions },
+    };
   }
   const globals = patch.keepPrevious ? new Map(patch.previous.globalServices) : patch.previous.globalServices;
+  // A hostname names one namespace: it is deleted and set again only by its own shard.
+  const deleted = new Set<string>();
+  const inserted = new Set<string>();
+  const remove = (global: GlobalService) => {
+    globals.delete(global.hostname);
+    deleted.add(global.hostname);
+  };
+  const insert = (global: GlobalService) => {
+    globals.set(global.hostname, global);
+    inserted.add(global.hostname);
+  };
   const changed = [...patch.dirty].filter((shard) => !patch.byUnits.has(shard));
   for (const shard of changed)
-    for (const global of patch.previous.shards.get(shard)?.globalServices ?? [])
-      globals.delete(global.hostname);
-  for (const shard of changed)
-    for (const global of shards.get(shard)?.globalServices ?? []) globals.set(global.hostname, global);
+    for (const global of patch.previous.shards.get(shard)?.globalServices ?? []) remove(global);
+  for (const shard of changed) for (const global of shards.get(shard)?.globalServices ?? []) insert(global);
   for (const [shard, units] of patch.byUnits) {
     const before = tableOf(patch.previous.shards.get(shard) as Shard);
     const after = tableOf(shards.get(shard) as Shard);
     for (const unit of units)
-      for (const global of before?.units.get(unit)?.globalServices.items ?? [])
-        globals.delete(global.hostname);
+      for (const global of before?.units.get(unit)?.globalServices.items ?? []) remove(global);
     for (const unit of units)
-      for (const global of after?.units.get(unit)?.globalServices.items ?? [])
-        globals.set(global.hostname, global);
+      for (const global of after?.units.get(unit)?.globalServices.items ?? []) insert(global);
   }
-  return globals;
+  const added = [...inserted].filter((hostname) => !deleted.has(hostname));
+  const removed = [...deleted].filter((hostname) => !inserted.has(hostname));
+  const previous = patch.previous.hostnameVersion;
+  return {
+    globals,
+    hostnameVersion:
+      added.length === 0 && removed.length === 0
+        ? previous
+        : { id: ++hostnameVersions, from: { id: previous.id, added, removed } },
+  };
 }
 
 function contributesCluster(placement: PlacedFile): boolean {
