@@ -241,3 +241,42 @@ test('units: a random run of edits keeps every step equal to a fresh run', () =>
   }
   fromTable(workspace);
 });
+
+test('units: MESH121’s suggestions follow the hostnames that come and go', () => {
+  const { files, workspace, analysis } = setup();
+  const typo = servicePath('east', 3);
+  const suggestion = (step: Analysis) =>
+    step
+      .findings()
+      .find((finding) => finding.code === 'MESH121' && finding.file === typo)
+      ?.message.split('Did you mean ')[1];
+  assert.match(suggestion(analysis) ?? '', /^`svc-004\.shop\.mesh\.internal`/);
+  const unexport = (index: number) =>
+    Object.fromEntries(
+      CLUSTERS.map((cluster) => [
+        servicePath(cluster, index),
+        (files.get(servicePath(cluster, index)) ?? '').replace(
+          /service-scope: \w+/,
+          'service-scope: cluster',
+        ),
+      ]),
+    );
+  const version = getModel(workspace).hostnameVersion;
+  const gone = edit(workspace, files, analysis, unexport(4)).analysis;
+  assert.notEqual(getModel(workspace).hostnameVersion, version, 'a hostname went away');
+  assert.doesNotMatch(suggestion(gone) ?? '', /svc-004\.shop/);
+  // A closer name appears elsewhere in the namespace.
+  const other = servicePath('west', 5);
+  const closer = edit(workspace, files, gone, {
+    [other]: `${files.get(other)}---\n${serviceDoc('svc-004y', 'global')}`,
+  }).analysis;
+  assert.match(suggestion(closer) ?? '', /^`svc-004y\.shop\.mesh\.internal`/);
+  // An edit that changes no hostname keeps the version.
+  const kept = getModel(workspace).hostnameVersion;
+  const replicas = servicePath('west', 6);
+  edit(workspace, files, closer, {
+    [replicas]: (files.get(replicas) ?? '').replace('replicas: 1', 'replicas: 2'),
+  });
+  assert.equal(getModel(workspace).hostnameVersion, kept);
+  fromTable(workspace);
+});
