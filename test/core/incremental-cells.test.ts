@@ -1,177 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyseWorkspace, getModel } from '../../shared/src';
 import {
-  type Analysis,
-  analyseWorkspace,
-  createWorkspace,
-  deleteFile,
-  type Finding,
-  getModel,
-  runChecks,
-  setFile,
-  type Workspace,
-} from '../../shared/src';
-import { findingsAsData } from '../helpers/checks';
+  bigNamespace,
+  codesIn,
+  deploymentDoc,
+  edit,
+  name,
+  serviceDoc,
+  setup,
+  THROW,
+} from '../helpers/big-namespace';
 
 // A big namespace is checked cell by cell (model/cells.ts): an edit re-checks the cells of the names
 // it touches, not the namespace. Every step below compares the incremental findings (fixes included)
-// with a fresh full run, checks that every file whose findings changed is reported as changed, and
-// counts how many cells were checked again.
-
-const SERVICES = 300;
-const CLUSTERS = ['east', 'west'];
-
-const THROW = {
-  onCheckError: (check: { code: string }, error: unknown) => {
-    throw new Error(`check ${check.code} threw: ${(error as Error)?.stack ?? error}`);
-  },
-};
-
-function name(index: number): string {
-  return `svc-${String(index).padStart(3, '0')}`;
-}
-
-function serviceDoc(service: string, scope: string | undefined, app = service): string {
-  const labels = scope === undefined ? '' : `\n  labels:\n    solo.io/service-scope: ${scope}`;
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: ${service}
-  namespace: shop${labels}
-spec:
-  selector: { app: ${app} }
-  ports: [{ port: 80 }]
-`;
-}
-
-function deploymentDoc(workload: string, app: string, replicas = 1): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${workload}, namespace: shop }
-spec:
-  replicas: ${replicas}
-  selector: { matchLabels: { app: ${app} } }
-  template: { metadata: { labels: { app: ${app} } } }
-`;
-}
-
-function routeDoc(route: string, host: string): string {
-  return `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: ${route}, namespace: shop }
-spec:
-  hosts: [${route}]
-  http: [{ route: [{ destination: { host: ${host} } }] }]
-`;
-}
-
-/**
- * Two clusters, one namespace `shop` of 300 Services, each exported with its Deployment, except:
- * svc-001 is unlabeled in west (MESH101), svc-002 has an invalid scope in east (MESH110), svc-003
- * routes to an unknown hostname (MESH121), and every tenth Service routes to the next one.
- */
-function bigNamespace(): Map<string, string> {
-  const files = new Map<string, string>();
-  files.set(
-    'mesh-topology.yaml',
-    `clusters:\n${CLUSTERS.map((cluster) => `  ${cluster}: { paths: ["clusters/${cluster}/**"] }`).join('\n')}\n`,
-  );
-  for (const cluster of CLUSTERS) {
-    files.set(
-      `clusters/${cluster}/namespace.yaml`,
-      'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop }\n',
-    );
-    for (let index = 1; index <= SERVICES; index++) {
-      const service = name(index);
-      const scope =
-        index === 1 && cluster === 'west'
-          ? undefined
-          : index === 2 && cluster === 'east'
-            ? 'globl'
-            : 'global';
-      const docs = [serviceDoc(service, scope), deploymentDoc(service, service)];
-      if (index === 3) docs.push(routeDoc(`${service}-up`, 'svc-004x.shop.mesh.internal'));
-      else if (index % 10 === 0)
-        docs.push(routeDoc(`${service}-up`, `${name(index + 1)}.shop.mesh.internal`));
-      files.set(`clusters/${cluster}/${service}.yaml`, docs.join('---\n'));
-    }
-  }
-  return files;
-}
-
-function workspaceOf(files: ReadonlyMap<string, string>): Workspace {
-  const workspace = createWorkspace();
-  for (const [path, text] of files) setFile(workspace, path, text);
-  return workspace;
-}
-
-function shown({ code, severity, range, message, related }: Finding): string {
-  return JSON.stringify([code, severity, range, message, related]);
-}
-
-function byFile(findings: readonly Finding[]): Map<string, string> {
-  const files = new Map<string, string[]>();
-  for (const finding of findings)
-    files.set(finding.file, [...(files.get(finding.file) ?? []), shown(finding)]);
-  return new Map([...files].map(([file, list]) => [file, list.join('\n')]));
-}
-
-interface Step {
-  analysis: Analysis;
-  /** How many cells (lists of findings) are not the previous analysis's. */
-  rechecked: number;
-}
-
-/** Applies the edits, analyses incrementally, and holds the result to a fresh full run. */
-function edit(
-  workspace: Workspace,
-  files: Map<string, string>,
-  previous: Analysis,
-  changes: Record<string, string | undefined>,
-  /** A file added or deleted rebuilds the model (it may make or unmake a cluster): everything is checked. */
-  incremental = true,
-): Step {
-  for (const [path, text] of Object.entries(changes)) {
-    if (text === undefined) {
-      deleteFile(workspace, path);
-      files.delete(path);
-    } else {
-      setFile(workspace, path, text);
-      files.set(path, text);
-    }
-  }
-  const { analysis, changedFiles } = analyseWorkspace(workspace, previous, THROW);
-  const fresh = runChecks(getModel(workspaceOf(files)), THROW);
-  assert.deepEqual(findingsAsData(analysis.findings()), findingsAsData(fresh), 'differs from a fresh run');
-  if (incremental) assert.notEqual(changedFiles, 'all', 'the edit was analysed incrementally');
-  const before = byFile(previous.findings());
-  const after = byFile(analysis.findings());
-  for (const file of new Set([...before.keys(), ...after.keys()]))
-    if (changedFiles !== 'all' && before.get(file) !== after.get(file))
-      assert.ok(changedFiles.has(file), `${file} changed but is not reported`);
-  let rechecked = 0;
-  for (const [cell, list] of analysis.shards) if (previous.shards.get(cell) !== list) rechecked++;
-  return { analysis, rechecked };
-}
-
-function codesIn(analysis: Analysis, file: string): string[] {
-  return analysis
-    .findings()
-    .filter((finding) => finding.file === file)
-    .map((finding) => finding.code)
-    .sort();
-}
-
-function setup() {
-  const files = bigNamespace();
-  const workspace = workspaceOf(files);
-  const analysis = analyseWorkspace(workspace, undefined, THROW).analysis;
-  assert.ok(
-    [...analysis.shards.keys()].filter((cell) => cell.startsWith('shop')).length > 1,
-    'the big namespace is checked in several cells',
-  );
-  return { files, workspace, analysis };
-}
+// and model with a fresh full run, checks that every file whose findings changed is reported as
+// changed, and counts how many cells were checked again (test/helpers/big-namespace.ts).
 
 test('cells: a Service edit re-checks the cells of its name, and its sibling’s finding follows', () => {
   const { files, workspace, analysis } = setup();

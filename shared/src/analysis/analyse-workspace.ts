@@ -4,6 +4,7 @@ import { reportedFindings } from '../checks/reported';
 import { cellLayout, cellOfUnit, cellViews, sameCells, shardOfCell } from '../model/cells';
 import { NAMESPACE_UNIT } from '../model/shards';
 import type { MeshModel, Shard } from '../model/types';
+import { tableOf } from '../model/unit-table';
 import { changedUnitsSince, getModel, type Workspace } from '../model/workspace';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
@@ -295,9 +296,19 @@ function hostnameChanges(
 ): string[] {
   const hostnamesIn = (model: MeshModel) => {
     const hostnames = new Set<string>();
-    for (const [shard, units] of changed)
-      for (const global of model.shards.get(shard)?.globalServices ?? [])
+    for (const [key, units] of changed) {
+      const shard = model.shards.get(key);
+      const table = shard && tableOf(shard);
+      // A big namespace's table answers by unit, without walking its global services.
+      if (table && units !== 'all') {
+        for (const unit of units)
+          for (const global of table.units.get(unit)?.globalServices.items ?? [])
+            hostnames.add(global.hostname);
+        continue;
+      }
+      for (const global of shard?.globalServices ?? [])
         if (units === 'all' || units.has(global.name)) hostnames.add(global.hostname);
+    }
     return hostnames;
   };
   const old = hostnamesIn(before);

@@ -1,4 +1,3 @@
-import { sortedGlobalServices } from '../model/indexes';
 import type { MeshIndex } from '../model/types';
 import type { Finding, Fix } from '../text/findings';
 import { boundedEditDistance } from '../util/edit-distance';
@@ -107,42 +106,75 @@ export const unknownGlobalHost: Check = {
 };
 
 // Suggestions depend only on the written name and the set of known hostnames, which an edit rarely
-// changes — and when it does (a scope label toggled), it often changes back: the host keeps the
-// suggestions for the last few sets, in its session cache.
-const SUGGESTIONS: CacheSlot<RecentlyUsed<string, Map<string, string[]>>> = {
-  name: 'MESH121 suggestions by set of hostnames',
-  create: () => new RecentlyUsed(CACHED_SETS),
+// changes — and when it does (a scope label toggled), by a hostname or two. So the host keeps, per
+// written name, the hostnames close enough to it for the last few versions of the set
+// (`MeshIndex.hostnameVersion`), and a version patched from a known one patches them: a hostname
+// that came or went is measured alone, not the mesh's thousands again.
+const SUGGESTIONS: CacheSlot<RecentlyUsed<string, RecentlyUsed<number, Nearby>>> = {
+  name: 'MESH121 hostnames near a written one, by version of the set of hostnames',
+  create: () => new RecentlyUsed(CACHED_NAMES),
 };
-const CACHED_SETS = 4;
+const CACHED_NAMES = 4096;
+const CACHED_VERSIONS = 4;
+
+/** The known hostnames within a written name's limit, by distance, and the suggestions they make. */
+interface Nearby {
+  distances: Map<string, number>;
+  suggestions: string[];
+}
 
 /** Known global hostnames close to the written one (a typo's worth of edits, scaled to its length). */
 function nearestHostnames(mesh: MeshIndex, written: string): string[] {
-  const hostnames = hostnameSet(mesh);
-  const caches = mesh.cache.get(SUGGESTIONS);
-  let byName = caches.get(hostnames);
-  if (!byName) {
-    byName = new Map();
-    caches.set(hostnames, byName);
+  const byName = mesh.cache.get(SUGGESTIONS);
+  let byVersion = byName.get(written);
+  if (!byVersion) {
+    byVersion = new RecentlyUsed(CACHED_VERSIONS);
+    byName.set(written, byVersion);
   }
-  let suggestions = byName.get(written);
-  if (!suggestions) {
-    suggestions = computeNearest(mesh, written);
-    byName.set(written, suggestions);
+  const version = mesh.hostnameVersion;
+  let nearby = byVersion.get(version.id);
+  if (!nearby) {
+    const base = version.from && byVersion.get(version.from.id);
+    nearby =
+      base && version.from
+        ? patchedNearby(base, written, version.from)
+        : nearbyOf(written, mesh.globalServices.keys());
+    byVersion.set(version.id, nearby);
   }
-  return suggestions;
+  return nearby.suggestions;
 }
 
-const hostnameSets = new WeakMap<MeshIndex, string>();
+function nearbyOf(written: string, hostnames: Iterable<string>): Nearby {
+  const distances = new Map<string, number>();
+  addNearby(distances, written, hostnames);
+  return { distances, suggestions: suggestionsOf(distances) };
+}
 
-function hostnameSet(mesh: MeshIndex): string {
-  let set = hostnameSets.get(mesh);
-  if (set === undefined) {
-    set = sortedGlobalServices(mesh)
-      .map((service) => service.hostname)
-      .join('\n');
-    hostnameSets.set(mesh, set);
+function patchedNearby(
+  base: Nearby,
+  written: string,
+  change: { added: readonly string[]; removed: readonly string[] },
+): Nearby {
+  const distances = new Map(base.distances);
+  for (const hostname of change.removed) distances.delete(hostname);
+  addNearby(distances, written, change.added);
+  return { distances, suggestions: suggestionsOf(distances) };
+}
+
+function addNearby(distances: Map<string, number>, written: string, hostnames: Iterable<string>): void {
+  const limit = suggestionLimit(written);
+  for (const hostname of hostnames) {
+    const distance = boundedEditDistance(written, hostname, limit);
+    if (distance <= limit) distances.set(hostname, distance);
   }
-  return set;
+}
+
+/** The closest hostnames, nearest first, then in code-unit order. */
+function suggestionsOf(distances: ReadonlyMap<string, number>): string[] {
+  return [...distances]
+    .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : 1))
+    .slice(0, MAX_SUGGESTIONS)
+    .map(([hostname]) => hostname);
 }
 
 /** A typo's worth of edits, scaled to the written name's length. */
@@ -157,14 +189,4 @@ function suggestionLimit(written: string): number {
 export function couldSuggest(written: string, hostname: string): boolean {
   const limit = suggestionLimit(written);
   return boundedEditDistance(written, hostname, limit) <= limit;
-}
-
-function computeNearest(mesh: MeshIndex, written: string): string[] {
-  const limit = suggestionLimit(written);
-  return [...mesh.globalServices.keys()]
-    .map((hostname) => ({ hostname, distance: boundedEditDistance(written, hostname, limit) }))
-    .filter((candidate) => candidate.distance <= limit)
-    .sort((a, b) => a.distance - b.distance || (a.hostname < b.hostname ? -1 : 1))
-    .slice(0, MAX_SUGGESTIONS)
-    .map((candidate) => candidate.hostname);
 }

@@ -23,6 +23,7 @@ import {
 import { emptyShard, GLOBAL_SHARD, shardOfResource } from './shards';
 import {
   type GlobalService,
+  type HostnameVersion,
   MeshModel,
   type MeshModelFields,
   type ModelFile,
@@ -31,6 +32,7 @@ import {
   serviceKey,
   type Workload,
 } from './types';
+import { type EntryChange, tableOf, updatedShard } from './unit-table';
 
 /** One file's cached analysis inputs: its parse and what it declares. */
 export interface FileFacts {
@@ -143,7 +145,10 @@ export function buildModel(
   };
   const shards = new Map<string, Shard>();
   for (const shard of filesByShard.keys())
-    shards.set(shard, assembleShard(shard, shardFiles(state, files, shard), topology, peeringGateways));
+    shards.set(
+      shard,
+      assembleShard(shard, shardFiles(state, files, shard), topology, peeringGateways, files),
+    );
   const findings = [
     ...facts.flatMap((fact) => fact.parsed.findings),
     ...placed.findings,
@@ -183,6 +188,21 @@ export function updateModel(
   const whole = new Set<string>([GLOBAL_SHARD]);
   const changedWorkloads = new Map<string, Workload[]>();
   const changedPaths = new Set<string>();
+  // Per shard, each changed file's entry there before and after (a big namespace's table takes them).
+  const entryChanges = new Map<string, Map<string, EntryChange>>();
+  const entryChange = (shard: string, path: string): EntryChange => {
+    let byPath = entryChanges.get(shard);
+    if (!byPath) {
+      byPath = new Map();
+      entryChanges.set(shard, byPath);
+    }
+    let change = byPath.get(path);
+    if (!change) {
+      change = { path };
+      byPath.set(path, change);
+    }
+    return change;
+  };
   const touch = (file: ModelFile, parts: ReadonlyMap<string, FilePart>) => {
     for (const [shard, part] of parts) {
       dirty.add(shard);
@@ -207,8 +227,12 @@ export function updateModel(
   const files = keepPrevious ? new Map(previous.files) : previous.files;
   // Positions, like the file map, are patched in place.
   const positions = keepPrevious ? new Map(state.positions) : state.positions;
-  const next: ModelState = { ...state, positions, filesByShard: new Map(state.filesByShard) };
-  const index = shardIndexEditor(next.filesByShard);
+  const next: ModelState = {
+    ...state,
+    positions,
+    filesByShard: keepPrevious ? new Map(state.filesByShard) : state.filesByShard,
+  };
+  const index = shardIndexEditor(next.filesByShard, keepPrevious);
   let parseFindingsChanged = false;
   let resourceCount = previous.resourceCount;
   for (const { before, after, readded } of changes) {
@@ -217,7 +241,11 @@ export function updateModel(
     changedPaths.add(path);
     if (known) {
       const parts = partsOfFile(known, next.nodes);
-      for (const shard of parts.keys()) index.remove(shard, path);
+      const position = next.positions.get(path) ?? 0;
+      for (const [shard, part] of parts) {
+        index.remove(shard, path);
+        entryChange(shard, path).before = { file: known, part, position };
+      }
       touch(known, parts);
     }
     if (before?.parsed.findings.length || after?.parsed.findings.length) parseFindingsChanged = true;
@@ -232,7 +260,11 @@ export function updateModel(
     // A new file comes last, as it does in the Workspace's map (a kept file keeps its place).
     if (!next.positions.has(path)) next.positions.set(path, next.nextPosition++);
     const parts = partsOfFile(file, next.nodes);
-    for (const shard of parts.keys()) index.add(shard, path);
+    const position = next.positions.get(path) ?? 0;
+    for (const [shard, part] of parts) {
+      index.add(shard, path);
+      entryChange(shard, path).after = { file, part, position };
+    }
     touch(file, parts);
   }
   // Placement findings come from kustomizations, and a change to one rebuilds: they stay as they were.
@@ -244,6 +276,8 @@ export function updateModel(
       ]
     : previous.findings;
   const shards = new Map(previous.shards);
+  // The shards made from their tables, with the units whose slices they rebuilt.
+  const byUnits = new Map<string, ReadonlySet<string>>();
   for (const shard of dirty) {
     if (!next.filesByShard.has(shard)) {
       shards.delete(shard);
@@ -251,6 +285,22 @@ export function updateModel(
     }
     const before = previous.shards.get(shard);
     const unitSet = units.get(shard);
+    const table = before && unitSet && tableOf(before);
+    const fromTable =
+      table &&
+      updatedShard(
+        before,
+        table,
+        [...(entryChanges.get(shard)?.values() ?? [])],
+        unitSet,
+        previous.topology,
+        files,
+      );
+    if (fromTable) {
+      shards.set(shard, fromTable);
+      byUnits.set(shard, unitSet);
+      continue;
+    }
     const reuse =
       before && unitSet
         ? { previous: before, units: unitSet, changedWorkloads: changedWorkloads.get(shard) ?? [] }
@@ -263,6 +313,7 @@ export function updateModel(
         list ?? shardFiles(next, files, shard),
         previous.topology,
         previous.peeringGateways,
+        files,
         reuse,
       ),
     );
@@ -272,7 +323,7 @@ export function updateModel(
     { topology, peeringGateways, eastWestClusters, files, findings, resourceCount, cache },
     next,
     shards,
-    { previous, dirty, keepPrevious },
+    { previous, dirty, byUnits, keepPrevious },
   );
   return { model, dirty, units };
 }
@@ -291,12 +342,12 @@ function patchedShardFiles(
   const known = shardFilesOf(previous);
   if (!known) return undefined;
   const list = known.filter(({ file }) => !changedPaths.has(file.parsed.source.path));
-  const position = (entry: ShardFile) => state.positions.get(entry.file.parsed.source.path) ?? 0;
+  const position = (entry: ShardFile) => entry.position;
   for (const path of changedPaths) {
     const file = files.get(path);
     const part = file && partsOfFile(file, state.nodes).get(shard);
     if (!file || !part) continue;
-    const entry = { file, part };
+    const entry = { file, part, position: state.positions.get(path) ?? 0 };
     const at = position(entry);
     let low = 0;
     let high = list.length;
@@ -344,12 +395,15 @@ export function renderingsOf(model: MeshModel): ReadonlyMap<string, Rendering> {
   return statesByModel.get(model)?.renderings ?? new Map();
 }
 
-/** Edits a copy of the shard → files index, copying each shard's set once (the previous model keeps its own). */
-function shardIndexEditor(index: Map<string, Set<string>>) {
+/**
+ * Edits the shard → files index: in place, like the file map, unless the previous model is kept
+ * (then each shard's set is copied once, and the previous model keeps its own).
+ */
+function shardIndexEditor(index: Map<string, Set<string>>, copy: boolean) {
   const copied = new Set<string>();
   const paths = (shard: string) => {
     let set = index.get(shard);
-    if (!copied.has(shard)) {
+    if (!set || (copy && !copied.has(shard))) {
       set = new Set(set);
       index.set(shard, set);
       copied.add(shard);
@@ -377,16 +431,21 @@ function shardFiles(state: ModelState, files: Map<string, ModelFile>, shard: str
   return paths.flatMap((path) => {
     const file = files.get(path);
     const part = file && partsOfFile(file, state.nodes).get(shard);
-    return file && part ? [{ file, part }] : [];
+    return file && part ? [{ file, part, position: state.positions.get(path) ?? 0 }] : [];
   });
 }
 
-type ModelBase = Omit<MeshModelFields, 'servicesByName' | 'globalServices' | 'severityOverrides'>;
+type ModelBase = Omit<
+  MeshModelFields,
+  'servicesByName' | 'globalServices' | 'severityOverrides' | 'hostnameVersion'
+>;
 
 /** What an update changed: the maps are patched shard by shard instead of rebuilt. */
 interface Patch {
   previous: MeshModel;
   dirty: ReadonlySet<string>;
+  /** The dirty shards made from their tables, with the units whose slices changed: only those are patched. */
+  byUnits: ReadonlyMap<string, ReadonlySet<string>>;
   /** Copy the previous model's maps rather than patch them. */
   keepPrevious: boolean;
 }
@@ -394,11 +453,13 @@ interface Patch {
 /** The model of its shards, the global one holding the findings of reading files and the topology. */
 function finish(base: ModelBase, state: ModelState, shards: Map<string, Shard>, patch?: Patch): MeshModel {
   shards.set(GLOBAL_SHARD, emptyShard(GLOBAL_SHARD, base.findings));
+  const { globals, hostnameVersion } = globalServicesOf(shards, patch);
   const model = new MeshModel(
     {
       ...base,
       servicesByName: servicesByNameOf(shards, patch),
-      globalServices: globalServicesOf(shards, patch),
+      globalServices: globals,
+      hostnameVersion,
       severityOverrides: new Map(
         [...(state.topologyDeclaration?.severity ?? new Map()).entries()].map(([code, located]) => [
           code,
@@ -422,35 +483,75 @@ function servicesByNameOf(
     : patch.keepPrevious
       ? new Map(patch.previous.servicesByName)
       : patch.previous.servicesByName;
-  const changed = patch ? [...patch.dirty] : [...shards.keys()];
+  const changed = patch ? [...patch.dirty].filter((shard) => !patch.byUnits.has(shard)) : [...shards.keys()];
   for (const shard of changed)
     for (const group of patch?.previous.shards.get(shard)?.serviceGroups ?? []) byName.delete(keyOf(group));
   for (const shard of changed)
     for (const group of shards.get(shard)?.serviceGroups ?? []) byName.set(keyOf(group), group);
+  for (const [shard, units] of patch?.byUnits ?? [])
+    for (const unit of units) {
+      const group = (shards.get(shard) && tableOf(shards.get(shard) as Shard))?.units.get(unit)?.services
+        .items;
+      if (group && group.length > 0) byName.set(serviceKey(shard, unit), group);
+      else byName.delete(serviceKey(shard, unit));
+    }
   return byName;
 }
 
+let hostnameVersions = 0;
+
 /**
- * By hostname. A full build inserts them sorted; an update patches the previous map in place, so
- * its order is not sorted: whoever shows a list uses `sortedGlobalServices`.
+ * By hostname, and the version of the set of hostnames. A full build inserts them sorted; an update
+ * patches the previous map in place, so its order is not sorted: whoever shows a list uses
+ * `sortedGlobalServices`.
  */
 function globalServicesOf(
   shards: ReadonlyMap<string, Shard>,
   patch: Patch | undefined,
-): Map<string, GlobalService> {
+): { globals: Map<string, GlobalService>; hostnameVersion: HostnameVersion } {
   if (!patch) {
     const all = [...shards.values()]
       .flatMap((shard) => shard.globalServices)
       .sort((a, b) => compareStrings(a.hostname, b.hostname));
-    return new Map(all.map((global) => [global.hostname, global]));
+    return {
+      globals: new Map(all.map((global) => [global.hostname, global])),
+      hostnameVersion: { id: ++hostnameVersions },
+    };
   }
   const globals = patch.keepPrevious ? new Map(patch.previous.globalServices) : patch.previous.globalServices;
-  for (const shard of patch.dirty)
-    for (const global of patch.previous.shards.get(shard)?.globalServices ?? [])
-      globals.delete(global.hostname);
-  for (const shard of patch.dirty)
-    for (const global of shards.get(shard)?.globalServices ?? []) globals.set(global.hostname, global);
-  return globals;
+  // A hostname names one namespace: it is deleted and set again only by its own shard.
+  const deleted = new Set<string>();
+  const inserted = new Set<string>();
+  const remove = (global: GlobalService) => {
+    globals.delete(global.hostname);
+    deleted.add(global.hostname);
+  };
+  const insert = (global: GlobalService) => {
+    globals.set(global.hostname, global);
+    inserted.add(global.hostname);
+  };
+  const changed = [...patch.dirty].filter((shard) => !patch.byUnits.has(shard));
+  for (const shard of changed)
+    for (const global of patch.previous.shards.get(shard)?.globalServices ?? []) remove(global);
+  for (const shard of changed) for (const global of shards.get(shard)?.globalServices ?? []) insert(global);
+  for (const [shard, units] of patch.byUnits) {
+    const before = tableOf(patch.previous.shards.get(shard) as Shard);
+    const after = tableOf(shards.get(shard) as Shard);
+    for (const unit of units)
+      for (const global of before?.units.get(unit)?.globalServices.items ?? []) remove(global);
+    for (const unit of units)
+      for (const global of after?.units.get(unit)?.globalServices.items ?? []) insert(global);
+  }
+  const added = [...inserted].filter((hostname) => !deleted.has(hostname));
+  const removed = [...deleted].filter((hostname) => !inserted.has(hostname));
+  const previous = patch.previous.hostnameVersion;
+  return {
+    globals,
+    hostnameVersion:
+      added.length === 0 && removed.length === 0
+        ? previous
+        : { id: ++hostnameVersions, from: { id: previous.id, added, removed } },
+  };
 }
 
 function contributesCluster(placement: PlacedFile): boolean {

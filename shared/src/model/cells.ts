@@ -1,8 +1,16 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
-import { isRenderedOutput } from '../topology/placement';
-import { mayHoldHelmOutput } from '../yaml/helm-source';
+import { stringHash } from '../util/chunked-map';
 import { GLOBAL_SHARD, NAMESPACE_UNIT, shardOfResource, unitOfHost, unitOfResource } from './shards';
 import type { MeshIndex, ModelFile, Shard } from './types';
+import {
+  isPlainFile,
+  isPlainReference,
+  mergedSlices,
+  tableOf,
+  UnitShard,
+  type UnitSlice,
+  type UnitTable,
+} from './unit-table';
 
 // A big namespace is checked cell by cell: its units (model/shards.ts: a Service's or resource's
 // name, a hostname's first label, the Namespace objects) are hashed into cells of a few dozen names,
@@ -16,8 +24,8 @@ import type { MeshIndex, ModelFile, Shard } from './types';
 // label speaks for several Services), or when a file there is rendered (kustomize renames a Service
 // per cluster; a Helm template or a render command shows the findings of several documents at one line).
 
-/** A namespace with fewer Service names than this is one cell. */
-const SPLIT_FROM = 256;
+/** A namespace with fewer Service names than this is one cell (and keeps no table of units, model/unit-table.ts). */
+export const SPLIT_FROM = 256;
 /** About this many Service names per cell. */
 const NAMES_PER_CELL = 32;
 
@@ -35,7 +43,10 @@ const layouts = new WeakMap<Shard, CellLayout>();
 export function cellLayout(shard: Shard, mesh: MeshIndex): CellLayout {
   let layout = layouts.get(shard);
   if (!layout) {
-    const buckets = splittable(shard, mesh) ? bucketCount(shard.serviceGroups.length) : 0;
+    const table = tableOf(shard);
+    const buckets = !(table ? splittableTable(shard, table) : splittable(shard, mesh))
+      ? 0
+      : bucketCount(table ? table.serviceNames : shard.serviceGroups.length);
     const keys =
       buckets === 0
         ? [shard.key]
@@ -61,10 +72,16 @@ export function cellOfUnit(layout: CellLayout, unit: string): string {
   return bucketCell(layout.shard.key, bucketOf(unit, layout.buckets));
 }
 
-/** The views of some cells of a shard: the shard itself when it is one cell. */
+/**
+ * The views of some cells of a shard: the shard itself when it is one cell. A shard an edit made
+ * from its table of units (model/unit-table.ts) gives each view from the slices of its units, and
+ * its other shards' lists are not read: an edit's views cost what their cells hold.
+ */
 export function cellViews(layout: CellLayout, keys: ReadonlySet<string>): Map<string, Shard> {
   const { shard } = layout;
   if (layout.buckets === 0) return keys.has(shard.key) ? new Map([[shard.key, shard]]) : new Map();
+  const table = tableOf(shard);
+  if (table && shard instanceof UnitShard) return viewsFromTable(layout, table, keys);
   const lists = new Map<string, CellLists>();
   for (const key of keys) if (layout.keys.includes(key)) lists.set(key, emptyLists());
   const into = (unit: string) => lists.get(cellOfUnit(layout, unit));
@@ -116,6 +133,45 @@ function emptyLists(): CellLists {
   };
 }
 
+function viewsFromTable(layout: CellLayout, table: UnitTable, keys: ReadonlySet<string>): Map<string, Shard> {
+  const { shard } = layout;
+  const views = new Map<string, Shard>();
+  for (const key of keys) {
+    if (!layout.keys.includes(key)) continue;
+    const holds = (unit: string) => cellOfUnit(layout, unit) === key;
+    const namespace = key === namespaceCell(shard.key);
+    const slices = namespace ? [] : slicesOfBucket(layout, table, Number(key.slice(shard.key.length + 1)));
+    const lists = mergedSlices(slices, namespace ? table.units.get(NAMESPACE_UNIT) : undefined);
+    views.set(key, {
+      key: shard.key,
+      ...lists,
+      namespaces: namespace ? shard.namespaces : [],
+      peeringGateways: namespace ? shard.peeringGateways : [],
+      findings: [],
+      cell: { whole: shard, holds },
+    });
+  }
+  return views;
+}
+
+/**
+ * The slices of one bucket's units. The table's chunks and the buckets hash units alike (a power of
+ * two of each), so a bucket's units are whole chunks when the table has more chunks, else part of one.
+ */
+function slicesOfBucket(layout: CellLayout, table: UnitTable, bucket: number): UnitSlice[] {
+  const chunks = table.units.chunkCount;
+  const slices: UnitSlice[] = [];
+  const take = (chunk: number, filter: boolean) => {
+    for (const [unit, slice] of table.units.chunk(chunk))
+      if (unit !== NAMESPACE_UNIT && (!filter || bucketOf(unit, layout.buckets) === bucket))
+        slices.push(slice);
+  };
+  if (chunks >= layout.buckets)
+    for (let chunk = bucket; chunk < chunks; chunk += layout.buckets) take(chunk, false);
+  else take(bucket & (chunks - 1), true);
+  return slices;
+}
+
 // Per file, the cells of its last layout: a file rarely changes namespace or size of namespace.
 const fileCells = new WeakMap<ModelFile, { shard: string; buckets: number; keys: string[] }>();
 
@@ -137,10 +193,16 @@ function splittable(shard: Shard, mesh: MeshIndex): boolean {
   if (shard.key === GLOBAL_SHARD || shard.serviceGroups.length < SPLIT_FROM) return false;
   if (shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))) return false;
   if (!shard.files.every(isPlainFile)) return false;
-  return shard.references.every(({ resource }) => {
-    const file = mesh.files.get(resource.source.path);
-    return resource.origin === undefined && (file === undefined || isPlainFile(file));
-  });
+  return shard.references.every((reference) => isPlainReference(reference, mesh.files));
+}
+
+/** `splittable` from a table's counts: the same answer without walking the namespace. */
+function splittableTable(shard: Shard, table: UnitTable): boolean {
+  return (
+    table.serviceNames >= SPLIT_FROM &&
+    table.notPlain === 0 &&
+    !shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))
+  );
 }
 
 function setsInheritedSetting(resource: Shard['namespaces'][number]['resource']): boolean {
@@ -151,22 +213,6 @@ function setsInheritedSetting(resource: Shard['namespaces'][number]['resource'])
   );
 }
 
-const plainFiles = new WeakMap<ModelFile, boolean>();
-
-/** A file as written and applied as written: not rendered by kustomize, Helm or a render command. */
-function isPlainFile(file: ModelFile): boolean {
-  let plain = plainFiles.get(file);
-  if (plain === undefined) {
-    const { source } = file.parsed;
-    plain =
-      !isRenderedOutput(source.path) &&
-      !mayHoldHelmOutput(source.text) &&
-      file.placements.every((placement) => placement.via !== 'kustomize' && !placement.rendered);
-    plainFiles.set(file, plain);
-  }
-  return plain;
-}
-
 /** A power of two, so that a namespace's cells change only when its size doubles or halves. */
 function bucketCount(names: number): number {
   let buckets = 2;
@@ -174,10 +220,9 @@ function bucketCount(names: number): number {
   return buckets;
 }
 
+/** A unit's bucket: its hash as the table of units (util/chunked-map.ts) hashes it into chunks. */
 function bucketOf(unit: string, buckets: number): number {
-  let hash = 2166136261;
-  for (let index = 0; index < unit.length; index++) hash = Math.imul(hash ^ unit.charCodeAt(index), 16777619);
-  return (hash >>> 0) & (buckets - 1);
+  return stringHash(unit) & (buckets - 1);
 }
 
 function namespaceCell(shard: string): string {

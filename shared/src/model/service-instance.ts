@@ -11,13 +11,15 @@ import { selects } from '../facts/selectors';
 import type { Topology } from '../topology/types';
 import { domainOf } from '../topology/types';
 import { trimmedList } from '../util/settled';
-import type {
-  EndpointSet,
-  NamespaceInstance,
-  PlacedService,
-  ServiceInstance,
-  Setting,
-  Workload,
+import {
+  type EndpointSet,
+  type GlobalService,
+  type NamespaceInstance,
+  type PlacedService,
+  type ServiceInstance,
+  type Setting,
+  serviceKey,
+  type Workload,
 } from './types';
 
 // One Service manifest placed in its cluster: its settings after SPEC §2's precedence (the
@@ -180,4 +182,35 @@ function candidates(
     if (!rarest || list.length < rarest.length) rarest = list;
   }
   return rarest ?? [];
+}
+
+/** The exported instances by hostname, each with its siblings that are not exported (SPEC §1). */
+export function globalServicesOf(
+  services: ServiceInstance[],
+  byName: Map<string, ServiceInstance[]>,
+  topology: Topology,
+): GlobalService[] {
+  const result = new Map<string, GlobalService>();
+  for (const instance of services) {
+    if (!instance.hostname) continue;
+    let global = result.get(instance.hostname);
+    if (!global) {
+      global = {
+        hostname: instance.hostname,
+        name: instance.name,
+        namespace: instance.namespace,
+        domain: domainOf(topology, instance.cluster),
+        instances: [],
+        unexportedSiblings: [],
+      };
+      result.set(instance.hostname, global);
+    }
+    global.instances.push(instance);
+  }
+  for (const global of result.values()) {
+    global.unexportedSiblings = (byName.get(serviceKey(global.namespace, global.name)) ?? []).filter(
+      (sibling) => !sibling.hostname && domainOf(topology, sibling.cluster) === global.domain,
+    );
+  }
+  return [...result.values()];
 }

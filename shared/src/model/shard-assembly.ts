@@ -1,12 +1,14 @@
 import { selects } from '../facts/selectors';
 import type { PeeringGateway } from '../topology/build-topology';
-import { domainOf, type Topology } from '../topology/types';
+import type { Topology } from '../topology/types';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
+import { SPLIT_FROM } from './cells';
 import type { PlacedFile } from './placed-facts';
 import {
   attachEndpoints,
   attachEndpointsByScan,
+  globalServicesOf,
   indexWorkloads,
   serviceInstance,
   type WorkloadIndex,
@@ -15,7 +17,6 @@ import { shardOfHost, shardOfResource, unitOfHost, unitOfResource } from './shar
 import {
   type ClusterReference,
   type EndpointSet,
-  type GlobalService,
   type ModelFile,
   type NamespaceInstance,
   type PlacedService,
@@ -25,6 +26,7 @@ import {
   serviceKey,
   type Workload,
 } from './types';
+import { attachTable, tableEntries, tableOf } from './unit-table';
 
 // The model is assembled shard by shard (model/shards.ts): each file's declarations are split by
 // the namespace they belong to, once per file text and cluster, and a shard is assembled from the
@@ -154,9 +156,12 @@ function settledPart(part: FilePart): FilePart {
   };
 }
 
+/** A file that speaks of a shard, what it says there, and its place in the workspace's order. */
 export interface ShardFile {
   file: ModelFile;
   part: FilePart;
+  /** The file's position in the workspace: within a shard, files contribute in this order. */
+  position: number;
 }
 
 /**
@@ -192,7 +197,11 @@ const instancesOfShard = new WeakMap<Shard, Map<PlacedService, ServiceInstance>>
 const filesOfShard = new WeakMap<Shard, readonly ShardFile[]>();
 
 export function shardFilesOf(shard: Shard): readonly ShardFile[] | undefined {
-  return filesOfShard.get(shard);
+  const known = filesOfShard.get(shard);
+  if (known) return known;
+  // A shard an edit made from its table: its entries are its slices'.
+  const table = tableOf(shard);
+  return table && tableEntries(table);
 }
 
 /** One namespace of every cluster: its Service instances, global services and what points into it. */
@@ -201,6 +210,8 @@ export function assembleShard(
   files: ShardFile[],
   topology: Topology,
   peeringGateways: PeeringGateway[],
+  /** The model's files by path (whether a reference's file is plain, for a big namespace's table). */
+  modelFiles: ReadonlyMap<string, ModelFile>,
   reuse?: ShardReuse,
 ): Shard {
   const namespaces = files.flatMap(({ part }) => part.namespaces);
@@ -241,6 +252,9 @@ export function assembleShard(
   };
   filesOfShard.set(assembled, files);
   instancesOfShard.set(assembled, instances);
+  // A namespace big enough to be checked in cells keeps its units, so that an edit re-assembles a few.
+  if (assembled.serviceGroups.length >= SPLIT_FROM)
+    attachTable(assembled, files, instances, topology, modelFiles);
   return assembled;
 }
 
@@ -310,35 +324,4 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else groups.set(k, [item]);
   }
   return groups;
-}
-
-/** The exported instances by hostname, each with its siblings that are not exported (SPEC §1). */
-function globalServicesOf(
-  services: ServiceInstance[],
-  byName: Map<string, ServiceInstance[]>,
-  topology: Topology,
-): GlobalService[] {
-  const result = new Map<string, GlobalService>();
-  for (const instance of services) {
-    if (!instance.hostname) continue;
-    let global = result.get(instance.hostname);
-    if (!global) {
-      global = {
-        hostname: instance.hostname,
-        name: instance.name,
-        namespace: instance.namespace,
-        domain: domainOf(topology, instance.cluster),
-        instances: [],
-        unexportedSiblings: [],
-      };
-      result.set(instance.hostname, global);
-    }
-    global.instances.push(instance);
-  }
-  for (const global of result.values()) {
-    global.unexportedSiblings = (byName.get(serviceKey(global.namespace, global.name)) ?? []).filter(
-      (sibling) => !sibling.hostname && domainOf(topology, sibling.cluster) === global.domain,
-    );
-  }
-  return [...result.values()];
 }

@@ -113,6 +113,24 @@ export interface MeshIndex {
   eastWestClusters: Set<string>;
   /** What the host remembers across its models (util/session-cache.ts). */
   cache: SessionCache;
+  /** Which set of global hostnames `globalServices` holds: a new version only when the set changes. */
+  hostnameVersion: HostnameVersion;
+}
+
+/**
+ * A set of global hostnames, by identity: what caches of answers that read every hostname are keyed
+ * by (MESH121's suggestions). A model updated from another keeps its version when no hostname came
+ * or went, and otherwise says what changed, so that such an answer is patched instead of made again.
+ */
+export interface HostnameVersion {
+  /** Unique in the process. */
+  readonly id: number;
+  /** The version this one was patched from: its hostnames without `removed`, plus `added`. */
+  readonly from?: {
+    readonly id: number;
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+  };
 }
 
 /**
@@ -168,6 +186,7 @@ export class MeshModel implements MeshIndex {
   readonly globalServices: Map<string, GlobalService>;
   readonly eastWestClusters: Set<string>;
   readonly cache: SessionCache;
+  readonly hostnameVersion: HostnameVersion;
   readonly peeringGateways: PeeringGateway[];
   /** Findings made while reading (MESH190, MESH195) and building the topology (MESH191). */
   readonly findings: Finding[];
@@ -185,6 +204,7 @@ export class MeshModel implements MeshIndex {
     this.globalServices = fields.globalServices;
     this.eastWestClusters = fields.eastWestClusters;
     this.cache = fields.cache;
+    this.hostnameVersion = fields.hostnameVersion;
     this.peeringGateways = fields.peeringGateways;
     this.findings = fields.findings;
     this.severityOverrides = fields.severityOverrides;

@@ -1,0 +1,613 @@
+import { selects } from '../facts/selectors';
+import type { PeeringGateway } from '../topology/build-topology';
+import { isRenderedOutput } from '../topology/placement';
+import type { Topology } from '../topology/types';
+import { ChunkedMap } from '../util/chunked-map';
+import { mayHoldHelmOutput } from '../yaml/helm-source';
+import { globalServicesOf, serviceInstance } from './service-instance';
+import type { FilePart, ShardFile } from './shard-assembly';
+import { NAMESPACE_UNIT, shardOfResource, unitOfHost, unitOfResource } from './shards';
+import {
+  type ClusterReference,
+  type EndpointSet,
+  type GlobalService,
+  type ModelFile,
+  type NamespaceInstance,
+  type PlacedService,
+  type ServiceInstance,
+  type Shard,
+  serviceKey,
+  type Workload,
+} from './types';
+
+// A big namespace keeps what it holds per unit (model/shards.ts: a Service's or resource's name, a
+// hostname's first label, the Namespace objects), so that an edit's work is proportional to the
+// names it touches, not to the namespace: an edit of one Service in a namespace of 8,000 rebuilds
+// the slices of that name (and of the Services whose selector matched a workload it changed), copies
+// the chunks of the table holding them, and shares every other slice with the shard before it.
+//
+// Each item of a slice keeps its place in the shard's order — its file's position in the workspace
+// and its index in that file's part — so a cell's view (model/cells.ts) and the shard's whole lists
+// (read by lookups beyond a cell, features, the CLI) are the slices' items merged by place: the very
+// lists, in the very order, that assembling the shard from its files gives.
+
+/** A list of a unit's items in the shard's order, each with its place (`placeOf`). */
+export interface Ordered<T> {
+  readonly items: T[];
+  readonly places: readonly number[];
+}
+
+/** What one unit of a shard holds, from every file that speaks of it. */
+export interface UnitSlice {
+  readonly unit: string;
+  /** The files with anything of this unit (a manifest, Service, workload, endpoint set or hostname), by position. */
+  readonly entries: readonly ShardFile[];
+  /** Its Service instances: the group of its `namespace/name` (`servicesByName`). */
+  readonly services: Ordered<ServiceInstance>;
+  readonly workloads: Ordered<Workload>;
+  readonly endpointSets: Ordered<EndpointSet>;
+  readonly references: Ordered<ClusterReference>;
+  /** The files holding a manifest of this unit. */
+  readonly files: Ordered<ModelFile>;
+  /** The Namespace objects (the Namespace unit's only). */
+  readonly namespaces: Ordered<NamespaceInstance>;
+  readonly globalServices: Ordered<GlobalService>;
+  /** Every file and reference of it is applied as written (model/cells.ts splits only such namespaces). */
+  readonly plain: boolean;
+}
+
+/** A shard's slices by unit, and what an edit needs to rebuild a few of them. */
+export interface UnitTable {
+  readonly units: ChunkedMap<UnitSlice>;
+  /**
+   * The files with a workload carrying a pod label (`w` keys) or a Service selecting on one (`s` keys),
+   * per cluster and label, by position: a new instance's workloads, and the Services a changed workload
+   * was or is selected by, are found among them.
+   */
+  readonly labels: ChunkedMap<readonly ShardFile[]>;
+  /** How many units have a Service (the shard's `serviceGroups.length`). */
+  readonly serviceNames: number;
+  /** How many slices are not `plain`. */
+  readonly notPlain: number;
+  readonly peeringGateways: PeeringGateway[];
+  /** Each cluster's first Namespace object, whose labels the Services there inherit. */
+  readonly namespaceByCluster: ReadonlyMap<string, NamespaceInstance>;
+}
+
+// An item's place: its file's position, then its index in the file's part (parts past this many
+// items of one kind are not kept in a table).
+const PLACES_PER_FILE = 2 ** 22;
+
+function placeOf(entry: ShardFile, index: number): number {
+  return entry.position * PLACES_PER_FILE + index;
+}
+
+function fitsPlaces(part: FilePart): boolean {
+  return (
+    part.services.length < PLACES_PER_FILE &&
+    part.workloads.length < PLACES_PER_FILE &&
+    part.endpointSets.length < PLACES_PER_FILE &&
+    part.references.length < PLACES_PER_FILE &&
+    part.namespaces.length < PLACES_PER_FILE
+  );
+}
+
+// ---- plain files ---------------------------------------------------------------------------------
+
+const plainFiles = new WeakMap<ModelFile, boolean>();
+
+/** A file as written and applied as written: not rendered by kustomize, Helm or a render command. */
+export function isPlainFile(file: ModelFile): boolean {
+  let plain = plainFiles.get(file);
+  if (plain === undefined) {
+    const { source } = file.parsed;
+    plain =
+      !isRenderedOutput(source.path) &&
+      !mayHoldHelmOutput(source.text) &&
+      file.placements.every((placement) => placement.via !== 'kustomize' && !placement.rendered);
+    plainFiles.set(file, plain);
+  }
+  return plain;
+}
+
+/** A reference written in a plain file and placed as written (no default namespace, no rendering). */
+export function isPlainReference(
+  reference: ClusterReference,
+  files: ReadonlyMap<string, ModelFile>,
+): boolean {
+  const { resource } = reference;
+  const file = files.get(resource.source.path);
+  return resource.origin === undefined && (file === undefined || isPlainFile(file));
+}
+
+// ---- building slices -------------------------------------------------------------------------------
+
+interface SliceBuilder {
+  unit: string;
+  entries: ShardFile[];
+  placed: { items: PlacedService[]; places: number[] };
+  workloads: { items: Workload[]; places: number[] };
+  endpointSets: { items: EndpointSet[]; places: number[] };
+  references: { items: ClusterReference[]; places: number[] };
+  files: { items: ModelFile[]; places: number[] };
+  namespaces: { items: NamespaceInstance[]; places: number[] };
+}
+
+function sliceBuilder(unit: string): SliceBuilder {
+  const list = () => ({ items: [], places: [] });
+  return {
+    unit,
+    entries: [],
+    placed: list(),
+    workloads: list(),
+    endpointSets: list(),
+    references: list(),
+    files: list(),
+    namespaces: list(),
+  };
+}
+
+// Per model file, per shard: the units of its manifests there (a file rarely holds several).
+const resourceUnitsByFile = new WeakMap<ModelFile, Map<string, readonly string[]>>();
+
+/** The units of a file's manifests in a shard, every placement's. */
+export function resourceUnits(file: ModelFile, shard: string): readonly string[] {
+  let byShard = resourceUnitsByFile.get(file);
+  if (!byShard) {
+    byShard = new Map();
+    resourceUnitsByFile.set(file, byShard);
+  }
+  let units = byShard.get(shard);
+  if (!units) {
+    const found = new Set<string>();
+    for (const placement of file.placements)
+      for (const resource of placement.resources)
+        if (shardOfResource(resource) === shard) found.add(unitOfResource(resource));
+    units = [...found];
+    byShard.set(shard, units);
+  }
+  return units;
+}
+
+/**
+ * Each wanted unit's items from `entries` (in position order), each entry's part walked once: a
+ * file of 10,000 manifests is read once, not once per unit it holds.
+ */
+function collect(shard: string, entries: readonly ShardFile[], wanted: (unit: string) => boolean) {
+  const builders = new Map<string, SliceBuilder>();
+  const builderOf = (unit: string, entry: ShardFile): SliceBuilder | undefined => {
+    let builder = builders.get(unit);
+    if (!builder) {
+      if (!wanted(unit)) return undefined;
+      builder = sliceBuilder(unit);
+      builders.set(unit, builder);
+    }
+    if (builder.entries.at(-1) !== entry) builder.entries.push(entry);
+    return builder;
+  };
+  const add = <T>(list: { items: T[]; places: number[] }, item: T, place: number) => {
+    list.items.push(item);
+    list.places.push(place);
+  };
+  for (const entry of entries) {
+    const { part } = entry;
+    part.namespaces.forEach((namespace, index) => {
+      const builder = builderOf(NAMESPACE_UNIT, entry);
+      if (builder) add(builder.namespaces, namespace, placeOf(entry, index));
+    });
+    part.services.forEach((service, index) => {
+      const builder = builderOf(service.name, entry);
+      if (builder) add(builder.placed, service, placeOf(entry, index));
+    });
+    part.workloads.forEach((workload, index) => {
+      const builder = builderOf(unitOfResource(workload.resource), entry);
+      if (builder) add(builder.workloads, workload, placeOf(entry, index));
+    });
+    part.endpointSets.forEach((set, index) => {
+      const builder = builderOf(set.serviceName, entry);
+      if (builder) add(builder.endpointSets, set, placeOf(entry, index));
+    });
+    part.references.forEach((reference, index) => {
+      const builder = builderOf(unitOfHost(reference.host.value), entry);
+      if (builder) add(builder.references, reference, placeOf(entry, index));
+    });
+    if (part.holdsResources)
+      for (const unit of resourceUnits(entry.file, shard)) {
+        const builder = builderOf(unit, entry);
+        if (builder) add(builder.files, entry.file, placeOf(entry, 0));
+      }
+  }
+  return builders;
+}
+
+/** What finishing a slice needs: its instances made (or kept) and its global services. */
+interface SliceContext {
+  shard: string;
+  topology: Topology;
+  files: ReadonlyMap<string, ModelFile>;
+  instance: (placed: PlacedService, builder: SliceBuilder) => ServiceInstance;
+  /** The global services of a name's instances (kept ones when the instances are kept). */
+  globals: (unit: string, instances: ServiceInstance[]) => GlobalService[];
+  /** The group array of a name (kept when the instances are kept). */
+  group: (unit: string, instances: ServiceInstance[]) => ServiceInstance[];
+}
+
+function finishSlice(builder: SliceBuilder, context: SliceContext): UnitSlice {
+  const instances = builder.placed.items.map((placed) => context.instance(placed, builder));
+  const services = { items: context.group(builder.unit, instances), places: builder.placed.places };
+  const globals = context.globals(builder.unit, services.items);
+  const globalPlaces = globals.map(
+    (global) => services.places[services.items.indexOf(global.instances[0] as ServiceInstance)] ?? 0,
+  );
+  const plain =
+    builder.files.items.every(isPlainFile) &&
+    builder.references.items.every((reference) => isPlainReference(reference, context.files));
+  return {
+    unit: builder.unit,
+    entries: builder.entries,
+    services,
+    workloads: builder.workloads,
+    endpointSets: builder.endpointSets,
+    references: builder.references,
+    files: builder.files,
+    namespaces: builder.namespaces,
+    globalServices: { items: globals, places: globalPlaces },
+    plain,
+  };
+}
+
+// ---- the label index ---------------------------------------------------------------------------
+
+function workloadKey(cluster: string, key: string, value: string): string {
+  return `w\u0000${cluster}\u0000${key}\u0000${value}`;
+}
+
+function selectorKey(cluster: string, key: string, value: string): string {
+  return `s\u0000${cluster}\u0000${key}\u0000${value}`;
+}
+
+// Per part: the label keys its workloads and Service selectors are found under.
+const labelKeysByPart = new WeakMap<FilePart, readonly string[]>();
+
+function labelKeys(part: FilePart): readonly string[] {
+  let keys = labelKeysByPart.get(part);
+  if (!keys) {
+    const found = new Set<string>();
+    for (const workload of part.workloads)
+      for (const [key, { value }] of workload.podLabels) found.add(workloadKey(workload.cluster, key, value));
+    for (const service of part.services)
+      for (const [key, { value }] of service.selector ?? [])
+        found.add(selectorKey(service.cluster, key, value));
+    keys = [...found];
+    labelKeysByPart.set(part, keys);
+  }
+  return keys;
+}
+
+function labelIndex(entries: readonly ShardFile[]): ChunkedMap<readonly ShardFile[]> {
+  const byKey = new Map<string, ShardFile[]>();
+  for (const entry of entries)
+    for (const key of labelKeys(entry.part)) {
+      const list = byKey.get(key);
+      if (list) list.push(entry);
+      else byKey.set(key, [entry]);
+    }
+  return ChunkedMap.of(byKey);
+}
+
+/** The index with the changed files' entries taken out and their new entries put in at their position. */
+function patchedLabels(
+  labels: ChunkedMap<readonly ShardFile[]>,
+  changes: readonly EntryChange[],
+): ChunkedMap<readonly ShardFile[]> {
+  const lists = new Map<string, ShardFile[]>();
+  const listOf = (key: string) => {
+    let list = lists.get(key);
+    if (!list) {
+      list = [...(labels.get(key) ?? [])];
+      lists.set(key, list);
+    }
+    return list;
+  };
+  for (const { before } of changes)
+    if (before)
+      for (const key of labelKeys(before.part)) {
+        const list = listOf(key);
+        const at = list.findIndex(
+          (entry) => entry.file.parsed.source.path === before.file.parsed.source.path,
+        );
+        if (at >= 0) list.splice(at, 1);
+      }
+  for (const { after } of changes)
+    if (after) for (const key of labelKeys(after.part)) insertByPosition(listOf(key), after);
+  const changed = new Map<string, ShardFile[] | undefined>();
+  for (const [key, list] of lists) changed.set(key, list.length > 0 ? list : undefined);
+  return labels.with(changed);
+}
+
+function insertByPosition(list: ShardFile[], entry: ShardFile): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as ShardFile).position < entry.position) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, entry);
+}
+
+/** An instance's workloads (or endpoint sets), as `attachEndpoints` finds them, from the table. */
+function attachFromTable(
+  instance: ServiceInstance,
+  labels: ChunkedMap<readonly ShardFile[]>,
+  endpointSets: readonly EndpointSet[],
+): void {
+  const { selector, cluster } = instance;
+  if (selector) {
+    // The files with a workload carrying the selector's rarest label (its matches are among them).
+    let rarest: readonly ShardFile[] | undefined;
+    for (const [key, { value }] of selector) {
+      const list = labels.get(workloadKey(cluster, key, value)) ?? [];
+      if (!rarest || list.length < rarest.length) rarest = list;
+    }
+    const workloads: Workload[] = [];
+    for (const entry of rarest ?? [])
+      for (const workload of entry.part.workloads)
+        if (workload.cluster === cluster && selects(selector, workload.podLabels)) workloads.push(workload);
+    instance.workloads = workloads;
+    instance.endpoints = workloads.reduce((sum, workload) => sum + workload.pods, 0);
+    return;
+  }
+  instance.endpointSets = endpointSets.filter((set) => set.cluster === cluster);
+  instance.endpoints = instance.endpointSets.reduce((sum, set) => sum + set.ready, 0);
+}
+
+// ---- tables --------------------------------------------------------------------------------------
+
+const tables = new WeakMap<Shard, UnitTable>();
+
+/** The shard's table of units, when it keeps one (a big namespace). */
+export function tableOf(shard: Shard): UnitTable | undefined {
+  return tables.get(shard);
+}
+
+/**
+ * The table of a shard assembled from its files (`files`, in position order), keeping its
+ * instances, groups and global services; undefined when a file's part is too long to place.
+ */
+export function attachTable(
+  shard: Shard,
+  entries: readonly ShardFile[],
+  instances: ReadonlyMap<PlacedService, ServiceInstance>,
+  topology: Topology,
+  files: ReadonlyMap<string, ModelFile>,
+): void {
+  if (!entries.every((entry) => fitsPlaces(entry.part))) return;
+  const groups = new Map(shard.serviceGroups.map((group) => [group[0]?.name ?? '', group]));
+  const globals = new Map<string, GlobalService[]>();
+  for (const global of shard.globalServices) {
+    const list = globals.get(global.name);
+    if (list) list.push(global);
+    else globals.set(global.name, [global]);
+  }
+  const builders = collect(shard.key, entries, () => true);
+  const context: SliceContext = {
+    shard: shard.key,
+    topology,
+    files,
+    instance: (placed) => instances.get(placed) as ServiceInstance,
+    globals: (unit) => globals.get(unit) ?? [],
+    group: (unit, made) => groups.get(unit) ?? made,
+  };
+  const slices = [...builders.values()].map((builder) => finishSlice(builder, context));
+  tables.set(shard, {
+    units: ChunkedMap.of(slices.map((slice) => [slice.unit, slice])),
+    labels: labelIndex(entries),
+    serviceNames: slices.filter((slice) => slice.services.items.length > 0).length,
+    notPlain: slices.filter((slice) => !slice.plain).length,
+    peeringGateways: shard.peeringGateways,
+    namespaceByCluster: firstNamespaces(shard.namespaces),
+  });
+}
+
+function firstNamespaces(namespaces: readonly NamespaceInstance[]): Map<string, NamespaceInstance> {
+  const byCluster = new Map<string, NamespaceInstance>();
+  for (const namespace of namespaces)
+    if (!byCluster.has(namespace.cluster)) byCluster.set(namespace.cluster, namespace);
+  return byCluster;
+}
+
+/** A changed file's entry in a shard before the change and after it (absent: no part there). */
+export interface EntryChange {
+  path: string;
+  before?: ShardFile;
+  after?: ShardFile;
+}
+
+/**
+ * The shard after some of its files changed, from its table: `units` are the units the changed
+ * files speak of, before and after; they grow by the Services whose selector matches a changed
+ * workload, before or after (its endpoints change). Every other slice is shared with `previous`.
+ * Undefined when the table cannot take the change (a Namespace object changed, a part too long to
+ * place): the shard is then assembled from its files.
+ */
+export function updatedShard(
+  previous: Shard,
+  table: UnitTable,
+  changes: readonly EntryChange[],
+  units: Set<string>,
+  topology: Topology,
+  files: ReadonlyMap<string, ModelFile>,
+): Shard | undefined {
+  if (!changes.every(({ after }) => !after || fitsPlaces(after.part))) return undefined;
+  addSelectingServices(table, changes, units);
+  const labels = patchedLabels(table.labels, changes);
+  const changedPaths = new Set(changes.map((change) => change.path));
+  const relevant = new Set<ShardFile>();
+  for (const unit of units)
+    for (const entry of table.units.get(unit)?.entries ?? [])
+      if (!changedPaths.has(entry.file.parsed.source.path)) relevant.add(entry);
+  for (const { after } of changes) if (after) relevant.add(after);
+  const entries = [...relevant].sort((a, b) => a.position - b.position);
+  const builders = collect(previous.key, entries, (unit) => units.has(unit));
+  const context: SliceContext = {
+    shard: previous.key,
+    topology,
+    files,
+    instance: (placed, builder) => {
+      const instance = serviceInstance(placed, table.namespaceByCluster.get(placed.cluster), topology);
+      attachFromTable(instance, labels, builder.endpointSets.items);
+      return instance;
+    },
+    globals: (unit, instances) =>
+      globalServicesOf(instances, new Map([[serviceKey(previous.key, unit), instances]]), topology),
+    group: (_unit, instances) => instances,
+  };
+  const changed = new Map<string, UnitSlice | undefined>();
+  let { serviceNames, notPlain } = table;
+  for (const unit of units) {
+    const old = table.units.get(unit);
+    const builder = builders.get(unit);
+    const slice = builder && finishSlice(builder, context);
+    // The Namespace objects are what every instance inherits from: a change to them assembles the shard.
+    if (unit === NAMESPACE_UNIT && !sameItems(old?.namespaces.items ?? [], slice?.namespaces.items ?? []))
+      return undefined;
+    serviceNames += Number(hasServices(slice)) - Number(hasServices(old));
+    notPlain += Number(slice !== undefined && !slice.plain) - Number(old !== undefined && !old.plain);
+    if (slice || old) changed.set(unit, slice);
+  }
+  const shard = new UnitShard(previous.key, previous.namespaces);
+  tables.set(shard, {
+    units: table.units.with(changed),
+    labels,
+    serviceNames,
+    notPlain,
+    peeringGateways: table.peeringGateways,
+    namespaceByCluster: table.namespaceByCluster,
+  });
+  return shard;
+}
+
+function hasServices(slice: UnitSlice | undefined): boolean {
+  return slice !== undefined && slice.services.items.length > 0;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+/** Adds the names of the Services whose selector matched a changed workload before the change, or does after it. */
+function addSelectingServices(table: UnitTable, changes: readonly EntryChange[], units: Set<string>): void {
+  for (const change of changes)
+    for (const side of [change.before, change.after])
+      for (const workload of side?.part.workloads ?? [])
+        for (const [key, { value }] of workload.podLabels)
+          for (const entry of table.labels.get(selectorKey(workload.cluster, key, value)) ?? [])
+            for (const service of entry.part.services)
+              if (
+                service.cluster === workload.cluster &&
+                service.selector &&
+                selects(service.selector, workload.podLabels)
+              )
+                units.add(service.name);
+  // A Service added with the change selects through its own file's entry, whose name is already a unit.
+}
+
+// ---- the shard of a table ---------------------------------------------------------------------------
+
+/**
+ * A shard made from its table by an edit: its whole lists are the slices' items merged by place,
+ * joined when first read (a cell's view reads only its slices).
+ */
+export class UnitShard implements Shard {
+  readonly key: string;
+  readonly namespaces: NamespaceInstance[];
+  readonly findings: readonly never[] = [];
+  #lists: WholeLists | undefined;
+
+  constructor(key: string, namespaces: NamespaceInstance[]) {
+    this.key = key;
+    this.namespaces = namespaces;
+  }
+
+  get #joined(): WholeLists {
+    this.#lists ??= mergedSlices(
+      [...(tables.get(this) as UnitTable).units.values()].filter((slice) => slice.unit !== NAMESPACE_UNIT),
+      (tables.get(this) as UnitTable).units.get(NAMESPACE_UNIT),
+    );
+    return this.#lists;
+  }
+
+  get files(): ModelFile[] {
+    return this.#joined.files;
+  }
+  get services(): ServiceInstance[] {
+    return this.#joined.services;
+  }
+  get workloads(): Workload[] {
+    return this.#joined.workloads;
+  }
+  get endpointSets(): EndpointSet[] {
+    return this.#joined.endpointSets;
+  }
+  get references(): ClusterReference[] {
+    return this.#joined.references;
+  }
+  get globalServices(): GlobalService[] {
+    return this.#joined.globalServices;
+  }
+  get serviceGroups(): ServiceInstance[][] {
+    return this.#joined.serviceGroups;
+  }
+  get peeringGateways(): PeeringGateway[] {
+    return (tables.get(this) as UnitTable).peeringGateways;
+  }
+}
+
+/** The lists a shard (or a cell's view) is made of, besides its Namespaces and peering gateways. */
+export interface WholeLists {
+  files: ModelFile[];
+  services: ServiceInstance[];
+  workloads: Workload[];
+  endpointSets: EndpointSet[];
+  references: ClusterReference[];
+  globalServices: GlobalService[];
+  serviceGroups: ServiceInstance[][];
+}
+
+/** Slices' items merged into the shard's order; `namespace` (the Namespace unit's slice) adds its files. */
+export function mergedSlices(slices: readonly UnitSlice[], namespace?: UnitSlice): WholeLists {
+  const all = namespace ? [...slices, namespace] : slices;
+  const withServices = slices.filter((slice) => slice.services.items.length > 0);
+  withServices.sort((a, b) => (a.services.places[0] as number) - (b.services.places[0] as number));
+  return {
+    files: uniqueInOrder(merged(all.map((slice) => slice.files))),
+    services: merged(slices.map((slice) => slice.services)),
+    workloads: merged(all.map((slice) => slice.workloads)),
+    endpointSets: merged(all.map((slice) => slice.endpointSets)),
+    references: merged(all.map((slice) => slice.references)),
+    globalServices: merged(slices.map((slice) => slice.globalServices)),
+    serviceGroups: withServices.map((slice) => slice.services.items),
+  };
+}
+
+function merged<T>(lists: readonly Ordered<T>[]): T[] {
+  const placed: { place: number; item: T }[] = [];
+  for (const { items, places } of lists)
+    for (let index = 0; index < items.length; index++)
+      placed.push({ place: places[index] as number, item: items[index] as T });
+  placed.sort((a, b) => a.place - b.place);
+  return placed.map(({ item }) => item);
+}
+
+/** A file of several units appears once per unit, at one place: kept once. */
+function uniqueInOrder<T>(items: T[]): T[] {
+  return items.filter((item, index) => index === 0 || items[index - 1] !== item);
+}
+
+/** The shard's entries (every file that speaks of it) in position order, from its table. */
+export function tableEntries(table: UnitTable): ShardFile[] {
+  const entries = new Set<ShardFile>();
+  for (const slice of table.units.values()) for (const entry of slice.entries) entries.add(entry);
+  return [...entries].sort((a, b) => a.position - b.position);
+}

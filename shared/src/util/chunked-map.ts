@@ -1,0 +1,92 @@
+// A map from strings that is never changed, only copied with changes, and whose copy costs what the
+// changes touch: its keys are hashed into a power of two of chunks, and a copy shares every chunk
+// it did not change. A namespace of 8,000 names keeps its per-name data in one of these, so that an
+// edit of one name copies a chunk of a few dozen entries, not 8,000.
+
+/** About this many keys per chunk when a map is made; it doubles its chunks past four times as many. */
+const KEYS_PER_CHUNK = 32;
+
+/** FNV-1a of a string: cheap, and stable across runs (a key's chunk never depends on the process). */
+export function stringHash(text: string): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  return hash >>> 0;
+}
+
+export class ChunkedMap<V> {
+  readonly #chunks: readonly ReadonlyMap<string, V>[];
+  readonly size: number;
+
+  private constructor(chunks: readonly ReadonlyMap<string, V>[], size: number) {
+    this.#chunks = chunks;
+    this.size = size;
+  }
+
+  static of<V>(entries: Iterable<readonly [string, V]>): ChunkedMap<V> {
+    const list = [...entries];
+    return ChunkedMap.#spread(list, chunkCountFor(list.length));
+  }
+
+  static #spread<V>(entries: readonly (readonly [string, V])[], count: number): ChunkedMap<V> {
+    const chunks = Array.from({ length: count }, () => new Map<string, V>());
+    for (const [key, value] of entries)
+      (chunks[stringHash(key) & (count - 1)] as Map<string, V>).set(key, value);
+    return new ChunkedMap(
+      chunks,
+      chunks.reduce((sum, chunk) => sum + chunk.size, 0),
+    );
+  }
+
+  get(key: string): V | undefined {
+    return this.#chunks[stringHash(key) & (this.#chunks.length - 1)]?.get(key);
+  }
+
+  /** The number of chunks: a power of two; a key's chunk is `stringHash(key) & (chunkCount - 1)`. */
+  get chunkCount(): number {
+    return this.#chunks.length;
+  }
+
+  /** The entries of one chunk. */
+  chunk(index: number): ReadonlyMap<string, V> {
+    return this.#chunks[index] as ReadonlyMap<string, V>;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const chunk of this.#chunks) yield* chunk.values();
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    for (const chunk of this.#chunks) yield* chunk.entries();
+  }
+
+  /** A copy with `changes` applied (`undefined` deletes the key): only the chunks they touch are copied. */
+  with(changes: ReadonlyMap<string, V | undefined>): ChunkedMap<V> {
+    if (changes.size === 0) return this;
+    const chunks = [...this.#chunks];
+    const copied = new Set<number>();
+    let size = this.size;
+    for (const [key, value] of changes) {
+      const index = stringHash(key) & (chunks.length - 1);
+      let chunk = chunks[index] as Map<string, V>;
+      if (!copied.has(index)) {
+        chunk = new Map(chunk);
+        chunks[index] = chunk;
+        copied.add(index);
+      }
+      size -= chunk.size;
+      if (value === undefined) chunk.delete(key);
+      else chunk.set(key, value);
+      size += chunk.size;
+    }
+    // Grown well past its chunks (a namespace that doubled, several times): spread again, once.
+    if (size > chunks.length * KEYS_PER_CHUNK * 4)
+      return ChunkedMap.#spread([...new ChunkedMap(chunks, size).entries()], chunkCountFor(size));
+    return new ChunkedMap(chunks, size);
+  }
+}
+
+function chunkCountFor(size: number): number {
+  let count = 1;
+  while (count * KEYS_PER_CHUNK < size) count *= 2;
+  return count;
+}
