@@ -8,6 +8,7 @@ import { tableOf } from '../model/unit-table';
 import { changedUnitsSince, getModel, type Workspace } from '../model/workspace';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
+import type { Position, Range } from '../text/source';
 
 /** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
 export interface Analysis {
@@ -140,21 +141,43 @@ function filesThatDiffer(before: Finding[], after: Finding[]): Set<string> {
   const now = sortedByFile(after);
   const changed = new Set<string>();
   for (const file of new Set([...old.keys(), ...now.keys()]))
-    if (shownText(old.get(file)) !== shownText(now.get(file))) changed.add(file);
+    if (!sameShown(old.get(file) ?? [], now.get(file) ?? [])) changed.add(file);
   return changed;
 }
 
-/** What a client is shown of findings: everything but the fixes (built on request, `Finding.fixes`). */
-function shownText(findings: Finding[] | undefined): string {
-  return JSON.stringify(
-    (findings ?? []).map(({ code, severity, range, message, related }) => [
-      code,
-      severity,
-      range,
-      message,
-      related,
-    ]),
-  );
+/**
+ * Whether two files' findings show the same to a client: everything but the fixes (built on request,
+ * `Finding.fixes`). Compared field by field: serialising both lists cost 7 % of an edit at 50,000
+ * resources.
+ */
+function sameShown(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((finding, index) => {
+    const other = b[index] as Finding;
+    return (
+      finding.code === other.code &&
+      finding.severity === other.severity &&
+      finding.message === other.message &&
+      sameRange(finding.range, other.range) &&
+      finding.related.length === other.related.length &&
+      finding.related.every((related, at) => {
+        const twin = other.related[at] as Finding['related'][number];
+        return (
+          related.file === twin.file &&
+          related.message === twin.message &&
+          sameRange(related.range, twin.range)
+        );
+      })
+    );
+  });
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return samePosition(a.start, b.start) && samePosition(a.end, b.end);
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
 }
 
 /** Findings grouped by file, each file's in the CLI's order; `files` start with an empty list. */
