@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { createSourceFile, lineStarts, offsetAt, positionAt, rangeOf } from '../../shared/src/text/source';
 import { StringTable } from '../../shared/src/util/intern';
 import { settledList, settledMap } from '../../shared/src/util/settled';
+import { cachedTextsOf, documentsOf } from '../../shared/src/yaml/document-cache';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { plainRange } from '../helpers/fixture';
 
@@ -51,7 +52,10 @@ describe('ranges without kept line indexes', () => {
 
   test('ranges past a packed position (a line over 4095 characters, half a million lines) read right', () => {
     const long = 'x'.repeat(5000);
-    const parsed = parseFile('a.yaml', `apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  labels: {a: ${long}, b: c}\n`);
+    const parsed = parseFile(
+      'a.yaml',
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  labels: {a: ${long}, b: c}\n`,
+    );
     const labels = parsed.resources[0]?.labels;
     assert.deepEqual(labels?.get('a')?.range.start, { line: 4, character: 14 });
     assert.deepEqual(labels?.get('a')?.range.end, { line: 4, character: 5014 });
@@ -79,5 +83,22 @@ describe('ranges without kept line indexes', () => {
       const crlf = source.text.indexOf('\r\n');
       assert.deepEqual(positionAt(source, crlf + 1), positionAt(source, crlf));
     }
+  });
+});
+
+describe('cached documents', () => {
+  test("a file's new text lets its old text's documents go; other files keep theirs", () => {
+    const other = parseFile('other.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: other\n');
+    const first = parseFile('edited.yaml', 'kind: Service\nmetadata:\n  name: a\n');
+    documentsOf(first.source);
+    assert.equal(cachedTextsOf('edited.yaml'), 1);
+    const second = parseFile('edited.yaml', 'kind: Service\nmetadata:\n  name: b\n');
+    assert.equal(cachedTextsOf('edited.yaml'), 1);
+    assert.equal(cachedTextsOf('other.yaml'), 1);
+    // The old text is parsed again when something asks for it, and answers as before.
+    assert.equal(documentsOf(first.source)[0]?.getIn(['metadata', 'name']), 'a');
+    assert.equal(documentsOf(second.source)[0]?.getIn(['metadata', 'name']), 'b');
+    assert.equal(cachedTextsOf('edited.yaml'), 1);
+    assert.equal(other.resources[0]?.name?.value, 'other');
   });
 });

@@ -29,4 +29,9 @@ export class RecentlyUsed<K, V> {
   delete(key: K): void {
     this.entries.delete(key);
   }
+
+  /** The keys held, oldest first. */
+  keys(): K[] {
+    return [...this.entries.keys()];
+  }
 }
