@@ -200,6 +200,45 @@ export function fixNameReferences(state: RenderState, objects: readonly Working[
   }
 }
 
+/**
+ * What decides whether `fixNameReferences` can change anything: it rewrites nothing when no object
+ * was renamed, or when no name changed (only namespaces) and no reference field holds a map (a
+ * RoleBinding's subject, a webhook's service: those take the namespace too). A rendering re-rendered
+ * one file at a time keeps these (rerender.ts), since then each object's references are its own.
+ */
+export interface ReferenceFacts {
+  /** Some object had another id (kustomize's previous ids). */
+  renamed: boolean;
+  /** Some object's name changed (a prefix, a suffix, a hash, a patch). */
+  namesChanged: boolean;
+  /** Some reference field of some object holds a map, or a sequence with a map. */
+  maps: boolean;
+}
+
+export function referenceFacts(objects: readonly Working[]): ReferenceFacts {
+  const facts: ReferenceFacts = { renamed: false, namesChanged: false, maps: false };
+  for (const working of objects) {
+    if (working.previous.length > 0) {
+      facts.renamed = true;
+      const name = idOf(working.node).name;
+      if (working.previous.some((id) => id.name !== name)) facts.namesChanged = true;
+    }
+    const original = originalId(working);
+    for (const { field } of FIELDS_BY_KIND.get(original.kind) ?? []) {
+      if (!selectedBy(original, field)) continue;
+      at(working.node, field.path, 0, (node) => {
+        if (isMap(node) || (isSeq(node) && node.items.some((item) => isMap(item)))) facts.maps = true;
+      });
+    }
+  }
+  return facts;
+}
+
+/** Whether `fixNameReferences` rewrites nothing in a rendering with these facts. */
+export function referencesInert(facts: ReferenceFacts): boolean {
+  return !facts.renamed || (!facts.namesChanged && !facts.maps);
+}
+
 interface Fix {
   state: RenderState;
   referrer: Working;
