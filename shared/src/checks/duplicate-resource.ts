@@ -60,27 +60,33 @@ interface PlacedCopy {
 
 /** The groups of differing copies of one object in one cluster, in the model's order of files. */
 function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]][] {
-  const groups = new Map<string, PlacedCopy[]>();
+  // By cluster, then by the object's identity: the identity strings are made once per resource,
+  // so a namespace of thousands of rendered objects is grouped without building a key for each.
+  const byCluster = new Map<string, Map<string, PlacedCopy[]>>();
+  const groups: PlacedCopy[][] = [];
   for (const file of shard.files)
     for (const { cluster, resources, entry } of file.placements) {
       // Without a topology file or a cluster folder, everything lands in one implicit cluster: two
       // copies there are most often alternatives (two examples, two environments), not one apply.
       if (mesh.topology.clusters.get(cluster)?.via === 'default') continue;
+      let inCluster = byCluster.get(cluster);
+      if (!inCluster) {
+        inCluster = new Map();
+        byCluster.set(cluster, inCluster);
+      }
       for (const resource of resources) {
         if (!resource.name?.value || !inShard(shard, resource)) continue;
-        const key = [
-          cluster,
-          resource.apiVersion.split('/')[0],
-          resource.kind,
-          namespaceOf(resource),
-          resource.name.value,
-        ].join('\u0000');
-        const group = groups.get(key);
+        const key = identityOf(resource);
+        const group = inCluster.get(key);
         if (group) group.push({ cluster, resource, entry });
-        else groups.set(key, [{ cluster, resource, entry }]);
+        else {
+          const created = [{ cluster, resource, entry }];
+          inCluster.set(key, created);
+          groups.push(created);
+        }
       }
     }
-  return [...groups.values()].flatMap((group) => {
+  return groups.flatMap((group) => {
     const [first, ...rest] = group;
     // Most objects have one copy: converting them to plain data re-read every file's documents.
     if (!first || rest.length === 0) return [];
@@ -88,6 +94,23 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
     const differing = rest.filter((copy) => !isDeepStrictEqualJson(plainValue(copy.resource), value));
     return differing.length > 0 ? [[first, ...differing] as [PlacedCopy, ...PlacedCopy[]]] : [];
   });
+}
+
+// A resource's API group, kind, namespace and name, per resource (a value that never changes).
+const identities = new WeakMap<Resource, string>();
+
+function identityOf(resource: Resource): string {
+  let identity = identities.get(resource);
+  if (identity === undefined) {
+    identity = [
+      resource.apiVersion.split('/')[0],
+      resource.kind,
+      namespaceOf(resource),
+      resource.name?.value ?? '',
+    ].join('\u0000');
+    identities.set(resource, identity);
+  }
+  return identity;
 }
 
 function duplicateFinding(first: PlacedCopy, copy: PlacedCopy): Finding {

@@ -237,14 +237,24 @@ function localPath(
   k: Kustomization,
   entry: { text: string; node: Node },
 ): string | undefined {
-  if (isRemote(entry.text)) {
+  let resolved = resolvedEntries.get(entry);
+  if (!resolved || resolved.folder !== k.folder) {
+    const remote = isRemote(entry.text);
+    resolved = { folder: k.folder, remote, path: remote ? undefined : resolvePath(k.folder, entry.text) };
+    resolvedEntries.set(entry, resolved);
+  }
+  if (resolved.remote) {
     addNote(state, k.source, entry.node, `remote resource ${entry.text}`);
     return undefined;
   }
-  const path = resolvePath(k.folder, entry.text);
-  if (path === undefined) addNote(state, k.source, entry.node, `path outside the workspace ${entry.text}`);
-  return path;
+  if (resolved.path === undefined)
+    addNote(state, k.source, entry.node, `path outside the workspace ${entry.text}`);
+  return resolved.path;
 }
+
+// Per entry of a kustomization's list (kept per parsed document, kustomization-file.ts): a base's
+// two hundred entries are read by every overlay, and again for each edit of one of its files.
+const resolvedEntries = new WeakMap<object, { folder: string; remote: boolean; path: string | undefined }>();
 
 function addResource(
   state: RenderState,
