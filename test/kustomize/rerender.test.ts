@@ -126,6 +126,35 @@ describe('re-rendering one edited resource file', () => {
     assert.ok(declined > 0, 'nothing was declined');
   });
 
+  test('a sequence of edits of one file, each re-rendered from the last, equals a whole rendering at each step', () => {
+    let rerendered = 0;
+    for (const [name, files] of Object.entries(LOCAL_CASES)) {
+      for (const folder of entryFolders(files)) {
+        let ws = kustomizeWorkspace(files);
+        let current = renderKustomization(folder, ws);
+        let texts = files;
+        for (const path of resourceFiles(current, files)) {
+          for (const [edit, change] of [...Object.entries(EDITS), ...Object.entries(EDITS).reverse()]) {
+            const next = { ...texts, [path]: change(texts[path] as string) };
+            const nextWs = kustomizeWorkspace(next);
+            // As the model does: the workspace of the text before is the one the last rendering read.
+            const again = rerenderFile(current, folder, path, nextWs, ws);
+            if (again) rerendered++;
+            current = again ?? renderKustomization(folder, nextWs);
+            assert.deepEqual(
+              dump(current),
+              dump(renderKustomization(folder, kustomizeWorkspace(next))),
+              `${name}: ${folder}, ${edit} in ${path} after the edits before it`,
+            );
+            texts = next;
+            ws = nextWs;
+          }
+        }
+      }
+    }
+    assert.ok(rerendered > 20, `only ${rerendered} steps were re-rendered`);
+  });
+
   test('declines a file read by no rendering as a resource (a patch file)', () => {
     const files = LOCAL_CASES[
       'namespace, labels, annotations, replicas and patches over a shared base'

@@ -1,3 +1,4 @@
+import type { ParsedFile } from '../yaml/parse-file';
 import { type ReferenceFacts, referencesInert } from './name-references';
 import { type PartialRendering, renderFileOnly, renderRecordOf, setRenderRecord } from './render';
 import type { Decision } from './state';
@@ -32,7 +33,11 @@ export function rerenderFile(
 ): Rendering | undefined {
   const record = renderRecordOf(previous);
   if (!record || record.crossObject || previous.notResources.has(path)) return undefined;
-  const old = renderFileOnly(folder, before, path);
+  const known = lastRendered.get(previous);
+  const old =
+    known && known.path === path && known.parsed === before.file(path)
+      ? known.partial
+      : renderFileOnly(folder, before, path);
   const now = renderFileOnly(folder, ws, path);
   if (!old || !now || !sameTree(previous, old) || !sameTree(previous, now)) return undefined;
   const references = joined(record.references, now.references);
@@ -46,8 +51,18 @@ export function rerenderFile(
   if (now.objects.length > 0) byFile.set(path, now.objects);
   else byFile.delete(path);
   objectsByFileOf.set(rendering, byFile);
+  const parsed = ws.file(path);
+  if (parsed) lastRendered.set(rendering, { path, parsed, partial: now });
   return rendering;
 }
+
+// The file's objects rendered alone for a re-rendered rendering: typing in one file re-renders it
+// again and again, and each time the text before the edit is the one rendered last time. Valid
+// while the rendering is: anything else read changing makes another rendering.
+const lastRendered = new WeakMap<
+  Rendering,
+  { path: string; parsed: ParsedFile; partial: PartialRendering }
+>();
 
 /** The same files read, the file among them once, as a resource, and nothing that copies between objects. */
 function sameTree(previous: Rendering, partial: PartialRendering): boolean {
