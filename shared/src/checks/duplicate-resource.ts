@@ -1,5 +1,5 @@
 import type { PlacedFile } from '../model/placed-facts';
-import { inShard } from '../model/shards';
+import { inShard, shardOfResource } from '../model/shards';
 import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
@@ -82,8 +82,7 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
       }
       const placement = placements.length;
       placements.push(placed);
-      for (const resource of resources) {
-        if (!resource.name?.value || !inShard(shard, resource)) continue;
+      for (const resource of namedInShard(shard, resources)) {
         const key = identityOf(resource);
         const first = firsts.get(key);
         if (first === undefined) firsts.set(key, copies.length);
@@ -113,6 +112,24 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
         .filter((copy) => !isDeepStrictEqualJson(plainValue(copy.resource), value));
       return differing.length > 0 ? [[first, ...differing] as [PlacedCopy, ...PlacedCopy[]]] : [];
     });
+}
+
+// Per list of a placement's resources (a value that never changes), those with a name in each shard.
+const namedByShard = new WeakMap<readonly Resource[], Map<string, readonly Resource[]>>();
+
+/** The resources with a name that the shard (or the cell) holds, as `inShard` decides. */
+function namedInShard(shard: Shard, resources: readonly Resource[]): readonly Resource[] {
+  let byShard = namedByShard.get(resources);
+  if (!byShard) {
+    byShard = new Map();
+    namedByShard.set(resources, byShard);
+  }
+  let named = byShard.get(shard.key);
+  if (!named) {
+    named = resources.filter((resource) => resource.name?.value && shardOfResource(resource) === shard.key);
+    byShard.set(shard.key, named);
+  }
+  return shard.cell ? named.filter((resource) => inShard(shard, resource)) : named;
 }
 
 // A resource's API group, kind, namespace and name, per resource (a value that never changes).

@@ -253,16 +253,21 @@ function keptInstances(
     const changed = new Set(changedWorkloads);
     for (const instance of previous.services)
       if (instance.workloads.some((workload) => changed.has(workload))) units.add(instance.name);
+    // By cluster: a base's workload edited in twenty overlays changes one workload in each cluster.
+    const byCluster = new Map<string, Workload[]>();
+    for (const workload of changedWorkloads) {
+      const list = byCluster.get(workload.cluster);
+      if (list) list.push(workload);
+      else byCluster.set(workload.cluster, [workload]);
+    }
     for (const { part } of files)
       for (const service of part.services) {
         const { selector } = service;
+        if (!selector) continue;
+        const inCluster = byCluster.get(service.cluster);
         if (
-          selector &&
-          changedWorkloads.some(
-            (workload) =>
-              workload.cluster === service.cluster &&
-              workload.namespace === service.namespace &&
-              selects(selector, workload.podLabels),
+          inCluster?.some(
+            (workload) => workload.namespace === service.namespace && selects(selector, workload.podLabels),
           )
         )
           units.add(service.name);
