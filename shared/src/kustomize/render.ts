@@ -61,8 +61,7 @@ export function renderKustomization(folder: string, ws: KustomizeWorkspace): Ren
   // kustomize's last steps, once for the whole build: generated names take their content's hash,
   // then every reference to a renamed object is rewritten.
   addHashSuffixes(objects);
-  const references = referenceFacts(objects);
-  fixNameReferences(state, objects);
+  const references = fixNameReferences(state, objects);
   const rendering: Rendering = {
     kustomization: file,
     objects: objects.map(finished),
