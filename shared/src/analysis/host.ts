@@ -19,10 +19,10 @@ import {
   deleteFile,
   fileText,
   getModel,
+  rebuildsWholeModel,
   setFile,
   setFileInSteps,
   setSkippedFile,
-  rebuildsWholeModel,
   setTopologyPath,
   type Workspace,
 } from '../model/workspace';
@@ -186,7 +186,8 @@ export class MeshLens {
    */
   #forgetWhatARebuildReplaces(): void {
     const workspace = this.#workspace;
-    if (workspace.model && workspace.pending.size > 0 && rebuildsWholeModel(workspace)) this.#analysis = undefined;
+    if (workspace.model && workspace.pending.size > 0 && rebuildsWholeModel(workspace))
+      this.#analysis = undefined;
   }
 
   /** The analysis of the current snapshot, updated from the last one read. */

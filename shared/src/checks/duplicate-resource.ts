@@ -1,4 +1,5 @@
-import { inShard } from '../model/shards';
+import type { PlacedFile } from '../model/placed-facts';
+import { inShard, shardOfResource } from '../model/shards';
 import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
@@ -60,34 +61,92 @@ interface PlacedCopy {
 
 /** The groups of differing copies of one object in one cluster, in the model's order of files. */
 function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]][] {
-  const groups = new Map<string, PlacedCopy[]>();
+  // Every copy in order, and by cluster then identity the first copy's place in that order: a
+  // namespace of thousands of rendered objects, nearly all with one copy, is grouped without an
+  // object or a key string made for each (identities are made once per resource).
+  const copies: Resource[] = [];
+  const placementOfCopy: number[] = [];
+  const placements: PlacedFile[] = [];
+  const byCluster = new Map<string, Map<string, number>>();
+  let later: Map<number, number[]> | undefined;
   for (const file of shard.files)
-    for (const { cluster, resources, entry } of file.placements) {
+    for (const placed of file.placements) {
+      const { cluster, resources } = placed;
       // Without a topology file or a cluster folder, everything lands in one implicit cluster: two
       // copies there are most often alternatives (two examples, two environments), not one apply.
       if (mesh.topology.clusters.get(cluster)?.via === 'default') continue;
-      for (const resource of resources) {
-        if (!resource.name?.value || !inShard(shard, resource)) continue;
-        const key = [
-          cluster,
-          resource.apiVersion.split('/')[0],
-          resource.kind,
-          namespaceOf(resource),
-          resource.name.value,
-        ].join('\u0000');
-        const group = groups.get(key);
-        if (group) group.push({ cluster, resource, entry });
-        else groups.set(key, [{ cluster, resource, entry }]);
+      let firsts = byCluster.get(cluster);
+      if (!firsts) {
+        firsts = new Map();
+        byCluster.set(cluster, firsts);
+      }
+      const placement = placements.length;
+      placements.push(placed);
+      for (const resource of namedInShard(shard, resources)) {
+        const key = identityOf(resource);
+        const first = firsts.get(key);
+        if (first === undefined) firsts.set(key, copies.length);
+        else {
+          later ??= new Map();
+          const list = later.get(first);
+          if (list) list.push(copies.length);
+          else later.set(first, [copies.length]);
+        }
+        copies.push(resource);
+        placementOfCopy.push(placement);
       }
     }
-  return [...groups.values()].flatMap((group) => {
-    const [first, ...rest] = group;
-    // Most objects have one copy: converting them to plain data re-read every file's documents.
-    if (!first || rest.length === 0) return [];
-    const value = plainValue(first.resource);
-    const differing = rest.filter((copy) => !isDeepStrictEqualJson(plainValue(copy.resource), value));
-    return differing.length > 0 ? [[first, ...differing] as [PlacedCopy, ...PlacedCopy[]]] : [];
-  });
+  if (!later) return [];
+  const copyAt = (index: number): PlacedCopy => {
+    const { cluster, entry } = placements[placementOfCopy[index] as number] as PlacedFile;
+    return { cluster, resource: copies[index] as Resource, entry };
+  };
+  return [...later]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([firstIndex, rest]) => {
+      const first = copyAt(firstIndex);
+      // Most objects have one copy: converting them to plain data re-read every file's documents.
+      const value = plainValue(first.resource);
+      const differing = rest
+        .map(copyAt)
+        .filter((copy) => !isDeepStrictEqualJson(plainValue(copy.resource), value));
+      return differing.length > 0 ? [[first, ...differing] as [PlacedCopy, ...PlacedCopy[]]] : [];
+    });
+}
+
+// Per list of a placement's resources (a value that never changes), those with a name in each shard.
+const namedByShard = new WeakMap<readonly Resource[], Map<string, readonly Resource[]>>();
+
+/** The resources with a name that the shard (or the cell) holds, as `inShard` decides. */
+function namedInShard(shard: Shard, resources: readonly Resource[]): readonly Resource[] {
+  let byShard = namedByShard.get(resources);
+  if (!byShard) {
+    byShard = new Map();
+    namedByShard.set(resources, byShard);
+  }
+  let named = byShard.get(shard.key);
+  if (!named) {
+    named = resources.filter((resource) => resource.name?.value && shardOfResource(resource) === shard.key);
+    byShard.set(shard.key, named);
+  }
+  return shard.cell ? named.filter((resource) => inShard(shard, resource)) : named;
+}
+
+// A resource's API group, kind, namespace and name, per resource (a value that never changes).
+const identities = new WeakMap<Resource, string>();
+
+function identityOf(resource: Resource): string {
+  let identity = identities.get(resource);
+  if (identity === undefined) {
+    identity = [
+      resource.apiVersion.split('/')[0],
+      resource.kind,
+      namespaceOf(resource),
+      resource.name?.value ?? '',
+    ].join('\u0000');
+    identities.set(resource, identity);
+  }
+  return identity;
 }
 
 function duplicateFinding(first: PlacedCopy, copy: PlacedCopy): Finding {

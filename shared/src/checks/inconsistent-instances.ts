@@ -104,15 +104,24 @@ function numbered(instance: ServiceInstance): (ServicePort & { port: number })[]
   return instance.ports.filter((port): port is ServicePort & { port: number } => port.port !== undefined);
 }
 
+// Per list of ports (a value that never changes): an edit re-checks a namespace whose instances are
+// mostly kept, each with the ports it was made with.
+const signatures = new WeakMap<ServiceInstance['ports'], string>();
+
 function signature(instance: ServiceInstance): string {
-  const ports = numbered(instance).map((port) => [
-    port.port,
-    port.protocol,
-    port.name ?? '',
-    port.appProtocol ?? '',
-    port.targetPort ?? '',
-  ]);
-  return JSON.stringify(ports.map((port) => JSON.stringify(port)).sort(compareStrings));
+  let known = signatures.get(instance.ports);
+  if (known === undefined) {
+    const ports = numbered(instance).map((port) => [
+      port.port,
+      port.protocol,
+      port.name ?? '',
+      port.appProtocol ?? '',
+      port.targetPort ?? '',
+    ]);
+    known = JSON.stringify(ports.map((port) => JSON.stringify(port)).sort(compareStrings));
+    signatures.set(instance.ports, known);
+  }
+  return known;
 }
 
 function oddFinding(

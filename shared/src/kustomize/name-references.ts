@@ -176,11 +176,12 @@ function selectedBy(id: Pick<ResId, 'group' | 'version' | 'kind'>, kinds: Kinds)
 }
 
 /** Rewrites every reference to an object that was renamed, as kustomize does at the end of a build. */
-export function fixNameReferences(state: RenderState, objects: readonly Working[]): void {
+export function fixNameReferences(state: RenderState, objects: readonly Working[]): ReferenceFacts {
   // Only an object that had another id can be named by an old name (kustomize picks among objects
   // with previous ids): none in most renderings, and few in any.
   const renamed = objects.filter((working) => working.previous.length > 0);
-  if (renamed.length === 0) return;
+  // Reference fields are not read then: whether one holds a map is not known.
+  if (renamed.length === 0) return { renamed: false, namesChanged: false, maps: true };
   const index = referableIndex(renamed);
   // A field holding a name can only change, or be ambiguous, when some object's name changed: an
   // overlay's `namespace:` alone moves every object it gathers without renaming any.
@@ -188,6 +189,7 @@ export function fixNameReferences(state: RenderState, objects: readonly Working[
     const name = idOf(working.node).name;
     return working.previous.some((id) => id.name !== name);
   });
+  const facts: ReferenceFacts = { renamed: true, namesChanged, maps: false };
   for (const working of objects) {
     const original = originalId(working);
     let candidates: Working[] | undefined;
@@ -195,9 +197,59 @@ export function fixNameReferences(state: RenderState, objects: readonly Working[
       if (!selectedBy(original, field)) continue;
       candidates ??= referableFrom(working, index);
       const fix: Fix = { state, referrer: working, target, field, candidates, namesChanged };
-      at(working.node, field.path, 0, (node) => rewrite(fix, node));
+      at(working.node, field.path, 0, (node) => {
+        if (holdsMap(node)) facts.maps = true;
+        rewrite(fix, node);
+      });
     }
   }
+  return facts;
+}
+
+/** A reference field that takes a namespace too (`rewriteNameAndNamespace`). */
+function holdsMap(node: Node): boolean {
+  return isMap(node) || (isSeq(node) && node.items.some((item) => isMap(item)));
+}
+
+/**
+ * What decides whether `fixNameReferences` can change anything: it rewrites nothing when no object
+ * was renamed, or when no name changed (only namespaces) and no reference field holds a map (a
+ * RoleBinding's subject, a webhook's service: those take the namespace too). A rendering re-rendered
+ * one file at a time keeps these (rerender.ts), since then each object's references are its own.
+ * `fixNameReferences` returns them for the objects it was given (`maps` true, not read, when none was
+ * renamed); `referenceFacts` reads them from objects whose references were not fixed.
+ */
+export interface ReferenceFacts {
+  /** Some object had another id (kustomize's previous ids). */
+  renamed: boolean;
+  /** Some object's name changed (a prefix, a suffix, a hash, a patch). */
+  namesChanged: boolean;
+  /** Some reference field of some object holds a map, or a sequence with a map. */
+  maps: boolean;
+}
+
+export function referenceFacts(objects: readonly Working[]): ReferenceFacts {
+  const facts: ReferenceFacts = { renamed: false, namesChanged: false, maps: false };
+  for (const working of objects) {
+    if (working.previous.length > 0) {
+      facts.renamed = true;
+      const name = idOf(working.node).name;
+      if (working.previous.some((id) => id.name !== name)) facts.namesChanged = true;
+    }
+    const original = originalId(working);
+    for (const { field } of FIELDS_BY_KIND.get(original.kind) ?? []) {
+      if (!selectedBy(original, field)) continue;
+      at(working.node, field.path, 0, (node) => {
+        if (holdsMap(node)) facts.maps = true;
+      });
+    }
+  }
+  return facts;
+}
+
+/** Whether `fixNameReferences` rewrites nothing in a rendering with these facts. */
+export function referencesInert(facts: ReferenceFacts): boolean {
+  return !facts.renamed || (!facts.namesChanged && !facts.maps);
 }
 
 interface Fix {

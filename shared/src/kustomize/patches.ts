@@ -21,7 +21,7 @@ import { ObjectsByName } from './objects-by-name';
 import { resolvePath } from './paths';
 import { idOf, type ResId, sameId } from './res-id';
 import { readTarget, selects, type Target } from './selector';
-import { addNote, documentsOf, type RenderState, readConfigFile } from './state';
+import { addNote, decide, documentsOf, type RenderState, readConfigFile } from './state';
 import { mergeMaps } from './strategic-merge';
 import { pairIn, removeKey, setPair, textAt, textOf } from './tree';
 import { originalId, type Working } from './working';
@@ -305,6 +305,7 @@ function mayBeNamed(target: Target, working: Working): boolean {
 function applyJson(state: RenderState, patch: Patch, objects: Working[], byName: ObjectsByName): void {
   const k = patch.kustomization;
   const targets = selected(patch, objects);
+  decide(state, targets.length);
   if (!patch.target) {
     addNote(state, k.source, patch.entry, 'JSON patch without a target');
     return;
@@ -355,10 +356,12 @@ function applyStrategicMerge(
   let spare: Node | undefined;
   if (patch.target) {
     targets = selected(patch, objects);
+    decide(state, targets.length);
   } else {
     spare = document.copy();
     const id = patchId(spare);
     targets = id ? byName.named(id.name, objects).filter((working) => hasHadId(working, id)) : [];
+    decide(state, targets.length, true);
     if (targets.length > 1) {
       addNote(state, k.source, patch.entry, `patch matches ${targets.length} resources`);
       return objects;

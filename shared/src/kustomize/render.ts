@@ -16,14 +16,22 @@ import {
   kustomizationRoot,
   listEntries,
 } from './kustomization-file';
-import { fixNameReferences } from './name-references';
+import { fixNameReferences, type ReferenceFacts, referenceFacts } from './name-references';
 import { ObjectsByName } from './objects-by-name';
 import { applyPatch, readJsonPatches, readPatches, readStrategicMergePatches } from './patches';
 import { folderOf, isRemote, pathIn, resolvePath } from './paths';
 import { applyReplacements } from './replacements';
-import { addNote, createState, documentsOf, type RenderState, readFile } from './state';
+import {
+  addNote,
+  createState,
+  type Decision,
+  decide,
+  documentsOf,
+  type RenderState,
+  readFile,
+} from './state';
 import { addEntries, addNameAffixes, setNamespace, setReplicas, type Written } from './transformers';
-import type { KustomizeWorkspace, RenderedObject, Rendering } from './types';
+import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from './types';
 import type { Working } from './working';
 
 /**
@@ -53,13 +61,78 @@ export function renderKustomization(folder: string, ws: KustomizeWorkspace): Ren
   // kustomize's last steps, once for the whole build: generated names take their content's hash,
   // then every reference to a renamed object is rewritten.
   addHashSuffixes(objects);
-  fixNameReferences(state, objects);
-  return {
+  const references = fixNameReferences(state, objects);
+  const rendering: Rendering = {
     kustomization: file,
     objects: objects.map(finished),
     notes: state.notes,
     reads: state.reads,
     notResources: state.notResources,
+  };
+  records.set(rendering, { decisions: state.decisions, references, crossObject: state.crossObject });
+  return rendering;
+}
+
+/**
+ * What a rendering decided from its objects as a whole, which re-rendering one file's objects alone
+ * must leave as it was (rerender.ts).
+ */
+export interface RenderRecord {
+  /** Each decision that counted matched objects, in order, with the count over every object. */
+  decisions: readonly Decision[];
+  references: ReferenceFacts;
+  /** A kustomization read has generators or replacements: objects made or set from other objects. */
+  crossObject: boolean;
+}
+
+// Per rendering, made with it: a value that never changes.
+const records = new WeakMap<Rendering, RenderRecord>();
+
+export function renderRecordOf(rendering: Rendering): RenderRecord | undefined {
+  return records.get(rendering);
+}
+
+export function setRenderRecord(rendering: Rendering, record: RenderRecord): void {
+  records.set(rendering, record);
+}
+
+/** One file's objects as rendering `folder` makes them, every other resource file skipped (rerender.ts). */
+export interface PartialRendering {
+  objects: RenderedObject[];
+  /** Which files it read, and how often it read `path` as a resource. */
+  reads: ReadonlySet<string>;
+  readsOfPath: number;
+  notes: RenderNote[];
+  decisions: Decision[];
+  /** Over the file's objects, before name references would be rewritten. */
+  references: ReferenceFacts;
+  crossObject: boolean;
+}
+
+/**
+ * Renders only the objects of the resource file `path` through `folder`'s kustomizations: every
+ * transformer runs as in `renderKustomization`, on those objects alone. Name references are not
+ * rewritten and hash suffixes not added: the caller proves from the facts returned that neither
+ * would change anything (rerender.ts).
+ */
+export function renderFileOnly(
+  folder: string,
+  ws: KustomizeWorkspace,
+  path: string,
+): PartialRendering | undefined {
+  const state = createState(ws);
+  state.only = { path, reads: 0 };
+  const file = kustomizationFileIn(folder, ws);
+  if (!file) return undefined;
+  const objects = build(state, file, []);
+  return {
+    objects: objects.map(finished),
+    reads: state.reads,
+    readsOfPath: state.only.reads,
+    notes: state.notes,
+    decisions: state.decisions,
+    references: referenceFacts(objects),
+    crossObject: state.crossObject,
   };
 }
 
@@ -68,6 +141,10 @@ function finished(working: Working): RenderedObject {
   (doc as Document).contents = working.node;
   return { origin: working.origin, node: working.node, doc, through: working.through };
 }
+
+// Fields whose objects are made or set from other objects' content: a generator's hash suffix
+// renames references to it, a replacement copies one object's field into another's.
+const CROSS_OBJECT = new Set(['configMapGenerator', 'secretGenerator', 'replacements']);
 
 /** The deepest chain of kustomizations followed: deeper is a cycle through paths that differ in spelling, or hostile. */
 const MAX_DEPTH = 64;
@@ -89,6 +166,7 @@ function readKustomization(state: RenderState, path: string): Kustomization | un
     return undefined;
   }
   const fields = read.root.items.map((pair) => scalarText(read.ctx, pair.key));
+  if (fields.some((field) => field !== undefined && CROSS_OBJECT.has(field))) state.crossObject = true;
   // kustomize refuses a kustomization that asks for nothing ("kustomization.yaml is empty").
   if (fields.every((field) => field === undefined || ['apiVersion', 'kind', 'metadata'].includes(field))) {
     addNote(state, parsed.source, read.root, 'empty kustomization');
@@ -158,14 +236,24 @@ function localPath(
   k: Kustomization,
   entry: { text: string; node: Node },
 ): string | undefined {
-  if (isRemote(entry.text)) {
+  let resolved = resolvedEntries.get(entry);
+  if (!resolved || resolved.folder !== k.folder) {
+    const remote = isRemote(entry.text);
+    resolved = { folder: k.folder, remote, path: remote ? undefined : resolvePath(k.folder, entry.text) };
+    resolvedEntries.set(entry, resolved);
+  }
+  if (resolved.remote) {
     addNote(state, k.source, entry.node, `remote resource ${entry.text}`);
     return undefined;
   }
-  const path = resolvePath(k.folder, entry.text);
-  if (path === undefined) addNote(state, k.source, entry.node, `path outside the workspace ${entry.text}`);
-  return path;
+  if (resolved.path === undefined)
+    addNote(state, k.source, entry.node, `path outside the workspace ${entry.text}`);
+  return resolved.path;
 }
+
+// Per entry of a kustomization's list (kept per parsed document, kustomization-file.ts): a base's
+// two hundred entries are read by every overlay, and again for each edit of one of its files.
+const resolvedEntries = new WeakMap<object, { folder: string; remote: boolean; path: string | undefined }>();
 
 function addResource(
   state: RenderState,
@@ -181,7 +269,9 @@ function addResource(
     if (parsed.findings.some((finding) => finding.code === YAML_SYNTAX)) {
       addNote(state, k.source, entry.node, `unparsable resource ${entry.text}`);
     }
-    addObjectsOf(state, k, entry, parsed, objects, chain);
+    const { only } = state;
+    if (only && path === only.path) only.reads++;
+    if (!only || path === only.path) addObjectsOf(state, k, entry, parsed, objects, chain);
     return;
   }
   const included = includedKustomization(state, k, entry, chain);
@@ -378,7 +468,9 @@ function addReplicas(state: RenderState, k: Kustomization, objects: Working[]): 
       addNote(state, k.source, entry, 'replicas entry without name or count');
       continue;
     }
-    if (!setReplicas(objects, { ctx: k.ctx, key: count.key as Node, value }, name, REPLICAS)) {
+    const matched = setReplicas(objects, { ctx: k.ctx, key: count.key as Node, value }, name, REPLICAS);
+    decide(state, matched);
+    if (matched === 0) {
       addNote(state, k.source, entry, `replicas ${name} matches no resource`);
     }
   }

@@ -23,6 +23,33 @@ export interface RenderState {
    * many kustomizations. The documents are only read (copied), never changed.
    */
   inlinePatches: Map<string, Document.Parsed[] | null>;
+  /**
+   * Each decision that reads how many objects something matched (a patch, a `replicas` entry), in
+   * the order the rendering made them: kept to prove that re-rendering one file's objects alone
+   * gives what rendering everything would (rerender.ts).
+   */
+  decisions: Decision[];
+  /** Whether a kustomization read sets objects from other objects (generators, replacements). */
+  crossObject: boolean;
+  /** Re-rendering one file (rerender.ts): only its objects are read; every other resource file is skipped. */
+  only?: { path: string; reads: number };
+}
+
+/** One decision made by counting the objects a patch or a `replicas` entry matched. */
+export interface Decision {
+  count: number;
+  /**
+   * Whether the decision is all or nothing: a patch that names its object is applied to none when it
+   * names several. Otherwise each matched object is changed on its own and only a note reads the count.
+   */
+  allOrNothing: boolean;
+  /** How many notes the rendering held when it decided: where the notes of each decision begin. */
+  notesBefore: number;
+}
+
+/** Records a decision that counted matched objects (see `RenderState.decisions`). */
+export function decide(state: RenderState, count: number, allOrNothing = false): void {
+  state.decisions.push({ count, allOrNothing, notesBefore: state.notes.length });
 }
 
 export function createState(ws: KustomizeWorkspace): RenderState {
@@ -34,6 +61,8 @@ export function createState(ws: KustomizeWorkspace): RenderState {
     documents: new Map(),
     texts: new Map(),
     inlinePatches: ws.inlinePatches ?? new Map(),
+    decisions: [],
+    crossObject: false,
   };
 }
 

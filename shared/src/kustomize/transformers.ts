@@ -130,14 +130,17 @@ export function addEntries(objects: Working[], entries: Written, specs: readonly
   }
 }
 
-/** `replicas:` entries name objects by any name they had; only kinds with `spec.replicas` take the count. */
+/**
+ * `replicas:` entries name objects by any name they had; only kinds with `spec.replicas` take the
+ * count. Returns how many objects took it.
+ */
 export function setReplicas(
   objects: Working[],
   entry: Written,
   name: string,
   specs: readonly FieldSpec[],
-): boolean {
-  let found = false;
+): number {
+  let found = 0;
   const make = makerAt(entry.value, entry.ctx.source);
   for (const working of objects) {
     const ids = [...working.previous, idOf(working.node)];
@@ -145,7 +148,7 @@ export function setReplicas(
     const original = originalId(working);
     const fieldSpec = specs.find((candidate) => appliesTo(candidate, original));
     if (!fieldSpec) continue;
-    found = true;
+    found++;
     const [spec] = mapsAt(working.node, fieldSpec.path.slice(0, -1), true, make);
     if (spec)
       setPair(spec, scalarAt('replicas', entry.key, entry.ctx.source), copyOf(entry.ctx, entry.value));

@@ -12,6 +12,7 @@ import { SessionCache } from '../util/session-cache';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { PlacedFile } from './placed-facts';
 import { placedFile } from './placed-facts';
+import { type Rerendered, rerenderedPlacements } from './rerendered';
 import {
   addUnitsOfPart,
   assembleShard,
@@ -179,7 +180,9 @@ export function updateModel(
   if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
   // A scan or a branch switch changes a good part of the workspace: building afresh is cheaper.
   if (changes.length > Math.max(64, previous.files.size / 8)) return undefined;
-  if (!changes.every((change) => keepsTopology(change, state, topologyDeclaration))) return undefined;
+  const rerendered = rerenderedChange(previous, state, changes, topologyDeclaration);
+  if (!rerendered && !changes.every((change) => keepsTopology(change, state, topologyDeclaration)))
+    return undefined;
   // The shards the changed files speak of, before and after: every namespace their manifests and
   // hostnames name (the keys of their parts), and the global shard (their parse findings).
   const dirty = new Set<string>([GLOBAL_SHARD]);
@@ -231,6 +234,7 @@ export function updateModel(
     ...state,
     positions,
     filesByShard: keepPrevious ? new Map(state.filesByShard) : state.filesByShard,
+    renderings: rerendered?.renderings ?? state.renderings,
   };
   const index = shardIndexEditor(next.filesByShard, keepPrevious);
   let parseFindingsChanged = false;
@@ -255,7 +259,10 @@ export function updateModel(
       next.positions.delete(path); // back later, it comes last, as in the Workspace's map
       if (!after) continue;
     }
-    const file = modelFile(after, placeFile(after.parsed, topologyDeclaration));
+    const file =
+      rerendered?.path === path
+        ? rerendered.file
+        : modelFile(after, placeFile(after.parsed, topologyDeclaration));
     files.set(path, file);
     // A new file comes last, as it does in the Workspace's map (a kept file keeps its place).
     if (!next.positions.has(path)) next.positions.set(path, next.nextPosition++);
@@ -556,6 +563,53 @@ function globalServicesOf(
 
 function contributesCluster(placement: PlacedFile): boolean {
   return placement.resources.length > 0 || placement.via === 'modeline';
+}
+
+/**
+ * A change of one file that kustomizations read as a resource, re-rendered alone
+ * (model/rerendered.ts) and leaving the topology as it was; undefined otherwise (then only a full
+ * build, which renders the kustomizations that read it again, is right).
+ */
+function rerenderedChange(
+  previous: MeshModel,
+  state: ModelState,
+  changes: readonly FileChange[],
+  declaration: TopologyDeclaration | undefined,
+): (Rerendered & { file: ModelFile }) | undefined {
+  const [change, ...more] = changes;
+  if (!change || more.length > 0 || change.readded || !change.before || !change.after) return undefined;
+  const { before, after } = change;
+  const path = after.parsed.source.path;
+  const known = previous.files.get(path);
+  if (!known || !state.kustomizeInputs.has(path) || path === declaration?.file) return undefined;
+  if (![before, after].every(topologyNeutral)) return undefined;
+  const rerendered = rerenderedPlacements(
+    before.parsed,
+    after.parsed,
+    known,
+    state.renderings,
+    previous.files,
+  );
+  if (!rerendered) return undefined;
+  const file = modelFile(after, rerendered.placements);
+  // The file stays in its clusters, gives each of them objects, and none of them tells of the topology.
+  const sameKey = (list: readonly PlacedFile[]) =>
+    list.map((p) => `${p.cluster}\u0000${p.via}`).join('\u0001');
+  if (sameKey(known.placements) !== sameKey(file.placements)) return undefined;
+  if (![...known.placements, ...file.placements].every(placementNeutral)) return undefined;
+  return { ...rerendered, file };
+}
+
+/** A placement with objects, none of which tells of the topology (segments, peering gateways, Nodes, istio-system). */
+function placementNeutral(placed: PlacedFile): boolean {
+  const { declarations, resources } = placed;
+  return (
+    resources.length > 0 &&
+    declarations.segments.length === 0 &&
+    declarations.gateways.length === 0 &&
+    declarations.nodeCount === 0 &&
+    !resources.some((resource) => shardOfResource(resource) === ISTIO_SYSTEM)
+  );
 }
 
 /**

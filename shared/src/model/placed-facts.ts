@@ -22,10 +22,10 @@ interface FileFactsLike {
 // (rendered objects per rendering), so a rebuild of the model does not extract them again.
 const withNamespaceByFacts = new WeakMap<FileDeclarations, Map<string, Omit<PlacedFile, keyof Placement>>>();
 const NO_DOMAINS: readonly string[] = [];
-const renderedFacts = new WeakMap<
-  object,
-  Omit<PlacedFile, keyof Placement> & { domains: readonly string[] }
->();
+// Keyed by the rendered objects (one list per file and rendering, shared by every placement of that
+// rendering and kept by a rendering re-rendered for an edit of another file), then by what else the
+// facts read: the placement's default namespace, whether its kustomizations mention the mesh, the domains.
+const renderedFacts = new WeakMap<object, Map<string, Omit<PlacedFile, keyof Placement>>>();
 
 export function placedFile(fact: FileFactsLike, placement: Placement): PlacedFile {
   if (placement.rendered)
@@ -37,7 +37,7 @@ export function placedFile(fact: FileFactsLike, placement: Placement): PlacedFil
 
 function namespacedPlacement(fact: FileFactsLike, placement: Placement): Omit<PlacedFile, keyof Placement> {
   const namespace = placement.namespace as NonNullable<Placement['namespace']>;
-  const key = `${namespace.value}\u0000${namespace.file}\u0000${namespace.range.start.line}:${namespace.range.start.character}\u0000${fact.valueDomains?.join(' ') ?? ''}`;
+  const key = `${namespaceKey(namespace)}\u0000${fact.valueDomains?.join(' ') ?? ''}`;
   let known = withNamespaceByFacts.get(fact.declarations);
   if (!known) {
     known = new Map();
@@ -57,19 +57,28 @@ function renderedPlacement(
   domains: readonly string[],
 ): Omit<PlacedFile, keyof Placement> {
   const objects = placement.rendered ?? [];
-  let facts = renderedFacts.get(objects);
-  if (!facts || facts.domains !== domains) {
+  const meshText = placement.renderedFromMeshText ?? true;
+  const key = `${namespaceKey(placement.namespace)}\u0000${meshText}\u0000${domains.join(' ')}`;
+  let known = renderedFacts.get(objects);
+  if (!known) {
+    known = new Map();
+    renderedFacts.set(objects, known);
+  }
+  let facts = known.get(key);
+  if (!facts) {
     const resources = objects.flatMap((object) => {
       const resource = renderedResource(object.origin, object.doc, object.node);
       if (!resource) return [];
       return [placement.namespace ? withDefaultNamespace(resource, placement.namespace) : resource];
     });
-    facts = {
-      resources,
-      declarations: extractDeclarationsOf(resources, placement.renderedFromMeshText ?? true, domains),
-      domains,
-    };
-    renderedFacts.set(objects, facts);
+    facts = { resources, declarations: extractDeclarationsOf(resources, meshText, domains) };
+    known.set(key, facts);
   }
-  return { resources: facts.resources, declarations: facts.declarations };
+  return facts;
+}
+
+function namespaceKey(namespace: Placement['namespace']): string {
+  if (!namespace) return '';
+  const { start } = namespace.range;
+  return `${namespace.value}\u0000${namespace.file}\u0000${start.line}:${start.character}`;
 }

@@ -141,7 +141,10 @@ function placementParts(
   }
   for (const [shard, found] of parts) parts.set(shard, settledPart(found));
   if (!known) partsByFacts.set(declarations, { key, parts });
-  else (known.more ??= new Map()).set(key, parts);
+  else {
+    known.more ??= new Map();
+    known.more.set(key, parts);
+  }
   return parts;
 }
 
@@ -223,7 +226,7 @@ export function assembleShard(
     if (!namespaceIndex.has(key)) namespaceIndex.set(key, namespace);
   }
   const kept = reuse && keptInstances(files, reuse);
-  const attach = endpointAttacher(workloads, endpointSets);
+  const attach = endpointAttacher(workloads, endpointSets, kept !== undefined);
   const instances = new Map<PlacedService, ServiceInstance>();
   const services = files.flatMap(({ part }) =>
     part.services.map((service) => {
@@ -272,16 +275,21 @@ function keptInstances(
     const changed = new Set(changedWorkloads);
     for (const instance of previous.services)
       if (instance.workloads.some((workload) => changed.has(workload))) units.add(instance.name);
+    // By cluster: a base's workload edited in twenty overlays changes one workload in each cluster.
+    const byCluster = new Map<string, Workload[]>();
+    for (const workload of changedWorkloads) {
+      const list = byCluster.get(workload.cluster);
+      if (list) list.push(workload);
+      else byCluster.set(workload.cluster, [workload]);
+    }
     for (const { part } of files)
       for (const service of part.services) {
         const { selector } = service;
+        if (!selector) continue;
+        const inCluster = byCluster.get(service.cluster);
         if (
-          selector &&
-          changedWorkloads.some(
-            (workload) =>
-              workload.cluster === service.cluster &&
-              workload.namespace === service.namespace &&
-              selects(selector, workload.podLabels),
+          inCluster?.some(
+            (workload) => workload.namespace === service.namespace && selects(selector, workload.podLabels),
           )
         )
           units.add(service.name);
@@ -291,20 +299,32 @@ function keptInstances(
   return (placed) => (units.has(placed.name) ? undefined : known?.get(placed));
 }
 
-// Up to this many new instances are matched by a scan of the namespace's workloads; more build the
-// label index (an edit makes a few; a build makes them all).
+// Up to this many new instances are matched by a scan of the namespace's workloads, up to the second
+// number, in an update, by a scan of their cluster's (an edit of a base read by twenty overlays
+// makes a few dozen); more build the label index (a build makes them all).
 const SCANNED_INSTANCES = 16;
+const SCANNED_BY_CLUSTER = 256;
 
 /** Attaches each new instance's workloads (or endpoint sets), as `attachEndpoints` does. */
 function endpointAttacher(
   workloads: readonly Workload[],
   endpointSets: readonly EndpointSet[],
+  /** An update, which keeps most instances: only a build makes so many that the index pays. */
+  update: boolean,
 ): (instance: ServiceInstance) => void {
   let made = 0;
+  let byCluster: Map<string, { workloads: Workload[]; endpointSets: EndpointSet[] }> | undefined;
   let indexes: { workloads: WorkloadIndex; endpointSets: Map<string, EndpointSet[]> } | undefined;
   return (instance) => {
-    if (++made <= SCANNED_INSTANCES) {
+    made++;
+    if (made <= SCANNED_INSTANCES) {
       attachEndpointsByScan(instance, workloads, endpointSets);
+      return;
+    }
+    if (update && made <= SCANNED_BY_CLUSTER) {
+      byCluster ??= clusterLists(workloads, endpointSets);
+      const lists = byCluster.get(instance.cluster);
+      attachEndpointsByScan(instance, lists?.workloads ?? [], lists?.endpointSets ?? []);
       return;
     }
     indexes ??= {
@@ -313,6 +333,25 @@ function endpointAttacher(
     };
     attachEndpoints(instance, indexes.workloads, indexes.endpointSets);
   };
+}
+
+/** The workloads and endpoint sets of each cluster, each list in the model's order (what a scan keeps). */
+function clusterLists(
+  workloads: readonly Workload[],
+  endpointSets: readonly EndpointSet[],
+): Map<string, { workloads: Workload[]; endpointSets: EndpointSet[] }> {
+  const lists = new Map<string, { workloads: Workload[]; endpointSets: EndpointSet[] }>();
+  const of = (cluster: string) => {
+    let found = lists.get(cluster);
+    if (!found) {
+      found = { workloads: [], endpointSets: [] };
+      lists.set(cluster, found);
+    }
+    return found;
+  };
+  for (const workload of workloads) of(workload.cluster).workloads.push(workload);
+  for (const set of endpointSets) of(set.cluster).endpointSets.push(set);
+  return lists;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -153,7 +153,12 @@ function unpacked(position: number): Position {
   return { line: Math.floor(position / (MAX_CHARACTER + 1)), character: position & MAX_CHARACTER };
 }
 
-function compactRange(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
+function compactRange(
+  startLine: number,
+  startCharacter: number,
+  endLine: number,
+  endCharacter: number,
+): Range {
   return packs(startLine, startCharacter) && packs(endLine, endCharacter)
     ? new CompactRange(packed(startLine, startCharacter), packed(endLine, endCharacter))
     : new WideRange(startLine, startCharacter, endLine, endCharacter);

@@ -6,6 +6,7 @@ import {
   kustomizationFileIn,
   renderKustomization,
 } from '../kustomize';
+import { objectsByFile } from '../kustomize/rerender';
 import type { KustomizeWorkspace, RenderedObject, Rendering, RenderNote } from '../kustomize/types';
 import { type Finding, noFixes } from '../text/findings';
 import { rangeAt } from '../text/source';
@@ -372,16 +373,18 @@ function renderedTarget(
     kustomization,
     clusters: [target.cluster],
     rendering,
-    placements: [...objectsByFile(objects)].map(([file, rendered]) => ({
-      file,
-      cluster: target.cluster,
-      via: 'kustomize',
-      namespace: target.namespace,
-      entry,
-      rendered,
-      renderedFromMeshText: meshText,
-      controller: target.controller,
-    })),
+    placements: [...(objects === rendering.objects ? objectsByFile(rendering) : groupedByFile(objects))].map(
+      ([file, rendered]) => ({
+        file,
+        cluster: target.cluster,
+        via: 'kustomize',
+        namespace: target.namespace,
+        entry,
+        rendered,
+        renderedFromMeshText: meshText,
+        controller: target.controller,
+      }),
+    ),
   };
 }
 
@@ -425,7 +428,7 @@ function entryOf(
   const entryPlacements = entryClusters(parsed, topology);
   const entry: Origin = { file: kustomization, range: rangeAt(parsed.source, 0, 0) };
   const placements = entryPlacements.flatMap((placement) =>
-    [...objectsByFile(rendering.objects)].map(
+    [...objectsByFile(rendering)].map(
       ([file, rendered]): Placement => ({
         file,
         cluster: placement.cluster,
@@ -477,8 +480,8 @@ function mentionsMesh(rendering: Rendering, ws: KustomizeWorkspace): boolean {
   return mentions;
 }
 
-/** The rendered objects grouped by the file they come from, in rendering order. */
-function objectsByFile(objects: readonly RenderedObject[]): Map<string, RenderedObject[]> {
+/** Rendered objects (a controller's options applied) grouped by the file they come from, in rendering order. */
+function groupedByFile(objects: readonly RenderedObject[]): Map<string, RenderedObject[]> {
   const byFile = new Map<string, RenderedObject[]>();
   for (const object of objects) {
     const file = object.origin.source.path;
