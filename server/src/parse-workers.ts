@@ -67,7 +67,7 @@ const IDLE_MS = 3000;
 
 /**
  * One worker thread that parses files for the host, started when a scan has read enough text for it
- * (`readAhead`) or when it is given files: a small workspace never starts it (that cost a fifth of
+ * (`noteRead`) or when it is given files: a small workspace never starts it (that cost a fifth of
  * checking the bundled example).
  */
 export class ParseWorker {
@@ -76,6 +76,8 @@ export class ParseWorker {
   #nextId = 0;
   readonly #waiting = new Map<number, (reply: Reply | undefined) => void>();
   #failed = false;
+  #textRead = 0;
+  #kustomizationRead = false;
   /** Files whose facts the worker sent (tests check that it took part). */
   filesRead = 0;
   /** How many threads were started (tests check that an idle one is stopped and another started). */
@@ -88,16 +90,18 @@ export class ParseWorker {
   ) {}
 
   /**
-   * Starts the thread as soon as the files read so far hold enough text (`textRead`, in characters)
-   * for it to take part: it then loads its bundle while the rest of the workspace is read, instead of
-   * after (a tenth of a second to half a second on a busy machine, on the way to the worker's last
-   * facts). A scan whose files are all dealt elsewhere (kustomized) starts it for nothing.
+   * Told of each file a scan reads: starts the thread as soon as the files read so far hold enough
+   * text for it to take part, so that it loads its bundle while the rest of the workspace is read,
+   * instead of after (a tenth of a second to half a second on a busy machine, on the way to the
+   * worker's last facts). Not once a kustomization was read: files under one stay with the host
+   * (`dealToWorker`), so in a Kustomize layout the early start was for nothing, and its bundle loaded
+   * on the core the host was parsing on. The worker then starts when it is dealt files, as before.
    */
-  readAhead(textRead: number): void {
-    if (textRead < MIN_WORKER_BYTES || this.#failed || this.#worker) return;
-    const worker = this.#started();
-    // Dealt nothing after all (a kustomized workspace), it is stopped like an idle one.
-    this.#stopWhenIdle(worker);
+  noteRead(path: string, textLength: number): void {
+    this.#textRead += textLength;
+    if (isKustomizationFile(path)) this.#kustomizationRead = true;
+    if (this.#textRead < MIN_WORKER_BYTES || this.#kustomizationRead || this.#failed || this.#worker) return;
+    this.#started();
   }
 
   #started(): Worker {
@@ -159,6 +163,11 @@ export class ParseWorker {
    * A file the worker could not read resolves to undefined: the host parses it.
    */
   read(files: readonly { path: string; text: string }[], valueDomains: readonly string[]): WorkerReads {
+    // The scan's reading is over: the next scan counts its own text.
+    this.#textRead = 0;
+    this.#kustomizationRead = false;
+    // Started ahead and dealt nothing after all: stopped like an idle one.
+    if (files.length === 0 && this.#worker && this.#waiting.size === 0) this.#stopWhenIdle(this.#worker);
     const byPath = new Map<string, Promise<PortableFacts | undefined>>();
     for (let start = 0; start < files.length; start += FILES_PER_BATCH) {
       const batch = files.slice(start, start + FILES_PER_BATCH);

@@ -19,10 +19,10 @@ export interface ReadOptions {
   /** Workspace-relative paths (files or folders) the user excluded; `isDirectory` for `.gitignore`'s `dir/` rules. */
   isExcluded?: (path: string, isDirectory: boolean) => boolean;
   /**
-   * Called after each file is read, for progress reporting, with the count so far (1, 2, … N) and
-   * the length of the file's text (0 for a file skipped).
+   * Called after each file is read, for progress reporting, with the count so far (1, 2, … N), the
+   * length of the file's text (0 for a file skipped) and its workspace path.
    */
-  onFile?: (count: number, textLength: number) => void;
+  onFile?: (count: number, textLength: number, path: string) => void;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -145,7 +145,7 @@ export async function readWorkspaceFiles(
       readInPool(async (): Promise<Outcome> => {
         try {
           const result = await readManifest(full, options.maxFileBytes);
-          options.onFile?.(++count, 'text' in result ? result.text.length : 0);
+          options.onFile?.(++count, 'text' in result ? result.text.length : 0, path);
           return 'text' in result
             ? { file: { path, text: result.text } }
             : { skipped: { path, reason: result.reason } };

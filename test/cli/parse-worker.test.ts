@@ -96,13 +96,30 @@ describe('parse worker', () => {
     }
   });
 
-  test('a worker starts once the text read could be dealt to it, not before', () => {
+  test('a worker starts once the text read could be dealt to it, not before, and stops if dealt nothing', async () => {
+    const worker = new ParseWorker(WORKER_SCRIPT, 50);
+    try {
+      worker.noteRead('a.yaml', 100 * 1024);
+      assert.equal(worker.running, false);
+      worker.noteRead('b.yaml', 500 * 1024);
+      assert.equal(worker.running, true);
+      worker.read([], []);
+      await waitUntil(() => !worker.running);
+      assert.equal(worker.threadsStarted, 1);
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('once a kustomization was read, the worker waits for files dealt to it', async () => {
     const worker = new ParseWorker(WORKER_SCRIPT);
     try {
-      worker.readAhead(100 * 1024);
+      worker.noteRead('base/kustomization.yaml', 100);
+      worker.noteRead('base/services.yaml', 600 * 1024);
       assert.equal(worker.running, false);
-      worker.readAhead(600 * 1024);
-      assert.equal(worker.running, true);
+      const overlays = generated('overlays');
+      assert.deepEqual(await findingsWith(overlays, worker), await findingsWith(overlays));
+      assert.equal(worker.threadsStarted, 0);
     } finally {
       worker.close();
     }

@@ -79,14 +79,12 @@ export async function loadWorkspace(paths: string[], options: LoadOptions = {}):
     ? relativePath(root, resolve(options.topology))
     : DEFAULT_TOPOLOGY_FILE;
   const read: Read = { set: [], skipped: [] };
-  let textRead = 0;
   const { files, skipped } = await readWorkspaceFiles(root, {
     maxFileBytes: DEFAULT_MAX_FILE_BYTES,
     isExcluded: ignoreRules(root, repository, options.exclude ?? []),
-    onFile: (count, textLength) => {
+    onFile: (count, textLength, path) => {
       options.onProgress?.(count);
-      textRead += textLength;
-      options.parseWorker?.readAhead(textRead);
+      options.parseWorker?.noteRead(path, textLength);
     },
   }).catch((error: NodeJS.ErrnoException) => {
     if (!error?.syscall) throw error;

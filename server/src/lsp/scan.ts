@@ -104,14 +104,12 @@ async function readFolder(
   const { host } = folder;
   host.applyChange({ topologyPath: settings.topologyFile });
   if (folder.scanned === 'nothing') await readTopologyFirst(state, folder);
-  let textRead = 0;
   const { files, skipped } = await readWorkspaceFiles(folder.root, {
     maxFileBytes: settings.maxFileSizeMB * 1024 * 1024,
     isExcluded: excludedMatcher(state),
-    onFile: (_count, textLength) => {
+    onFile: (_count, textLength, path) => {
       onFile();
-      textRead += textLength;
-      state.parseWorker?.readAhead(textRead);
+      state.parseWorker?.noteRead(path, textLength);
     },
   }).catch((error: Error) => {
     state.connection.console.error(`Mesh Lens: cannot read ${folder.root}: ${error.message}`);
