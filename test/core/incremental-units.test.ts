@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Analysis, getModel, type Workspace } from '../../shared/src';
+import { type Analysis, getModel, setFile, type Workspace } from '../../shared/src';
+import { analyseWorkspace } from '../../shared/src/analysis/analyse-workspace';
 import { tableOf, UnitShard } from '../../shared/src/model/unit-table';
 import {
   CLUSTERS,
@@ -14,6 +15,7 @@ import {
   serviceDoc,
   servicePath,
   setup,
+  THROW,
 } from '../helpers/big-namespace';
 
 // A big namespace keeps its units (names) in a table (model/unit-table.ts), and an edit rebuilds the
@@ -279,4 +281,27 @@ test('units: MESH121’s suggestions follow the hostnames that come and go', () 
   });
   assert.equal(getModel(workspace).hostnameVersion, kept);
   fromTable(workspace);
+});
+
+test('units: a rebuild that leaves the hostnames as they were keeps their version, and so MESH121’s suggestions', () => {
+  const { files, workspace, analysis } = setup();
+  const version = getModel(workspace).hostnameVersion;
+  const topology = files.get('mesh-topology.yaml') ?? '';
+  // A topology edit builds the model again from nothing (the old one is let go first).
+  setFile(workspace, 'mesh-topology.yaml', `${topology}# a comment\n`);
+  const rebuilt = analyseWorkspace(workspace, analysis, THROW);
+  assert.equal(rebuilt.changedFiles, 'all', 'the topology edit rebuilt the model');
+  assert.equal(getModel(workspace).hostnameVersion, version);
+  assert.deepEqual(
+    rebuilt.analysis.findings().map((finding) => finding.message),
+    analysis.findings().map((finding) => finding.message),
+  );
+  // One that changes them gets another: the Service unexported in every cluster.
+  for (const cluster of CLUSTERS) {
+    const path = servicePath(cluster, 7);
+    setFile(workspace, path, (files.get(path) ?? '').replace(/service-scope: \w+/, 'service-scope: cluster'));
+  }
+  setFile(workspace, 'mesh-topology.yaml', topology);
+  analyseWorkspace(workspace, rebuilt.analysis, THROW);
+  assert.notEqual(getModel(workspace).hostnameVersion.id, version.id);
 });

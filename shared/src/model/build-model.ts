@@ -8,6 +8,7 @@ import { buildTopology } from '../topology/build-topology';
 import { PLACEMENT_INCOMPLETE, placeWorkspace, type RenderingReuse } from '../topology/place-workspace';
 import { type Placement, placeFile } from '../topology/placement';
 import type { TopologyDeclaration } from '../topology/topology-file';
+import { RecentlyUsed } from '../util/recently-used';
 import { SessionCache } from '../util/session-cache';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { PlacedFile } from './placed-facts';
@@ -507,6 +508,21 @@ function servicesByNameOf(
 
 let hostnameVersions = 0;
 
+// The versions of the last sets of hostnames a full build made, by the set: a rebuild that leaves the
+// set as it was (a topology edit, a file added) keeps its version, and so MESH121's suggestions,
+// which took 0.35 s of each topology edit at 50,000 resources when every rebuild was a new version.
+const fullBuildVersions = new RecentlyUsed<string, HostnameVersion>(2);
+
+function versionOfSet(sortedHostnames: readonly string[]): HostnameVersion {
+  const set = sortedHostnames.join('\n');
+  let version = fullBuildVersions.get(set);
+  if (!version) {
+    version = { id: ++hostnameVersions };
+    fullBuildVersions.set(set, version);
+  }
+  return version;
+}
+
 /**
  * By hostname, and the version of the set of hostnames. A full build inserts them sorted; an update
  * patches the previous map in place, so its order is not sorted: whoever shows a list uses
@@ -522,7 +538,7 @@ function globalServicesOf(
       .sort((a, b) => compareStrings(a.hostname, b.hostname));
     return {
       globals: new Map(all.map((global) => [global.hostname, global])),
-      hostnameVersion: { id: ++hostnameVersions },
+      hostnameVersion: versionOfSet(all.map((global) => global.hostname)),
     };
   }
   const globals = patch.keepPrevious ? new Map(patch.previous.globalServices) : patch.previous.globalServices;
