@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { KustomizeWorkspace } from '../../shared/src/kustomize/types';
 import { type ParsedFile, parseFile } from '../../shared/src/yaml/parse-file';
 
@@ -43,4 +45,18 @@ export function kustomizeWorkspace(files: Record<string, string>): KustomizeWork
       return folder === '' ? paths.length > 0 : paths.some((path) => path.startsWith(`${folder}/`));
     },
   };
+}
+
+/** Every file under a fixture folder (generator sources included), by its path in the folder. */
+export function fixtureFiles(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(root, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(root);
+  return files;
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { includedFolders, KUSTOMIZATION_NAMES } from '../../shared/src/kustomize/kustomization-file';
 import { renderKustomization } from '../../shared/src/kustomize/render';
-import { kustomizeWorkspace } from '../helpers/kustomize-workspace';
+import { fixtureFiles, kustomizeWorkspace } from '../helpers/kustomize-workspace';
 import { repoRoot } from '../helpers/paths';
 import { generatedCases } from './generated-cases';
 import { HANDWRITTEN_CASES } from './handwritten-cases';
@@ -20,19 +20,6 @@ import { factsByKey, factsDiff } from './mesh-facts';
 
 const FIXTURES = join(repoRoot, 'test', 'fixtures', 'kustomize');
 const hasKubectl = kubectlAvailable();
-
-function filesUnder(root: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(root, path).split(sep).join('/')] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(root);
-  return files;
-}
 
 /** The folders of the kustomizations that no other includes: the case's entry points. */
 function entryFolders(files: Record<string, string>): string[] {
@@ -93,7 +80,7 @@ describe('kustomize differential: handwritten cases', { concurrency: 6 }, () => 
   const cases = readdirSync(FIXTURES).filter((name) => statSync(join(FIXTURES, name)).isDirectory());
   test('the corpus is there', () => assert.ok(cases.length >= 15));
   for (const name of cases) {
-    test(name, (t) => compareCase(t, join(FIXTURES, name), filesUnder(join(FIXTURES, name))));
+    test(name, (t) => compareCase(t, join(FIXTURES, name), fixtureFiles(join(FIXTURES, name))));
   }
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { includedFolders, KUSTOMIZATION_NAMES } from '../../shared/src/kustomize/kustomization-file';
@@ -8,7 +8,7 @@ import { renderKustomization } from '../../shared/src/kustomize/render';
 import { objectsByFile, rerenderFile } from '../../shared/src/kustomize/rerender';
 import type { RenderedObject, Rendering } from '../../shared/src/kustomize/types';
 import { nodeRange } from '../../shared/src/yaml/nodes';
-import { kustomizeWorkspace } from '../helpers/kustomize-workspace';
+import { fixtureFiles, kustomizeWorkspace } from '../helpers/kustomize-workspace';
 import { repoRoot } from '../helpers/paths';
 import { generatedCases } from './generated-cases';
 import { HANDWRITTEN_CASES } from './handwritten-cases';
@@ -198,20 +198,7 @@ function fixtureCases(): [string, Files][] {
   const root = join(repoRoot, 'test', 'fixtures', 'kustomize');
   return readdirSync(root)
     .filter((name) => statSync(join(root, name)).isDirectory())
-    .map((name) => [name, filesUnder(join(root, name))]);
-}
-
-function filesUnder(root: string): Files {
-  const files: Files = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(root, path).split(sep).join('/')] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(root);
-  return files;
+    .map((name) => [name, fixtureFiles(join(root, name))]);
 }
 
 function entryFolders(files: Files): string[] {
