@@ -6,7 +6,7 @@ import { compareStrings } from '../text/findings-order';
 import { offsetAt, positionAt, type Range } from '../text/source';
 import { majority } from '../util/majority';
 import { asMap, keyText, nodeRange, trimmedEnd } from '../yaml/nodes';
-import { field } from '../yaml/resource';
+import { field, type Resource } from '../yaml/resource';
 import type { Check } from './check';
 import { findingAt, listClusters } from './finding';
 import { alignPortsFix } from './ports-alignment';
@@ -278,8 +278,21 @@ function ownPair(instance: ServiceInstance, map: YAMLMap | undefined, key: strin
   return map?.items.find((pair) => keyText(instance.resource, pair) === key) as Pair | undefined;
 }
 
+// A resource's nodes never change, and reading them parses its file again once the file has left
+// the document cache: at each full analysis, for every Service whose ports disagree.
+const portsRanges = new WeakMap<Resource, Range>();
+
 /** The `ports` key, else the `spec` key, else the Service's name. */
 function portsRange(instance: ServiceInstance): Range {
+  let range = portsRanges.get(instance.resource);
+  if (!range) {
+    range = portsRangeOf(instance);
+    portsRanges.set(instance.resource, range);
+  }
+  return range;
+}
+
+function portsRangeOf(instance: ServiceInstance): Range {
   const { resource } = instance;
   const ports = ownPair(instance, specMap(instance), 'ports');
   const spec = ownPair(instance, resource.node, 'spec');

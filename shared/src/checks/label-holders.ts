@@ -5,8 +5,8 @@ import { servicesIn } from '../model/indexes';
 import type { MeshIndex, ServiceInstance, Setting, Shard } from '../model/types';
 import type { Range } from '../text/source';
 import { domainOf } from '../topology/types';
-import { asMap, type Located } from '../yaml/nodes';
-import { field, type Resource } from '../yaml/resource';
+import { asMap, deletionOf, type Located } from '../yaml/nodes';
+import { field, isRendered, type Resource } from '../yaml/resource';
 
 /**
  * A resource the mesh reads `solo.io/*` labels and the traffic-distribution annotation from (SPEC §2):
@@ -106,6 +106,15 @@ export function scopeWritten(holder: LabelHolder): boolean {
 /** The `metadata.labels` or `metadata.annotations` map of a resource, to edit it. */
 export function metadataMap(resource: Resource, section: 'labels' | 'annotations'): YAMLMap | undefined {
   return asMap(resource, field(resource, ['metadata', section]));
+}
+
+/**
+ * A label a kustomize patch deleted from a rendered resource (strategic-merge.ts marks it on the
+ * rendered map). Only a rendering has such marks, so a file's own resource is not read: reading its
+ * labels' node parsed the file again for every unlabeled sibling (14 % of a topology edit at 10k).
+ */
+export function deletedLabel(resource: Resource, key: string): Located<null> | undefined {
+  return isRendered(resource) ? deletionOf(metadataMap(resource, 'labels'), key) : undefined;
 }
 
 /** The value's range, or the key's when there is no value (`key:` with nothing after it). */

@@ -12,10 +12,10 @@ import type { GlobalService, MeshIndex, ServiceInstance, Shard } from '../model/
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { offsetAt } from '../text/source';
 import { majority } from '../util/majority';
-import { deletionOf, type Located } from '../yaml/nodes';
+import type { Located } from '../yaml/nodes';
 import type { Check } from './check';
 import { findingAt, listClusters, multiFileFix, plural, relatedAt } from './finding';
-import { metadataMap } from './label-holders';
+import { deletedLabel } from './label-holders';
 
 export const unlabeledSibling: Check = {
   code: 'MESH101',
@@ -87,7 +87,7 @@ function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService):
       siblings.map((sibling) => exportServiceEdits(sibling, scope)),
     ));
   return siblings.map((sibling) => {
-    const removed = deletionOf(metadataMap(sibling.resource, 'labels'), SCOPE_LABEL);
+    const removed = deletedLabel(sibling.resource, SCOPE_LABEL);
     if (removed) return removedLabelFinding(mesh, service, sibling, removed, scope, exportedIn, related);
     // The preferred fix labels the Service: the smallest change, and what the message asks for.
     // Labeling its Namespace instead exports every other unlabeled Service there too.
