@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createWorkspace, getModel, runChecks, setFile } from '../../shared/src';
+import { placeFile } from '../../shared/src/topology/placement';
+import { readTopologyFile } from '../../shared/src/topology/topology-file';
+import { parseFile } from '../../shared/src/yaml/parse-file';
 import { assertAnnotatedFindings } from '../helpers/checks';
 import { modelFrom } from '../helpers/fixture';
 
@@ -99,5 +103,54 @@ describe('placements from the topology file (SPEC §9)', () => {
         name: shop
         labels: { solo.io/service-scope: global }
     `);
+  });
+});
+
+describe('placements kept across topology edits', () => {
+  const topology = (prefix: string, glob = 'east/**', links = '') =>
+    readTopologyFile(
+      parseFile(
+        'mesh-topology.yaml',
+        `${prefix}clusters:\n  east: { paths: [{ glob: "${glob}", namespace: shop }] }\n  west: { paths: ["west/**"] }\n${links}`,
+      ),
+    );
+
+  test('an edit that leaves the clusters and their paths as they were keeps every placement', () => {
+    const file = parseFile('east/web.yaml', service('web'));
+    const before = placeFile(file, topology(''));
+    assert.equal(placeFile(file, topology('', 'east/**', 'links:\n  - { between: [east, west] }\n')), before);
+    // Moved down a line: the entry a placement points at moved.
+    const moved = placeFile(file, topology('# the mesh\n'));
+    assert.notEqual(moved, before);
+    assert.equal(moved[0]?.entry?.range.start.line, 2);
+    assert.equal(moved[0]?.namespace?.range.start.line, 2);
+    // Another glob: no path entry matches and there is no `clusters/<name>/` folder: the implicit default.
+    const elsewhere = placeFile(file, topology('', 'other/**'));
+    assert.deepEqual(
+      elsewhere.map((placement) => [placement.cluster, placement.via]),
+      [['default', 'default']],
+    );
+  });
+
+  test('after a links-only edit the findings are those of a fresh workspace', () => {
+    const files: Record<string, string> = {
+      'mesh-topology.yaml': 'clusters:\n  east: { paths: ["east/**"] }\n  west: { paths: ["west/**"] }\n',
+      'east/web.yaml': service('web', '\n  labels: { solo.io/service-scope: global }'),
+      'west/web.yaml': service('web'),
+    };
+    const workspace = createWorkspace();
+    for (const [path, text] of Object.entries(files)) setFile(workspace, path, text);
+    runChecks(getModel(workspace));
+    files['mesh-topology.yaml'] += 'links:\n  - { between: [east, nowhere] }\n';
+    setFile(workspace, 'mesh-topology.yaml', files['mesh-topology.yaml']);
+    const fresh = createWorkspace();
+    for (const [path, text] of Object.entries(files)) setFile(fresh, path, text);
+    const described = (workspace: ReturnType<typeof createWorkspace>) =>
+      JSON.parse(
+        JSON.stringify(runChecks(getModel(workspace)).map(({ fixes: _fixes, ...finding }) => finding)),
+      );
+    const findings = described(workspace);
+    assert.ok(findings.some((finding: { code: string }) => finding.code === 'MESH191'));
+    assert.deepEqual(findings, described(fresh));
   });
 });

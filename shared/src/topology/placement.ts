@@ -45,10 +45,7 @@ const compiledPaths = new WeakMap<TopologyDeclaration, CompiledPath[]>();
 
 // A file's plain placements depend only on its text and the topology file: remembered per parse, so
 // a model rebuilt after an edit does not test every path against every glob again.
-const placements = new WeakMap<
-  ParsedFile,
-  { topology: TopologyDeclaration | undefined; placements: Placement[] }
->();
+const placements = new WeakMap<ParsedFile, { key: string; placements: Placement[] }>();
 
 /**
  * Where a file's manifests are applied, by SPEC §6's precedence refined by §9: every cluster whose
@@ -57,10 +54,35 @@ const placements = new WeakMap<
  */
 export function placeFile(parsed: ParsedFile, topology: TopologyDeclaration | undefined): Placement[] {
   const known = placements.get(parsed);
-  if (known && known.topology === topology) return known.placements;
+  if (known && known.key === placementKey(topology)) return known.placements;
   const decided = decidePlacements(parsed, topology);
-  placements.set(parsed, { topology, placements: decided });
+  placements.set(parsed, { key: placementKey(topology), placements: decided });
   return decided;
+}
+
+const placementKeys = new WeakMap<TopologyDeclaration, string>();
+
+/**
+ * What placing a file reads of the topology file, as text: its path, and each cluster's name, render
+ * command and path entries, with their ranges (a placement points at its entry). An edit of the
+ * topology file that leaves these as they were (a link, a segment, a severity) places every file as
+ * before, without testing its path against every glob again.
+ */
+function placementKey(topology: TopologyDeclaration | undefined): string {
+  if (!topology) return '';
+  let key = placementKeys.get(topology);
+  if (key === undefined) {
+    key = JSON.stringify([
+      topology.file,
+      topology.clusters.map((cluster) => [
+        cluster.name.value,
+        cluster.render?.range,
+        cluster.paths.map((path) => [path.glob.value, path.namespace, path.range]),
+      ]),
+    ]);
+    placementKeys.set(topology, key);
+  }
+  return key;
 }
 
 /** Where a cluster's render command's output stands in the workspace: never on disk, never written. */
