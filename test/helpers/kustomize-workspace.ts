@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { includedFolders, KUSTOMIZATION_NAMES } from '../../shared/src/kustomize/kustomization-file';
 import type { KustomizeWorkspace } from '../../shared/src/kustomize/types';
 import { type ParsedFile, parseFile } from '../../shared/src/yaml/parse-file';
 
@@ -59,4 +60,17 @@ export function fixtureFiles(root: string): Record<string, string> {
   };
   walk(root);
   return files;
+}
+
+/** The folders of the kustomizations that no other includes: a case's entry points. */
+export function entryFolders(files: Record<string, string>): string[] {
+  const ws = kustomizeWorkspace(files);
+  const kustomizations = Object.keys(files).filter((path) =>
+    KUSTOMIZATION_NAMES.some((name) => path === name || path.endsWith(`/${name}`)),
+  );
+  const included = includedFolders(kustomizations, ws);
+  return kustomizations
+    .map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''))
+    .filter((folder) => !included.has(folder))
+    .sort();
 }

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { includedFolders, KUSTOMIZATION_NAMES } from '../../shared/src/kustomize/kustomization-file';
 import { renderKustomization } from '../../shared/src/kustomize/render';
-import { fixtureFiles, kustomizeWorkspace } from '../helpers/kustomize-workspace';
+import { entryFolders, fixtureFiles, kustomizeWorkspace } from '../helpers/kustomize-workspace';
 import { repoRoot } from '../helpers/paths';
 import { generatedCases } from './generated-cases';
 import { HANDWRITTEN_CASES } from './handwritten-cases';
@@ -20,19 +19,6 @@ import { factsByKey, factsDiff } from './mesh-facts';
 
 const FIXTURES = join(repoRoot, 'test', 'fixtures', 'kustomize');
 const hasKubectl = kubectlAvailable();
-
-/** The folders of the kustomizations that no other includes: the case's entry points. */
-function entryFolders(files: Record<string, string>): string[] {
-  const ws = kustomizeWorkspace(files);
-  const kustomizations = Object.keys(files).filter((path) =>
-    KUSTOMIZATION_NAMES.some((name) => path === name || path.endsWith(`/${name}`)),
-  );
-  const included = includedFolders(kustomizations, ws);
-  return kustomizations
-    .map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''))
-    .filter((folder) => !included.has(folder))
-    .sort();
-}
 
 async function compareCase(
   t: test.TestContext,

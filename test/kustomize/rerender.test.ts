@@ -3,12 +3,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { includedFolders, KUSTOMIZATION_NAMES } from '../../shared/src/kustomize/kustomization-file';
 import { renderKustomization } from '../../shared/src/kustomize/render';
 import { objectsByFile, rerenderFile } from '../../shared/src/kustomize/rerender';
 import type { RenderedObject, Rendering } from '../../shared/src/kustomize/types';
 import { nodeRange } from '../../shared/src/yaml/nodes';
-import { fixtureFiles, kustomizeWorkspace } from '../helpers/kustomize-workspace';
+import { entryFolders, fixtureFiles, kustomizeWorkspace } from '../helpers/kustomize-workspace';
 import { repoRoot } from '../helpers/paths';
 import { generatedCases } from './generated-cases';
 import { HANDWRITTEN_CASES } from './handwritten-cases';
@@ -199,18 +198,6 @@ function fixtureCases(): [string, Files][] {
   return readdirSync(root)
     .filter((name) => statSync(join(root, name)).isDirectory())
     .map((name) => [name, fixtureFiles(join(root, name))]);
-}
-
-function entryFolders(files: Files): string[] {
-  const ws = kustomizeWorkspace(files);
-  const kustomizations = Object.keys(files).filter((path) =>
-    KUSTOMIZATION_NAMES.some((name) => path === name || path.endsWith(`/${name}`)),
-  );
-  const included = includedFolders(kustomizations, ws);
-  return kustomizations
-    .map((path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''))
-    .filter((folder) => !included.has(folder))
-    .sort();
 }
 
 /** The YAML files a rendering read as resources only. */
