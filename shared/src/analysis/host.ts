@@ -186,8 +186,7 @@ export class MeshLens {
    */
   #forgetWhatARebuildReplaces(): void {
     const workspace = this.#workspace;
-    if (workspace.model && workspace.pending.size > 0 && rebuildsWholeModel(workspace))
-      this.#analysis = undefined;
+    if (workspace.model && rebuildsWholeModel(workspace)) this.#analysis = undefined;
   }
 
   /** The analysis of the current snapshot, updated from the last one read. */

@@ -236,8 +236,8 @@ export function rebuildsWholeModel(workspace: Workspace): boolean {
 }
 
 export function getModel(workspace: Workspace): MeshModel {
-  const { model, pending } = workspace;
-  if (model && pending.size === 0) return model;
+  const { pending } = workspace;
+  if (workspace.model && pending.size === 0) return workspace.model;
   workspace.stats.modelBuilds++;
   const changes: FileChange[] = [...pending].map(([path, before]) => ({
     before,
@@ -246,9 +246,9 @@ export function getModel(workspace: Workspace): MeshModel {
   }));
   const declaration = topologyDeclaration(workspace);
   // A changed topology file changes everything; so does a model that was thrown away.
-  const previous = rebuildsWholeModel(workspace) ? undefined : model;
-  // Nothing of the old model is read again then: let it go before the new one is built, which at
-  // 50,000 resources held both models (130 MB) at once.
+  const previous = rebuildsWholeModel(workspace) ? undefined : workspace.model;
+  // Nothing of the old model is read again then: let it go (no variable here holds it) before the
+  // new one is built, which at 50,000 resources held both models (130 MB) at once.
   if (!previous) workspace.model = undefined;
   const update = previous
     ? updateModel(previous, changes, declaration, previous === workspace.sharedModel)

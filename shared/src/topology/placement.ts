@@ -53,10 +53,11 @@ const placements = new WeakMap<ParsedFile, { key: string; placements: Placement[
  * convention, else the implicit `default` cluster. Kustomizations come on top (topology/place-workspace).
  */
 export function placeFile(parsed: ParsedFile, topology: TopologyDeclaration | undefined): Placement[] {
+  const key = placementKey(topology);
   const known = placements.get(parsed);
-  if (known && known.key === placementKey(topology)) return known.placements;
+  if (known?.key === key) return known.placements;
   const decided = decidePlacements(parsed, topology);
-  placements.set(parsed, { key: placementKey(topology), placements: decided });
+  placements.set(parsed, { key, placements: decided });
   return decided;
 }
 

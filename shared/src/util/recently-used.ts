@@ -30,8 +30,8 @@ export class RecentlyUsed<K, V> {
     this.entries.delete(key);
   }
 
-  /** The keys held, oldest first. */
-  keys(): K[] {
-    return [...this.entries.keys()];
+  /** The keys held, oldest first (an entry may be deleted while they are walked). */
+  keys(): IterableIterator<K> {
+    return this.entries.keys();
   }
 }

@@ -30,7 +30,7 @@ export function rememberDocuments(source: SourceFile, documents: Document.Parsed
 
 /** How many texts of a file have their documents cached (tests check that an edit lets the old one go). */
 export function cachedTextsOf(path: string): number {
-  return documentCache.keys().filter((source) => source.path === path).length;
+  return [...documentCache.keys()].filter((source) => source.path === path).length;
 }
 
 /**
