@@ -34,7 +34,7 @@ import {
   serviceKey,
   type Workload,
 } from './types';
-import { type EntryChange, tableOf, updatedShard } from './unit-table';
+import { type EntryChange, insertByPosition, tableOf, updatedShard } from './unit-table';
 
 /** One file's cached analysis inputs: its parse and what it declares. */
 export interface FileFacts {
@@ -350,21 +350,10 @@ function patchedShardFiles(
   const known = shardFilesOf(previous);
   if (!known) return undefined;
   const list = known.filter(({ file }) => !changedPaths.has(file.parsed.source.path));
-  const position = (entry: ShardFile) => entry.position;
   for (const path of changedPaths) {
     const file = files.get(path);
     const part = file && partsOfFile(file, state.nodes).get(shard);
-    if (!file || !part) continue;
-    const entry = { file, part, position: state.positions.get(path) ?? 0 };
-    const at = position(entry);
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (position(list[middle] as ShardFile) < at) low = middle + 1;
-      else high = middle;
-    }
-    list.splice(low, 0, entry);
+    if (file && part) insertByPosition(list, { file, part, position: state.positions.get(path) ?? 0 });
   }
   return list;
 }
@@ -461,7 +450,7 @@ interface Patch {
 /** The model of its shards, the global one holding the findings of reading files and the topology. */
 function finish(base: ModelBase, state: ModelState, shards: Map<string, Shard>, patch?: Patch): MeshModel {
   shards.set(GLOBAL_SHARD, emptyShard(GLOBAL_SHARD, base.findings));
-  const { globals, hostnameVersion } = globalServicesOf(shards, patch);
+  const { globals, hostnameVersion } = globalServicesAndVersion(shards, patch);
   const model = new MeshModel(
     {
       ...base,
@@ -498,8 +487,8 @@ function servicesByNameOf(
     for (const group of shards.get(shard)?.serviceGroups ?? []) byName.set(keyOf(group), group);
   for (const [shard, units] of patch?.byUnits ?? [])
     for (const unit of units) {
-      const group = (shards.get(shard) && tableOf(shards.get(shard) as Shard))?.units.get(unit)?.services
-        .items;
+      const table = tableOf(shards.get(shard) as Shard);
+      const group = table?.units.get(unit)?.services.items;
       if (group && group.length > 0) byName.set(serviceKey(shard, unit), group);
       else byName.delete(serviceKey(shard, unit));
     }
@@ -528,7 +517,7 @@ function versionOfSet(sortedHostnames: readonly string[]): HostnameVersion {
  * patches the previous map in place, so its order is not sorted: whoever shows a list uses
  * `sortedGlobalServices`.
  */
-function globalServicesOf(
+function globalServicesAndVersion(
   shards: ReadonlyMap<string, Shard>,
   patch: Patch | undefined,
 ): { globals: Map<string, GlobalService>; hostnameVersion: HostnameVersion } {

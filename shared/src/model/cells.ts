@@ -1,11 +1,12 @@
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from '../facts/mesh-labels';
 import { stringHash } from '../util/chunked-map';
-import { GLOBAL_SHARD, NAMESPACE_UNIT, shardOfResource, unitOfHost, unitOfResource } from './shards';
+import { GLOBAL_SHARD, NAMESPACE_UNIT, unitOfHost, unitOfResource } from './shards';
 import type { MeshIndex, ModelFile, Shard } from './types';
 import {
   isPlainFile,
   isPlainReference,
   mergedSlices,
+  resourceUnits,
   tableOf,
   UnitShard,
   type UnitSlice,
@@ -180,10 +181,7 @@ function cellsOfFile(layout: CellLayout, file: ModelFile): readonly string[] {
   const known = fileCells.get(file);
   if (known && known.shard === layout.shard.key && known.buckets === layout.buckets) return known.keys;
   const keys = new Set<string>();
-  for (const placement of file.placements)
-    for (const resource of placement.resources)
-      if (shardOfResource(resource) === layout.shard.key)
-        keys.add(cellOfUnit(layout, unitOfResource(resource)));
+  for (const unit of resourceUnits(file, layout.shard.key)) keys.add(cellOfUnit(layout, unit));
   const cells = { shard: layout.shard.key, buckets: layout.buckets, keys: [...keys] };
   fileCells.set(file, cells);
   return cells.keys;

@@ -1,6 +1,7 @@
 import { selects } from '../facts/selectors';
 import type { PeeringGateway } from '../topology/build-topology';
 import type { Topology } from '../topology/types';
+import { groupBy } from '../util/group-by';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
 import { SPLIT_FROM } from './cells';
@@ -26,7 +27,7 @@ import {
   serviceKey,
   type Workload,
 } from './types';
-import { attachTable, tableEntries, tableOf } from './unit-table';
+import { attachTable, resourceUnits, tableEntries, tableOf } from './unit-table';
 
 // The model is assembled shard by shard (model/shards.ts): each file's declarations are split by
 // the namespace they belong to, once per file text and cluster, and a shard is assembled from the
@@ -186,10 +187,7 @@ export function addUnitsOfPart(file: ModelFile, part: FilePart, shard: string, u
   for (const workload of part.workloads) units.add(unitOfResource(workload.resource));
   for (const set of part.endpointSets) units.add(set.serviceName);
   for (const reference of part.references) units.add(unitOfHost(reference.host.value));
-  if (part.holdsResources)
-    for (const placement of file.placements)
-      for (const resource of placement.resources)
-        if (shardOfResource(resource) === shard) units.add(unitOfResource(resource));
+  if (part.holdsResources) for (const unit of resourceUnits(file, shard)) units.add(unit);
   return true;
 }
 
@@ -313,7 +311,7 @@ function endpointAttacher(
   update: boolean,
 ): (instance: ServiceInstance) => void {
   let made = 0;
-  let byCluster: Map<string, { workloads: Workload[]; endpointSets: EndpointSet[] }> | undefined;
+  let byCluster: { workloads: Map<string, Workload[]>; endpointSets: Map<string, EndpointSet[]> } | undefined;
   let indexes: { workloads: WorkloadIndex; endpointSets: Map<string, EndpointSet[]> } | undefined;
   return (instance) => {
     made++;
@@ -322,45 +320,22 @@ function endpointAttacher(
       return;
     }
     if (update && made <= SCANNED_BY_CLUSTER) {
-      byCluster ??= clusterLists(workloads, endpointSets);
-      const lists = byCluster.get(instance.cluster);
-      attachEndpointsByScan(instance, lists?.workloads ?? [], lists?.endpointSets ?? []);
+      // Each cluster's lists in the model's order (what a scan keeps).
+      byCluster ??= {
+        workloads: groupBy(workloads, (workload) => workload.cluster),
+        endpointSets: groupBy(endpointSets, (set) => set.cluster),
+      };
+      attachEndpointsByScan(
+        instance,
+        byCluster.workloads.get(instance.cluster) ?? [],
+        byCluster.endpointSets.get(instance.cluster) ?? [],
+      );
       return;
     }
     indexes ??= {
       workloads: indexWorkloads(workloads),
-      endpointSets: groupBy([...endpointSets], (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`),
+      endpointSets: groupBy(endpointSets, (set) => `${set.cluster}/${set.namespace}/${set.serviceName}`),
     };
     attachEndpoints(instance, indexes.workloads, indexes.endpointSets);
   };
-}
-
-/** The workloads and endpoint sets of each cluster, each list in the model's order (what a scan keeps). */
-function clusterLists(
-  workloads: readonly Workload[],
-  endpointSets: readonly EndpointSet[],
-): Map<string, { workloads: Workload[]; endpointSets: EndpointSet[] }> {
-  const lists = new Map<string, { workloads: Workload[]; endpointSets: EndpointSet[] }>();
-  const of = (cluster: string) => {
-    let found = lists.get(cluster);
-    if (!found) {
-      found = { workloads: [], endpointSets: [] };
-      lists.set(cluster, found);
-    }
-    return found;
-  };
-  for (const workload of workloads) of(workload.cluster).workloads.push(workload);
-  for (const set of endpointSets) of(set.cluster).endpointSets.push(set);
-  return lists;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

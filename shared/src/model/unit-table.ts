@@ -3,6 +3,8 @@ import type { PeeringGateway } from '../topology/build-topology';
 import { isRenderedOutput } from '../topology/placement';
 import type { Topology } from '../topology/types';
 import { ChunkedMap } from '../util/chunked-map';
+import { groupBy } from '../util/group-by';
+import { trimmedList } from '../util/settled';
 import { mayHoldHelmOutput } from '../yaml/helm-source';
 import { globalServicesOf, serviceInstance } from './service-instance';
 import type { FilePart, ShardFile } from './shard-assembly';
@@ -325,7 +327,8 @@ function patchedLabels(
   return labels.with(changed);
 }
 
-function insertByPosition(list: ShardFile[], entry: ShardFile): void {
+/** Puts an entry into a list of entries in position order, at its place. */
+export function insertByPosition(list: ShardFile[], entry: ShardFile): void {
   let low = 0;
   let high = list.length;
   while (low < high) {
@@ -354,7 +357,7 @@ function attachFromTable(
     for (const entry of rarest ?? [])
       for (const workload of entry.part.workloads)
         if (workload.cluster === cluster && selects(selector, workload.podLabels)) workloads.push(workload);
-    instance.workloads = workloads;
+    instance.workloads = trimmedList(workloads);
     instance.endpoints = workloads.reduce((sum, workload) => sum + workload.pods, 0);
     return;
   }
@@ -384,12 +387,7 @@ export function attachTable(
 ): void {
   if (!entries.every((entry) => fitsPlaces(entry.part))) return;
   const groups = new Map(shard.serviceGroups.map((group) => [group[0]?.name ?? '', group]));
-  const globals = new Map<string, GlobalService[]>();
-  for (const global of shard.globalServices) {
-    const list = globals.get(global.name);
-    if (list) list.push(global);
-    else globals.set(global.name, [global]);
-  }
+  const globals = groupBy(shard.globalServices, (global) => global.name);
   const builders = collect(shard.key, entries, () => true);
   const context: SliceContext = {
     shard: shard.key,
