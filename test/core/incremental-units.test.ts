@@ -287,8 +287,9 @@ test('units: a rebuild that leaves the hostnames as they were keeps their versio
   const { files, workspace, analysis } = setup();
   const version = getModel(workspace).hostnameVersion;
   const topology = files.get('mesh-topology.yaml') ?? '';
-  // A topology edit builds the model again from nothing (the old one is let go first).
-  setFile(workspace, 'mesh-topology.yaml', `${topology}# a comment\n`);
+  // A topology edit that moves the clusters' paths builds the model again from nothing (the old one
+  // is let go first); one that leaves them would keep every shard (test/core/topology-edits.test.ts).
+  setFile(workspace, 'mesh-topology.yaml', `# a comment\n${topology}`);
   const rebuilt = analyseWorkspace(workspace, analysis, THROW);
   assert.equal(rebuilt.changedFiles, 'all', 'the topology edit rebuilt the model');
   assert.equal(getModel(workspace).hostnameVersion, version);

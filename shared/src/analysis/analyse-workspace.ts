@@ -5,10 +5,11 @@ import { cellLayout, cellOfUnit, cellViews, sameCells, shardOfCell } from '../mo
 import { NAMESPACE_UNIT } from '../model/shards';
 import type { MeshModel, Shard } from '../model/types';
 import { tableOf } from '../model/unit-table';
-import { changedUnitsSince, getModel, type Workspace } from '../model/workspace';
+import { changedUnitsSince, getModel, topologyChangesSince, type Workspace } from '../model/workspace';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
 import type { Position, Range } from '../text/source';
+import type { TopologyAspect } from '../topology/topology-diff';
 
 /** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
 export interface Analysis {
@@ -97,8 +98,78 @@ export function analyseWorkspace(
     for (const [cell, view] of cellViews(cellLayout(shard, model), cells))
       after.push(...checkCell(model, cell, view, options, shards, watchedHostnames));
   }
-  const changedFiles = sameSeverity(previous.options, options) ? filesThatDiffer(before, after) : 'all';
+  const topology = topologyChangesSince(workspace, previous.model);
+  if (topology.size > 0) {
+    const context = { model, options, shards, watchedHostnames, before, after };
+    recheckTopologyReaders(context, topology, dirty);
+  }
+  // Severities are applied as findings are reported: new ones (the settings', the topology file's) change any file's.
+  const sameSeverities =
+    sameSeverity(previous.options, options) &&
+    sameOverrides(previous.model.severityOverrides, model.severityOverrides);
+  const changedFiles = sameSeverities ? filesThatDiffer(before, after) : 'all';
   return { analysis: analysisOf(model, shards, watchedHostnames, options), changedFiles };
+}
+
+/** What re-checking cells reads and writes: the new analysis's lists, and the findings they replaced and found. */
+interface Recheck {
+  model: MeshModel;
+  options: CheckOptions;
+  shards: Map<string, Finding[]>;
+  watchedHostnames: Map<string, ReadonlyMap<Check, string[]>>;
+  before: Finding[];
+  after: Finding[];
+}
+
+/**
+ * After an edit of the topology file that kept every shard (a link, a network; model/build-model.ts),
+ * the checks reading what changed of the topology run again on every cell not already checked
+ * again, and the other checks' findings there are kept: a link edit re-runs the reachability checks,
+ * not the whole catalogue. The final passes of a cell's findings (suppressions, copies merged across
+ * clusters, findings shown on templates) work code by code, so the two sets can be joined.
+ */
+function recheckTopologyReaders(
+  context: Recheck,
+  changed: ReadonlySet<TopologyAspect>,
+  dirty: ReadonlySet<string>,
+): void {
+  const readers = new Set(
+    checks.filter((check) => check.readsTopology?.some((aspect) => changed.has(aspect))),
+  );
+  if (readers.size === 0) return;
+  const codes = new Set([...readers].map((check) => check.code));
+  const { model, options, shards, before, after } = context;
+  for (const shard of model.shards.values()) {
+    const layout = cellLayout(shard, model);
+    const cells = new Set(layout.keys.filter((cell) => !dirty.has(cell)));
+    for (const [cell, view] of cellViews(layout, cells)) {
+      rewatch(context, cell, view, readers);
+      const old = shards.get(cell) ?? [];
+      const replaced = old.filter((finding) => codes.has(finding.code));
+      const found = runCheckList(view, model, options.onCheckError, (check) => readers.has(check));
+      if (replaced.length === 0 && found.length === 0) continue;
+      before.push(...replaced);
+      after.push(...found);
+      const kept = old.filter((finding) => !codes.has(finding.code));
+      if (kept.length + found.length > 0) shards.set(cell, kept.concat(found));
+      else shards.delete(cell);
+    }
+  }
+}
+
+/** A cell's hostnames watched by the re-run checks (`Check.beyondShard`), the other checks' kept. */
+function rewatch(context: Recheck, cell: string, view: Shard, readers: ReadonlySet<Check>): void {
+  const watchers = [...readers].filter((check) => check.beyondShard);
+  if (watchers.length === 0) return;
+  const { model, watchedHostnames } = context;
+  const byCheck = new Map(watchedHostnames.get(cell) ?? []);
+  for (const check of watchers) {
+    byCheck.delete(check);
+    const values = check.beyondShard?.hostnames.watched(view, model) ?? [];
+    if (values.length > 0) byCheck.set(check, values);
+  }
+  if (byCheck.size > 0) watchedHostnames.set(cell, byCheck);
+  else watchedHostnames.delete(cell);
 }
 
 /**
@@ -309,6 +380,10 @@ export function problemCount(analysis: Analysis): number {
 
 function sameSeverity(a: CheckOptions, b: CheckOptions): boolean {
   return a.severityOverrides === b.severityOverrides;
+}
+
+function sameOverrides(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([code, severity]) => b.get(code) === severity);
 }
 
 /** The global hostnames that appeared or went away in the changed units (only they can change). */

@@ -9,6 +9,7 @@ import { resolvedReferences } from './host-references';
 
 export const backendrefHostnameKind: Check = {
   code: 'MESH140',
+  readsTopology: ['clusters', 'segments'],
   name: 'backendref-hostname-kind',
   severity: 'error',
   description:

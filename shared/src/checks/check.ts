@@ -1,5 +1,6 @@
 import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, Severity } from '../text/findings';
+import type { TopologyAspect } from '../topology/topology-diff';
 
 /** One diagnostic code of SPEC §7: what it is, how it is documented, and how it is found. */
 export interface Check {
@@ -41,6 +42,13 @@ export interface Check {
    * resource is not file-local.
    */
   fileLocal?: boolean;
+  /**
+   * What of the topology (`mesh.topology`) the check reads, directly or through helpers (`canSend`,
+   * `domainOf`, `meshDomains`, …), its fixes included. After an edit of the topology file that keeps
+   * every shard (a link, a network), only the checks reading what changed run again; the others'
+   * findings are kept. A test holds every check to its declaration (test/core/topology-edits.test.ts).
+   */
+  readsTopology?: readonly TopologyAspect[];
 }
 
 export interface BeyondShard {

@@ -10,6 +10,7 @@ import { findingAt, relatedAt } from './finding';
 
 export const duplicateResource: Check = {
   code: 'MESH105',
+  readsTopology: ['clusters'],
   name: 'duplicate-resource',
   severity: 'warning',
   description:

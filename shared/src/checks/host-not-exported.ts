@@ -7,6 +7,7 @@ import { resolvedReferences, writtenHost } from './host-references';
 
 export const hostNotExported: Check = {
   code: 'MESH122',
+  readsTopology: ['clusters', 'segments'],
   name: 'host-not-exported',
   severity: 'error',
   description:

@@ -13,6 +13,7 @@ import { alignPortsFix } from './ports-alignment';
 
 export const inconsistentInstances: Check = {
   code: 'MESH103',
+  readsTopology: ['clusters'],
   name: 'inconsistent-instances',
   severity: 'warning',
   description:

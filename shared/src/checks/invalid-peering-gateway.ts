@@ -14,6 +14,7 @@ import { findingAt, singleFileFix } from './finding';
 
 export const invalidPeeringGateway: Check = {
   code: 'MESH180',
+  readsTopology: ['clusters'],
   name: 'invalid-peering-gateway',
   severity: 'error',
   description:

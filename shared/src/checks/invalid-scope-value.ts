@@ -19,6 +19,7 @@ const SUGGESTIONS = VALID_SCOPES.filter((scope) => scope !== '');
 
 export const invalidScopeValue: Check = {
   code: 'MESH110',
+  readsTopology: ['clusters', 'segments'],
   name: 'invalid-scope-value',
   severity: 'error',
   description:

@@ -7,6 +7,7 @@ import { findingAt, listClusters, plural } from './finding';
 
 export const noReadyEndpoints: Check = {
   code: 'MESH170',
+  readsTopology: ['clusters'],
   name: 'no-ready-endpoints',
   severity: 'warning',
   description:

@@ -10,6 +10,7 @@ import { findingAt, listClusters, relatedAt } from './finding';
 
 export const scopeMismatch: Check = {
   code: 'MESH102',
+  readsTopology: ['clusters'],
   name: 'scope-mismatch',
   severity: 'warning',
   description:

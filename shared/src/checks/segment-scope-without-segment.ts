@@ -17,6 +17,7 @@ import {
 
 export const segmentScopeWithoutSegment: Check = {
   code: 'MESH111',
+  readsTopology: ['clusters', 'segments'],
   name: 'segment-scope-without-segment',
   severity: 'error',
   description:

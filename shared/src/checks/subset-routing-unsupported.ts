@@ -8,6 +8,7 @@ import { resolvedReferences } from './host-references';
 
 export const subsetRoutingUnsupported: Check = {
   code: 'MESH130',
+  readsTopology: ['clusters', 'segments'],
   name: 'subset-routing-unsupported',
   severity: 'warning',
   description:

@@ -11,6 +11,7 @@ const MAX_SUGGESTIONS = 3;
 
 export const unknownGlobalHost: Check = {
   code: 'MESH121',
+  readsTopology: ['clusters', 'segments'],
   name: 'unknown-global-host',
   severity: 'warning',
   description:

@@ -11,6 +11,7 @@ const ROUTING_ROLES = new Set(['backendRef', 'destination', 'mirror', 'value']);
 
 export const unreachableFromCluster: Check = {
   code: 'MESH123',
+  readsTopology: ['clusters', 'segments', 'links'],
   name: 'unreachable-from-cluster',
   severity: 'warning',
   description:

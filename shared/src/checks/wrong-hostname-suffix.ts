@@ -6,6 +6,7 @@ import { replaceHost, resolvedReferences, writtenHost } from './host-references'
 
 export const wrongHostnameSuffix: Check = {
   code: 'MESH120',
+  readsTopology: ['clusters', 'segments'],
   name: 'wrong-hostname-suffix',
   severity: 'error',
   description:

@@ -4,10 +4,12 @@ import { extractNow } from '../facts/extract-declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
 import { isKustomizationFile, type Rendering } from '../kustomize';
 import { compareStrings } from '../text/findings-order';
-import { buildTopology } from '../topology/build-topology';
+import { buildTopology, type PeeringGateway, type TopologyInputs } from '../topology/build-topology';
 import { PLACEMENT_INCOMPLETE, placeWorkspace, type RenderingReuse } from '../topology/place-workspace';
-import { type Placement, placeFile } from '../topology/placement';
+import { type Placement, placeFile, placesAlike } from '../topology/placement';
+import { changedAspects, type TopologyAspect } from '../topology/topology-diff';
 import type { TopologyDeclaration } from '../topology/topology-file';
+import { domainOf, type Topology } from '../topology/types';
 import { RecentlyUsed } from '../util/recently-used';
 import { SessionCache } from '../util/session-cache';
 import type { ParsedFile } from '../yaml/parse-file';
@@ -29,6 +31,7 @@ import {
   MeshModel,
   type MeshModelFields,
   type ModelFile,
+  type NamespaceInstance,
   type ServiceInstance,
   type Shard,
   serviceKey,
@@ -61,6 +64,11 @@ export interface ModelUpdate {
    * a dirty shard not listed may differ anywhere.
    */
   units?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Set when only the topology changed and every shard was kept: what changed of it, which only the
+   * checks reading that (`Check.readsTopology`) can see.
+   */
+  topology?: ReadonlySet<TopologyAspect>;
 }
 
 /**
@@ -106,38 +114,17 @@ export function buildModel(
       else filesByShard.set(shard, new Set([file.parsed.source.path]));
     }
   }
-  const { topology, peeringGateways, eastWestClusters } = buildTopology({
-    declaration: topologyDeclaration,
-    // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
-    // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
-    placements: [...files.values()]
-      .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
-      .flatMap((file) => file.placements.filter(contributesCluster)),
-    controllerDestinations: placed.destinations,
-    receivingClusters: new Set(
-      [...files.values()]
-        .filter((file) => file.parsed.source.path !== topologyDeclaration?.file)
-        .flatMap((file) =>
-          file.placements
-            .filter((placement) => placement.resources.length > 0 || file.parsed.findings.length > 0)
-            .map((placement) => placement.cluster),
-        ),
+  const { topology, peeringGateways, eastWestClusters } = buildTopology(
+    topologyInputsOf(
+      files.values(),
+      topologyDeclaration,
+      placed.destinations,
+      parts.flatMap((fileParts) => fileParts.get(ISTIO_SYSTEM)?.namespaces ?? []),
     ),
-    istioSystemNamespaces: parts.flatMap((fileParts) =>
-      (fileParts.get(ISTIO_SYSTEM)?.namespaces ?? []).map((namespace) => ({
-        cluster: namespace.cluster,
-        namespace,
-      })),
-    ),
-    segmentManifests: facts.flatMap(({ declarations }) => declarations.segments),
-    gateways: [...files.values()].flatMap((file) =>
-      file.placements.flatMap((placement) =>
-        placement.declarations.gateways.map((gateway) => ({ cluster: placement.cluster, gateway })),
-      ),
-    ),
-  });
+  );
   const state: ModelState = {
     topologyDeclaration,
+    destinations: placed.destinations,
     kustomizeInputs: placed.kustomizeInputs,
     renderings: placed.renderings ?? new Map(),
     positions,
@@ -178,7 +165,9 @@ export function updateModel(
   keepPrevious = false,
 ): ModelUpdate | undefined {
   const state = statesByModel.get(previous);
-  if (!state || state.topologyDeclaration !== topologyDeclaration) return undefined;
+  if (!state) return undefined;
+  if (state.topologyDeclaration !== topologyDeclaration)
+    return retopologized(previous, state, changes, topologyDeclaration, keepPrevious);
   // A scan or a branch switch changes a good part of the workspace: building afresh is cheaper.
   if (changes.length > Math.max(64, previous.files.size / 8)) return undefined;
   const rerendered = rerenderedChange(previous, state, changes, topologyDeclaration);
@@ -337,6 +326,93 @@ export function updateModel(
 }
 
 /**
+ * The model after an edit of the topology file alone that leaves every shard as it was: every file
+ * is placed as before (topology/placement.ts `placesAlike`), and every cluster keeps its segment and
+ * domain, and the peering gateways their peers — what assembling a shard reads of the topology. A
+ * link, a cluster's network, region or zone, or a severity changed this way keeps every shard; only
+ * the topology, the global shard's findings and the severity map are new. Undefined otherwise (then
+ * the model is built afresh).
+ */
+function retopologized(
+  previous: MeshModel,
+  state: ModelState,
+  changes: readonly FileChange[],
+  declaration: TopologyDeclaration | undefined,
+  keepPrevious: boolean,
+): ModelUpdate | undefined {
+  const [change, ...more] = changes;
+  const before = state.topologyDeclaration;
+  if (!change?.before || !change.after || change.readded || more.length > 0) return undefined;
+  if (!before || !declaration || !placesAlike(before, declaration)) return undefined;
+  const path = change.after.parsed.source.path;
+  const known = previous.files.get(path);
+  if (!known || path !== declaration.file || state.kustomizeInputs.has(path)) return undefined;
+  const file = modelFile(change.after, placeFile(change.after.parsed, declaration));
+  // The topology file holds no manifest (else it is in shards, and a full build places it).
+  if (partsOfFile(known, state.nodes).size > 0 || partsOfFile(file, state.nodes).size > 0) return undefined;
+  const files = keepPrevious ? new Map(previous.files) : previous.files;
+  files.set(path, file);
+  const istioSystem = [...(state.filesByShard.get(ISTIO_SYSTEM) ?? [])]
+    .sort((a, b) => (state.positions.get(a) ?? 0) - (state.positions.get(b) ?? 0))
+    .flatMap((shardFile) => {
+      const holder = files.get(shardFile);
+      return (holder && partsOfFile(holder, state.nodes).get(ISTIO_SYSTEM)?.namespaces) ?? [];
+    });
+  const built = buildTopology(topologyInputsOf(files.values(), declaration, state.destinations, istioSystem));
+  if (!sameShardReadings(previous, built.topology, built.peeringGateways)) {
+    if (!keepPrevious) files.set(path, known);
+    return undefined;
+  }
+  const findings = [
+    ...[...files.values()].flatMap((modelFile) => modelFile.parsed.findings),
+    ...previous.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
+    ...built.topology.findings,
+  ];
+  const model = finish(
+    { ...built, files, findings, resourceCount: previous.resourceCount, cache: previous.cache },
+    { ...state, topologyDeclaration: declaration },
+    new Map(previous.shards),
+    { previous, dirty: new Set([GLOBAL_SHARD]), byUnits: new Map(), keepPrevious },
+  );
+  return {
+    model,
+    dirty: new Set([GLOBAL_SHARD]),
+    topology: changedAspects(previous.topology, built.topology),
+  };
+}
+
+/**
+ * Whether shards assembled with a new topology would be the same as the model's: each cluster has
+ * the same segment and domain (service-instance.ts reads them for hostnames and exports), and the
+ * peering gateways resolve to the same peers.
+ */
+function sameShardReadings(
+  model: MeshModel,
+  topology: Topology,
+  peeringGateways: readonly PeeringGateway[],
+): boolean {
+  const names = new Set([...model.topology.clusters.keys(), ...topology.clusters.keys()]);
+  for (const name of names)
+    if (
+      model.topology.clusters.get(name)?.segment !== topology.clusters.get(name)?.segment ||
+      domainOf(model.topology, name) !== domainOf(topology, name)
+    )
+      return false;
+  return (
+    model.peeringGateways.length === peeringGateways.length &&
+    model.peeringGateways.every((peering, index) => {
+      const other = peeringGateways[index];
+      return (
+        other !== undefined &&
+        peering.gateway === other.gateway &&
+        peering.cluster === other.cluster &&
+        peering.peer === other.peer
+      );
+    })
+  );
+}
+
+/**
  * A dirty shard's files in order, from the previous shard's list: the changed files taken out and put
  * back at their place (undefined when that list is not known).
  */
@@ -361,6 +437,8 @@ function patchedShardFiles(
 /** What a model keeps to be updated: where each file's parts went, and in which order files come. */
 interface ModelState {
   topologyDeclaration?: TopologyDeclaration;
+  /** The clusters GitOps controllers deploy to (topology/place-workspace.ts). */
+  destinations?: ReadonlySet<string>;
   /** The files kustomizations read: a change to one changes other files' placements. */
   kustomizeInputs: ReadonlySet<string>;
   /** The kustomizations rendered for this model, by folder: the next build reuses those it can. */
@@ -390,6 +468,11 @@ const statesByModel = new WeakMap<MeshModel, ModelState>();
 /** The kustomizations a model rendered, by folder (empty for a workspace without any). */
 export function renderingsOf(model: MeshModel): ReadonlyMap<string, Rendering> {
   return statesByModel.get(model)?.renderings ?? new Map();
+}
+
+/** The topology file's declaration a model was built with. */
+export function topologyDeclarationOf(model: MeshModel): TopologyDeclaration | undefined {
+  return statesByModel.get(model)?.topologyDeclaration;
 }
 
 /**
@@ -563,6 +646,49 @@ function globalServicesAndVersion(
       added.length === 0 && removed.length === 0
         ? previous
         : { id: ++hostnameVersions, from: { id: previous.id, added, removed } },
+  };
+}
+
+/**
+ * What the topology is built from besides the topology file (SPEC §6, "merged in"): the clusters
+ * files are placed in, and the istio-system Namespaces, Segments and peering Gateways they declare.
+ * `istioSystemNamespaces`: the istio-system shard's Namespaces, in the files' order.
+ */
+function topologyInputsOf(
+  files: Iterable<ModelFile>,
+  declaration: TopologyDeclaration | undefined,
+  controllerDestinations: ReadonlySet<string> | undefined,
+  istioSystemNamespaces: readonly NamespaceInstance[],
+): TopologyInputs {
+  const placements: PlacedFile[] = [];
+  const receivingClusters = new Set<string>();
+  const segmentManifests: TopologyInputs['segmentManifests'] = [];
+  const gateways: TopologyInputs['gateways'] = [];
+  for (const file of files) {
+    segmentManifests.push(...file.declarations.segments);
+    for (const placement of file.placements)
+      for (const gateway of placement.declarations.gateways)
+        gateways.push({ cluster: placement.cluster, gateway });
+    // Only files that hold manifests (or name their cluster) make a cluster exist; the topology
+    // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
+    if (file.parsed.source.path === declaration?.file) continue;
+    for (const placement of file.placements) {
+      if (contributesCluster(placement)) placements.push(placement);
+      if (placement.resources.length > 0 || file.parsed.findings.length > 0)
+        receivingClusters.add(placement.cluster);
+    }
+  }
+  return {
+    declaration,
+    placements,
+    controllerDestinations,
+    receivingClusters,
+    istioSystemNamespaces: istioSystemNamespaces.map((namespace) => ({
+      cluster: namespace.cluster,
+      namespace,
+    })),
+    segmentManifests,
+    gateways,
   };
 }
 

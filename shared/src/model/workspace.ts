@@ -5,12 +5,21 @@ import { isKustomizationFile } from '../kustomize';
 import { type Finding, noFixes } from '../text/findings';
 import { createSourceFile } from '../text/source';
 import type { RenderingReuse } from '../topology/place-workspace';
+import { placesAlike } from '../topology/placement';
+import type { TopologyAspect } from '../topology/topology-diff';
 import { readTopologyFile, type TopologyDeclaration } from '../topology/topology-file';
 import { INTERNED_STRINGS } from '../util/intern';
 import { SessionCache } from '../util/session-cache';
 import { finish, type Steps } from '../util/steps';
 import { type ParsedFile, parseFile, parseFileInSteps, SKIPPED_CONTENT } from '../yaml/parse-file';
-import { buildModel, type FileChange, type FileFacts, renderingsOf, updateModel } from './build-model';
+import {
+  buildModel,
+  type FileChange,
+  type FileFacts,
+  renderingsOf,
+  topologyDeclarationOf,
+  updateModel,
+} from './build-model';
 import { factsFromPortable, type PortableFacts } from './portable-facts';
 import type { MeshModel } from './types';
 
@@ -43,6 +52,8 @@ export interface Workspace {
     dirty: ReadonlySet<string> | 'all';
     /** Of the dirty shards, those where only these units changed (model/shards.ts). */
     units?: ReadonlyMap<string, ReadonlySet<string>>;
+    /** Set when only the topology changed, every shard kept: what changed of it (model/build-model.ts). */
+    topology?: ReadonlySet<TopologyAspect>;
   }[];
   generations: WeakMap<MeshModel, number>;
   /** A fork's first model, which its original still uses: updated by copy, never in place. */
@@ -228,11 +239,17 @@ export function setTopologyPath(workspace: Workspace, path: string): void {
 }
 
 /**
- * Whether the next model is built from nothing: there is none yet, or the topology file changed
- * (which changes every cluster's placements). Then nothing of the current model is read again.
+ * Whether the next model is built from nothing: there is none yet, or the topology file changed in
+ * a way that can change files' placements (its clusters, paths or render commands), or together with
+ * other files. Then nothing of the current model is read again.
  */
 export function rebuildsWholeModel(workspace: Workspace): boolean {
-  return !workspace.model || workspace.pending.has(workspace.topologyPath);
+  const { model, pending, topologyPath } = workspace;
+  if (!model) return true;
+  if (!pending.has(topologyPath)) return false;
+  const before = topologyDeclarationOf(model);
+  const after = topologyDeclaration(workspace);
+  return pending.size > 1 || !before || !after || !placesAlike(before, after);
 }
 
 export function getModel(workspace: Workspace): MeshModel {
@@ -245,7 +262,7 @@ export function getModel(workspace: Workspace): MeshModel {
     readded: workspace.deletedSinceModel.has(path),
   }));
   const declaration = topologyDeclaration(workspace);
-  // A changed topology file changes everything; so does a model that was thrown away.
+  // A topology file that places files anew changes everything; so does a model that was thrown away.
   const previous = rebuildsWholeModel(workspace) ? undefined : workspace.model;
   // Nothing of the old model is read again then: let it go (no variable here holds it) before the
   // new one is built, which at 50,000 resources held both models (130 MB) at once.
@@ -266,7 +283,8 @@ export function getModel(workspace: Workspace): MeshModel {
   pending.clear();
   workspace.deletedSinceModel.clear();
   const final = withValueDomains(workspace, next, declaration) ?? next;
-  record(workspace, final, final === next ? (update?.dirty ?? 'all') : 'all', update?.units);
+  if (final === next && update) record(workspace, final, update.dirty, update.units, update.topology);
+  else record(workspace, final, 'all');
   workspace.model = final;
   return final;
 }
@@ -345,9 +363,15 @@ function record(
   model: MeshModel,
   dirty: ReadonlySet<string> | 'all',
   units?: ReadonlyMap<string, ReadonlySet<string>>,
+  topology?: ReadonlySet<TopologyAspect>,
 ): void {
   const generation = (workspace.history[workspace.history.length - 1]?.generation ?? 0) + 1;
-  workspace.history.push(units ? { generation, dirty, units } : { generation, dirty });
+  workspace.history.push({
+    generation,
+    dirty,
+    ...(units ? { units } : {}),
+    ...(topology ? { topology } : {}),
+  });
   if (workspace.history.length > HISTORY_LENGTH) workspace.history.shift();
   workspace.generations.set(model, generation);
 }
@@ -397,6 +421,18 @@ export function changedUnitsSince(
       else if (known !== 'all') for (const unit of units) known.add(unit);
     }
   }
+  return changed;
+}
+
+/**
+ * What changed of the topology in the model builds since `since` that kept every shard (their
+ * `topology`): the checks reading it run again on every cell. Empty when no such build happened.
+ */
+export function topologyChangesSince(workspace: Workspace, since: MeshModel): ReadonlySet<TopologyAspect> {
+  const entries = historySince(workspace, since);
+  const changed = new Set<TopologyAspect>();
+  if (entries === 'all') return changed;
+  for (const entry of entries) for (const aspect of entry.topology ?? []) changed.add(aspect);
   return changed;
 }
 

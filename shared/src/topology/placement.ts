@@ -86,6 +86,18 @@ function placementKey(topology: TopologyDeclaration | undefined): string {
   return key;
 }
 
+/**
+ * Whether two topology declarations place every file alike (a file's placements, a kustomization's
+ * clusters, a controller's destinations) and report the same MESH192 for a render command that has
+ * not run: they read the same clusters, paths and render commands.
+ */
+export function placesAlike(a: TopologyDeclaration, b: TopologyDeclaration): boolean {
+  const renders = (topology: TopologyDeclaration) =>
+    topology.clusters.map((cluster) => cluster.render?.value);
+  const theirs = renders(b);
+  return placementKey(a) === placementKey(b) && renders(a).every((render, index) => render === theirs[index]);
+}
+
 /** Where a cluster's render command's output stands in the workspace: never on disk, never written. */
 export const RENDERED_FOLDER = '.mesh-lens/rendered';
 
