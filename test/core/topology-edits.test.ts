@@ -16,6 +16,7 @@ import type { Check } from '../../shared/src/checks/check';
 import { cellLayout, cellViews } from '../../shared/src/model/cells';
 import { GLOBAL_SHARD } from '../../shared/src/model/shards';
 import type { TopologyAspect } from '../../shared/src/topology/topology-diff';
+import { exampleFiles, fuzzParameters, mutate, mutationStep } from '../fuzz/inputs';
 import { modelShape, THROW, workspaceOf } from '../helpers/big-namespace';
 import { findingsAsData } from '../helpers/checks';
 import { parseFixture } from '../helpers/fixture';
@@ -54,10 +55,33 @@ function corpus(withTopology = true): { name: string; files: Map<string, string>
     }
   for (const root of [exampleWorkspace, kustomizeExample, gitopsExample])
     workspaces.push({ name: root, files: filesUnder(root) });
+  workspaces.push({ name: 'clusters by folder and modeline', files: undeclaredClusters() });
   fc.sample(randomWorkspace, { seed: 20261204, numRuns: 12 }).forEach((files, index) => {
     workspaces.push({ name: `random ${index}`, files });
   });
   return workspaces.filter(({ files }) => !withTopology || files.has(TOPOLOGY));
+}
+
+/** Clusters the topology file does not declare (by folder, by modeline), in a segment by their istio-system Namespace. */
+function undeclaredClusters(): Map<string, string> {
+  const service = (scope: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n  labels: { solo.io/service-scope: ${scope} }\nspec:\n  selector: { app: web }\n  ports: [{ port: 80 }]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { app: web } }\n  template: { metadata: { labels: { app: web } } }\n`;
+  const route = (host: string) =>
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: to-web, namespace: shop }\nspec:\n  hosts: [${host}]\n  http: [{ route: [{ destination: { host: ${host} } }] }]\n`;
+  return new Map([
+    [
+      TOPOLOGY,
+      'segments:\n  payments: { domain: payments.mesh }\nlinks:\n  - { from: east, to: west }\n  - { between: [west, north] }\n',
+    ],
+    ['clusters/east/web.yaml', service('global')],
+    ['clusters/west/web.yaml', service('segment')],
+    [
+      'clusters/west/istio-system.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n  labels: { admin.solo.io/segment: payments }\n',
+    ],
+    ['clusters/east/route.yaml', route('web.shop.mesh.internal')],
+    ['apps/north.yaml', `# mesh-lens: cluster=north\n${route('web.shop.payments.mesh')}`],
+  ]);
 }
 
 // ---- which checks read which aspects ------------------------------------------------------------
@@ -314,5 +338,40 @@ describe('topology edits keep what they can', () => {
       'caught up',
     );
     editAndCompare(files, workspace, analysis, { [TOPOLOGY]: topology }, 'topology back');
+  });
+
+  test('fuzz: manifest edits and topology edits in any order equal a fresh run', () => {
+    // A model updated for manifest edits keeps the topology's inputs (model/build-model.ts): a
+    // topology edit after them must still build what a fresh run builds.
+    const step = fc.oneof(
+      fc.record({
+        topology: fc.constant(false),
+        mutations: fc.array(mutationStep, { minLength: 1, maxLength: 2 }),
+      }),
+      fc.record({ topology: fc.constant(true), edit: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constant(exampleFiles()), randomWorkspace),
+        fc.array(step, { minLength: 2, maxLength: 6 }),
+        (original, steps) => {
+          const topology = original.get(TOPOLOGY) ?? '';
+          const edits = topologyEdits(topology);
+          const files = new Map(original);
+          const workspace = workspaceOf(files);
+          let analysis = analyseWorkspace(workspace, undefined, THROW).analysis;
+          steps.forEach((next, index) => {
+            let texts: Record<string, string>;
+            if (next.topology) texts = { [TOPOLOGY]: (edits[next.edit % edits.length] as TopologyEdit).text };
+            else {
+              const manifests = new Map([...files].filter(([path]) => path !== TOPOLOGY));
+              texts = Object.fromEntries(mutate(manifests, next.mutations));
+            }
+            analysis = editAndCompare(files, workspace, analysis, texts, `step ${index}`);
+          });
+        },
+      ),
+      { ...fuzzParameters(20), includeErrorInReport: true },
+    );
   });
 });

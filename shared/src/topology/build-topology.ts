@@ -11,7 +11,11 @@ import type { Cluster, Link, Origin, Segment, Topology } from './types';
 /** Facts from manifests that take part in the topology (SPEC §6, "merged in"). */
 export interface TopologyInputs {
   declaration?: TopologyDeclaration;
-  /** Every placement of a file that holds manifests (or names its cluster): clusters exist by them. */
+  /**
+   * The placements of files that hold manifests (or name their cluster): clusters exist by them. Only
+   * the first of each cluster, those with a modeline and those of a render command's output are read,
+   * so a caller may leave the others out.
+   */
   placements: readonly Placement[];
   /** Clusters some file is placed in that holds manifests, or documents that could not be read. */
   receivingClusters: ReadonlySet<string>;
