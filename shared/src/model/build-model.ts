@@ -670,6 +670,8 @@ function topologyInputsOf(
   const receivingClusters = new Set<string>();
   const segmentManifests: TopologyInputs['segmentManifests'] = [];
   const gateways: TopologyInputs['gateways'] = [];
+  // Only a cluster with a render command has a rendered output to tell of.
+  const rendering = declaration?.clusters.some((cluster) => cluster.render) ?? false;
   for (const file of files) {
     segmentManifests.push(...file.declarations.segments);
     for (const placement of file.placements)
@@ -679,7 +681,7 @@ function topologyInputsOf(
     // file and stray YAML (CI configs, values files) must not conjure a `default` cluster.
     if (file.parsed.source.path === declaration?.file) continue;
     for (const placement of file.placements) {
-      if (contributesCluster(placement) && tellsOfCluster(placement, clustersSeen))
+      if (contributesCluster(placement) && tellsOfCluster(placement, clustersSeen, rendering))
         placements.push(placement);
       if (placement.resources.length > 0 || file.parsed.findings.length > 0)
         receivingClusters.add(placement.cluster);
@@ -705,10 +707,10 @@ function topologyInputsOf(
  * modeline (checked against the declared clusters), one of a render command's output (which then
  * ran). The others are left out: at 50,000 files, walking every placement took 18 ms of a topology edit.
  */
-function tellsOfCluster(placement: PlacedFile, seen: Set<string>): boolean {
+function tellsOfCluster(placement: PlacedFile, seen: Set<string>, rendering: boolean): boolean {
   const first = !seen.has(placement.cluster);
   seen.add(placement.cluster);
-  return first || placement.modeline !== undefined || isRenderedOutput(placement.file);
+  return first || placement.modeline !== undefined || (rendering && isRenderedOutput(placement.file));
 }
 
 function contributesCluster(placement: PlacedFile): boolean {
