@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
@@ -16,9 +14,10 @@ import type { Check } from '../../shared/src/checks/check';
 import { cellLayout, cellViews } from '../../shared/src/model/cells';
 import { GLOBAL_SHARD } from '../../shared/src/model/shards';
 import type { TopologyAspect } from '../../shared/src/topology/topology-diff';
-import { exampleFiles, fuzzParameters, mutate, mutationStep } from '../fuzz/inputs';
+import { exampleFiles as bookinfoFiles, fuzzParameters, mutate, mutationStep } from '../fuzz/inputs';
 import { modelShape, THROW, workspaceOf } from '../helpers/big-namespace';
 import { findingsAsData } from '../helpers/checks';
+import { filesUnder as exampleFiles } from '../helpers/example-host';
 import { parseFixture } from '../helpers/fixture';
 import { exampleWorkspace, gitopsExample, kustomizeExample } from '../helpers/paths';
 import { randomWorkspace } from '../helpers/random-workspace';
@@ -32,17 +31,7 @@ import { randomWorkspace } from '../helpers/random-workspace';
 const TOPOLOGY = 'mesh-topology.yaml';
 
 function filesUnder(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name))
-        files.set(relative(root, full).split(sep).join('/'), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(root);
-  return files;
+  return new Map(exampleFiles(root));
 }
 
 /** The documented examples, the example workspaces, random ones (`withTopology`: those with a topology file). */
@@ -352,7 +341,7 @@ describe('topology edits keep what they can', () => {
     );
     fc.assert(
       fc.property(
-        fc.oneof(fc.constant(exampleFiles()), randomWorkspace),
+        fc.oneof(fc.constant(bookinfoFiles()), randomWorkspace),
         fc.array(step, { minLength: 2, maxLength: 6 }),
         (original, steps) => {
           const topology = original.get(TOPOLOGY) ?? '';

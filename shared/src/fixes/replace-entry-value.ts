@@ -1,5 +1,5 @@
 import type { TextEdit } from '../text/findings';
-import { offsetAt, type Range } from '../text/source';
+import { compareRanges, offsetAt, type Range } from '../text/source';
 import type { DocumentContext, Located } from '../yaml/nodes';
 import { replaceScalar, writeValueAfterKey, yamlScalar } from './yaml-edits';
 
@@ -22,10 +22,5 @@ function isEmpty(range: Range): boolean {
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
+  return compareRanges(a, b) === 0;
 }

@@ -1,4 +1,4 @@
-import type { Range } from '../text/source';
+import { compareRanges } from '../text/source';
 import type { Cluster, Link, Origin, Segment, Topology } from './types';
 
 /**
@@ -47,16 +47,7 @@ function sameLink(a: Link, b: Link): boolean {
 
 function sameOrigin(a: Origin | undefined, b: Origin | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.file === b.file && sameRange(a.range, b.range);
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
+  return a.file === b.file && compareRanges(a.range, b.range) === 0;
 }
 
 /** Same keys in the same order (lists shown to users follow it), and alike values. */
