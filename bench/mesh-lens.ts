@@ -346,8 +346,8 @@ export function smallFileCycle(files: Map<string, string>, expected: Expected): 
 
 /**
  * The topology file of a preset workspace: a link to a cluster that does not exist appended to its
- * `links:` (MESH191 in the topology file), and taken out again. Any change of the topology file may
- * change every cluster's reach, so each of these edits re-analyses the whole workspace.
+ * `links:` (MESH191 in the topology file), and taken out again. A link may change every cluster's
+ * reach: each of these edits re-runs the checks that read links on every namespace (the model is kept).
  */
 export function topologyCycle(files: Map<string, string>, expected: Expected): EditCycle {
   const file = 'mesh-topology.yaml';

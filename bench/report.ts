@@ -627,7 +627,7 @@ function renderEdits(results: BenchResults): string[] {
     '**Edit → diagnostics by shape** (through the language server over stdio: full-text `didChange`, timed to the `publishDiagnostics` that shows the edit’s effect in the file it affects; every round’s samples pooled):',
     '',
     '- *small file*: the file of a Service exported by its own label whose sibling in another cluster is not: a Service with an invalid scope appended in the same namespace (MESH110 in the file) and taken out, the label switched `global` → `cluster` (MESH101 leaves the sibling’s file in another cluster) and back;',
-    '- *topology file*: a link to a cluster that does not exist appended to `mesh-topology.yaml` (MESH191 there) and taken out; any topology change re-analyses the whole workspace;',
+    '- *topology file*: a link to a cluster that does not exist appended to `mesh-topology.yaml` (MESH191 there) and taken out; a link edit keeps the model and re-runs the checks that read links on every namespace (a topology change that places files anew rebuilds everything);',
     '- *file in the big namespace*: the same four edits on a Service file of the big-namespace shape’s one namespace;',
     '- *base shared by N overlays*: a Service file of the base every overlay includes: a Service with an invalid scope appended (MESH110 in each cluster) and taken out, a Service’s label switched to `cluster` (MESH122 on a route in cluster 1’s overlay) and back;',
     '- *the big file*: a Service’s label in the single big file switched to `globl` and back; a hover in the small cluster is sent right after each edit.',
