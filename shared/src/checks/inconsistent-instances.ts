@@ -1,12 +1,10 @@
-import type { Node, Pair, YAMLMap } from 'yaml';
 import type { ServicePort } from '../facts/declarations';
 import type { GlobalService, MeshIndex, ServiceInstance } from '../model/types';
 import type { Finding, Fix, RelatedLocation } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { offsetAt, positionAt, type Range } from '../text/source';
 import { majority } from '../util/majority';
-import { asMap, keyText, nodeRange, trimmedEnd } from '../yaml/nodes';
-import { field, type Resource } from '../yaml/resource';
+import { trimmedEnd } from '../yaml/nodes';
 import type { Check } from './check';
 import { findingAt, listClusters } from './finding';
 import { alignPortsFix } from './ports-alignment';
@@ -271,35 +269,8 @@ function trimmed(instance: ServiceInstance, range: Range): Range {
   };
 }
 
-function specMap(instance: ServiceInstance): YAMLMap | undefined {
-  return asMap(instance.resource, field(instance.resource, ['spec']));
-}
-
-function ownPair(instance: ServiceInstance, map: YAMLMap | undefined, key: string): Pair | undefined {
-  return map?.items.find((pair) => keyText(instance.resource, pair) === key) as Pair | undefined;
-}
-
-// A resource's nodes never change, and reading them parses its file again once the file has left
-// the document cache: at each full analysis, for every Service whose ports disagree.
-const portsRanges = new WeakMap<Resource, Range>();
-
 /** The `ports` key, else the `spec` key, else the Service's name. */
 function portsRange(instance: ServiceInstance): Range {
-  let range = portsRanges.get(instance.resource);
-  if (!range) {
-    range = portsRangeOf(instance);
-    portsRanges.set(instance.resource, range);
-  }
-  return range;
-}
-
-function portsRangeOf(instance: ServiceInstance): Range {
   const { resource } = instance;
-  const ports = ownPair(instance, specMap(instance), 'ports');
-  const spec = ownPair(instance, resource.node, 'spec');
-  return (
-    nodeRange(resource, (ports?.key ?? spec?.key) as Node | undefined) ??
-    resource.name?.range ??
-    resource.range
-  );
+  return instance.portsKey ?? resource.name?.range ?? resource.range;
 }

@@ -45,6 +45,11 @@ export interface ServiceDecl {
   /** `undefined` when the Service has no (or an empty) selector: its endpoints come from EndpointSlices. */
   selector?: Map<string, Located<string>>;
   ports: ServicePort[];
+  /**
+   * The `ports` key, else the `spec` key: where a finding about the ports as a whole points (MESH103).
+   * Read with the other facts: reading it later parsed the file again once it had left the document cache.
+   */
+  portsKey?: Range;
   /** The Kubernetes `spec.trafficDistribution` field, which wins over the annotations (SPEC §2). */
   trafficDistributionField?: Located<string>;
 }

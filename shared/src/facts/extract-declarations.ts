@@ -1,8 +1,18 @@
-import { type Document, isScalar, type Node } from 'yaml';
+import { type Document, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Range } from '../text/source';
 import { lookupTable } from '../util/lookup-table';
 import { settledList } from '../util/settled';
 import { rememberDocuments } from '../yaml/document-cache';
-import { getPath, locatedNumber, locatedString, nodeRange, seqItems, stringEntries } from '../yaml/nodes';
+import {
+  asMap,
+  getPath,
+  keyText,
+  locatedNumber,
+  locatedString,
+  nodeRange,
+  seqItems,
+  stringEntries,
+} from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import { field, namespaceOf, type Resource } from '../yaml/resource';
 import type {
@@ -185,8 +195,20 @@ function serviceDecl(resource: Resource, name: string): ServiceDecl {
     ports: settledList(
       seqItems(resource, field(resource, ['spec', 'ports'])).flatMap((port) => servicePort(resource, port)),
     ),
+    portsKey: portsKeyRange(resource),
     trafficDistributionField: locatedString(resource, field(resource, ['spec', 'trafficDistribution'])),
   };
+}
+
+/** The `ports` key of `spec`, else the `spec` key. */
+function portsKeyRange(resource: Resource): Range | undefined {
+  const spec = ownPair(resource, asMap(resource, resource.node), 'spec');
+  const ports = ownPair(resource, asMap(resource, spec?.value as Node | undefined), 'ports');
+  return nodeRange(resource, (ports?.key ?? spec?.key) as Node | undefined);
+}
+
+function ownPair(resource: Resource, map: YAMLMap | undefined, key: string): Pair | undefined {
+  return map?.items.find((pair) => keyText(resource, pair) === key) as Pair | undefined;
 }
 
 function servicePort(resource: Resource, node: Node): ServicePort[] {
