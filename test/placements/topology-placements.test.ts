@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import picomatch from 'picomatch';
 import { createWorkspace, getModel, runChecks, setFile } from '../../shared/src';
-import { placeFile } from '../../shared/src/topology/placement';
+import { globTest, placeFile } from '../../shared/src/topology/placement';
 import { readTopologyFile } from '../../shared/src/topology/topology-file';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { assertAnnotatedFindings } from '../helpers/checks';
@@ -152,5 +153,45 @@ describe('placements kept across topology edits', () => {
     const findings = described(workspace);
     assert.ok(findings.some((finding: { code: string }) => finding.code === 'MESH191'));
     assert.deepEqual(findings, described(fresh));
+  });
+});
+
+describe('path globs', () => {
+  test("a path entry's glob matches exactly what picomatch's matcher matches", () => {
+    const globs = [
+      'clusters/east/**',
+      'apps/*.yaml',
+      'shared',
+      '**/base/**',
+      'a/{b,c}/d.yml',
+      '.hidden/**',
+      'x/[ab]*',
+      '*',
+    ];
+    const paths = [
+      'clusters/east/web.yaml',
+      'clusters/east',
+      'clusters/eastern/a.yaml',
+      'apps/web.yaml',
+      'apps/a/b.yaml',
+      'shared',
+      'shared/x.yaml',
+      'a/base/b/c.yaml',
+      'base/k.yaml',
+      'a/b/d.yml',
+      'a/c/d.yml',
+      'a/e/d.yml',
+      '.hidden/.x/y.yaml',
+      'x/ab',
+      'x/c',
+      'top.yaml',
+      '',
+      '.dot.yaml',
+    ];
+    for (const glob of globs) {
+      const matcher = picomatch(glob, { dot: true });
+      const test = globTest(glob);
+      for (const path of paths) assert.equal(test(path), matcher(path), `${glob} on ${JSON.stringify(path)}`);
+    }
   });
 });

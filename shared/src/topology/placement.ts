@@ -152,14 +152,24 @@ export function placementsByTopology(topology: TopologyDeclaration, path: string
   return found;
 }
 
+/**
+ * Whether a workspace path matches a glob, as picomatch's matcher answers (the glob itself, else its
+ * regular expression; workspace paths are already `/`-separated), without the result object that
+ * matcher makes per call: every file is tested against every cluster's paths at each full build.
+ */
+export function globTest(glob: string): (path: string) => boolean {
+  const regex = picomatch.makeRe(glob, { dot: true });
+  return (path) => path !== '' && (path === glob || regex.test(path));
+}
+
 function compiled(topology: TopologyDeclaration): CompiledPath[] {
   let paths = compiledPaths.get(topology);
   if (!paths) {
     paths = topology.clusters.flatMap((cluster) =>
       cluster.paths.map((path) => {
         const glob = path.glob.value.replace(/\/+$/, '');
-        const matchFile = picomatch(glob, { dot: true });
-        const matchFolder = picomatch(`${glob}/**`, { dot: true });
+        const matchFile = globTest(glob);
+        const matchFolder = globTest(`${glob}/**`);
         return {
           cluster: cluster.name.value,
           test: (file: string) => matchFile(file) || matchFolder(file),
