@@ -254,4 +254,58 @@ describe('fix-all pass by pass', () => {
       });
     }
   }
+
+  test('a link taken out of the topology file and put back: MESH123 comes and goes, no other file is published again', async () => {
+    const topology = (links: string) =>
+      `clusters:\n  east: { paths: ["clusters/east/**"] }\n  west: { paths: ["clusters/west/**"] }\nlinks:\n${links}`;
+    const linked = topology('  - { from: east, to: west }\n  - { from: west, to: east }\n');
+    const route = 'clusters/east/route.yaml';
+    const invalid = 'clusters/east/invalid.yaml';
+    const root = writeFixture(`
+      //- mesh-topology.yaml
+      ${linked.replaceAll('\n', '\n      ')}
+      //- clusters/west/cart.yaml
+      ${service('cart', 'global').replaceAll('\n', '\n      ')}
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: { name: cart, namespace: shop }
+      spec:
+        selector: { matchLabels: { app: cart } }
+        template: { metadata: { labels: { app: cart } } }
+      //- ${route}
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: { name: to-cart, namespace: shop }
+      spec:
+        hosts: [cart.shop.mesh.internal]
+        http: [{ route: [{ destination: { host: cart.shop.mesh.internal } }] }]
+      //- ${invalid}
+      ${service('web', 'globl').replaceAll('\n', '\n      ')}
+    `);
+    const session = await startRecordingSession(root);
+    try {
+      await openAfterScan(session, 'mesh-topology.yaml', linked);
+      await session.until(() => session.publishesOf(invalid).length > 0, 'the first diagnostics');
+      const codes = (path: string) =>
+        session
+          .publishesOf(path)
+          .at(-1)
+          ?.diagnostics.map((d) => d.code) ?? [];
+      assert.ok(codes(invalid).includes('MESH110'));
+      assert.ok(!codes(route).includes('MESH123'), 'east reaches west');
+      const invalidPublishes = session.publishesOf(invalid).length;
+      await change(session, 'mesh-topology.yaml', 2, topology('  - { from: west, to: east }\n'));
+      await session.until(() => codes(route).includes('MESH123'), 'MESH123 once east no longer reaches west');
+      await change(session, 'mesh-topology.yaml', 3, linked);
+      await session.until(() => !codes(route).includes('MESH123'), 'MESH123 gone with the link back');
+      assert.equal(
+        session.publishesOf(invalid).length,
+        invalidPublishes,
+        'a file whose findings the link did not change is not published again',
+      );
+    } finally {
+      await session.stop();
+    }
+  });
 });
