@@ -95,9 +95,12 @@ export function cellLayout(shard: Shard, mesh: MeshIndex, whole = false): CellLa
   return layout;
 }
 
-/** Whether two layouts key their cells alike (a unit is in the same cell in both). */
+/**
+ * Whether two layouts key their cells alike (a unit is in the same cell in both) and are guarded alike:
+ * a layout becoming guarded has its every cell checked, so that no two of them find something at one place.
+ */
 export function sameCells(a: CellLayout, b: CellLayout): boolean {
-  return a.buckets === b.buckets;
+  return a.buckets === b.buckets && a.guarded === b.guarded;
 }
 
 /** The key of the cell holding `unit`. */
