@@ -1,7 +1,7 @@
 import type { Check } from '../checks/check';
 import { type CheckOptions, checkByCode, checks, runCheckList } from '../checks/registry';
 import { reportedFindings } from '../checks/reported';
-import { cellLayout, cellOfUnit, cellViews, sameCells, shardOfCell } from '../model/cells';
+import { type CellLayout, cellLayout, cellOfUnit, cellViews, sameCells, shardOfCell } from '../model/cells';
 import { NAMESPACE_UNIT } from '../model/shards';
 import type { MeshModel, Shard } from '../model/types';
 import { tableOf } from '../model/unit-table';
@@ -31,6 +31,11 @@ export interface Analysis {
    * watched there: the cell is checked again when a hostname that affects one of them comes or goes.
    */
   watchedHostnames: ReadonlyMap<string, ReadonlyMap<Check, string[]>>;
+  /**
+   * The shards split in guarded cells (model/cells.ts) that are checked whole: two of their cells found
+   * something at one place, which a whole check merges or tells once. Kept until a full analysis.
+   */
+  wholeShards: ReadonlySet<string>;
   options: CheckOptions;
 }
 
@@ -62,7 +67,7 @@ export function analyseWorkspace(
     if (previous.options.severityOverrides === options.severityOverrides)
       return { analysis: previous, changedFiles: new Set() };
     return {
-      analysis: analysisOf(model, previous.shards, previous.watchedHostnames, options),
+      analysis: analysisOf(model, previous.shards, previous.watchedHostnames, previous.wholeShards, options),
       changedFiles: 'all',
     };
   }
@@ -71,12 +76,23 @@ export function analyseWorkspace(
 
   const dirty = new Set<string>();
   for (const [shard, units] of changed) dirtyCells(previous, model, shard, units, dirty);
+  const wholeShards = new Set([...previous.wholeShards].filter((key) => model.shards.has(key)));
   // A check that reads every hostname (its beyondShard declaration) can change its findings in a
   // cell the edit did not touch when a hostname appears or goes away anywhere.
   const changedHostnames = hostnameChanges(previous.model, model, changed);
   if (changedHostnames.length > 0)
     for (const [cell, byCheck] of previous.watchedHostnames)
       if (affectedBy(byCheck, changedHostnames)) dirty.add(cell);
+
+  // After a topology edit that kept every shard, the checks reading what changed of it run again on
+  // every cell (recheckTopologyReaders); a guarded namespace's cells are checked again with every check
+  // instead, so that its guard sees all their findings.
+  const readers = topologyReaders(topologyChangesSince(workspace, previous.model));
+  if (readers.size > 0)
+    for (const shard of model.shards.values()) {
+      const layout = cellLayout(shard, model, wholeShards.has(shard.key));
+      if (layout.guarded) for (const cell of layout.keys) dirty.add(cell);
+    }
 
   const shards = new Map(previous.shards);
   const watchedHostnames = new Map(previous.watchedHostnames);
@@ -95,20 +111,29 @@ export function analyseWorkspace(
   for (const [key, cells] of dirtyByShard) {
     const shard = model.shards.get(key);
     if (!shard) continue;
-    for (const [cell, view] of cellViews(cellLayout(shard, model), cells))
-      after.push(...checkCell(model, cell, view, options, shards, watchedHostnames));
+    const layout = cellLayout(shard, model, wholeShards.has(key));
+    const found: Finding[] = [];
+    for (const [cell, view] of cellViews(layout, cells))
+      found.push(...checkCell(model, cell, view, options, shards, watchedHostnames));
+    if (!(layout.guarded && meetAcrossCells(layout, cells, shards))) {
+      after.push(...found);
+      continue;
+    }
+    // The cells not checked again still hold the previous analysis's findings: they go too.
+    for (const cell of layout.keys) if (!cells.has(cell)) before.push(...(shards.get(cell) ?? []));
+    after.push(...checkWhole(model, layout, options, shards, watchedHostnames));
+    wholeShards.add(key);
   }
-  const topology = topologyChangesSince(workspace, previous.model);
-  if (topology.size > 0) {
+  if (readers.size > 0) {
     const context = { model, options, shards, watchedHostnames, before, after };
-    recheckTopologyReaders(context, topology, dirty);
+    recheckTopologyReaders(context, readers, dirty, wholeShards);
   }
   // Severities are applied as findings are reported: new ones (the settings', the topology file's) change any file's.
   const sameSeverities =
     sameSeverity(previous.options, options) &&
     sameOverrides(previous.model.severityOverrides, model.severityOverrides);
   const changedFiles = sameSeverities ? filesThatDiffer(before, after) : 'all';
-  return { analysis: analysisOf(model, shards, watchedHostnames, options), changedFiles };
+  return { analysis: analysisOf(model, shards, watchedHostnames, wholeShards, options), changedFiles };
 }
 
 /** What re-checking cells reads and writes: the new analysis's lists, and the findings they replaced and found. */
@@ -123,24 +148,21 @@ interface Recheck {
 
 /**
  * After an edit of the topology file that kept every shard (a link, a network; model/build-model.ts),
- * the checks reading what changed of the topology run again on every cell not already checked
- * again, and the other checks' findings there are kept: a link edit re-runs the reachability checks,
- * not the whole catalogue. The final passes of a cell's findings (suppressions, copies merged across
- * clusters, findings shown on templates) work code by code, so the two sets can be joined.
+ * `readers` — the checks reading what changed of the topology — run again on every cell not already
+ * checked again, and the other checks' findings there are kept: a link edit re-runs the reachability
+ * check, not the whole catalogue. The final passes of a cell's findings (suppressions, copies merged
+ * across clusters, findings shown on templates) work code by code, so the two sets can be joined.
  */
 function recheckTopologyReaders(
   context: Recheck,
-  changed: ReadonlySet<TopologyAspect>,
+  readers: ReadonlySet<Check>,
   dirty: ReadonlySet<string>,
+  wholeShards: ReadonlySet<string>,
 ): void {
-  const readers = new Set(
-    checks.filter((check) => check.readsTopology?.some((aspect) => changed.has(aspect))),
-  );
-  if (readers.size === 0) return;
   const codes = new Set([...readers].map((check) => check.code));
   const { model, options, shards, before, after } = context;
   for (const shard of model.shards.values()) {
-    const layout = cellLayout(shard, model);
+    const layout = cellLayout(shard, model, wholeShards.has(shard.key));
     const cells = new Set(layout.keys.filter((cell) => !dirty.has(cell)));
     for (const [cell, view] of cellViews(layout, cells)) {
       rewatch(context, cell, view, readers);
@@ -155,6 +177,12 @@ function recheckTopologyReaders(
       else shards.delete(cell);
     }
   }
+}
+
+/** The checks reading an aspect of the topology that changed (`Check.readsTopology`). */
+function topologyReaders(changed: ReadonlySet<TopologyAspect>): Set<Check> {
+  if (changed.size === 0) return new Set();
+  return new Set(checks.filter((check) => check.readsTopology?.some((aspect) => changed.has(aspect))));
 }
 
 /** A cell's hostnames watched by the re-run checks (`Check.beyondShard`), the other checks' kept. */
@@ -186,8 +214,9 @@ function dirtyCells(
 ): void {
   const before = previous.model.shards.get(key);
   const after = model.shards.get(key);
-  const old = before && cellLayout(before, previous.model);
-  const now = after && cellLayout(after, model);
+  const whole = previous.wholeShards.has(key);
+  const old = before && cellLayout(before, previous.model, whole);
+  const now = after && cellLayout(after, model, whole);
   if (units === 'all' || !old || !now || !sameCells(old, now) || now.buckets === 0) {
     for (const cell of old?.keys ?? []) dirty.add(cell);
     for (const cell of now?.keys ?? []) dirty.add(cell);
@@ -291,18 +320,64 @@ function affectedBy(byCheck: ReadonlyMap<Check, string[]>, hostnames: readonly s
 function analyseAll(model: MeshModel, options: CheckOptions): Analysis {
   const shards = new Map<string, Finding[]>();
   const watchedHostnames = new Map<string, ReadonlyMap<Check, string[]>>();
+  const wholeShards = new Set<string>();
   for (const shard of model.shards.values()) {
     const layout = cellLayout(shard, model);
-    for (const [cell, view] of cellViews(layout, new Set(layout.keys)))
+    const cells = new Set(layout.keys);
+    for (const [cell, view] of cellViews(layout, cells))
       checkCell(model, cell, view, options, shards, watchedHostnames);
+    if (layout.guarded && meetAcrossCells(layout, cells, shards)) {
+      checkWhole(model, layout, options, shards, watchedHostnames);
+      wholeShards.add(shard.key);
+    }
   }
-  return analysisOf(model, shards, watchedHostnames, options);
+  return analysisOf(model, shards, watchedHostnames, wholeShards, options);
+}
+
+/**
+ * Whether a finding of one of `cells` is at the place (code, file, range) of a finding of another
+ * cell of the layout: checked whole, the two would be merged into one naming both clusters, or told
+ * once (checks/cluster-copies.ts), so the cells' findings are not the shard's. Without such a pair,
+ * every group of findings at one place is in one cell, merged there as a whole check merges it.
+ */
+function meetAcrossCells(
+  layout: CellLayout,
+  cells: ReadonlySet<string>,
+  shards: ReadonlyMap<string, Finding[]>,
+): boolean {
+  for (const cell of cells)
+    for (const finding of shards.get(cell) ?? [])
+      for (const other of layout.keys) {
+        if (other === cell) continue;
+        const list = shards.get(other);
+        const inFile = list && byFileOf(list).get(finding.file);
+        if (inFile?.some((found) => found.code === finding.code && sameRange(found.range, finding.range)))
+          return true;
+      }
+  return false;
+}
+
+/** Checks a split shard whole, in place of its cells (their findings dropped): one cell keyed by the shard's key. */
+function checkWhole(
+  model: MeshModel,
+  layout: CellLayout,
+  options: CheckOptions,
+  shards: Map<string, Finding[]>,
+  watchedHostnames: Map<string, ReadonlyMap<Check, string[]>>,
+): Finding[] {
+  for (const cell of layout.keys) {
+    shards.delete(cell);
+    watchedHostnames.delete(cell);
+  }
+  const { shard } = layout;
+  return checkCell(model, shard.key, shard, options, shards, watchedHostnames);
 }
 
 function analysisOf(
   model: MeshModel,
   shards: ReadonlyMap<string, Finding[]>,
   watchedHostnames: ReadonlyMap<string, ReadonlyMap<Check, string[]>>,
+  wholeShards: ReadonlySet<string>,
   options: CheckOptions,
 ): Analysis {
   let sorted: Finding[] | undefined;
@@ -310,6 +385,7 @@ function analysisOf(
     model,
     shards,
     watchedHostnames,
+    wholeShards,
     options,
     findings: () => {
       sorted ??= reported(analysis, ([] as Finding[]).concat(...shards.values())).sort(compareFindings);
@@ -417,5 +493,7 @@ function hostnameChanges(
 export function shardFindings(analysis: Analysis, key: string): Finding[] {
   const shard = analysis.model.shards.get(key);
   if (!shard) return analysis.shards.get(key) ?? [];
-  return cellLayout(shard, analysis.model).keys.flatMap((cell) => analysis.shards.get(cell) ?? []);
+  return cellLayout(shard, analysis.model, analysis.wholeShards.has(key)).keys.flatMap(
+    (cell) => analysis.shards.get(cell) ?? [],
+  );
 }

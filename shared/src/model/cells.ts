@@ -5,6 +5,8 @@ import type { MeshIndex, ModelFile, Shard } from './types';
 import {
   isPlainFile,
   isPlainReference,
+  isSplittableFile,
+  isSplittableReference,
   mergedSlices,
   resourceUnits,
   tableOf,
@@ -19,16 +21,29 @@ import {
 // Shard holding only its units' services, references, files and workloads; a check walks it as it
 // walks a shard, and looks beyond it through `wholeShard`.
 //
-// Splitting is only sound when no finding of one unit can merge with or depend on another's, which
+// Splitting is only sound when no finding of one unit can merge with or depend on another's. That
 // holds for plain files. A namespace is checked whole, as one cell, when it is small (nothing to
-// gain), or when a Namespace object there sets a setting its Services inherit (a finding at that
-// label speaks for several Services), or when a file there is rendered (kustomize renames a Service
-// per cluster; a Helm template or a render command shows the findings of several documents at one line).
+// gain), when a Namespace object there sets a setting its Services inherit (a finding at that label
+// speaks for several Services), or when a file there is Helm output, a render command's or renders
+// an object under a new name (kustomize's name affixes rename a Service per cluster; a Helm template
+// or a render command shows the findings of several documents at one line). A namespace rendered by
+// kustomize without renaming is split like a plain one, but its cells are `guarded`: a finding at a
+// line of a kustomization or a patch can be found by several units (a label every object gets), and
+// the findings at one place are merged or told once (checks/cluster-copies.ts), so the analysis
+// checks such a namespace whole when two of its cells find something at one place.
 
-/** A namespace with fewer Service names than this is one cell (and keeps no table of units, model/unit-table.ts). */
+/** A namespace with fewer Service names than this is one cell (and keeps no table of units, model/unit-table.ts)... */
 export const SPLIT_FROM = 256;
-/** About this many Service names per cell. */
+/** ...unless it has this many Service instances: a base of a few hundred Services placed in twenty clusters. */
+export const SPLIT_FROM_INSTANCES = 1024;
+/** About this many Service names per cell, and at most about this many instances (a name placed in many clusters). */
 const NAMES_PER_CELL = 32;
+const INSTANCES_PER_CELL = 128;
+
+/** Whether a namespace of this size is checked in cells and keeps a table of units. */
+export function bigEnoughToSplit(names: number, instances: number): boolean {
+  return names >= SPLIT_FROM || (instances >= SPLIT_FROM_INSTANCES && names >= 2);
+}
 
 /** How a shard is checked: whole (one cell keyed by the shard's key), or in `buckets` cells plus its Namespace cell. */
 export interface CellLayout {
@@ -37,17 +52,36 @@ export interface CellLayout {
   buckets: number;
   /** Every cell's key. */
   keys: readonly string[];
+  /**
+   * Split though some of its files are rendered: findings of two cells at one place would be merged
+   * by a whole check, so the analysis checks the shard whole when that happens (analyse-workspace.ts).
+   */
+  guarded: boolean;
 }
 
 const layouts = new WeakMap<Shard, CellLayout>();
+const wholeLayouts = new WeakMap<Shard, CellLayout>();
 
-export function cellLayout(shard: Shard, mesh: MeshIndex): CellLayout {
+/** How a shard is checked; `whole`: as one cell whatever its size (its cells found something at one place). */
+export function cellLayout(shard: Shard, mesh: MeshIndex, whole = false): CellLayout {
+  if (whole) {
+    let layout = wholeLayouts.get(shard);
+    if (!layout) {
+      layout = { shard, buckets: 0, keys: [shard.key], guarded: false };
+      wholeLayouts.set(shard, layout);
+    }
+    return layout;
+  }
   let layout = layouts.get(shard);
   if (!layout) {
     const table = tableOf(shard);
-    const buckets = !(table ? splittableTable(shard, table) : splittable(shard, mesh))
-      ? 0
-      : bucketCount(table ? table.serviceNames : shard.serviceGroups.length);
+    const split = table ? splittableTable(shard, table) : splittable(shard, mesh);
+    const buckets =
+      split === 'no'
+        ? 0
+        : table
+          ? bucketCount(table.serviceNames, table.instances)
+          : bucketCount(shard.serviceGroups.length, shard.services.length);
     const keys =
       buckets === 0
         ? [shard.key]
@@ -55,15 +89,18 @@ export function cellLayout(shard: Shard, mesh: MeshIndex): CellLayout {
             namespaceCell(shard.key),
             ...Array.from({ length: buckets }, (_, bucket) => bucketCell(shard.key, bucket)),
           ];
-    layout = { shard, buckets, keys };
+    layout = { shard, buckets, keys, guarded: split === 'guarded' };
     layouts.set(shard, layout);
   }
   return layout;
 }
 
-/** Whether two layouts key their cells alike (a unit is in the same cell in both). */
+/**
+ * Whether two layouts key their cells alike (a unit is in the same cell in both) and are guarded alike:
+ * a layout becoming guarded has its every cell checked, so that no two of them find something at one place.
+ */
 export function sameCells(a: CellLayout, b: CellLayout): boolean {
-  return a.buckets === b.buckets;
+  return a.buckets === b.buckets && a.guarded === b.guarded;
 }
 
 /** The key of the cell holding `unit`. */
@@ -187,20 +224,33 @@ function cellsOfFile(layout: CellLayout, file: ModelFile): readonly string[] {
   return cells.keys;
 }
 
-function splittable(shard: Shard, mesh: MeshIndex): boolean {
-  if (shard.key === GLOBAL_SHARD || shard.serviceGroups.length < SPLIT_FROM) return false;
-  if (shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))) return false;
-  if (!shard.files.every(isPlainFile)) return false;
-  return shard.references.every((reference) => isPlainReference(reference, mesh.files));
+/** Whether a shard is split: `guarded` when some of its files are rendered (`isSplittableFile`). */
+type Split = 'no' | 'plain' | 'guarded';
+
+function splittable(shard: Shard, mesh: MeshIndex): Split {
+  if (shard.key === GLOBAL_SHARD || !bigEnoughToSplit(shard.serviceGroups.length, shard.services.length))
+    return 'no';
+  if (shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))) return 'no';
+  if (
+    shard.files.every(isPlainFile) &&
+    shard.references.every((reference) => isPlainReference(reference, mesh.files))
+  )
+    return 'plain';
+  return shard.files.every(isSplittableFile) &&
+    shard.references.every((reference) => isSplittableReference(reference, mesh.files))
+    ? 'guarded'
+    : 'no';
 }
 
 /** `splittable` from a table's counts: the same answer without walking the namespace. */
-function splittableTable(shard: Shard, table: UnitTable): boolean {
-  return (
-    table.serviceNames >= SPLIT_FROM &&
-    table.notPlain === 0 &&
-    !shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))
-  );
+function splittableTable(shard: Shard, table: UnitTable): Split {
+  if (
+    !bigEnoughToSplit(table.serviceNames, table.instances) ||
+    table.notSplittable > 0 ||
+    shard.namespaces.some(({ resource }) => setsInheritedSetting(resource))
+  )
+    return 'no';
+  return table.notPlain === 0 ? 'plain' : 'guarded';
 }
 
 function setsInheritedSetting(resource: Shard['namespaces'][number]['resource']): boolean {
@@ -212,9 +262,9 @@ function setsInheritedSetting(resource: Shard['namespaces'][number]['resource'])
 }
 
 /** A power of two, so that a namespace's cells change only when its size doubles or halves. */
-function bucketCount(names: number): number {
+function bucketCount(names: number, instances: number): number {
   let buckets = 2;
-  while (buckets * NAMES_PER_CELL < names) buckets *= 2;
+  while (buckets * NAMES_PER_CELL < names || buckets * INSTANCES_PER_CELL < instances) buckets *= 2;
   return buckets;
 }
 

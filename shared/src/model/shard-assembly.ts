@@ -4,7 +4,7 @@ import type { Topology } from '../topology/types';
 import { groupBy } from '../util/group-by';
 import { settledList } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
-import { SPLIT_FROM } from './cells';
+import { bigEnoughToSplit } from './cells';
 import type { PlacedFile } from './placed-facts';
 import {
   attachEndpoints,
@@ -254,7 +254,7 @@ export function assembleShard(
   filesOfShard.set(assembled, files);
   instancesOfShard.set(assembled, instances);
   // A namespace big enough to be checked in cells keeps its units, so that an edit re-assembles a few.
-  if (assembled.serviceGroups.length >= SPLIT_FROM)
+  if (bigEnoughToSplit(assembled.serviceGroups.length, assembled.services.length))
     attachTable(assembled, files, instances, topology, modelFiles);
   return assembled;
 }

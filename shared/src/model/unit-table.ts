@@ -6,6 +6,7 @@ import { ChunkedMap } from '../util/chunked-map';
 import { groupBy } from '../util/group-by';
 import { trimmedList } from '../util/settled';
 import { mayHoldHelmOutput } from '../yaml/helm-source';
+import type { Resource } from '../yaml/resource';
 import { globalServicesOf, serviceInstance } from './service-instance';
 import type { FilePart, ShardFile } from './shard-assembly';
 import { NAMESPACE_UNIT, shardOfResource, unitOfHost, unitOfResource } from './shards';
@@ -54,8 +55,13 @@ export interface UnitSlice {
   /** The Namespace objects (the Namespace unit's only). */
   readonly namespaces: Ordered<NamespaceInstance>;
   readonly globalServices: Ordered<GlobalService>;
-  /** Every file and reference of it is applied as written (model/cells.ts splits only such namespaces). */
+  /** Every file and reference of it is applied as written (model/cells.ts splits such namespaces). */
   readonly plain: boolean;
+  /**
+   * Every file and reference of it is plain or rendered without renaming (`isSplittableFile`):
+   * model/cells.ts splits a namespace of such slices, watching for findings that meet across cells.
+   */
+  readonly splittable: boolean;
 }
 
 /** A shard's slices by unit, and what an edit needs to rebuild a few of them. */
@@ -69,8 +75,12 @@ export interface UnitTable {
   readonly labels: ChunkedMap<readonly ShardFile[]>;
   /** How many units have a Service (the shard's `serviceGroups.length`). */
   readonly serviceNames: number;
+  /** How many Service instances the slices hold (the shard's `services.length`). */
+  readonly instances: number;
   /** How many slices are not `plain`. */
   readonly notPlain: number;
+  /** How many slices are not `splittable`. */
+  readonly notSplittable: number;
   readonly peeringGateways: PeeringGateway[];
   /** Each cluster's first Namespace object, whose labels the Services there inherit. */
   readonly namespaceByCluster: ReadonlyMap<string, NamespaceInstance>;
@@ -120,6 +130,46 @@ export function isPlainReference(
   const { resource } = reference;
   const file = files.get(resource.source.path);
   return resource.origin === undefined && (file === undefined || isPlainFile(file));
+}
+
+const splittableFiles = new WeakMap<ModelFile, boolean>();
+
+/**
+ * A file whose every object keeps in each placement the unit (model/shards.ts) of the document it
+ * was written as: plain, placed with a default namespace, or rendered by kustomize without a new
+ * name (no `namePrefix`/`nameSuffix`, no patch of the name). Not Helm output nor a render command's:
+ * their findings are moved to a template's or a command's line shared by many documents. Each
+ * document's copies are then all in one cell (MESH104, MESH107 and the merging of per-cluster copies
+ * compare them); findings at a line of a kustomization or a patch that several units share are what
+ * model/cells.ts still watches for.
+ */
+export function isSplittableFile(file: ModelFile): boolean {
+  let splittable = splittableFiles.get(file);
+  if (splittable === undefined) {
+    const { source } = file.parsed;
+    splittable =
+      isPlainFile(file) ||
+      (!isRenderedOutput(source.path) &&
+        !mayHoldHelmOutput(source.text) &&
+        file.placements.every((placement) => placement.resources.every(keepsItsUnit)));
+    splittableFiles.set(file, splittable);
+  }
+  return splittable;
+}
+
+function keepsItsUnit(resource: Resource): boolean {
+  const { origin } = resource;
+  return origin === undefined || unitOfResource(origin) === unitOfResource(resource);
+}
+
+/** A reference whose file is `isSplittableFile` (or unknown to the model). */
+export function isSplittableReference(
+  reference: ClusterReference,
+  files: ReadonlyMap<string, ModelFile>,
+): boolean {
+  const { resource } = reference;
+  const file = files.get(resource.source.path);
+  return file === undefined ? keepsItsUnit(resource) : isSplittableFile(file);
 }
 
 // ---- building slices -------------------------------------------------------------------------------
@@ -244,6 +294,10 @@ function finishSlice(builder: SliceBuilder, context: SliceContext): UnitSlice {
   const plain =
     builder.files.items.every(isPlainFile) &&
     builder.references.items.every((reference) => isPlainReference(reference, context.files));
+  const splittable =
+    plain ||
+    (builder.files.items.every(isSplittableFile) &&
+      builder.references.items.every((reference) => isSplittableReference(reference, context.files)));
   return {
     unit: builder.unit,
     entries: builder.entries,
@@ -255,6 +309,7 @@ function finishSlice(builder: SliceBuilder, context: SliceContext): UnitSlice {
     namespaces: builder.namespaces,
     globalServices: { items: globals, places: globalPlaces },
     plain,
+    splittable,
   };
 }
 
@@ -402,7 +457,9 @@ export function attachTable(
     units: ChunkedMap.of(slices.map((slice) => [slice.unit, slice])),
     labels: labelIndex(entries),
     serviceNames: slices.filter((slice) => slice.services.items.length > 0).length,
+    instances: slices.reduce((sum, slice) => sum + slice.services.items.length, 0),
     notPlain: slices.filter((slice) => !slice.plain).length,
+    notSplittable: slices.filter((slice) => !slice.splittable).length,
     peeringGateways: shard.peeringGateways,
     namespaceByCluster: firstNamespaces(shard.namespaces),
   });
@@ -462,7 +519,7 @@ export function updatedShard(
     group: (_unit, instances) => instances,
   };
   const changed = new Map<string, UnitSlice | undefined>();
-  let { serviceNames, notPlain } = table;
+  let { serviceNames, instances, notPlain, notSplittable } = table;
   for (const unit of units) {
     const old = table.units.get(unit);
     const builder = builders.get(unit);
@@ -471,7 +528,10 @@ export function updatedShard(
     if (unit === NAMESPACE_UNIT && !sameItems(old?.namespaces.items ?? [], slice?.namespaces.items ?? []))
       return undefined;
     serviceNames += Number(hasServices(slice)) - Number(hasServices(old));
+    instances += (slice?.services.items.length ?? 0) - (old?.services.items.length ?? 0);
     notPlain += Number(slice !== undefined && !slice.plain) - Number(old !== undefined && !old.plain);
+    notSplittable +=
+      Number(slice !== undefined && !slice.splittable) - Number(old !== undefined && !old.splittable);
     if (slice || old) changed.set(unit, slice);
   }
   const shard = new UnitShard(previous.key, previous.namespaces);
@@ -479,7 +539,9 @@ export function updatedShard(
     units: table.units.with(changed),
     labels,
     serviceNames,
+    instances,
     notPlain,
+    notSplittable,
     peeringGateways: table.peeringGateways,
     namespaceByCluster: table.namespaceByCluster,
   });
