@@ -4,6 +4,7 @@ import type { Analysis } from '../../shared/src';
 import { analyseWorkspace } from '../../shared/src/analysis/analyse-workspace';
 import { cellLayout } from '../../shared/src/model/cells';
 import { edit, THROW, workspaceOf } from '../helpers/big-namespace';
+import { seededRandom } from '../helpers/seeded-random';
 
 // A namespace rendered by kustomize from one base read by many overlays is checked in cells
 // (model/cells.ts) when no object is renamed: each document's copies keep one name, so they are in
@@ -270,18 +271,6 @@ test('rendered cells: renamed copies make the namespace one cell', () => {
   }
 });
 
-/** A small deterministic generator (mulberry32), so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One random edit of a base Service file. */
 const BASE_EDITS: ((text: string, index: number, pick: (count: number) => number) => string)[] = [
   (text, _index, pick) =>
@@ -302,7 +291,7 @@ const BASE_EDITS: ((text: string, index: number, pick: (count: number) => number
 
 test('rendered cells: a random run of base, overlay and namespace edits keeps every step equal to a fresh run', () => {
   const { files, workspace, analysis } = setup();
-  const next = random(2026);
+  const next = seededRandom(2026);
   const pick = (count: number) => Math.floor(next() * count);
   const switches = new Map(
     OVERLAYS.map((overlay) => [overlay, { namedPatch: overlay === 'c02' } as OverlaySwitches]),

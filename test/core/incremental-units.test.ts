@@ -17,6 +17,7 @@ import {
   setup,
   THROW,
 } from '../helpers/big-namespace';
+import { seededRandom } from '../helpers/seeded-random';
 
 // A big namespace keeps its units (names) in a table (model/unit-table.ts), and an edit rebuilds the
 // slices of the names it touches instead of assembling the namespace. Each step below is held to a
@@ -193,18 +194,6 @@ test('units: namespace-wide settings assemble the namespace, and edits after the
   fromTable(workspace);
 });
 
-/** A small deterministic generator (mulberry32), so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One random edit of one Service file: what it does to the text. */
 const EDITS: ((text: string, index: number, pick: (count: number) => number) => string)[] = [
   (text) =>
@@ -226,7 +215,7 @@ const EDITS: ((text: string, index: number, pick: (count: number) => number) => 
 
 test('units: a random run of edits keeps every step equal to a fresh run', () => {
   const { files, workspace, analysis } = setup();
-  const next = random(18);
+  const next = seededRandom(18);
   const pick = (count: number) => Math.floor(next() * count);
   let previous: Analysis = analysis;
   for (let step = 0; step < 12; step++) {

@@ -2,19 +2,9 @@
 // overlays composed from the features the renderer supports. Seeded (no dependency), so a failing
 // case is the same case on every run.
 
-type Random = () => number;
+import { seededRandom } from '../helpers/seeded-random';
 
-/** mulberry32: a tiny seeded generator, good enough to pick features. */
-function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+type Random = () => number;
 
 function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
@@ -186,6 +176,6 @@ function generatedCase(random: Random): Record<string, string> {
 
 /** `count` random repositories from `seed`. */
 export function generatedCases(count: number, seed: number): Record<string, string>[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => generatedCase(random));
 }

@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { createWorkspace, getModel, runChecks, setFile } from '../../shared/src';
 import { writeFixture } from '../helpers/paths';
+import { seededRandom } from '../helpers/seeded-random';
 import { startServerProcess } from './server-process';
 
 // 10,000 edits sent as fast as the pipe takes them, none awaited: the server must end up publishing
@@ -50,17 +51,6 @@ const PIECES = [
   '\r\n',
 ];
 
-/** mulberry32: a seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The smallest single-range change turning `before` into `after`. */
 function diffChange(document: TextDocument, after: string) {
   const before = document.getText();
@@ -91,7 +81,7 @@ test('10,000 rapid edits end with the diagnostics of a fresh analysis of the fin
   const server = await startServerProcess(root);
   try {
     const { connection } = server;
-    const next = random(20261125);
+    const next = seededRandom(20261125);
     const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
     const documents = new Map<string, TextDocument>();
     const sends: Promise<void>[] = [];
