@@ -3,7 +3,7 @@ import { gatewayApiRefOf, isGatewayApiRefFacts } from '../facts/extract-host-ref
 import { noFixes } from '../text/findings';
 import { createSourceFile, isCompactRange, rangeOf, type SourceFile } from '../text/source';
 import type { StringTable } from '../util/intern';
-import { isSharedEmptyList, isSharedEmptyMap, settledList, settledMap } from '../util/settled';
+import { isSharedEmptyList, isSharedEmptyMap, SmallMap, settledList, settledMap } from '../util/settled';
 import { forgetDocuments } from '../yaml/document-cache';
 import { isParsedFacts, parsedFileOf, parseFile } from '../yaml/parse-file';
 import { isResourceFacts, resourceOf } from '../yaml/resource';
@@ -95,6 +95,9 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
     for (const [key, item] of value) map.set(key, pack(item, source, memo));
     return map;
   }
+  if (value instanceof SmallMap) {
+    return { [CLASS]: 'smallMap', pairs: value.pairs.map((item) => pack(item, source, memo)) };
+  }
   if (isCompactRange(value)) {
     const { start, end } = value;
     return { [CLASS]: 'range', a: start.line, b: start.character, c: end.line, d: end.character };
@@ -159,6 +162,8 @@ function reviveObject(value: object, arrival: Arrival): unknown {
       return settledList([]);
     case 'emptyMap':
       return settledMap(new Map());
+    case 'smallMap':
+      return new SmallMap((fields.pairs as unknown[]).map((item) => revive(item, arrival)));
     default:
       return reviveInstance(fields, arrival);
   }

@@ -298,7 +298,7 @@ function foreignFile(ctx: DocumentContext, node: unknown): string | undefined {
 }
 
 /** Every string-valued entry of a map (labels, annotations, selectors), each with its ranges. */
-export function stringEntries(ctx: DocumentContext, node: unknown): Map<string, Located<string>> {
+export function stringEntries(ctx: DocumentContext, node: unknown): ReadonlyMap<string, Located<string>> {
   const entries = new Map<string, Located<string>>();
   const map = asMap(ctx, node);
   if (!map) return settledMap(entries);
