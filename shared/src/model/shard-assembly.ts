@@ -2,7 +2,7 @@ import { selects } from '../facts/selectors';
 import type { PeeringGateway } from '../topology/build-topology';
 import type { Topology } from '../topology/types';
 import { groupBy } from '../util/group-by';
-import { settledList } from '../util/settled';
+import { settledList, settledMap } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
 import { SPLIT_FROM } from './cells';
 import type { PlacedFile } from './placed-facts';
@@ -141,12 +141,14 @@ function placementParts(
     part(shardOfHost(reference.host.value, namespace)).references.push({ cluster, namespace, ...reference });
   }
   for (const [shard, found] of parts) parts.set(shard, settledPart(found));
-  if (!known) partsByFacts.set(declarations, { key, parts });
+  // Most files have one or two parts: a list, not a hash table (util/settled.ts).
+  const kept = settledMap(parts);
+  if (!known) partsByFacts.set(declarations, { key, parts: kept });
   else {
     known.more ??= new Map();
-    known.more.set(key, parts);
+    known.more.set(key, kept);
   }
-  return parts;
+  return kept;
 }
 
 function settledPart(part: FilePart): FilePart {
