@@ -69,7 +69,13 @@ export function relatedAt(
 
 /** A label's or annotation's key, where it is written: findings about the key itself point there. */
 export function keyOf<T>(located: Located<T>): Located<T> {
-  return located.keyRange ? { ...located, range: located.keyRange } : located;
+  const { value, keyRange, yamlBoolean, file } = located;
+  if (!keyRange) return located;
+  // Field by field: a `LocatedEntry` (yaml/nodes.ts) has its ranges as getters, which a spread does not copy.
+  const key: Located<T> = { value, range: keyRange, keyRange };
+  if (yamlBoolean) key.yamlBoolean = yamlBoolean;
+  if (file) key.file = file;
+  return key;
 }
 
 /** One fix editing one file. */
