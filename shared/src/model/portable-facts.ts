@@ -5,7 +5,7 @@ import { createSourceFile, isCompactRange, rangeOf, type SourceFile } from '../t
 import type { StringTable } from '../util/intern';
 import { isSharedEmptyList, isSharedEmptyMap, SmallMap, settledList, settledMap } from '../util/settled';
 import { forgetDocuments } from '../yaml/document-cache';
-import { LocatedEntry } from '../yaml/nodes';
+import { LocatedEntry, LocatedText } from '../yaml/nodes';
 import { isParsedFacts, parsedFileOf, parseFile } from '../yaml/parse-file';
 import { isResourceFacts, resourceOf } from '../yaml/resource';
 import type { FileFacts } from './build-model';
@@ -100,6 +100,9 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
     const { value: text, rangeStart, rangeEnd, keyStart, keyEnd } = value;
     return { [CLASS]: 'locatedEntry', text, a: rangeStart, b: rangeEnd, c: keyStart, d: keyEnd };
   }
+  if (value instanceof LocatedText) {
+    return { [CLASS]: 'locatedText', text: value.value, a: value.rangeStart, b: value.rangeEnd };
+  }
   if (value instanceof SmallMap) {
     return { [CLASS]: 'smallMap', pairs: value.pairs.map((item) => pack(item, source, memo)) };
   }
@@ -175,6 +178,8 @@ function reviveObject(value: object, arrival: Arrival): unknown {
         fields.c as number,
         fields.d as number,
       );
+    case 'locatedText':
+      return new LocatedText(revive(fields.text, arrival) as string, fields.a as number, fields.b as number);
     case 'smallMap':
       return new SmallMap((fields.pairs as unknown[]).map((item) => revive(item, arrival)));
     default:
