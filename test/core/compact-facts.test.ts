@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createSourceFile, lineStarts, offsetAt, positionAt, rangeOf } from '../../shared/src/text/source';
 import { StringTable } from '../../shared/src/util/intern';
-import { settledList, settledMap } from '../../shared/src/util/settled';
+import { SmallMap, settledList, settledMap } from '../../shared/src/util/settled';
 import { cachedTextsOf, documentsOf } from '../../shared/src/yaml/document-cache';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { plainRange } from '../helpers/fixture';
@@ -21,13 +21,42 @@ describe('settled facts', () => {
     assert.deepEqual(kept, items);
   });
 
-  test('an empty map is shared and refuses entries; a full one is kept as it is', () => {
+  test('an empty map is shared and refuses entries; a small one is a list; a big one is kept as it is', () => {
     const empty = settledMap(new Map<string, number>());
-    assert.equal(empty, settledMap(new Map<string, string>()));
-    assert.throws(() => empty.set('a', 1), TypeError);
+    assert.equal(empty, settledMap(new Map<string, number>()));
+    assert.throws(() => (empty as Map<string, number>).set('a', 1), TypeError);
     assert.equal(empty.size, 0);
-    const full = new Map([['a', 1]]);
-    assert.equal(settledMap(full), full);
+    const small = settledMap(
+      new Map<unknown, string>([
+        ['b', 'B'],
+        ['a', 'A'],
+        [Number.NaN, 'not a number'],
+      ]),
+    );
+    assert.ok(small instanceof SmallMap);
+    assert.equal(small.size, 3);
+    assert.equal(small.get('a'), 'A');
+    assert.equal(small.get(Number.NaN), 'not a number');
+    assert.equal(small.get('c'), undefined);
+    assert.equal(small.has('b'), true);
+    assert.equal(small.has('B'), false);
+    assert.deepEqual(
+      [...small],
+      [
+        ['b', 'B'],
+        ['a', 'A'],
+        [Number.NaN, 'not a number'],
+      ],
+    );
+    assert.deepEqual([...small.keys()], ['b', 'a', Number.NaN]);
+    assert.deepEqual([...small.values()], ['B', 'A', 'not a number']);
+    const seen: unknown[] = [];
+    small.forEach((value, key, map) => {
+      seen.push(key, value, map === small);
+    });
+    assert.deepEqual(seen, ['b', 'B', true, 'a', 'A', true, Number.NaN, 'not a number', true]);
+    const big = new Map(Array.from({ length: 9 }, (_, index) => [`k${index}`, index]));
+    assert.equal(settledMap(big), big);
   });
 
   test('interning returns the first copy of a short string, and leaves long ones alone', () => {

@@ -4,6 +4,8 @@ import type { MeshIndex, Shard } from '../model/types';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
 import { isDeepStrictEqualJson } from '../util/json-equal';
+import { type KeyedMemo, memoized } from '../util/keyed-memo';
+import { settledList } from '../util/settled';
 import { describeResource, namespaceOf, type Resource } from '../yaml/resource';
 import type { Check } from './check';
 import { findingAt, relatedAt } from './finding';
@@ -116,20 +118,15 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
 }
 
 // Per list of a placement's resources (a value that never changes), those with a name in each shard.
-const namedByShard = new WeakMap<readonly Resource[], Map<string, readonly Resource[]>>();
+const namedByShard = new WeakMap<readonly Resource[], KeyedMemo<readonly Resource[]>>();
 
 /** The resources with a name that the shard (or the cell) holds, as `inShard` decides. */
 function namedInShard(shard: Shard, resources: readonly Resource[]): readonly Resource[] {
-  let byShard = namedByShard.get(resources);
-  if (!byShard) {
-    byShard = new Map();
-    namedByShard.set(resources, byShard);
-  }
-  let named = byShard.get(shard.key);
-  if (!named) {
-    named = resources.filter((resource) => resource.name?.value && shardOfResource(resource) === shard.key);
-    byShard.set(shard.key, named);
-  }
+  const named = memoized(namedByShard, resources, shard.key, () =>
+    settledList(
+      resources.filter((resource) => resource.name?.value && shardOfResource(resource) === shard.key),
+    ),
+  );
   return shard.cell ? named.filter((resource) => inShard(shard, resource)) : named;
 }
 

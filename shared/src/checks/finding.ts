@@ -1,7 +1,7 @@
 import { mergedByFile } from '../fixes/layered-fix';
 import { type Finding, type Fix, fixesOf, fixesOnce, type RelatedLocation } from '../text/findings';
 import type { Range } from '../text/source';
-import type { Located } from '../yaml/nodes';
+import { type Located, plainLocated } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 import type { Check } from './check';
 
@@ -69,7 +69,8 @@ export function relatedAt(
 
 /** A label's or annotation's key, where it is written: findings about the key itself point there. */
 export function keyOf<T>(located: Located<T>): Located<T> {
-  return located.keyRange ? { ...located, range: located.keyRange } : located;
+  const { keyRange } = located;
+  return keyRange ? { ...plainLocated(located), range: keyRange } : located;
 }
 
 /** One fix editing one file. */

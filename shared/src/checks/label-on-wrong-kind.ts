@@ -151,7 +151,7 @@ function misplacedFinding(shard: Shard, entry: MisplacedEntry): Finding {
 }
 
 /** The labels of the pods an object creates: a known workload's, else its (job) template's. */
-function podLabels(shard: Shard, resource: Resource): Map<string, Located<string>> {
+function podLabels(shard: Shard, resource: Resource): ReadonlyMap<string, Located<string>> {
   const workload = workloadOf(shard, resource);
   if (workload) return workload.podLabels;
   for (const path of POD_LABEL_PATHS) {
@@ -164,7 +164,7 @@ function podLabels(shard: Shard, resource: Resource): Map<string, Located<string
 function selectingServices(
   shard: Shard,
   entry: MisplacedEntry,
-  pods: Map<string, Located<string>>,
+  pods: ReadonlyMap<string, Located<string>>,
 ): ServiceInstance[] {
   return servicesIn(shard, entry.cluster, namespaceOf(entry.resource)).filter(
     (service) => service.selector !== undefined && selects(service.selector, pods),
@@ -176,7 +176,7 @@ function moveAdvice(selecting: ServiceInstance[]): string {
   return `Move it to ${selecting.length === 1 ? 'Service' : 'Services'} ${names}, which ${selecting.length === 1 ? 'selects' : 'select'} these pods.`;
 }
 
-function noServiceAdvice(pods: Map<string, Located<string>>): string {
+function noServiceAdvice(pods: ReadonlyMap<string, Located<string>>): string {
   return pods.size > 0
     ? 'No Service in the workspace selects these pods: put it on the Service that fronts them.'
     : 'Put it on the Service it was meant for.';

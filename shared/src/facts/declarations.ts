@@ -43,7 +43,7 @@ export interface ServiceDecl {
   name: string;
   namespace: string;
   /** `undefined` when the Service has no (or an empty) selector: its endpoints come from EndpointSlices. */
-  selector?: Map<string, Located<string>>;
+  selector?: ReadonlyMap<string, Located<string>>;
   ports: ServicePort[];
   /**
    * The `ports` key, else the `spec` key: where a finding about the ports as a whole points (MESH103).
@@ -65,7 +65,7 @@ export interface WorkloadDecl {
   replicas: number;
   /** Where `spec.replicas` is written, whatever it holds. */
   replicasRange?: Range;
-  podLabels: Map<string, Located<string>>;
+  podLabels: ReadonlyMap<string, Located<string>>;
   /** Where the pod labels stand (the template's `labels` map), for moving labels there. */
   podLabelsRange?: Range;
 }

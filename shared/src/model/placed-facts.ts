@@ -1,6 +1,7 @@
 import type { FileDeclarations } from '../facts/declarations';
 import { extractDeclarationsOf } from '../facts/extract-declarations';
 import type { Placement } from '../topology/placement';
+import { type KeyedMemo, memoized } from '../util/keyed-memo';
 import type { ParsedFile } from '../yaml/parse-file';
 import { type Resource, renderedResource, withDefaultNamespace } from '../yaml/resource';
 
@@ -20,12 +21,14 @@ interface FileFactsLike {
 // A file placed as written shares its declarations with the file (extracted once per text); a file
 // placed with a default namespace, or rendered, gets its own, remembered per file text and namespace
 // (rendered objects per rendering), so a rebuild of the model does not extract them again.
-const withNamespaceByFacts = new WeakMap<FileDeclarations, Map<string, Omit<PlacedFile, keyof Placement>>>();
+const withNamespaceByFacts = new WeakMap<FileDeclarations, KeyedMemo<FactsOfPlacement>>();
 const NO_DOMAINS: readonly string[] = [];
 // Keyed by the rendered objects (one list per file and rendering, shared by every placement of that
 // rendering and kept by a rendering re-rendered for an edit of another file), then by what else the
 // facts read: the placement's default namespace, whether its kustomizations mention the mesh, the domains.
-const renderedFacts = new WeakMap<object, Map<string, Omit<PlacedFile, keyof Placement>>>();
+const renderedFacts = new WeakMap<object, KeyedMemo<FactsOfPlacement>>();
+
+type FactsOfPlacement = Omit<PlacedFile, keyof Placement>;
 
 export function placedFile(fact: FileFactsLike, placement: Placement): PlacedFile {
   if (placement.rendered)
@@ -38,18 +41,10 @@ export function placedFile(fact: FileFactsLike, placement: Placement): PlacedFil
 function namespacedPlacement(fact: FileFactsLike, placement: Placement): Omit<PlacedFile, keyof Placement> {
   const namespace = placement.namespace as NonNullable<Placement['namespace']>;
   const key = `${namespaceKey(namespace)}\u0000${fact.valueDomains?.join(' ') ?? ''}`;
-  let known = withNamespaceByFacts.get(fact.declarations);
-  if (!known) {
-    known = new Map();
-    withNamespaceByFacts.set(fact.declarations, known);
-  }
-  let facts = known.get(key);
-  if (!facts) {
+  return memoized(withNamespaceByFacts, fact.declarations, key, () => {
     const resources = fact.parsed.resources.map((resource) => withDefaultNamespace(resource, namespace));
-    facts = { resources, declarations: extractDeclarationsOf(resources, true, fact.valueDomains) };
-    known.set(key, facts);
-  }
-  return facts;
+    return { resources, declarations: extractDeclarationsOf(resources, true, fact.valueDomains) };
+  });
 }
 
 function renderedPlacement(
@@ -59,22 +54,14 @@ function renderedPlacement(
   const objects = placement.rendered ?? [];
   const meshText = placement.renderedFromMeshText ?? true;
   const key = `${namespaceKey(placement.namespace)}\u0000${meshText}\u0000${domains.join(' ')}`;
-  let known = renderedFacts.get(objects);
-  if (!known) {
-    known = new Map();
-    renderedFacts.set(objects, known);
-  }
-  let facts = known.get(key);
-  if (!facts) {
+  return memoized(renderedFacts, objects, key, () => {
     const resources = objects.flatMap((object) => {
       const resource = renderedResource(object.origin, object.doc, object.node);
       if (!resource) return [];
       return [placement.namespace ? withDefaultNamespace(resource, placement.namespace) : resource];
     });
-    facts = { resources, declarations: extractDeclarationsOf(resources, meshText, domains) };
-    known.set(key, facts);
-  }
-  return facts;
+    return { resources, declarations: extractDeclarationsOf(resources, meshText, domains) };
+  });
 }
 
 function namespaceKey(namespace: Placement['namespace']): string {

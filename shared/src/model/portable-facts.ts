@@ -3,8 +3,9 @@ import { gatewayApiRefOf, isGatewayApiRefFacts } from '../facts/extract-host-ref
 import { noFixes } from '../text/findings';
 import { createSourceFile, isCompactRange, rangeOf, type SourceFile } from '../text/source';
 import type { StringTable } from '../util/intern';
-import { isSharedEmptyList, isSharedEmptyMap, settledList, settledMap } from '../util/settled';
+import { isSharedEmptyList, isSharedEmptyMap, SmallMap, settledList, settledMap } from '../util/settled';
 import { forgetDocuments } from '../yaml/document-cache';
+import { LocatedEntry, LocatedText } from '../yaml/nodes';
 import { isParsedFacts, parsedFileOf, parseFile } from '../yaml/parse-file';
 import { isResourceFacts, resourceOf } from '../yaml/resource';
 import type { FileFacts } from './build-model';
@@ -95,6 +96,16 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
     for (const [key, item] of value) map.set(key, pack(item, source, memo));
     return map;
   }
+  if (value instanceof LocatedEntry) {
+    const { value: text, rangeStart, rangeEnd, keyStart, keyEnd } = value;
+    return { [CLASS]: 'locatedEntry', text, a: rangeStart, b: rangeEnd, c: keyStart, d: keyEnd };
+  }
+  if (value instanceof LocatedText) {
+    return { [CLASS]: 'locatedText', text: value.value, a: value.rangeStart, b: value.rangeEnd };
+  }
+  if (value instanceof SmallMap) {
+    return { [CLASS]: 'smallMap', pairs: value.pairs.map((item) => pack(item, source, memo)) };
+  }
   if (isCompactRange(value)) {
     const { start, end } = value;
     return { [CLASS]: 'range', a: start.line, b: start.character, c: end.line, d: end.character };
@@ -159,6 +170,18 @@ function reviveObject(value: object, arrival: Arrival): unknown {
       return settledList([]);
     case 'emptyMap':
       return settledMap(new Map());
+    case 'locatedEntry':
+      return new LocatedEntry(
+        revive(fields.text, arrival) as string,
+        fields.a as number,
+        fields.b as number,
+        fields.c as number,
+        fields.d as number,
+      );
+    case 'locatedText':
+      return new LocatedText(revive(fields.text, arrival) as string, fields.a as number, fields.b as number);
+    case 'smallMap':
+      return new SmallMap((fields.pairs as unknown[]).map((item) => revive(item, arrival)));
     default:
       return reviveInstance(fields, arrival);
   }

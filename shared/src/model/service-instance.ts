@@ -65,7 +65,20 @@ function labelSetting(
   const inherited = namespace?.resource.labels.get(key);
   if (inherited && namespace)
     return { value: inherited.value, from: 'namespace', raw: inherited, resource: namespace.resource };
-  return { value: fallback, from: 'default' };
+  return defaultSetting(fallback);
+}
+
+// A setting nobody wrote is the same for every Service instance: one frozen object per value, not
+// one per instance (three per instance: 42,000 objects at 50,000 resources).
+const defaultSettings = new Map<unknown, Setting<unknown>>();
+
+function defaultSetting<T>(value: T): Setting<T> {
+  let setting = defaultSettings.get(value);
+  if (!setting) {
+    setting = Object.freeze({ value, from: 'default' }) as Setting<unknown>;
+    defaultSettings.set(value, setting);
+  }
+  return setting as Setting<T>;
 }
 
 function takeoverSetting(
@@ -77,7 +90,7 @@ function takeoverSetting(
   if (label.from !== 'default') return { ...label, value: label.value === 'true' };
   // Legacy `global-only` means `global` plus takeover (SPEC §2).
   if (scope.value === 'global-only') return { ...scope, value: true };
-  return { value: false, from: 'default' };
+  return defaultSetting(false);
 }
 
 function distributionSetting(
@@ -99,7 +112,7 @@ function distributionSetting(
       resource: namespace.resource,
     };
   }
-  return { value: DEFAULT_DISTRIBUTION, from: 'default' };
+  return defaultSetting(DEFAULT_DISTRIBUTION);
 }
 
 /**

@@ -2,7 +2,7 @@ import { selects } from '../facts/selectors';
 import type { PeeringGateway } from '../topology/build-topology';
 import type { Topology } from '../topology/types';
 import { groupBy } from '../util/group-by';
-import { settledList } from '../util/settled';
+import { settledList, settledMap } from '../util/settled';
 import { namespaceOf } from '../yaml/resource';
 import { bigEnoughToSplit } from './cells';
 import type { PlacedFile } from './placed-facts';
@@ -94,8 +94,28 @@ function joinParts(a: FilePart | undefined, b: FilePart): FilePart {
 
 /** The summary each placement's Services carry: made once per model file, shared by its Services. */
 function placementSummary(file: ModelFile): (placed: PlacedFile) => PlacementSummary {
-  const clusters = [...new Set(file.placements.map((placed) => placed.cluster))];
+  const [only, ...more] = file.placements;
+  const clusters =
+    only && more.length === 0
+      ? clusterAlone(only.cluster)
+      : [...new Set(file.placements.map((placed) => placed.cluster))];
   return (placed) => ({ via: placed.via, entry: placed.entry, file: placed.file, clusters });
+}
+
+// Most files are placed in one cluster: their Services share that cluster's one-item list (a list
+// per file was 18,000 lists at 50,000 resources). The table starts over when full, so names typed
+// one character at a time in the topology file cannot grow it without limit.
+const clustersAlone = new Map<string, readonly string[]>();
+const MAX_CLUSTERS_ALONE = 1024;
+
+function clusterAlone(cluster: string): readonly string[] {
+  let list = clustersAlone.get(cluster);
+  if (!list) {
+    if (clustersAlone.size >= MAX_CLUSTERS_ALONE) clustersAlone.clear();
+    list = Object.freeze([cluster]);
+    clustersAlone.set(cluster, list);
+  }
+  return list;
 }
 
 function placementParts(
@@ -141,12 +161,14 @@ function placementParts(
     part(shardOfHost(reference.host.value, namespace)).references.push({ cluster, namespace, ...reference });
   }
   for (const [shard, found] of parts) parts.set(shard, settledPart(found));
-  if (!known) partsByFacts.set(declarations, { key, parts });
+  // Most files have one or two parts: a list, not a hash table (util/settled.ts).
+  const kept = settledMap(parts);
+  if (!known) partsByFacts.set(declarations, { key, parts: kept });
   else {
     known.more ??= new Map();
-    known.more.set(key, parts);
+    known.more.set(key, kept);
   }
-  return parts;
+  return kept;
 }
 
 function settledPart(part: FilePart): FilePart {

@@ -97,8 +97,8 @@ export function rangeAt(source: SourceFile, start: number, end: number): Range {
  */
 class CompactRange implements Range {
   constructor(
-    private readonly packedStart: number,
-    private readonly packedEnd: number,
+    readonly packedStart: number,
+    readonly packedEnd: number,
   ) {}
 
   get start(): Position {
@@ -172,6 +172,25 @@ export function rangeOf(
   endCharacter: number,
 ): Range {
   return compactRange(startLine, startCharacter, endLine, endCharacter);
+}
+
+/**
+ * A range's start as one packed integer (`line × 4096 + character`), or -1 for a range that does
+ * not pack (a long line, a huge file, a range not made here): for holders that keep many ranges
+ * unboxed (yaml/nodes.ts, `LocatedEntry`) and make them again with `rangeOfPacked`.
+ */
+export function packedStartOf(range: Range): number {
+  return range instanceof CompactRange ? range.packedStart : -1;
+}
+
+/** A range's end as one packed integer, or -1 (see `packedStartOf`). */
+export function packedEndOf(range: Range): number {
+  return range instanceof CompactRange ? range.packedEnd : -1;
+}
+
+/** The range of two packed positions given by `packedStartOf` and `packedEndOf`. */
+export function rangeOfPacked(start: number, end: number): Range {
+  return new CompactRange(start, end);
 }
 
 /** Whether a value is a range made by `rangeAt`/`rangeOf`, whose fields are private. */

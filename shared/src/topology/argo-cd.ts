@@ -13,6 +13,7 @@ import {
   type Located,
   locatedString,
   nodeRange,
+  plainLocated,
   seqItems,
   stringEntries,
 } from '../yaml/nodes';
@@ -333,7 +334,7 @@ function templated(
   const written = templateText(resource, node);
   if (!written) return undefined;
   const { value, unresolved } = substituted(written.value, params);
-  if (unresolved.length === 0) return { ...written, value };
+  if (unresolved.length === 0) return { ...plainLocated(written), value };
   context.note(resource, node, unresolvedFeature(resource, name, written.value, unresolved));
   return UNRESOLVED;
 }

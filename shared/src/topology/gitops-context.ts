@@ -2,7 +2,7 @@ import { isScalar, type Node, Scalar } from 'yaml';
 import { type KustomizeWorkspace, resolvePath } from '../kustomize';
 import type { Written } from '../kustomize/transformers';
 import type { Range } from '../text/source';
-import { asMap, findPair, getPath, type Located, seqItems } from '../yaml/nodes';
+import { asMap, findPair, getPath, type Located, plainLocated, seqItems } from '../yaml/nodes';
 import type { Resource } from '../yaml/resource';
 import type { ControllerOptions } from './controller-options';
 import type { Origin } from './types';
@@ -126,7 +126,7 @@ export function addTarget(
   const { namespace, ...rest } = target;
   context.targets.push({
     ...rest,
-    namespace: namespace && { ...namespace, file: resource.source.path },
+    namespace: namespace && { ...plainLocated(namespace), file: resource.source.path },
     controller: { file: resource.source.path, range: resource.name?.range ?? resource.range },
     describe: `${resource.kind} ${resource.name?.value ?? ''}`.trim(),
   });

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { RenderedObject } from '../kustomize/types';
-import type { Located } from '../yaml/nodes';
+import { type Located, plainLocated } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { TopologyDeclaration } from './topology-file';
 import { type Cluster, DEFAULT_CLUSTER, type Origin } from './types';
@@ -173,7 +173,7 @@ function compiled(topology: TopologyDeclaration): CompiledPath[] {
         return {
           cluster: cluster.name.value,
           test: (file: string) => matchFile(file) || matchFolder(file),
-          namespace: path.namespace && { ...path.namespace, file: topology.file },
+          namespace: path.namespace && { ...plainLocated(path.namespace), file: topology.file },
           entry: { file: topology.file, range: path.range },
         };
       }),

@@ -30,9 +30,86 @@ class EmptyMap<K, V> extends Map<K, V> {
 
 const EMPTY_MAP = new EmptyMap<never, never>();
 
-/** The map to keep: itself, or the shared empty map (which refuses `set`) when it has no entries. */
-export function settledMap<K, V>(map: Map<K, V>): Map<K, V> {
-  return map.size === 0 ? (EMPTY_MAP as Map<K, V>) : map;
+/**
+ * The map to keep: the shared empty map (which refuses `set`) when it has no entries, a `SmallMap`
+ * when it has a few, else itself.
+ */
+export function settledMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
+  if (map.size === 0) return EMPTY_MAP as Map<K, V>;
+  return map.size <= SMALL_MAP_SIZE ? new SmallMap<K, V>(pairsOf(map)) : map;
+}
+
+/** A map's keys and values in one list of exactly their length (a list grown by `push` or `flat` keeps spare room). */
+function pairsOf<K, V>(map: Map<K, V>): (K | V)[] {
+  const pairs = new Array<K | V>(map.size * 2);
+  let index = 0;
+  for (const [key, value] of map) {
+    pairs[index++] = key;
+    pairs[index++] = value;
+  }
+  return pairs;
+}
+
+// Beyond this, a lookup's walk through the keys would cost more than a hash table's memory saves.
+const SMALL_MAP_SIZE = 8;
+
+/**
+ * A map of a few entries that never changes, kept as one list of its keys and values. A `Map` is a
+ * hash table of at least 17 slots (about 180 bytes before its first entry); a workspace holds one
+ * per labels, selector or annotations map, most with one to four entries: at 50,000 resources
+ * 74,000 tables took 15 MB. Entries keep their order, as a `Map`'s do.
+ */
+export class SmallMap<K, V> implements ReadonlyMap<K, V> {
+  /** Keys and values, alternating (`[key, value, key, value, …]`). */
+  readonly pairs: readonly (K | V)[];
+
+  constructor(pairs: readonly (K | V)[]) {
+    this.pairs = pairs;
+  }
+
+  get size(): number {
+    return this.pairs.length >> 1;
+  }
+
+  get(key: K): V | undefined {
+    const index = this.#indexOf(key);
+    return index < 0 ? undefined : (this.pairs[index + 1] as V);
+  }
+
+  has(key: K): boolean {
+    return this.#indexOf(key) >= 0;
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (let index = 0; index < this.pairs.length; index += 2)
+      callback.call(thisArg, this.pairs[index + 1] as V, this.pairs[index] as K, this);
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (let index = 0; index < this.pairs.length; index += 2)
+      yield [this.pairs[index] as K, this.pairs[index + 1] as V];
+  }
+
+  *keys(): MapIterator<K> {
+    for (let index = 0; index < this.pairs.length; index += 2) yield this.pairs[index] as K;
+  }
+
+  *values(): MapIterator<V> {
+    for (let index = 1; index < this.pairs.length; index += 2) yield this.pairs[index] as V;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  /** Keys compare as a `Map`'s do (SameValueZero: `NaN` finds `NaN`). */
+  #indexOf(key: K): number {
+    for (let index = 0; index < this.pairs.length; index += 2) {
+      const candidate = this.pairs[index];
+      if (candidate === key || (Number.isNaN(candidate) && Number.isNaN(key))) return index;
+    }
+    return -1;
+  }
 }
 
 /** Whether a list is the shared empty one (facts/portable-facts.ts sends it as a mark, not a list). */

@@ -31,8 +31,8 @@ export interface Resource extends DocumentContext {
   name?: Located<string>;
   /** As written; a namespaced resource without one lives in `default` (see `namespaceOf`). */
   namespace?: Located<string>;
-  labels: Map<string, Located<string>>;
-  annotations: Map<string, Located<string>>;
+  labels: ReadonlyMap<string, Located<string>>;
+  annotations: ReadonlyMap<string, Located<string>>;
   range: Range;
   /**
    * The resource as written in its file, when this one is a placement of it that differs (SPEC §9):
@@ -80,8 +80,8 @@ export function createResource(
 class ResourceFacts implements Resource {
   name?: Located<string>;
   namespace?: Located<string>;
-  labels: Map<string, Located<string>>;
-  annotations: Map<string, Located<string>>;
+  labels: ReadonlyMap<string, Located<string>>;
+  annotations: ReadonlyMap<string, Located<string>>;
   range: Range;
 
   constructor(
