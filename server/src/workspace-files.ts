@@ -23,12 +23,18 @@ export interface ReadOptions {
    * length of the file's text (0 for a file skipped) and its workspace path.
    */
   onFile?: (count: number, textLength: number, path: string) => void;
+  /**
+   * Lets other work run between two slices of reading (the language server handles the messages it
+   * has read: documents opened at start-up are taken in while the disk is read). Default: one turn
+   * of the event loop.
+   */
+  pause?: () => Promise<void>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 const IGNORED_DIRECTORIES = new Set(['node_modules', '.git']);
 /** How long the walk reads files before it lets other work run (a read blocks: see `readManifestNow`). */
-const READ_SLICE_MS = 50;
+const READ_SLICE_MS = 10;
 
 export function isManifestPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
@@ -157,7 +163,7 @@ export async function readWorkspaceFiles(
   const addFile = async (full: string, path: string): Promise<void> => {
     outcomes.push(readFile(full, path));
     if (performance.now() - slice < READ_SLICE_MS) return;
-    await new Promise((resolve) => setImmediate(resolve));
+    await (options.pause?.() ?? new Promise((resolve) => setImmediate(resolve)));
     slice = performance.now();
   };
   const skip = (path: string, reason: string) => outcomes.push({ skipped: { path, reason } });

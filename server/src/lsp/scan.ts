@@ -111,6 +111,8 @@ async function readFolder(
       onFile();
       state.parseWorker?.noteRead(path, textLength);
     },
+    // As between slices of parsing: the messages read meanwhile (documents opened) are handled.
+    pause: () => state.idle.drain(SCAN_DRAIN_MS),
   }).catch((error: Error) => {
     state.connection.console.error(`Mesh Lens: cannot read ${folder.root}: ${error.message}`);
     return { files: [], skipped: [] };
