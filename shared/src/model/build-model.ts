@@ -3,6 +3,7 @@ import type { FileDeclarations } from '../facts/declarations';
 import { extractNow } from '../facts/extract-declarations';
 import { ISTIO_SYSTEM } from '../facts/mesh-labels';
 import { isKustomizationFile, type Rendering } from '../kustomize';
+import type { Finding } from '../text/findings';
 import { compareStrings } from '../text/findings-order';
 import { buildTopology, type PeeringGateway, type TopologyInputs } from '../topology/build-topology';
 import { PLACEMENT_INCOMPLETE, placeWorkspace, type RenderingReuse } from '../topology/place-workspace';
@@ -266,13 +267,8 @@ export function updateModel(
     }
     touch(file, parts);
   }
-  // Placement findings come from kustomizations, and a change to one rebuilds: they stay as they were.
   const findings = parseFindingsChanged
-    ? [
-        ...[...files.values()].flatMap((file) => file.parsed.findings),
-        ...previous.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
-        ...previous.topology.findings,
-      ]
+    ? findingsWith(files, previous, previous.topology.findings)
     : previous.findings;
   const shards = new Map(previous.shards);
   // The shards made from their tables, with the units whose slices they rebuilt.
@@ -363,11 +359,7 @@ function retopologized(
           ...previous.findings.slice(0, previous.findings.length - previous.topology.findings.length),
           ...built.topology.findings,
         ]
-      : [
-          ...[...files.values()].flatMap((modelFile) => modelFile.parsed.findings),
-          ...previous.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
-          ...built.topology.findings,
-        ];
+      : findingsWith(files, previous, built.topology.findings);
   const model = finish(
     { ...built, files, findings, resourceCount: previous.resourceCount, cache: previous.cache },
     { ...state, topologyDeclaration: declaration },
@@ -379,6 +371,23 @@ function retopologized(
     dirty: new Set([GLOBAL_SHARD]),
     topology: changedAspects(previous.topology, built.topology),
   };
+}
+
+/**
+ * A model's findings in buildModel's order: every file's parse findings, the previous model's
+ * placement findings (they come from kustomizations, and a change to one rebuilds: they stay as they
+ * were), then the topology's.
+ */
+function findingsWith(
+  files: ReadonlyMap<string, ModelFile>,
+  previous: MeshModel,
+  topologyFindings: readonly Finding[],
+): Finding[] {
+  return [
+    ...[...files.values()].flatMap((file) => file.parsed.findings),
+    ...previous.findings.filter((finding) => finding.code === PLACEMENT_INCOMPLETE),
+    ...topologyFindings,
+  ];
 }
 
 /**

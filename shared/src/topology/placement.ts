@@ -64,10 +64,11 @@ export function placeFile(parsed: ParsedFile, topology: TopologyDeclaration | un
 const placementKeys = new WeakMap<TopologyDeclaration, string>();
 
 /**
- * What placing a file reads of the topology file, as text: its path, and each cluster's name, render
- * command and path entries, with their ranges (a placement points at its entry). An edit of the
- * topology file that leaves these as they were (a link, a segment, a severity) places every file as
- * before, without testing its path against every glob again.
+ * What placing files reads of the topology file, as text: its path, and each cluster's name, render
+ * command and path entries, with their ranges (a placement points at its entry; MESH192 quotes a
+ * render command that has not run). An edit of the topology file that leaves these as they were (a
+ * link, a segment, a severity) places every file as before, without testing its path against every
+ * glob again.
  */
 function placementKey(topology: TopologyDeclaration | undefined): string {
   if (!topology) return '';
@@ -77,7 +78,7 @@ function placementKey(topology: TopologyDeclaration | undefined): string {
       topology.file,
       topology.clusters.map((cluster) => [
         cluster.name.value,
-        cluster.render?.range,
+        cluster.render && [cluster.render.value, cluster.render.range],
         cluster.paths.map((path) => [path.glob.value, path.namespace, path.range]),
       ]),
     ]);
@@ -92,10 +93,7 @@ function placementKey(topology: TopologyDeclaration | undefined): string {
  * not run: they read the same clusters, paths and render commands.
  */
 export function placesAlike(a: TopologyDeclaration, b: TopologyDeclaration): boolean {
-  const renders = (topology: TopologyDeclaration) =>
-    topology.clusters.map((cluster) => cluster.render?.value);
-  const theirs = renders(b);
-  return placementKey(a) === placementKey(b) && renders(a).every((render, index) => render === theirs[index]);
+  return placementKey(a) === placementKey(b);
 }
 
 /** Where a cluster's render command's output stands in the workspace: never on disk, never written. */
