@@ -8,7 +8,7 @@ import { tableOf } from '../model/unit-table';
 import { changedUnitsSince, getModel, topologyChangesSince, type Workspace } from '../model/workspace';
 import type { Finding } from '../text/findings';
 import { compareFindings } from '../text/findings-order';
-import { compareRanges, type Range } from '../text/source';
+import { sameRange } from '../text/source';
 import type { TopologyAspect } from '../topology/topology-diff';
 
 /** The findings of a workspace's model, kept per shard so that an edit re-checks only its shards. */
@@ -270,10 +270,6 @@ function sameShown(a: readonly Finding[], b: readonly Finding[]): boolean {
       })
     );
   });
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return compareRanges(a, b) === 0;
 }
 
 /** Findings grouped by file, each file's in the CLI's order; `files` start with an empty list. */

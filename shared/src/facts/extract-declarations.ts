@@ -1,12 +1,12 @@
-import { type Document, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { type Document, isScalar, type Node } from 'yaml';
 import type { Range } from '../text/source';
 import { lookupTable } from '../util/lookup-table';
 import { settledList } from '../util/settled';
 import { rememberDocuments } from '../yaml/document-cache';
 import {
   asMap,
+  findOwnPair,
   getPath,
-  keyText,
   locatedNumber,
   locatedString,
   nodeRange,
@@ -202,13 +202,11 @@ function serviceDecl(resource: Resource, name: string): ServiceDecl {
 
 /** The `ports` key of `spec`, else the `spec` key. */
 function portsKeyRange(resource: Resource): Range | undefined {
-  const spec = ownPair(resource, asMap(resource, resource.node), 'spec');
-  const ports = ownPair(resource, asMap(resource, spec?.value as Node | undefined), 'ports');
+  const root = asMap(resource, resource.node);
+  const spec = root && findOwnPair(resource, root, 'spec');
+  const specMap = asMap(resource, spec?.value);
+  const ports = specMap && findOwnPair(resource, specMap, 'ports');
   return nodeRange(resource, (ports?.key ?? spec?.key) as Node | undefined);
-}
-
-function ownPair(resource: Resource, map: YAMLMap | undefined, key: string): Pair | undefined {
-  return map?.items.find((pair) => keyText(resource, pair) === key) as Pair | undefined;
 }
 
 function servicePort(resource: Resource, node: Node): ServicePort[] {

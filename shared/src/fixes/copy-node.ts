@@ -1,7 +1,7 @@
 import { isAlias, isCollection, isMap, type Node, type Pair, visit, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../text/findings';
 import { positionAt, rangeAt } from '../text/source';
-import { type DocumentContext, keyText, trimmedEnd } from '../yaml/nodes';
+import { type DocumentContext, findOwnPair, trimmedEnd } from '../yaml/nodes';
 import { entryColumn, insertEntry, lineEnding, yamlScalar } from './yaml-edits';
 
 // Copying a value between files as text (not re-serialising it) keeps its comments, quoting and
@@ -21,7 +21,7 @@ export function copyEntryValue(
 ): TextEdit | undefined {
   const value = sourceValue(source, sourcePair, targetMap.flow === true);
   if (!value) return undefined;
-  const targetPair = targetMap.items.find((pair) => keyText(target, pair) === key) as Pair | undefined;
+  const targetPair = findOwnPair(target, targetMap, key);
   const keyNode = targetPair?.key as Node | undefined;
   if (!targetPair || !keyNode?.range) return insertCopy(target, targetMap, key, value);
   const targetKeyColumn = columnOf(target, keyNode.range[0]);

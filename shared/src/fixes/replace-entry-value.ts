@@ -1,5 +1,5 @@
 import type { TextEdit } from '../text/findings';
-import { compareRanges, offsetAt, type Range } from '../text/source';
+import { offsetAt, type Range, sameRange } from '../text/source';
 import type { DocumentContext, Located } from '../yaml/nodes';
 import { replaceScalar, writeValueAfterKey, yamlScalar } from './yaml-edits';
 
@@ -19,8 +19,4 @@ export function hasValue(entry: Located<string>): boolean {
 
 function isEmpty(range: Range): boolean {
   return sameRange({ start: range.start, end: range.start }, range);
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return compareRanges(a, b) === 0;
 }

@@ -5,6 +5,7 @@ import {
   asMap,
   contentEnd,
   type DocumentContext,
+  findOwnPair,
   findPair,
   getPath,
   keyText,
@@ -174,10 +175,6 @@ export function writeValueAfterKey(ctx: DocumentContext, keyEnd: number, valueTe
   const colon = ctx.source.text.indexOf(':', keyEnd);
   const at = colon < 0 ? keyEnd : colon + 1;
   return { range: rangeAt(ctx.source, keyEnd, at), newText: `: ${valueText}` };
-}
-
-function findOwnPair(ctx: DocumentContext, map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((pair) => keyText(ctx, pair) === key) as Pair | undefined;
 }
 
 function nodeRangeOf(ctx: DocumentContext, node: Node | null | undefined): Range | undefined {

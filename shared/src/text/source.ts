@@ -209,3 +209,7 @@ export function comparePositions(a: Position, b: Position): number {
 export function compareRanges(a: Range, b: Range): number {
   return comparePositions(a.start, b.start) || comparePositions(a.end, b.end);
 }
+
+export function sameRange(a: Range, b: Range): boolean {
+  return compareRanges(a, b) === 0;
+}

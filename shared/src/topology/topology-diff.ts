@@ -1,4 +1,4 @@
-import { compareRanges } from '../text/source';
+import { sameRange } from '../text/source';
 import type { Cluster, Link, Origin, Segment, Topology } from './types';
 
 /**
@@ -47,7 +47,7 @@ function sameLink(a: Link, b: Link): boolean {
 
 function sameOrigin(a: Origin | undefined, b: Origin | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.file === b.file && compareRanges(a.range, b.range) === 0;
+  return a.file === b.file && sameRange(a.range, b.range);
 }
 
 /** Same keys in the same order (lists shown to users follow it), and alike values. */

@@ -141,6 +141,11 @@ const MERGE_BUDGET = 256;
  */
 const SCANNED_KEYS = 8;
 
+/** The pair written for `key` in the map itself (merge keys not followed: what an edit of the map can reach). */
+export function findOwnPair(ctx: DocumentContext, map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((pair) => keyText(ctx, pair) === key) as Pair | undefined;
+}
+
 /** The pair for `key` in a map, following YAML merge keys (`<<: *base`) when the map itself lacks it. */
 export function findPair(
   ctx: DocumentContext,
