@@ -1,5 +1,6 @@
 import type { MeshIndex } from '../model/types';
 import { type Finding, type Fix, fixesOnce } from '../text/findings';
+import { groupBy } from '../util/group-by';
 import { listClusters, multiFileFix } from './finding';
 
 // A base placed in several clusters is checked once per placement, so a problem the base itself
@@ -10,13 +11,7 @@ import { listClusters, multiFileFix } from './finding';
 
 /** The findings with per-cluster copies at one place merged into one naming those clusters. */
 export function mergedClusterCopies(model: MeshIndex, findings: readonly Finding[]): Finding[] {
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = placeKey(finding);
-    const group = groups.get(key);
-    if (group) group.push(finding);
-    else groups.set(key, [finding]);
-  }
+  const groups = groupBy(findings, placeKey);
   if (groups.size === findings.length) return [...findings];
   const merged: Finding[] = [];
   for (const finding of findings) {

@@ -112,14 +112,18 @@ const plainFiles = new WeakMap<ModelFile, boolean>();
 export function isPlainFile(file: ModelFile): boolean {
   let plain = plainFiles.get(file);
   if (plain === undefined) {
-    const { source } = file.parsed;
     plain =
-      !isRenderedOutput(source.path) &&
-      !mayHoldHelmOutput(source.text) &&
+      writtenHere(file) &&
       file.placements.every((placement) => placement.via !== 'kustomize' && !placement.rendered);
     plainFiles.set(file, plain);
   }
   return plain;
+}
+
+/** Whether a file's documents are its own: not a render command's output, nor Helm's (whose findings go to templates). */
+function writtenHere(file: ModelFile): boolean {
+  const { source } = file.parsed;
+  return !isRenderedOutput(source.path) && !mayHoldHelmOutput(source.text);
 }
 
 /** A reference written in a plain file and placed as written (no default namespace, no rendering). */
@@ -146,12 +150,9 @@ const splittableFiles = new WeakMap<ModelFile, boolean>();
 export function isSplittableFile(file: ModelFile): boolean {
   let splittable = splittableFiles.get(file);
   if (splittable === undefined) {
-    const { source } = file.parsed;
     splittable =
       isPlainFile(file) ||
-      (!isRenderedOutput(source.path) &&
-        !mayHoldHelmOutput(source.text) &&
-        file.placements.every((placement) => placement.resources.every(keepsItsUnit)));
+      (writtenHere(file) && file.placements.every((placement) => placement.resources.every(keepsItsUnit)));
     splittableFiles.set(file, splittable);
   }
   return splittable;
