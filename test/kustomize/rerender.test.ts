@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { renderKustomization } from '../../shared/src/kustomize/render';
+import { includedReplays, renderKustomization } from '../../shared/src/kustomize/render';
 import { objectsByFile, rerenderFile } from '../../shared/src/kustomize/rerender';
 import type { RenderedObject, Rendering } from '../../shared/src/kustomize/types';
 import { nodeRange } from '../../shared/src/yaml/nodes';
@@ -123,6 +123,44 @@ describe('re-rendering one edited resource file', () => {
     for (const edit of ['a label value', 'a port', 'the offsets moved', 'an object added', 'a rename'])
       assert.ok((used.get(edit) ?? 0) > 0, `no "${edit}" was re-rendered`);
     assert.ok(declined > 0, 'nothing was declined');
+  });
+
+  test('every overlay re-rendered over one view of the workspace, as the model does, equals its whole rendering', () => {
+    // The model re-renders an edited file in every overlay that reads it through one view of the
+    // workspace, and a base included by several is rendered once and replayed in the others
+    // (render.ts `accumulateIncluded`): each overlay's objects, chains, notes and reads must still
+    // be its own.
+    let replays = 0;
+    let compared = 0;
+    for (const [name, files] of allCases()) {
+      const folders = entryFolders(files);
+      if (folders.length < 2) continue;
+      const ws = kustomizeWorkspace(files);
+      const previous = new Map(folders.map((folder) => [folder, renderKustomization(folder, ws)]));
+      const paths = new Set([...previous.values()].flatMap((rendering) => resourceFiles(rendering, files)));
+      for (const path of paths) {
+        for (const [edit, change] of Object.entries(EDITS)) {
+          const text = change(files[path] as string);
+          if (text === files[path]) continue;
+          const next = { ...files, [path]: text };
+          const nextWs = kustomizeWorkspace(next);
+          for (const [folder, rendering] of previous) {
+            if (!rendering.reads.has(path)) continue;
+            const rerendered = rerenderFile(rendering, folder, path, nextWs, ws);
+            if (!rerendered) continue;
+            compared++;
+            assert.deepEqual(
+              dump(rerendered),
+              dump(renderKustomization(folder, kustomizeWorkspace(next))),
+              `${name}: ${folder}, ${edit} in ${path}, re-rendered beside the other overlays`,
+            );
+          }
+          replays += includedReplays(nextWs);
+        }
+      }
+    }
+    assert.ok(compared > 50, `only ${compared} re-renderings compared`);
+    assert.ok(replays > 20, `a base's rendering was replayed only ${replays} times`);
   });
 
   test('a sequence of edits of one file, each re-rendered from the last, equals a whole rendering at each step', () => {

@@ -1,7 +1,13 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { SourceFile } from '../text/source';
 import { mapNode, pairNode, scalarNode, seqNode } from '../yaml/node-factory';
-import { type DocumentContext, markWrittenIn, resolveAlias, sourceOfNode } from '../yaml/nodes';
+import {
+  copyDeletions,
+  type DocumentContext,
+  markWrittenIn,
+  resolveAlias,
+  sourceOfNode,
+} from '../yaml/nodes';
 
 /** How nodes read from a file are copied into a rendered object. */
 export interface CloneOptions {
@@ -115,6 +121,28 @@ function placed<T extends Node>(copy: T, range: Node['range'] | undefined, optio
  * `markAll` marks every node with its file, for a copy that goes into another object (a replacement).
  */
 export function copyRendered(ctx: DocumentContext, node: Node, markAll = false): Node {
+  return copyRenderedNode(ctx, node, markAll);
+}
+
+/**
+ * A copy of rendered objects that renders as they do: every node keeps its file, each map the
+ * entries a patch deleted from it, and a node shared by two places stays shared (kustomize's labels
+ * put one node under `metadata.labels` and the selector, and a later patch of one changes both).
+ * `copies` spans every object copied together: for objects rendered once and handed to several
+ * overlays, each changing its own copies (`renderFileOnly`).
+ */
+export function copyRenderedObject(ctx: DocumentContext, node: YAMLMap, copies: Map<Node, Node>): YAMLMap {
+  return copyRenderedNode(ctx, node, false, copies) as YAMLMap;
+}
+
+function copyRenderedNode(
+  ctx: DocumentContext,
+  node: Node,
+  markAll: boolean,
+  copies?: Map<Node, Node>,
+): Node {
+  const known = copies?.get(node);
+  if (known) return known;
   let copy: Node;
   if (isMap(node)) {
     const map = mapNode();
@@ -122,16 +150,17 @@ export function copyRendered(ctx: DocumentContext, node: Node, markAll = false):
     for (const pair of node.items) {
       map.items.push(
         pairNode(
-          copyRendered(ctx, pair.key as Node, markAll),
-          copyRendered(ctx, pair.value as Node, markAll),
+          copyRenderedNode(ctx, pair.key as Node, markAll, copies),
+          copyRenderedNode(ctx, pair.value as Node, markAll, copies),
         ),
       );
     }
+    if (copies) copyDeletions(node, map);
     copy = map;
   } else if (isSeq(node)) {
     const seq = seqNode();
     seq.flow = node.flow;
-    for (const item of node.items) seq.items.push(copyRendered(ctx, item as Node, markAll));
+    for (const item of node.items) seq.items.push(copyRenderedNode(ctx, item as Node, markAll, copies));
     copy = seq;
   } else if (isScalar(node)) {
     const scalar = scalarNode(node.value);
@@ -148,6 +177,7 @@ export function copyRendered(ctx: DocumentContext, node: Node, markAll = false):
   // entry per node (a JSON patch copies its whole object, an object per overlay).
   const source = node ? sourceOfNode(ctx, node) : ctx.source;
   if (markAll || source !== ctx.source) markWrittenIn(copy, source);
+  if (node) copies?.set(node, copy);
   return copy;
 }
 

@@ -33,6 +33,8 @@ export interface RenderState {
   crossObject: boolean;
   /** Re-rendering one file (rerender.ts): only its objects are read; every other resource file is skipped. */
   only?: { path: string; reads: number };
+  /** An included kustomization being recorded for other overlays (render.ts `accumulateIncluded`). */
+  recording?: { chainReads: string[] };
 }
 
 /** One decision made by counting the objects a patch or a `replicas` entry matched. */

@@ -287,6 +287,12 @@ export function markDeleted(map: YAMLMap, key: string, at: Located<null>): void 
   holder[DELETED].set(key, at);
 }
 
+/** Gives `copy` the deletions recorded on `map` (a faithful copy of a rendered map). */
+export function copyDeletions(map: YAMLMap, copy: YAMLMap): void {
+  const deletions = (map as WithDeletions)[DELETED];
+  if (deletions) (copy as WithDeletions)[DELETED] = new Map(deletions);
+}
+
 /** Where the entry `key` of a rendered map was deleted, if a patch deleted it. */
 export function deletionOf(map: YAMLMap | undefined, key: string): Located<null> | undefined {
   return map ? (map as WithDeletions)[DELETED]?.get(key) : undefined;
