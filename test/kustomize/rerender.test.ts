@@ -178,11 +178,18 @@ describe('re-rendering one edited resource file', () => {
             const again = rerenderFile(current, folder, path, nextWs, ws);
             if (again) rerendered++;
             current = again ?? renderKustomization(folder, nextWs);
+            const whole = renderKustomization(folder, kustomizeWorkspace(next));
             assert.deepEqual(
               dump(current),
-              dump(renderKustomization(folder, kustomizeWorkspace(next))),
+              dump(whole),
               `${name}: ${folder}, ${edit} in ${path} after the edits before it`,
             );
+            // Grouped by file as a whole rendering groups them: a view over the last grouping (one
+            // file replaced) after edits of one file and of several in turn.
+            const byFile = objectsByFile(current);
+            assert.deepEqual(byFileDump(byFile), byFileDump(objectsByFile(whole)));
+            assert.equal(byFile.size, [...byFile.keys()].length);
+            for (const [file, objects] of byFile) assert.equal(byFile.get(file), objects);
             texts = next;
             ws = nextWs;
           }
@@ -190,6 +197,37 @@ describe('re-rendering one edited resource file', () => {
       }
     }
     assert.ok(rerendered > 20, `only ${rerendered} steps were re-rendered`);
+  });
+
+  test('edits going from file to file, each re-rendered from the last, group objects by file as a whole rendering', () => {
+    let steps = 0;
+    for (const [name, files] of Object.entries(LOCAL_CASES)) {
+      for (const folder of entryFolders(files)) {
+        let ws = kustomizeWorkspace(files);
+        let current = renderKustomization(folder, ws);
+        let texts = files;
+        const paths = resourceFiles(current, files);
+        if (paths.length < 2) continue;
+        // A port edited in each file in turn, twelve times: views of views, then a copy.
+        for (let round = 0; round < 12; round++) {
+          const path = paths[round % paths.length] as string;
+          const next = {
+            ...texts,
+            [path]: (EDITS['a port'] as (text: string) => string)(texts[path] as string),
+          };
+          const nextWs = kustomizeWorkspace(next);
+          const again = rerenderFile(current, folder, path, nextWs, ws);
+          if (again) steps++;
+          current = again ?? renderKustomization(folder, nextWs);
+          const whole = renderKustomization(folder, kustomizeWorkspace(next));
+          assert.deepEqual(dump(current), dump(whole), `${name}: ${folder}, round ${round} in ${path}`);
+          assert.deepEqual(byFileDump(objectsByFile(current)), byFileDump(objectsByFile(whole)));
+          texts = next;
+          ws = nextWs;
+        }
+      }
+    }
+    assert.ok(steps > 12, `only ${steps} steps were re-rendered`);
   });
 
   test('declines a file read by no rendering as a resource (a patch file)', () => {
@@ -258,6 +296,10 @@ function dump(rendering: Rendering) {
     reads: [...rendering.reads].sort(),
     notResources: [...rendering.notResources].sort(),
   };
+}
+
+function byFileDump(byFile: ReadonlyMap<string, RenderedObject[]>): [string, string[]][] {
+  return [...byFile].map(([file, objects]) => [file, objects.map(originOf)]);
 }
 
 function originOf(object: RenderedObject): string {

@@ -47,10 +47,7 @@ export function rerenderFile(
   if (!objects) return undefined;
   const rendering: Rendering = { ...previous, objects };
   setRenderRecord(rendering, { ...record, references });
-  const byFile = new Map(objectsByFile(previous));
-  if (now.objects.length > 0) byFile.set(path, now.objects);
-  else byFile.delete(path);
-  objectsByFileOf.set(rendering, byFile);
+  objectsByFileOf.set(rendering, withFileReplaced(objectsByFile(previous), path, now.objects));
   const parsed = ws.file(path);
   if (parsed) lastRendered.set(rendering, { path, parsed, partial: now });
   return rendering;
@@ -124,6 +121,82 @@ function replaced(
 // Per rendering: a re-rendered one shares the lists of every file but the edited one, so what is
 // remembered per list (a placement's facts) is kept.
 const objectsByFileOf = new WeakMap<Rendering, ReadonlyMap<string, RenderedObject[]>>();
+
+/**
+ * `byFile` with `path`'s objects replaced (gone when there are none), in the same order. A view, not
+ * a copy: copying the map of a base's two hundred files for each of twenty overlays at every edit was
+ * a twentieth of the edit. Views of views are made over the map underneath when they replace the same
+ * file (typing in one file), and copied once they are a few deep (edits going from file to file).
+ */
+function withFileReplaced(
+  byFile: ReadonlyMap<string, RenderedObject[]>,
+  path: string,
+  objects: RenderedObject[],
+): ReadonlyMap<string, RenderedObject[]> {
+  const replaced = objects.length > 0 ? objects : undefined;
+  if (byFile instanceof FileReplaced && byFile.path === path)
+    return new FileReplaced(byFile.base, path, replaced);
+  const view = new FileReplaced(byFile, path, replaced);
+  return view.depth > MAX_VIEW_DEPTH ? new Map(view) : view;
+}
+
+const MAX_VIEW_DEPTH = 4;
+
+class FileReplaced implements ReadonlyMap<string, RenderedObject[]> {
+  readonly depth: number;
+
+  constructor(
+    readonly base: ReadonlyMap<string, RenderedObject[]>,
+    readonly path: string,
+    private readonly objects: RenderedObject[] | undefined,
+  ) {
+    this.depth = base instanceof FileReplaced ? base.depth + 1 : 1;
+  }
+
+  get size(): number {
+    const before = this.base.has(this.path) ? 1 : 0;
+    const after = this.objects ? 1 : 0;
+    return this.base.size - before + after;
+  }
+
+  get(key: string): RenderedObject[] | undefined {
+    return key === this.path ? this.objects : this.base.get(key);
+  }
+
+  has(key: string): boolean {
+    return key === this.path ? this.objects !== undefined : this.base.has(key);
+  }
+
+  *entries(): MapIterator<[string, RenderedObject[]]> {
+    let seen = false;
+    for (const entry of this.base) {
+      if (entry[0] !== this.path) yield entry;
+      else {
+        seen = true;
+        if (this.objects) yield [this.path, this.objects];
+      }
+    }
+    if (!seen && this.objects) yield [this.path, this.objects];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): MapIterator<RenderedObject[]> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  forEach(
+    callback: (value: RenderedObject[], key: string, map: ReadonlyMap<string, RenderedObject[]>) => void,
+  ): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, RenderedObject[]]> {
+    return this.entries();
+  }
+}
 
 /** A rendering's objects grouped by the file they come from, in rendering order (one map per rendering). */
 export function objectsByFile(rendering: Rendering): ReadonlyMap<string, RenderedObject[]> {
