@@ -11,8 +11,9 @@ import { runCli } from '../helpers/cli';
 import { startSession } from '../helpers/lsp-client';
 import { repoRoot } from '../helpers/paths';
 
-// A scan deals the last half of a large workspace to a parse worker (server/src/parse-workers.ts).
-// Whatever the worker read, the findings are those of a host that parsed every file itself.
+// A scan deals a large workspace to a parse worker (server/src/parse-workers.ts), which reads it from
+// the end while the host thread reads from the start, taking over the batches the worker has not
+// begun. Whatever the worker read, the findings are those of a host that parsed every file itself.
 
 // About 800 KB of YAML: workspaces under 512 KB are read in one thread (a worker would not pay for itself).
 const SIZE: GenOptions = { clusters: 6, namespaces: 12, services: 16, seed: 3 };
@@ -47,12 +48,40 @@ async function findingsWith(root: string, worker?: ParseWorker) {
 describe('parse worker', () => {
   const plain = generated('plain');
 
-  test('a workspace read half in a worker has the findings of one read in one thread', async () => {
+  test('a workspace read in a worker has the findings of one read in one thread', async () => {
+    // The host waits for every batch: each file's facts come from the worker.
+    const worker = new ParseWorker(WORKER_SCRIPT, undefined, false);
+    try {
+      const withWorker = await findingsWith(plain, worker);
+      assert.ok(worker.filesRead > 300, `the worker read ${worker.filesRead} files`);
+      assert.equal(worker.filesTaken, 0);
+      assert.ok(withWorker.length > 50);
+      assert.deepEqual(withWorker, await findingsWith(plain));
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('read by both threads, each file once, the findings are those of one thread', async () => {
     const worker = new ParseWorker(WORKER_SCRIPT);
     try {
       const withWorker = await findingsWith(plain, worker);
-      assert.ok(worker.filesRead > 100, `the worker read ${worker.filesRead} files`);
-      assert.ok(withWorker.length > 50);
+      const dealt = (await loadWorkspace([plain])).host.paths().length - 1; // not the topology file
+      assert.equal(worker.filesRead + worker.filesTaken, dealt);
+      assert.deepEqual(withWorker, await findingsWith(plain));
+    } finally {
+      worker.close();
+    }
+  });
+
+  test('a worker that never answers is not waited for: the host thread takes every batch over', async () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'mesh-lens-silent-')), 'silent.js');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const worker = new ParseWorker(script);
+    try {
+      const withWorker = await findingsWith(plain, worker);
+      assert.equal(worker.filesRead, 0);
+      assert.ok(worker.filesTaken > 300, `the host took over ${worker.filesTaken} files`);
       assert.deepEqual(withWorker, await findingsWith(plain));
     } finally {
       worker.close();

@@ -110,8 +110,8 @@ export async function loadWorkspace(paths: string[], options: LoadOptions = {}):
 }
 
 /**
- * The files given to the host in walk order, as `applyChange(read)` would, the worker reading the
- * last half while this thread parses the first (parse-workers.ts).
+ * The files given to the host in walk order, as `applyChange(read)` would, the worker reading from
+ * the end while this thread parses from the start, until they meet (parse-workers.ts).
  */
 async function applyWithWorker(host: MeshLens, read: Read, worker: ParseWorker, topologyPath: string) {
   const files = read.set.map(([path, text]) => ({ path, text }));
