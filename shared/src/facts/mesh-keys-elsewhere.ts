@@ -1,4 +1,4 @@
-import { asMap, type Located, stringEntries } from '../yaml/nodes';
+import { asMap, keyText, type Located, stringEntries } from '../yaml/nodes';
 import { field, type Resource } from '../yaml/resource';
 import { DISTRIBUTION_ANNOTATION, SCOPE_LABEL, TAKEOVER_LABEL } from './mesh-labels';
 
@@ -35,7 +35,9 @@ export function meshKeysElsewhere(resource: Resource): MeshKeyElsewhere[] {
   return METADATA_PLACES.flatMap(({ path, name }) =>
     (['labels', 'annotations'] as const).flatMap((section) => {
       const map = asMap(resource, field(resource, [...path, section]));
-      if (!map) return [];
+      // Most maps hold no mesh key: their located entries (ranges worked out for each) are not
+      // built for nothing, at every workload's labels and annotations (2 % of a cold start at 10k).
+      if (!map?.items.some((pair) => MESH_KEYS.includes(keyText(resource, pair) ?? ''))) return [];
       const entries = stringEntries(resource, map);
       return MESH_KEYS.flatMap((key) => {
         const located = entries.get(key);
