@@ -88,7 +88,7 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
   if (value === source) return { [CLASS]: 'source' };
   if (Array.isArray(value)) {
     if (isSharedEmptyList(value)) return { [CLASS]: 'emptyList' };
-    return value.map((item) => pack(item, source, memo));
+    return packedList(value, (item) => pack(item, source, memo));
   }
   if (value instanceof Map) {
     if (isSharedEmptyMap(value)) return { [CLASS]: 'emptyMap' };
@@ -104,7 +104,7 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
     return { [CLASS]: 'locatedText', text: value.value, a: value.rangeStart, b: value.rangeEnd };
   }
   if (value instanceof SmallMap) {
-    return { [CLASS]: 'smallMap', pairs: value.pairs.map((item) => pack(item, source, memo)) };
+    return { [CLASS]: 'smallMap', pairs: packedList(value.pairs, (item) => pack(item, source, memo)) };
   }
   if (isCompactRange(value)) {
     const { start, end } = value;
@@ -117,6 +117,19 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
     fields[key] = pack(item, source, memo);
   }
   return fields;
+}
+
+/**
+ * A list made by `push`, not `map`. `map` makes a list with holes allowed, which a structured clone
+ * sends as a sparse list; the receiving thread then grows it item by item, as `push` does, and a list
+ * of one item kept room for sixteen. At 50,000 resources the facts read in the worker held 5 MB more
+ * of lists than the same facts read in the host. A list made by `push` is sent as dense, and
+ * arrives at its exact length.
+ */
+function packedList<T>(list: readonly T[], packItem: (item: T) => unknown): unknown[] {
+  const packed: unknown[] = [];
+  for (const item of list) packed.push(packItem(item));
+  return packed;
 }
 
 function classOf(value: object): string | undefined {
@@ -136,13 +149,24 @@ interface Arrival {
 }
 
 function revive(value: unknown, arrival: Arrival): unknown {
-  if (typeof value === 'string') return arrival.strings ? arrival.strings.intern(value) : value;
+  if (typeof value === 'string') return revivedString(value, arrival);
   if (typeof value !== 'object' || value === null) return value;
   const known = arrival.memo.get(value);
   if (known !== undefined) return known;
   const revived = reviveObject(value, arrival);
   arrival.memo.set(value, revived);
   return revived;
+}
+
+/**
+ * The file's path (in every range's `file`, a resource's source) as the file's own: a clone brings
+ * a copy of each string it sends, so each worker-read file kept a second copy of its path (1 MB at
+ * 50,000 resources). Other short strings are interned, as the host's parser does.
+ */
+function revivedString(value: string, arrival: Arrival): string {
+  const { path } = arrival.source;
+  if (value.length === path.length && value === path) return path;
+  return arrival.strings ? arrival.strings.intern(value) : value;
 }
 
 function reviveObject(value: object, arrival: Arrival): unknown {
