@@ -48,20 +48,22 @@ export function readPortableFacts(
 }
 
 /**
- * The facts again, for `text` (the text they were read from) in a workspace whose short strings are
- * interned in `strings`; undefined when they were read from another text or for other domains, and
- * the host must read the file itself.
+ * The facts again, for the file at `path` (the host's own string for it) and `text` (the text they
+ * were read from) in a workspace whose short strings are interned in `strings`; undefined when they
+ * were read from another text or for other domains, and the host must read the file itself.
  */
 export function factsFromPortable(
   portable: PortableFacts,
+  path: string,
   text: string,
   valueDomains: readonly string[],
   strings?: StringTable,
 ): FileFacts | undefined {
   if (portable.textLength !== text.length || !sameDomains(portable.valueDomains, valueDomains))
     return undefined;
-  const source = createSourceFile(portable.path, text, strings);
-  const facts = revive(portable.body, { source, strings, memo: new Map() }) as FileFacts;
+  const source = createSourceFile(path, text, strings);
+  const arrival = { source, sentPath: portable.path, strings, memo: new Map() };
+  const facts = revive(portable.body, arrival) as FileFacts;
   return valueDomains.length > 0 ? { ...facts, valueDomains } : facts;
 }
 
@@ -144,6 +146,8 @@ function classOf(value: object): string | undefined {
 
 interface Arrival {
   source: SourceFile;
+  /** The path as it was sent: the facts' copies of it are this string's equals. */
+  sentPath: string;
   strings: StringTable | undefined;
   memo: Map<object, unknown>;
 }
@@ -159,13 +163,15 @@ function revive(value: unknown, arrival: Arrival): unknown {
 }
 
 /**
- * The file's path (in every range's `file`, a resource's source) as the file's own: a clone brings
- * a copy of each string it sends, so each worker-read file kept a second copy of its path (1 MB at
- * 50,000 resources). Other short strings are interned, as the host's parser does.
+ * The file's path (in a finding's or a placement's `file`) as the host's own string for it: a clone
+ * brings a copy of each string it sends, and each file read in the worker kept two more copies of
+ * its path (2 MB at 50,000 resources). It is compared with the path as sent, not the host's: the
+ * host's may be a concatenation (folder and name), which comparing would flatten into a copy.
+ * Other short strings are interned, as the host's parser does.
  */
 function revivedString(value: string, arrival: Arrival): string {
-  const { path } = arrival.source;
-  if (value.length === path.length && value === path) return path;
+  const { sentPath } = arrival;
+  if (value.length === sentPath.length && value === sentPath) return arrival.source.path;
   return arrival.strings ? arrival.strings.intern(value) : value;
 }
 
