@@ -125,6 +125,33 @@ describe('parse worker', () => {
     }
   });
 
+  test('a worker told that nothing more is coming stops at its last answer, not after the idle wait', async () => {
+    // An idle wait far longer than the test: only `stopWhenAnswered` can stop it in time.
+    const worker = new ParseWorker(WORKER_SCRIPT, 60_000);
+    try {
+      const files = [...generateWorkspace(SIZE, 'plain').files].slice(0, 200);
+      const dealt = worker.read(
+        files.map(([path, text]) => ({ path, text })),
+        [],
+      );
+      worker.stopWhenAnswered();
+      assert.equal(worker.running, true, 'it still has files to answer');
+      const facts = await Promise.all(files.map(([path]) => dealt.factsOf(path)));
+      assert.ok(
+        facts.every((read) => read !== undefined),
+        'every file was answered',
+      );
+      await waitUntil(() => !worker.running);
+      worker.read([{ path: 'late.yaml', text: 'kind: Service\n' }], []);
+      assert.equal(worker.running, true, 'later files start another thread');
+      worker.stopWhenAnswered();
+      await waitUntil(() => !worker.running);
+      assert.equal(worker.threadsStarted, 2);
+    } finally {
+      worker.close();
+    }
+  });
+
   test('a worker starts once the text read could be dealt to it, not before, and stops if dealt nothing', async () => {
     const worker = new ParseWorker(WORKER_SCRIPT, 50);
     try {

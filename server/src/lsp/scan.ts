@@ -91,6 +91,8 @@ async function readAllFolders(state: ServerState): Promise<void> {
   for (const folder of state.folders) {
     await readFolder(state, folder, onFile, (message) => progress?.report(message));
   }
+  // Every file dealt to the parse worker has been taken in; the analysis comes next.
+  state.parseWorker?.stopWhenAnswered();
   progress?.done();
 }
 

@@ -118,6 +118,19 @@ function clusterAlone(cluster: string): readonly string[] {
   return list;
 }
 
+// The keys of placements' parts are a handful of values (a cluster, its Node count, the file's
+// clusters) kept once per file: each file kept its own concatenation of them (28,000 strings, 2 MB
+// at 50,000 resources). Bounded as `clustersAlone` is.
+const partsKeys = new Map<string, string>();
+
+function partsKey(key: string): string {
+  const known = partsKeys.get(key);
+  if (known !== undefined) return known;
+  if (partsKeys.size >= MAX_CLUSTERS_ALONE) partsKeys.clear();
+  partsKeys.set(key, key);
+  return key;
+}
+
 function placementParts(
   placed: PlacedFile,
   nodes: number,
@@ -125,7 +138,7 @@ function placementParts(
 ): ReadonlyMap<string, FilePart> {
   const { cluster, declarations } = placed;
   const known = partsByFacts.get(declarations);
-  const key = `${cluster}\u0000${nodes}\u0000${summary.clusters.join(',')}`;
+  const key = partsKey(`${cluster}\u0000${nodes}\u0000${summary.clusters.join(',')}`);
   const cached = known?.key === key ? known.parts : known?.more?.get(key);
   if (cached) return cached;
   const parts = new Map<string, FilePart>();

@@ -106,6 +106,7 @@ export function setFile(workspace: Workspace, path: string, text: string, read?:
   if (read && workspace.files.get(path)?.text !== text) {
     const facts = factsFromPortable(
       read,
+      path,
       text,
       workspace.valueDomains,
       workspace.cache.get(INTERNED_STRINGS),

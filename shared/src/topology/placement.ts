@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { RenderedObject } from '../kustomize/types';
+import { settledList } from '../util/settled';
 import { type Located, plainLocated } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse-file';
 import type { TopologyDeclaration } from './topology-file';
@@ -147,7 +148,9 @@ export function placementsByTopology(topology: TopologyDeclaration, path: string
       entry: entry.entry,
     });
   }
-  return found;
+  // Kept per file for the life of its text: without the room `push` leaves (17 slots for one
+  // placement; 3.7 MB at 50,000 resources).
+  return settledList(found);
 }
 
 /**
