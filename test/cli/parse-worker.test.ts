@@ -127,7 +127,8 @@ describe('parse worker', () => {
 
   test('a worker told that nothing more is coming stops at its last answer, not after the idle wait', async () => {
     // An idle wait far longer than the test: only `stopWhenAnswered` can stop it in time.
-    const worker = new ParseWorker(WORKER_SCRIPT, 60_000);
+    // The host waits for every answer here (no taking over): the worker has them all to give.
+    const worker = new ParseWorker(WORKER_SCRIPT, 60_000, false);
     try {
       const files = [...generateWorkspace(SIZE, 'plain').files].slice(0, 200);
       const dealt = worker.read(
