@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { SourceFile } from '../text/source';
 import { mapNode, pairNode, scalarNode, seqNode } from '../yaml/node-factory';
 import {
@@ -129,18 +139,43 @@ export function copyRendered(ctx: DocumentContext, node: Node, markAll = false):
  * entries a patch deleted from it, and a node shared by two places stays shared (kustomize's labels
  * put one node under `metadata.labels` and the selector, and a later patch of one changes both).
  * `copies` spans every object copied together: for objects rendered once and handed to several
- * overlays, each changing its own copies (`renderFileOnly`).
+ * overlays, each changing its own copies (`renderFileOnly`); its `shared` is `sharedNodesOf` them.
  */
-export function copyRenderedObject(ctx: DocumentContext, node: YAMLMap, copies: Map<Node, Node>): YAMLMap {
+export function copyRenderedObject(ctx: DocumentContext, node: YAMLMap, copies: SharedCopies): YAMLMap {
   return copyRenderedNode(ctx, node, false, copies) as YAMLMap;
 }
 
-function copyRenderedNode(
-  ctx: DocumentContext,
-  node: Node,
-  markAll: boolean,
-  copies?: Map<Node, Node>,
-): Node {
+/**
+ * The copies of the nodes that objects copied together share, made as they are met: only those
+ * nodes go through the map (the rest are met once), which took a third off copying a base's objects
+ * for each overlay.
+ */
+export interface SharedCopies {
+  shared: ReadonlySet<Node>;
+  copies: Map<Node, Node>;
+}
+
+/** The nodes met more than once walking down from `roots`: the ones a copy must keep shared. */
+export function sharedNodesOf(roots: readonly Node[]): ReadonlySet<Node> {
+  const seen = new Set<Node>();
+  const shared = new Set<Node>();
+  const pending: unknown[] = [...roots];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (!isNode(node)) continue;
+    if (seen.has(node)) {
+      shared.add(node);
+      continue;
+    }
+    seen.add(node);
+    if (isMap(node)) for (const pair of node.items) pending.push(pair.key, pair.value);
+    else if (isSeq(node)) pending.push(...node.items);
+  }
+  return shared;
+}
+
+function copyRenderedNode(ctx: DocumentContext, node: Node, markAll: boolean, memo?: SharedCopies): Node {
+  const copies = memo?.shared.has(node) ? memo.copies : undefined;
   const known = copies?.get(node);
   if (known) return known;
   let copy: Node;
@@ -150,17 +185,17 @@ function copyRenderedNode(
     for (const pair of node.items) {
       map.items.push(
         pairNode(
-          copyRenderedNode(ctx, pair.key as Node, markAll, copies),
-          copyRenderedNode(ctx, pair.value as Node, markAll, copies),
+          copyRenderedNode(ctx, pair.key as Node, markAll, memo),
+          copyRenderedNode(ctx, pair.value as Node, markAll, memo),
         ),
       );
     }
-    if (copies) copyDeletions(node, map);
+    if (memo) copyDeletions(node, map);
     copy = map;
   } else if (isSeq(node)) {
     const seq = seqNode();
     seq.flow = node.flow;
-    for (const item of node.items) seq.items.push(copyRenderedNode(ctx, item as Node, markAll, copies));
+    for (const item of node.items) seq.items.push(copyRenderedNode(ctx, item as Node, markAll, memo));
     copy = seq;
   } else if (isScalar(node)) {
     const scalar = scalarNode(node.value);

@@ -5,7 +5,7 @@ import { asMap, type DocumentContext, findPair, resolveAlias, scalarText } from 
 import type { ParsedFile } from '../yaml/parse-file';
 import { YAML_SYNTAX } from '../yaml/parse-file';
 import { type Resource, resourceNodes } from '../yaml/resource';
-import { CloneTooLarge, cloneResolved, copyRenderedObject } from './clone';
+import { CloneTooLarge, cloneResolved, copyRenderedObject, type SharedCopies, sharedNodesOf } from './clone';
 import { COMMON_ANNOTATIONS, COMMON_LABELS, METADATA_LABELS, REPLICAS, TEMPLATE_LABELS } from './field-specs';
 import { addHashSuffixes, runGenerators } from './generators';
 import {
@@ -99,8 +99,8 @@ export function setRenderRecord(rendering: Rendering, record: RenderRecord): voi
 /** One file's objects as rendering `folder` makes them, every other resource file skipped (rerender.ts). */
 export interface PartialRendering {
   objects: RenderedObject[];
-  /** Which files it read, and how often it read `path` as a resource. */
-  reads: ReadonlySet<string>;
+  /** How many files it read, and how often it read `path` as a resource. */
+  readCount: number;
   readsOfPath: number;
   notes: RenderNote[];
   decisions: Decision[];
@@ -121,19 +121,33 @@ export function renderFileOnly(
   path: string,
 ): PartialRendering | undefined {
   const state = createState(ws);
-  state.only = { path, reads: 0 };
+  state.only = { path, reads: 0, replayedReads: [] };
   const file = kustomizationFileIn(folder, ws);
   if (!file) return undefined;
   const objects = build(state, file, []);
   return {
     objects: objects.map(finished),
-    reads: state.reads,
+    readCount: distinctCount(state.reads, state.only.replayedReads),
     readsOfPath: state.only.reads,
     notes: state.notes,
     decisions: state.decisions,
     references: referenceFacts(objects),
     crossObject: state.crossObject,
   };
+}
+
+/** How many distinct paths `own` and `others` hold together. */
+function distinctCount(own: ReadonlySet<string>, others: readonly ReadonlySet<string>[]): number {
+  let count = own.size;
+  others.forEach((set, index) => {
+    for (const path of set) if (!own.has(path) && !heldBefore(others, index, path)) count++;
+  });
+  return count;
+}
+
+function heldBefore(sets: readonly ReadonlySet<string>[], end: number, path: string): boolean {
+  for (let index = 0; index < end; index++) if (sets[index]?.has(path)) return true;
+  return false;
 }
 
 function finished(working: Working): RenderedObject {
@@ -313,7 +327,7 @@ function accumulateIncluded(
   const recording = record(state, () => accumulate(state, included, [], [...chain, included.path]), chain);
   recordings.set(key, recording);
   // The caller's transformers change the objects it is given: the recording keeps its own.
-  const copies = new Map<Node, Node>();
+  const copies = { shared: recording.sharedNodes, copies: new Map<Node, Node>() };
   return recording.objects.map((working) => copyWorking(working, working.through, copies));
 }
 
@@ -324,6 +338,8 @@ interface Recording {
   /** The folders its own inclusions were checked against the chain for (cycles). */
   chainReads: string[];
   objects: Working[];
+  /** The nodes its objects share (`sharedNodesOf`): each copy of them shares its copies alike. */
+  sharedNodes: ReadonlySet<Node>;
   reads: Set<string>;
   notResources: Set<string>;
   notes: RenderNote[];
@@ -363,6 +379,7 @@ function record(state: RenderState, render: () => Working[], chain: readonly str
     chain,
     chainReads: [],
     objects: [],
+    sharedNodes: new Set(),
     reads: new Set(),
     notResources: new Set(),
     notes: [],
@@ -381,6 +398,7 @@ function record(state: RenderState, render: () => Working[], chain: readonly str
   if (state.only) state.only.reads = 0;
   try {
     recording.objects = render();
+    recording.sharedNodes = sharedNodesOf(recording.objects.map((working) => working.node));
   } finally {
     recording.crossObject = state.crossObject;
     recording.readsOfPath = state.only?.reads ?? 0;
@@ -411,13 +429,14 @@ function replay(state: RenderState, recording: Recording, chain: readonly string
     }
     return path;
   };
-  const copies = new Map<Node, Node>();
+  const copies = { shared: recording.sharedNodes, copies: new Map<Node, Node>() };
   return recording.objects.map((working) => copyWorking(working, through(working.through), copies));
 }
 
 /** Adds what a recorded rendering did to the state, as if it had just rendered. */
 function apply(state: RenderState, recording: Recording): void {
-  for (const path of recording.reads) state.reads.add(path);
+  if (state.only) state.only.replayedReads.push(recording.reads);
+  else for (const path of recording.reads) state.reads.add(path);
   for (const path of recording.notResources) state.notResources.add(path);
   const notesBefore = state.notes.length;
   state.notes.push(...recording.notes);
@@ -427,7 +446,7 @@ function apply(state: RenderState, recording: Recording): void {
   if (state.only) state.only.reads += recording.readsOfPath;
 }
 
-function copyWorking(working: Working, through: readonly string[], copies: Map<Node, Node>): Working {
+function copyWorking(working: Working, through: readonly string[], copies: SharedCopies): Working {
   return {
     ...working,
     node: copyRenderedObject(working.ctx, working.node, copies),

@@ -63,7 +63,7 @@ const lastRendered = new WeakMap<
 
 /** The same files read, the file among them once, as a resource, and nothing that copies between objects. */
 function sameTree(previous: Rendering, partial: PartialRendering): boolean {
-  return partial.readsOfPath === 1 && !partial.crossObject && partial.reads.size === previous.reads.size;
+  return partial.readsOfPath === 1 && !partial.crossObject && partial.readCount === previous.reads.size;
 }
 
 function joined(a: ReferenceFacts, b: ReferenceFacts): ReferenceFacts {
@@ -115,7 +115,11 @@ function replaced(
     if (objects[index]?.origin.source.path !== path) return undefined;
   for (let index = end; index < objects.length; index++)
     if (objects[index]?.origin.source.path === path) return undefined;
-  return [...objects.slice(0, first), ...now, ...objects.slice(end)];
+  // One copy of the list, spliced: spreading two slices and the new objects grew the list item by
+  // item (a tenth of what an edit of a base shared by twenty overlays allocated).
+  const result = objects.slice();
+  result.splice(first, count, ...now);
+  return result;
 }
 
 // Per rendering: a re-rendered one shares the lists of every file but the edited one, so what is

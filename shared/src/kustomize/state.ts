@@ -31,8 +31,13 @@ export interface RenderState {
   decisions: Decision[];
   /** Whether a kustomization read sets objects from other objects (generators, replacements). */
   crossObject: boolean;
-  /** Re-rendering one file (rerender.ts): only its objects are read; every other resource file is skipped. */
-  only?: { path: string; reads: number };
+  /**
+   * Re-rendering one file (rerender.ts): only its objects are read; every other resource file is
+   * skipped. `reads`: how often the file was read as a resource; `replayedReads`: the files read by
+   * included renderings replayed here (render.ts `accumulateIncluded`), kept as their own sets: adding
+   * a base's two hundred paths to each overlay's set was a fifteenth of what such an edit allocated.
+   */
+  only?: { path: string; reads: number; replayedReads: ReadonlySet<string>[] };
   /** An included kustomization being recorded for other overlays (render.ts `accumulateIncluded`). */
   recording?: { chainReads: string[] };
 }

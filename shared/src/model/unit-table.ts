@@ -324,6 +324,17 @@ function selectorKey(cluster: string, key: string, value: string): string {
   return `s\u0000${cluster}\u0000${key}\u0000${value}`;
 }
 
+/**
+ * A label key's chunk in the index is decided by its label alone, not its cluster: one manifest is
+ * placed in many clusters (a base in twenty overlays), and an edit of it changes its labels' keys in
+ * every one. Chunked by whole key, such an edit copied a chunk per cluster and label (80 chunks);
+ * by label, a chunk per label.
+ */
+function labelOfKey(key: string): string {
+  const afterCluster = key.indexOf('\u0000', 2);
+  return afterCluster < 0 ? key : key.slice(afterCluster);
+}
+
 // Per part: the label keys its workloads and Service selectors are found under.
 const labelKeysByPart = new WeakMap<FilePart, readonly string[]>();
 
@@ -350,7 +361,7 @@ function labelIndex(entries: readonly ShardFile[]): ChunkedMap<readonly ShardFil
       if (list) list.push(entry);
       else byKey.set(key, [entry]);
     }
-  return ChunkedMap.of(byKey);
+  return ChunkedMap.of(byKey, labelOfKey);
 }
 
 /** The index with the changed files' entries taken out and their new entries put in at their position. */

@@ -13,35 +13,55 @@ export function stringHash(text: string): number {
   return hash >>> 0;
 }
 
+/** The part of a key that decides its chunk: keys that change together should share it. */
+export type ChunkKey = (key: string) => string;
+
+const wholeKey: ChunkKey = (key) => key;
+
 export class ChunkedMap<V> {
   readonly #chunks: readonly ReadonlyMap<string, V>[];
+  readonly #chunkKey: ChunkKey;
   readonly size: number;
 
-  private constructor(chunks: readonly ReadonlyMap<string, V>[], size: number) {
+  private constructor(chunks: readonly ReadonlyMap<string, V>[], size: number, chunkKey: ChunkKey) {
     this.#chunks = chunks;
     this.size = size;
+    this.#chunkKey = chunkKey;
   }
 
-  static of<V>(entries: Iterable<readonly [string, V]>): ChunkedMap<V> {
+  /**
+   * `chunkKey`: what of a key decides its chunk (the whole key by default). Keys an edit changes
+   * together then sit in one chunk, and a copy with them changed copies that chunk only.
+   */
+  static of<V>(entries: Iterable<readonly [string, V]>, chunkKey: ChunkKey = wholeKey): ChunkedMap<V> {
     const list = [...entries];
-    return ChunkedMap.#spread(list, chunkCountFor(list.length));
+    return ChunkedMap.#spread(list, chunkCountFor(list.length), chunkKey);
   }
 
-  static #spread<V>(entries: readonly (readonly [string, V])[], count: number): ChunkedMap<V> {
+  static #spread<V>(
+    entries: readonly (readonly [string, V])[],
+    count: number,
+    chunkKey: ChunkKey,
+  ): ChunkedMap<V> {
     const chunks = Array.from({ length: count }, () => new Map<string, V>());
     for (const [key, value] of entries)
-      (chunks[stringHash(key) & (count - 1)] as Map<string, V>).set(key, value);
+      (chunks[stringHash(chunkKey(key)) & (count - 1)] as Map<string, V>).set(key, value);
     return new ChunkedMap(
       chunks,
       chunks.reduce((sum, chunk) => sum + chunk.size, 0),
+      chunkKey,
     );
   }
 
   get(key: string): V | undefined {
-    return this.#chunks[stringHash(key) & (this.#chunks.length - 1)]?.get(key);
+    return this.#chunks[this.#indexOf(key)]?.get(key);
   }
 
-  /** The number of chunks: a power of two; a key's chunk is `stringHash(key) & (chunkCount - 1)`. */
+  #indexOf(key: string): number {
+    return stringHash(this.#chunkKey(key)) & (this.#chunks.length - 1);
+  }
+
+  /** The number of chunks: a power of two; a key's chunk is `stringHash(chunkKey(key)) & (chunkCount - 1)`. */
   get chunkCount(): number {
     return this.#chunks.length;
   }
@@ -66,7 +86,7 @@ export class ChunkedMap<V> {
     const copied = new Set<number>();
     let size = this.size;
     for (const [key, value] of changes) {
-      const index = stringHash(key) & (chunks.length - 1);
+      const index = this.#indexOf(key);
       let chunk = chunks[index] as Map<string, V>;
       if (!copied.has(index)) {
         chunk = new Map(chunk);
@@ -79,9 +99,11 @@ export class ChunkedMap<V> {
       size += chunk.size;
     }
     // Grown well past its chunks (a namespace that doubled, several times): spread again, once.
-    if (size > chunks.length * KEYS_PER_CHUNK * 4)
-      return ChunkedMap.#spread([...new ChunkedMap(chunks, size).entries()], chunkCountFor(size));
-    return new ChunkedMap(chunks, size);
+    if (size > chunks.length * KEYS_PER_CHUNK * 4) {
+      const entries = [...new ChunkedMap(chunks, size, this.#chunkKey).entries()];
+      return ChunkedMap.#spread(entries, chunkCountFor(size), this.#chunkKey);
+    }
+    return new ChunkedMap(chunks, size, this.#chunkKey);
   }
 }
 
