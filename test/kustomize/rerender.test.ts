@@ -55,6 +55,15 @@ const LOCAL_CASES: Record<string, Files> = {
     'overlays/east/kustomization.yaml':
       'resources:\n- ../../base\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: reviews\n    spec:\n      replicas: 5\n',
   },
+  'overlays that apply their base as it is, beside one that changes it': {
+    'base/kustomization.yaml': 'namespace: shop\nresources:\n- reviews.yaml\n- ratings.yaml\n',
+    'base/reviews.yaml': `${SERVICE('reviews', 'solo.io/service-scope: global')}---\n${DEPLOYMENT('reviews')}`,
+    'base/ratings.yaml': SERVICE('ratings'),
+    'overlays/east/kustomization.yaml': 'resources:\n- ../../base\n',
+    'overlays/north/kustomization.yaml':
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../../base\n',
+    'overlays/west/kustomization.yaml': 'resources:\n- ../../base\ncommonLabels:\n  cluster: west\n',
+  },
   'a name prefix (references may be rewritten: declined)': {
     'base/kustomization.yaml': 'resources:\n- reviews.yaml\n',
     'base/reviews.yaml': `${SERVICE('reviews')}---\n${DEPLOYMENT('reviews')}`,
@@ -161,6 +170,43 @@ describe('re-rendering one edited resource file', () => {
     }
     assert.ok(compared > 50, `only ${compared} re-renderings compared`);
     assert.ok(replays > 20, `a base's rendering was replayed only ${replays} times`);
+  });
+
+  test('overlays that only gather their base share its re-rendered objects; one that changes them has its own', () => {
+    const files = LOCAL_CASES['overlays that apply their base as it is, beside one that changes it'] as Files;
+    const ws = kustomizeWorkspace(files);
+    const next = {
+      ...files,
+      'base/reviews.yaml': EDITS['a port']?.(files['base/reviews.yaml'] as string) as string,
+    };
+    const nextWs = kustomizeWorkspace(next);
+    const nodesOf = (folder: string) => {
+      const rerendered = rerenderFile(
+        renderKustomization(folder, ws),
+        folder,
+        'base/reviews.yaml',
+        nextWs,
+        ws,
+      );
+      assert.ok(rerendered, `${folder} is re-rendered`);
+      assert.deepEqual(dump(rerendered), dump(renderKustomization(folder, kustomizeWorkspace(next))));
+      return (
+        objectsByFile(rerendered)
+          .get('base/reviews.yaml')
+          ?.map((object) => object.node) ?? []
+      );
+    };
+    const [east, north, west] = ['overlays/east', 'overlays/north', 'overlays/west'].map(nodesOf);
+    assert.equal(east?.length, 2);
+    assert.ok(
+      east?.every((node, index) => north?.[index] === node),
+      'east and north share the objects',
+    );
+    assert.ok(
+      west?.every((node) => !east?.includes(node)),
+      'west labels its objects: they are its own copies',
+    );
+    assert.ok(includedReplays(nextWs) >= 2);
   });
 
   test('a sequence of edits of one file, each re-rendered from the last, equals a whole rendering at each step', () => {

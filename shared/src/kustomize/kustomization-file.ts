@@ -30,6 +30,25 @@ export interface Kustomization {
   source: SourceFile;
   ctx: DocumentContext;
   root: YAMLMap;
+  /** Whether it only gathers resources (`ONLY_GATHERING_FIELDS`): it changes none of the objects it is given. */
+  onlyGathers: boolean;
+}
+
+/**
+ * The fields of a kustomization that only gathers objects (an overlay that applies a base as it
+ * is): every other field, known or not, may change them.
+ */
+const ONLY_GATHERING_FIELDS: ReadonlySet<string> = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'resources',
+  'bases',
+]);
+
+/** Whether a kustomization's fields (its keys as text, undefined when not a scalar) only gather objects. */
+export function onlyGathers(fields: readonly (string | undefined)[]): boolean {
+  return fields.every((field) => field !== undefined && ONLY_GATHERING_FIELDS.has(field));
 }
 
 /**

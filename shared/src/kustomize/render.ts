@@ -15,6 +15,7 @@ import {
   kustomizationFileIn,
   kustomizationRoot,
   listEntries,
+  onlyGathers,
 } from './kustomization-file';
 import { fixNameReferences, type ReferenceFacts, referenceFacts } from './name-references';
 import { ObjectsByName } from './objects-by-name';
@@ -185,7 +186,7 @@ function readKustomization(state: RenderState, path: string): Kustomization | un
   if (fields.every((field) => field === undefined || ['apiVersion', 'kind', 'metadata'].includes(field))) {
     addNote(state, parsed.source, read.root, 'empty kustomization');
   }
-  return { path, folder: folderOf(path), source: parsed.source, ...read };
+  return { path, folder: folderOf(path), source: parsed.source, ...read, onlyGathers: onlyGathers(fields) };
 }
 
 /**
@@ -199,14 +200,20 @@ function accumulate(
   chain: readonly string[],
 ): Working[] {
   noteUnsupported(state, k);
-  for (const field of ['resources', 'bases']) {
-    for (const entry of listEntries(k, field)) addResource(state, k, entry, objects, chain);
-  }
-  // Generators run after the resources and before the components (which may merge into them).
-  let result = runGenerators(state, k, objects, chain);
-  for (const entry of listEntries(k, 'components')) {
-    const component = includedKustomization(state, k, entry, chain);
-    if (component) result = accumulate(state, component, result, [...chain, component.path]);
+  if (!k.onlyGathers) state.changingAbove++;
+  let result: Working[];
+  try {
+    for (const field of ['resources', 'bases']) {
+      for (const entry of listEntries(k, field)) addResource(state, k, entry, objects, chain);
+    }
+    // Generators run after the resources and before the components (which may merge into them).
+    result = runGenerators(state, k, objects, chain);
+    for (const entry of listEntries(k, 'components')) {
+      const component = includedKustomization(state, k, entry, chain);
+      if (component) result = accumulate(state, component, result, [...chain, component.path]);
+    }
+  } finally {
+    if (!k.onlyGathers) state.changingAbove--;
   }
   return transform(state, k, result);
 }
@@ -326,9 +333,20 @@ function accumulateIncluded(
   }
   const recording = record(state, () => accumulate(state, included, [], [...chain, included.path]), chain);
   recordings.set(key, recording);
-  // The caller's transformers change the objects it is given: the recording keeps its own.
-  const copies = { shared: recording.sharedNodes, copies: new Map<Node, Node>() };
-  return recording.objects.map((working) => copyWorking(working, working.through, copies));
+  const copies = copiesFor(state, recording);
+  return recording.objects.map((working) => handedOver(working, working.through, copies));
+}
+
+/**
+ * How a recording's objects are handed over: copied when a kustomization gathering them will
+ * change them (the recording keeps its own for the next overlay), as they are when none will (an
+ * overlay that applies its base as it is: copying the objects there was a third of what such an
+ * edit kept alive past a collection).
+ */
+function copiesFor(state: RenderState, recording: Recording): SharedCopies | undefined {
+  return state.changingAbove > 0
+    ? { shared: recording.sharedNodes, copies: new Map<Node, Node>() }
+    : undefined;
 }
 
 /** What rendering an included kustomization did to the state, to do again for another overlay. */
@@ -429,8 +447,8 @@ function replay(state: RenderState, recording: Recording, chain: readonly string
     }
     return path;
   };
-  const copies = { shared: recording.sharedNodes, copies: new Map<Node, Node>() };
-  return recording.objects.map((working) => copyWorking(working, through(working.through), copies));
+  const copies = copiesFor(state, recording);
+  return recording.objects.map((working) => handedOver(working, through(working.through), copies));
 }
 
 /** Adds what a recorded rendering did to the state, as if it had just rendered. */
@@ -446,10 +464,11 @@ function apply(state: RenderState, recording: Recording): void {
   if (state.only) state.only.reads += recording.readsOfPath;
 }
 
-function copyWorking(working: Working, through: readonly string[], copies: SharedCopies): Working {
+/** A recorded object for another overlay: its tree copied with `copies`, or shared without. */
+function handedOver(working: Working, through: readonly string[], copies: SharedCopies | undefined): Working {
   return {
     ...working,
-    node: copyRenderedObject(working.ctx, working.node, copies),
+    node: copies ? copyRenderedObject(working.ctx, working.node, copies) : working.node,
     ctx: { source: working.ctx.source, doc: documentNode(null) },
     previous: [...working.previous],
     through,

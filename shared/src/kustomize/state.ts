@@ -40,6 +40,11 @@ export interface RenderState {
   only?: { path: string; reads: number; replayedReads: ReadonlySet<string>[] };
   /** An included kustomization being recorded for other overlays (render.ts `accumulateIncluded`). */
   recording?: { chainReads: string[] };
+  /**
+   * How many of the kustomizations gathering objects now will change them (all but those that
+   * `onlyGather`): with none, a replayed rendering's objects are handed over without copies.
+   */
+  changingAbove: number;
 }
 
 /** One decision made by counting the objects a patch or a `replicas` entry matched. */
@@ -70,6 +75,7 @@ export function createState(ws: KustomizeWorkspace): RenderState {
     inlinePatches: ws.inlinePatches ?? new Map(),
     decisions: [],
     crossObject: false,
+    changingAbove: 0,
   };
 }
 
