@@ -154,7 +154,14 @@ function heldBefore(sets: readonly ReadonlySet<string>[], end: number, path: str
 function finished(working: Working): RenderedObject {
   const doc = working.ctx.doc;
   (doc as Document).contents = working.node;
-  return { origin: working.origin, node: working.node, doc, through: working.through };
+  const object: RenderedObject = {
+    origin: working.origin,
+    node: working.node,
+    doc,
+    through: working.through,
+  };
+  if (working.sharedTree) object.sharedTree = true;
+  return object;
 }
 
 // Fields whose objects are made or set from other objects' content: a generator's hash suffix
@@ -466,7 +473,7 @@ function apply(state: RenderState, recording: Recording): void {
 
 /** A recorded object for another overlay: its tree copied with `copies`, or shared without. */
 function handedOver(working: Working, through: readonly string[], copies: SharedCopies | undefined): Working {
-  return {
+  const handed: Working = {
     ...working,
     node: copies ? copyRenderedObject(working.ctx, working.node, copies) : working.node,
     ctx: { source: working.ctx.source, doc: documentNode(null) },
@@ -475,6 +482,8 @@ function handedOver(working: Working, through: readonly string[], copies: Shared
     prefixes: [...working.prefixes],
     suffixes: [...working.suffixes],
   };
+  if (!copies) handed.sharedTree = true;
+  return handed;
 }
 
 /** The objects of a resource file, each a fresh copy of its document's node. */

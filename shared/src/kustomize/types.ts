@@ -51,6 +51,11 @@ export interface RenderedObject {
   doc: Document.Parsed;
   /** The kustomization files the object went through, from the entry point down to the one that listed it. */
   through: readonly string[];
+  /**
+   * Set when `node` is the very tree other overlays' renderings hold too (a base re-rendered for an
+   * edit, handed as it is to overlays that only gather it): their facts are the same (model/placed-facts.ts).
+   */
+  sharedTree?: true;
 }
 
 /** Something a rendering could not follow (SPEC §9, MESH192): the rest is still rendered. */

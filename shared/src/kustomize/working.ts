@@ -21,6 +21,8 @@ export interface Working {
   suffixes: string[];
   /** A generated ConfigMap or Secret whose name takes its content's hash at the end of the build. */
   hashSuffix?: boolean;
+  /** Its tree is shared with other overlays' (`RenderedObject.sharedTree`). */
+  sharedTree?: true;
 }
 
 /** The id it was first read with (kustomize's `OrgId`). */

@@ -1,5 +1,6 @@
 import type { FileDeclarations } from '../facts/declarations';
 import { extractDeclarationsOf } from '../facts/extract-declarations';
+import type { RenderedObject } from '../kustomize/types';
 import type { Placement } from '../topology/placement';
 import { type KeyedMemo, memoized } from '../util/keyed-memo';
 import type { ParsedFile } from '../yaml/parse-file';
@@ -65,14 +66,50 @@ function renderedPlacement(
   const objects = placement.rendered ?? [];
   const meshText = placement.renderedFromMeshText ?? true;
   const key = `${namespaceKey(placement.namespace)}\u0000${meshText}\u0000${domains.join(' ')}`;
-  return memoized(renderedFacts, objects, key, () => {
-    const resources = objects.flatMap((object) => {
-      const resource = renderedResource(object.origin, object.doc, object.node);
-      if (!resource) return [];
-      return [placement.namespace ? withDefaultNamespace(resource, placement.namespace) : resource];
-    });
-    return { resources, declarations: extractDeclarationsOf(resources, meshText, domains) };
-  });
+  return memoized(renderedFacts, objects, key, () =>
+    factsOfSameObjects(objects, key, () => {
+      const resources = objects.flatMap((object) => {
+        const resource = renderedResource(object.origin, object.doc, object.node);
+        if (!resource) return [];
+        return [placement.namespace ? withDefaultNamespace(resource, placement.namespace) : resource];
+      });
+      return { resources, declarations: extractDeclarationsOf(resources, meshText, domains) };
+    }),
+  );
+}
+
+// Overlays that apply a base as it is are handed the very objects of its re-rendering (kustomize/
+// render.ts `accumulateIncluded`): each has its own list of them, but their facts are the same, as
+// those of a plain file placed in several clusters are. Remembered by the first object's node, with
+// the objects and the key they were read under; reading them once instead of in each of twenty
+// overlays was a fifth of such an edit. Only for objects marked `sharedTree`: others are each their own.
+const factsByFirstNode = new WeakMap<
+  object,
+  { objects: readonly RenderedObject[]; key: string; facts: FactsOfPlacement }[]
+>();
+/** How many lists of objects starting with one node are remembered (one per default namespace, mostly). */
+const LISTS_PER_NODE = 4;
+
+function factsOfSameObjects(
+  objects: readonly RenderedObject[],
+  key: string,
+  read: () => FactsOfPlacement,
+): FactsOfPlacement {
+  const first = objects[0];
+  if (!first?.sharedTree) return read();
+  const known = factsByFirstNode.get(first.node) ?? [];
+  const same = known.find((entry) => entry.key === key && sameObjects(entry.objects, objects));
+  if (same) return same.facts;
+  const facts = read();
+  factsByFirstNode.set(first.node, [{ objects, key, facts }, ...known.slice(0, LISTS_PER_NODE - 1)]);
+  return facts;
+}
+
+function sameObjects(a: readonly RenderedObject[], b: readonly RenderedObject[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((object, index) => object.node === b[index]?.node && object.origin === b[index]?.origin)
+  );
 }
 
 function namespaceKey(namespace: Placement['namespace']): string {
