@@ -117,7 +117,7 @@ const THROW = {
   },
 };
 
-const CLUSTERS = ['east', 'west', 'north'];
+const CLUSTERS = ['east', 'west', 'north', 'south'];
 const SERVICES = ['reviews', 'ratings', 'details', 'cart'];
 
 function service(name: string, scope: string | undefined = 'global', port = 9080): string {
@@ -212,6 +212,27 @@ describe('an edit of a base resource file, re-rendered alone', () => {
         .analysis.findings()
         .map((finding) => finding.code),
     );
+  });
+
+  test('overlays that apply the base as it is share the re-rendered objects and their facts', () => {
+    const state = started();
+    assert.ok(step(state, reviews, `${service('reviews', 'globl')}---\n${deployment('reviews')}`));
+    const placements = getModel(state.workspace).files.get(reviews)?.placements ?? [];
+    const inCluster = (cluster: string) => placements.find((placed) => placed.cluster === cluster);
+    const [north, south, west] = ['north', 'south', 'west'].map(inCluster);
+    assert.ok(north && south && west);
+    // north and south only gather the base: one re-rendering, read once.
+    assert.equal(north.resources, south.resources);
+    assert.equal(north.declarations, south.declarations);
+    assert.equal(north.rendered?.[0]?.node, south.rendered?.[0]?.node);
+    // west annotates its objects: its own copies, its own facts.
+    assert.notEqual(west.resources, north.resources);
+    assert.notEqual(west.rendered?.[0]?.node, north.rendered?.[0]?.node);
+    // And each cluster's finding of the misspelt scope is still its own.
+    const misspelt = state.analysis
+      .findings()
+      .filter((finding) => finding.code === 'MESH110' && finding.file === reviews);
+    assert.ok(misspelt.length > 0);
   });
 
   test('an object added and removed, the offsets moved: incremental, equal to a full analysis', () => {
