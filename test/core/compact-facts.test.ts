@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createSourceFile, lineStarts, offsetAt, positionAt, rangeOf } from '../../shared/src/text/source';
 import { StringTable } from '../../shared/src/util/intern';
-import { SmallMap, settledList, settledMap } from '../../shared/src/util/settled';
+import { OneEntryMap, SmallMap, settledList, settledMap } from '../../shared/src/util/settled';
 import { cachedTextsOf, documentsOf } from '../../shared/src/yaml/document-cache';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { plainRange } from '../helpers/fixture';
@@ -57,6 +57,27 @@ describe('settled facts', () => {
     assert.deepEqual(seen, ['b', 'B', true, 'a', 'A', true, Number.NaN, 'not a number', true]);
     const big = new Map(Array.from({ length: 9 }, (_, index) => [`k${index}`, index]));
     assert.equal(settledMap(big), big);
+  });
+
+  test('a map of one entry is its key and value, and reads as a Map', () => {
+    const one = settledMap(new Map([['app', 'cart']]));
+    assert.ok(one instanceof OneEntryMap);
+    assert.equal(one.size, 1);
+    assert.equal(one.get('app'), 'cart');
+    assert.equal(one.get('cart'), undefined);
+    assert.equal(one.has('app'), true);
+    assert.equal(one.has('version'), false);
+    assert.deepEqual([...one], [['app', 'cart']]);
+    assert.deepEqual([...one.keys()], ['app']);
+    assert.deepEqual([...one.values()], ['cart']);
+    const seen: unknown[] = [];
+    one.forEach((value, key, map) => {
+      seen.push(key, value, map === one);
+    });
+    assert.deepEqual(seen, ['app', 'cart', true]);
+    const notANumber = settledMap(new Map([[Number.NaN, 'not a number']]));
+    assert.equal(notANumber.get(Number.NaN), 'not a number');
+    assert.equal(notANumber.has(0), false);
   });
 
   test('interning returns the first copy of a short string, and leaves long ones alone', () => {

@@ -10,7 +10,7 @@ import {
 import { selects } from '../facts/selectors';
 import type { Topology } from '../topology/types';
 import { domainOf } from '../topology/types';
-import { trimmedList } from '../util/settled';
+import { settledList, trimmedList } from '../util/settled';
 import {
   type EndpointSet,
   type GlobalService,
@@ -45,7 +45,9 @@ export function serviceInstance(
     takeover: takeoverSetting(service, namespaceInstance, scope),
     trafficDistribution: distributionSetting(service, namespaceInstance),
     workloads: [],
-    endpointSets: [],
+    // Replaced, never grown (`attachEndpoints`): an instance with a selector keeps the shared empty
+    // list (an empty list each was 0.6 MB at 50,000 resources).
+    endpointSets: settledList([]),
     endpoints: 0,
     ...service,
   };
