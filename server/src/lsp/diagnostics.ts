@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import { type Finding, isRenderedOutput, STATUS_NOTIFICATION, type StatusParams } from '../../../shared/src';
 import { toDiagnostics } from './convert';
 import { type Folder, pathIn, takeUnpublished, uriIn } from './folders';
@@ -88,12 +90,24 @@ function sendIfChanged(
   const { publishing } = state;
   const uri = uriIn(folder, path);
   const diagnostics = toDiagnostics(findings, (file) => uriIn(folder, file));
-  const key = JSON.stringify(diagnostics);
+  const key = publishedKey(diagnostics);
   // A file that never had diagnostics needs no empty list: at start-up most files are clean.
-  const previous = publishing.published.get(uri) ?? (evenIfEmpty ? undefined : '[]');
+  const previous = publishing.published.get(uri) ?? (evenIfEmpty ? undefined : NOTHING_PUBLISHED);
   if (previous === key) return;
   publishing.published.set(uri, key);
   state.connection.sendDiagnostics({ uri, version: documentVersion(state, uri) ?? undefined, diagnostics });
+}
+
+const NOTHING_PUBLISHED = '';
+
+/**
+ * What is remembered of a file's diagnostics to tell whether they changed: a digest of their JSON.
+ * The JSON itself (messages, ranges, related locations' URIs) was about 5 MB of the language
+ * server's memory at 50,000 resources, for 3,300 files with findings.
+ */
+function publishedKey(diagnostics: Diagnostic[]): string {
+  if (diagnostics.length === 0) return NOTHING_PUBLISHED;
+  return createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
 }
 
 /** The status bar's numbers, or "scanning" while a scan runs. */

@@ -24,7 +24,7 @@ export interface ClientSupport {
 export interface Publishing {
   /** Publishing waits while this is above 0: until the first scan is done, and during rescans. */
   hold: number;
-  /** The diagnostics last pushed for each URI, as JSON: an unchanged list is not sent again. */
+  /** The diagnostics last pushed for each URI, as a digest (diagnostics.ts): an unchanged list is not sent again. */
   published: Map<string, string>;
 }
 
