@@ -414,55 +414,64 @@ describe('incremental workspace', () => {
 });
 
 describe('selector matching through the pod-label index', () => {
-  test('every Service gets exactly the workloads whose pod labels it selects, in file order', () => {
-    // Services selecting one, two or three labels; workloads carrying overlapping label sets, in
-    // two clusters and two namespaces, so that the rarest label often is not the first one.
-    const labelSets: Record<string, string>[] = [
-      { app: 'a' },
-      { app: 'a', tier: 'web' },
-      { app: 'a', tier: 'web', version: 'v1' },
-      { app: 'b', tier: 'web' },
-      { app: 'b', version: 'v1' },
-      { tier: 'web', version: 'v1' },
-    ];
-    const flow = (labels: Record<string, string>) =>
-      `{ ${Object.entries(labels)
-        .map(([key, value]) => `${key}: ${value}`)
-        .join(', ')} }`;
-    let fixture = '';
-    for (const cluster of ['c1', 'c2'])
-      for (const namespace of ['shop', 'books']) {
-        fixture += `\n//- clusters/${cluster}/${namespace}.yaml\n`;
-        labelSets.forEach((labels, index) => {
+  // A namespace's first Services are matched by scanning its workloads, later ones through the index
+  // (model/shard-assembly.ts `endpointAttacher`); a namespace of many workloads is indexed at once.
+  for (const copies of [1, 12])
+    test(`every Service gets exactly the workloads whose pod labels it selects, in file order (${copies * 6} workloads a namespace)`, () => {
+      assertSelectorMatching(copies);
+    });
+});
+
+function assertSelectorMatching(copies: number): void {
+  // Services selecting one, two or three labels; workloads carrying overlapping label sets, in
+  // two clusters and two namespaces, so that the rarest label often is not the first one.
+  const labelSets: Record<string, string>[] = [
+    { app: 'a' },
+    { app: 'a', tier: 'web' },
+    { app: 'a', tier: 'web', version: 'v1' },
+    { app: 'b', tier: 'web' },
+    { app: 'b', version: 'v1' },
+    { tier: 'web', version: 'v1' },
+  ];
+  const flow = (labels: Record<string, string>) =>
+    `{ ${Object.entries(labels)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join(', ')} }`;
+  let fixture = '';
+  for (const cluster of ['c1', 'c2'])
+    for (const namespace of ['shop', 'books']) {
+      fixture += `\n//- clusters/${cluster}/${namespace}.yaml\n`;
+      for (let copy = 0; copy < copies; copy++)
+        labelSets.forEach((labels, at) => {
+          const index = copy * labelSets.length + at;
           fixture += `---\n{ apiVersion: apps/v1, kind: Deployment, metadata: { name: w${index}, namespace: ${namespace} }, spec: { replicas: ${index + 1}, template: { metadata: { labels: ${flow(labels)} } } } }\n`;
           fixture += `---\n{ apiVersion: v1, kind: Service, metadata: { name: s${index}, namespace: ${namespace} }, spec: { selector: ${flow(labels)} } }\n`;
         });
-      }
-    const model = modelFrom(fixture);
-    for (const service of model.services) {
-      const selector = service.selector ?? new Map();
-      const expected = model.workloads.filter(
-        (workload) =>
-          workload.cluster === service.cluster &&
-          workload.namespace === service.namespace &&
-          [...selector].every(([key, { value }]) => workload.podLabels.get(key)?.value === value),
-      );
-      assert.deepEqual(
-        service.workloads.map((workload) => workload.resource.name?.value),
-        expected.map((workload) => workload.resource.name?.value),
-        `${service.cluster}/${service.namespace}/${service.name}`,
-      );
-      assert.equal(
-        service.endpoints,
-        expected.reduce((sum, workload) => sum + workload.pods, 0),
-      );
     }
-    assert.ok(
-      model.services.some((service) => service.workloads.length >= 3),
-      'selectors that match several',
+  const model = modelFrom(fixture);
+  for (const service of model.services) {
+    const selector = service.selector ?? new Map();
+    const expected = model.workloads.filter(
+      (workload) =>
+        workload.cluster === service.cluster &&
+        workload.namespace === service.namespace &&
+        [...selector].every(([key, { value }]) => workload.podLabels.get(key)?.value === value),
     );
-  });
-});
+    assert.deepEqual(
+      service.workloads.map((workload) => workload.resource.name?.value),
+      expected.map((workload) => workload.resource.name?.value),
+      `${service.cluster}/${service.namespace}/${service.name}`,
+    );
+    assert.equal(
+      service.endpoints,
+      expected.reduce((sum, workload) => sum + workload.pods, 0),
+    );
+  }
+  assert.ok(
+    model.services.some((service) => service.workloads.length >= 3),
+    'selectors that match several',
+  );
+}
 
 describe('shards as values', () => {
   const fixture = `

@@ -355,9 +355,12 @@ function keptInstances(
 
 // Up to this many new instances are matched by a scan of the namespace's workloads, up to the second
 // number, in an update, by a scan of their cluster's (an edit of a base read by twenty overlays
-// makes a few dozen); more build the label index (a build makes them all).
+// makes a few dozen); more build the label index (a build makes them all). A build of a namespace
+// of more workloads than the third number indexes them at once: it makes an instance per workload or
+// so, and its first sixteen scans of the 8,000-Service namespace's 16,000 workloads were 0.1 s.
 const SCANNED_INSTANCES = 16;
 const SCANNED_BY_CLUSTER = 256;
+const SCANNED_IN_BUILD = 64;
 
 /** Attaches each new instance's workloads (or endpoint sets), as `attachEndpoints` does. */
 function endpointAttacher(
@@ -369,9 +372,10 @@ function endpointAttacher(
   let made = 0;
   let byCluster: { workloads: Map<string, Workload[]>; endpointSets: Map<string, EndpointSet[]> } | undefined;
   let indexes: { workloads: WorkloadIndex; endpointSets: Map<string, EndpointSet[]> } | undefined;
+  const scans = update || workloads.length <= SCANNED_IN_BUILD ? SCANNED_INSTANCES : 0;
   return (instance) => {
     made++;
-    if (made <= SCANNED_INSTANCES) {
+    if (made <= scans) {
       attachEndpointsByScan(instance, workloads, endpointSets);
       return;
     }
