@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createSourceFile, lineStarts, offsetAt, positionAt, rangeOf } from '../../shared/src/text/source';
 import { StringTable } from '../../shared/src/util/intern';
-import { OneEntryMap, SmallMap, settledList, settledMap } from '../../shared/src/util/settled';
+import { OneEntryMap, SmallMap, settledList, settledMap, TwoEntryMap } from '../../shared/src/util/settled';
 import { cachedTextsOf, documentsOf } from '../../shared/src/yaml/document-cache';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { plainRange } from '../helpers/fixture';
@@ -57,6 +57,37 @@ describe('settled facts', () => {
     assert.deepEqual(seen, ['b', 'B', true, 'a', 'A', true, Number.NaN, 'not a number', true]);
     const big = new Map(Array.from({ length: 9 }, (_, index) => [`k${index}`, index]));
     assert.equal(settledMap(big), big);
+  });
+
+  test('a map of two entries is its keys and values, in order, and reads as a Map', () => {
+    const two = settledMap(
+      new Map<unknown, string>([
+        ['version', 'v1'],
+        [Number.NaN, 'not a number'],
+      ]),
+    );
+    assert.ok(two instanceof TwoEntryMap);
+    assert.equal(two.size, 2);
+    assert.equal(two.get('version'), 'v1');
+    assert.equal(two.get(Number.NaN), 'not a number');
+    assert.equal(two.get('v1'), undefined);
+    assert.equal(two.has('version'), true);
+    assert.equal(two.has(Number.NaN), true);
+    assert.equal(two.has('app'), false);
+    assert.deepEqual(
+      [...two],
+      [
+        ['version', 'v1'],
+        [Number.NaN, 'not a number'],
+      ],
+    );
+    assert.deepEqual([...two.keys()], ['version', Number.NaN]);
+    assert.deepEqual([...two.values()], ['v1', 'not a number']);
+    const seen: unknown[] = [];
+    two.forEach((value, key, map) => {
+      seen.push(key, value, map === two);
+    });
+    assert.deepEqual(seen, ['version', 'v1', true, Number.NaN, 'not a number', true]);
   });
 
   test('a map of one entry is its key and value, and reads as a Map', () => {

@@ -10,6 +10,7 @@ import {
   SmallMap,
   settledList,
   settledMap,
+  TwoEntryMap,
 } from '../util/settled';
 import { forgetDocuments } from '../yaml/document-cache';
 import { LocatedEntry, LocatedText } from '../yaml/nodes';
@@ -119,6 +120,14 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
       value: pack(value.value, source, memo),
     };
   }
+  if (value instanceof TwoEntryMap) {
+    return {
+      [CLASS]: 'twoEntryMap',
+      pairs: packedList([value.firstKey, value.firstValue, value.secondKey, value.secondValue], (item) =>
+        pack(item, source, memo),
+      ),
+    };
+  }
   if (value instanceof SmallMap) {
     return { [CLASS]: 'smallMap', pairs: packedList(value.pairs, (item) => pack(item, source, memo)) };
   }
@@ -225,6 +234,12 @@ function reviveObject(value: object, arrival: Arrival): unknown {
       return new LocatedText(revive(fields.text, arrival) as string, fields.a as number, fields.b as number);
     case 'oneEntryMap':
       return new OneEntryMap(revive(fields.key, arrival), revive(fields.value, arrival));
+    case 'twoEntryMap': {
+      const [firstKey, firstValue, secondKey, secondValue] = (fields.pairs as unknown[]).map((item) =>
+        revive(item, arrival),
+      );
+      return new TwoEntryMap(firstKey, firstValue, secondKey, secondValue);
+    }
     case 'smallMap':
       return new SmallMap((fields.pairs as unknown[]).map((item) => revive(item, arrival)));
     default:

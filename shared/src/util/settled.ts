@@ -32,13 +32,17 @@ const EMPTY_MAP = new EmptyMap<never, never>();
 
 /**
  * The map to keep: the shared empty map (which refuses `set`) when it has no entries, a `OneEntryMap`
- * when it has one, a `SmallMap` when it has a few, else itself.
+ * when it has one, a `TwoEntryMap` when it has two, a `SmallMap` when it has a few, else itself.
  */
 export function settledMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
   if (map.size === 0) return EMPTY_MAP as Map<K, V>;
   if (map.size === 1) {
     const [[key, value]] = map as Iterable<[K, V]>;
     return new OneEntryMap(key, value);
+  }
+  if (map.size === 2) {
+    const [[firstKey, firstValue], [secondKey, secondValue]] = map as Iterable<[K, V]>;
+    return new TwoEntryMap(firstKey, firstValue, secondKey, secondValue);
   }
   return map.size <= SMALL_MAP_SIZE ? new SmallMap<K, V>(pairsOf(map)) : map;
 }
@@ -162,6 +166,67 @@ export class OneEntryMap<K, V> implements ReadonlyMap<K, V> {
   [Symbol.iterator](): MapIterator<[K, V]> {
     return this.entries();
   }
+}
+
+/**
+ * A map of two entries that never changes, its keys and values in its own fields: a `SmallMap` of
+ * two kept a list of four beside itself (26,600 of them at 50,000 resources, 2.1 MB). Entries keep
+ * their order, as a `Map`'s do.
+ */
+export class TwoEntryMap<K, V> implements ReadonlyMap<K, V> {
+  readonly firstKey: K;
+  readonly firstValue: V;
+  readonly secondKey: K;
+  readonly secondValue: V;
+
+  constructor(firstKey: K, firstValue: V, secondKey: K, secondValue: V) {
+    this.firstKey = firstKey;
+    this.firstValue = firstValue;
+    this.secondKey = secondKey;
+    this.secondValue = secondValue;
+  }
+
+  get size(): number {
+    return 2;
+  }
+
+  get(key: K): V | undefined {
+    if (sameKey(key, this.firstKey)) return this.firstValue;
+    return sameKey(key, this.secondKey) ? this.secondValue : undefined;
+  }
+
+  has(key: K): boolean {
+    return sameKey(key, this.firstKey) || sameKey(key, this.secondKey);
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    callback.call(thisArg, this.firstValue, this.firstKey, this);
+    callback.call(thisArg, this.secondValue, this.secondKey, this);
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    yield [this.firstKey, this.firstValue];
+    yield [this.secondKey, this.secondValue];
+  }
+
+  *keys(): MapIterator<K> {
+    yield this.firstKey;
+    yield this.secondKey;
+  }
+
+  *values(): MapIterator<V> {
+    yield this.firstValue;
+    yield this.secondValue;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+}
+
+/** Keys compare as a `Map`'s do (SameValueZero: `NaN` finds `NaN`). */
+function sameKey(a: unknown, b: unknown): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Whether a list is the shared empty one (facts/portable-facts.ts sends it as a mark, not a list). */
