@@ -88,6 +88,29 @@ describe('parse worker', () => {
     }
   });
 
+  test('a few batches at a time are sent: the worker is kept busy, and one that never answers is sent no more', async () => {
+    const few = new ParseWorker(WORKER_SCRIPT, undefined, true, 2);
+    try {
+      const withWorker = await findingsWith(plain, few);
+      assert.ok(few.filesRead > 64, `the worker read ${few.filesRead} files, two batches at a time`);
+      assert.ok(few.batchesSent > 2);
+      assert.deepEqual(withWorker, await findingsWith(plain));
+    } finally {
+      few.close();
+    }
+    const script = join(mkdtempSync(join(tmpdir(), 'mesh-lens-silent-')), 'silent.js');
+    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const silent = new ParseWorker(script, undefined, true, 2);
+    try {
+      const withSilent = await findingsWith(plain, silent);
+      assert.equal(silent.batchesSent, 2);
+      assert.ok(silent.filesTaken > 300, `the host took over ${silent.filesTaken} files`);
+      assert.deepEqual(withSilent, await findingsWith(plain));
+    } finally {
+      silent.close();
+    }
+  });
+
   test('files a kustomization may read stay with the host thread, and the findings are the same', async () => {
     const overlays = generated('overlays');
     const worker = new ParseWorker(WORKER_SCRIPT);
