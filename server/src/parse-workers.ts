@@ -17,7 +17,7 @@ const FILES_PER_BATCH = 64;
 /**
  * Batches sent ahead of those the worker has answered. Every dealt batch used to be sent at once:
  * their texts waited, copied, in the worker's queue (120 MB of native memory a few seconds into a
- * scan of 50,000 resources, and 20–40 MB of it still held after the scan), and the batches the host
+ * scan of 50,000 resources, and 30–55 MB of it still held after the scan), and the batches the host
  * thread took over had been copied for nothing. The worker counts its answers in the memory the
  * threads share, and the host sends more as it asks for each file's facts: taking the answers in
  * through the event loop as they came kept their facts waiting in the heap until the host reached
