@@ -6,11 +6,11 @@ import type { StringTable } from '../util/intern';
 import {
   isSharedEmptyList,
   isSharedEmptyMap,
-  OneEntryMap,
-  SmallMap,
+  isSmallMap,
+  pairsOf,
   settledList,
   settledMap,
-  TwoEntryMap,
+  smallMapOf,
 } from '../util/settled';
 import { forgetDocuments } from '../yaml/document-cache';
 import { LocatedEntry, LocatedText } from '../yaml/nodes';
@@ -113,23 +113,8 @@ function packObject(value: object, source: SourceFile, memo: Map<object, unknown
   if (value instanceof LocatedText) {
     return { [CLASS]: 'locatedText', text: value.value, a: value.rangeStart, b: value.rangeEnd };
   }
-  if (value instanceof OneEntryMap) {
-    return {
-      [CLASS]: 'oneEntryMap',
-      key: pack(value.key, source, memo),
-      value: pack(value.value, source, memo),
-    };
-  }
-  if (value instanceof TwoEntryMap) {
-    return {
-      [CLASS]: 'twoEntryMap',
-      pairs: packedList([value.firstKey, value.firstValue, value.secondKey, value.secondValue], (item) =>
-        pack(item, source, memo),
-      ),
-    };
-  }
-  if (value instanceof SmallMap) {
-    return { [CLASS]: 'smallMap', pairs: packedList(value.pairs, (item) => pack(item, source, memo)) };
+  if (isSmallMap(value)) {
+    return { [CLASS]: 'smallMap', pairs: packedList(pairsOf(value), (item) => pack(item, source, memo)) };
   }
   if (isCompactRange(value)) {
     const { start, end } = value;
@@ -232,16 +217,8 @@ function reviveObject(value: object, arrival: Arrival): unknown {
       );
     case 'locatedText':
       return new LocatedText(revive(fields.text, arrival) as string, fields.a as number, fields.b as number);
-    case 'oneEntryMap':
-      return new OneEntryMap(revive(fields.key, arrival), revive(fields.value, arrival));
-    case 'twoEntryMap': {
-      const [firstKey, firstValue, secondKey, secondValue] = (fields.pairs as unknown[]).map((item) =>
-        revive(item, arrival),
-      );
-      return new TwoEntryMap(firstKey, firstValue, secondKey, secondValue);
-    }
     case 'smallMap':
-      return new SmallMap((fields.pairs as unknown[]).map((item) => revive(item, arrival)));
+      return smallMapOf((fields.pairs as unknown[]).map((item) => revive(item, arrival)));
     default:
       return reviveInstance(fields, arrival);
   }

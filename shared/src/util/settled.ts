@@ -36,19 +36,26 @@ const EMPTY_MAP = new EmptyMap<never, never>();
  */
 export function settledMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
   if (map.size === 0) return EMPTY_MAP as Map<K, V>;
-  if (map.size === 1) {
-    const [[key, value]] = map as Iterable<[K, V]>;
-    return new OneEntryMap(key, value);
-  }
-  if (map.size === 2) {
-    const [[firstKey, firstValue], [secondKey, secondValue]] = map as Iterable<[K, V]>;
-    return new TwoEntryMap(firstKey, firstValue, secondKey, secondValue);
-  }
-  return map.size <= SMALL_MAP_SIZE ? new SmallMap<K, V>(pairsOf(map)) : map;
+  return map.size <= SMALL_MAP_SIZE ? smallMapOf<K, V>(pairsOf(map)) : map;
+}
+
+/**
+ * The settled map of a few entries (one to `SMALL_MAP_SIZE`) from their keys and values, alternating:
+ * what `settledMap` keeps of them, and what facts/portable-facts.ts builds again from the same list.
+ */
+export function smallMapOf<K, V>(pairs: readonly (K | V)[]): ReadonlyMap<K, V> {
+  if (pairs.length === 2) return new OneEntryMap(pairs[0] as K, pairs[1] as V);
+  if (pairs.length === 4) return new TwoEntryMap(pairs[0] as K, pairs[1] as V, pairs[2] as K, pairs[3] as V);
+  return new SmallMap<K, V>(pairs);
+}
+
+/** Whether a map is one `smallMapOf` made. */
+export function isSmallMap(value: unknown): value is ReadonlyMap<unknown, unknown> {
+  return value instanceof SmallMap || value instanceof OneEntryMap || value instanceof TwoEntryMap;
 }
 
 /** A map's keys and values in one list of exactly their length (a list grown by `push` or `flat` keeps spare room). */
-function pairsOf<K, V>(map: Map<K, V>): (K | V)[] {
+export function pairsOf<K, V>(map: ReadonlyMap<K, V>): (K | V)[] {
   const pairs = new Array<K | V>(map.size * 2);
   let index = 0;
   for (const [key, value] of map) {
@@ -110,12 +117,9 @@ export class SmallMap<K, V> implements ReadonlyMap<K, V> {
     return this.entries();
   }
 
-  /** Keys compare as a `Map`'s do (SameValueZero: `NaN` finds `NaN`). */
   #indexOf(key: K): number {
-    for (let index = 0; index < this.pairs.length; index += 2) {
-      const candidate = this.pairs[index];
-      if (candidate === key || (Number.isNaN(candidate) && Number.isNaN(key))) return index;
-    }
+    for (let index = 0; index < this.pairs.length; index += 2)
+      if (sameKey(this.pairs[index], key)) return index;
     return -1;
   }
 }
@@ -142,9 +146,8 @@ export class OneEntryMap<K, V> implements ReadonlyMap<K, V> {
     return this.has(key) ? this.value : undefined;
   }
 
-  /** Keys compare as a `Map`'s do (SameValueZero: `NaN` finds `NaN`). */
   has(key: K): boolean {
-    return key === this.key || (Number.isNaN(key) && Number.isNaN(this.key));
+    return sameKey(key, this.key);
   }
 
   forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
@@ -224,7 +227,7 @@ export class TwoEntryMap<K, V> implements ReadonlyMap<K, V> {
   }
 }
 
-/** Keys compare as a `Map`'s do (SameValueZero: `NaN` finds `NaN`). */
+/** Whether two keys are one key to a `Map` (SameValueZero: `NaN` finds `NaN`): the small maps compare so. */
 function sameKey(a: unknown, b: unknown): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
