@@ -37,6 +37,13 @@ async function waitUntil(condition: () => boolean): Promise<void> {
 const described = (findings: Finding[]) =>
   JSON.parse(JSON.stringify(findings.map(({ fixes: _fixes, ...finding }) => finding)));
 
+/** A worker script that starts and never answers a message. */
+function silentWorkerScript(): string {
+  const script = join(mkdtempSync(join(tmpdir(), 'mesh-lens-silent-')), 'silent.js');
+  writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+  return script;
+}
+
 /** The built CLI's bundle, which also runs as its parse worker. */
 const WORKER_SCRIPT = join(repoRoot, 'dist', 'cli.js');
 
@@ -75,8 +82,7 @@ describe('parse worker', () => {
   });
 
   test('a worker that never answers is not waited for: the host thread takes every batch over', async () => {
-    const script = join(mkdtempSync(join(tmpdir(), 'mesh-lens-silent-')), 'silent.js');
-    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const script = silentWorkerScript();
     const worker = new ParseWorker(script);
     try {
       const withWorker = await findingsWith(plain, worker);
@@ -98,8 +104,7 @@ describe('parse worker', () => {
     } finally {
       few.close();
     }
-    const script = join(mkdtempSync(join(tmpdir(), 'mesh-lens-silent-')), 'silent.js');
-    writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+    const script = silentWorkerScript();
     const silent = new ParseWorker(script, undefined, true, 2);
     try {
       const withSilent = await findingsWith(plain, silent);
