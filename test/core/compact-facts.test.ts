@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MeshLens } from '../../shared/src';
 import { createSourceFile, lineStarts, offsetAt, positionAt, rangeOf } from '../../shared/src/text/source';
 import { StringTable } from '../../shared/src/util/intern';
 import { OneEntryMap, SmallMap, settledList, settledMap, TwoEntryMap } from '../../shared/src/util/settled';
+import { finish } from '../../shared/src/util/steps';
 import { cachedTextsOf, documentsOf } from '../../shared/src/yaml/document-cache';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { plainRange } from '../helpers/fixture';
@@ -180,5 +182,19 @@ describe('cached documents', () => {
     assert.equal(documentsOf(second.source)[0]?.getIn(['metadata', 'name']), 'b');
     assert.equal(cachedTextsOf('edited.yaml'), 1);
     assert.equal(other.resources[0]?.name?.value, 'other');
+  });
+
+  test('a file read whole lets its documents go once its facts are read; an edited buffer keeps them', () => {
+    const host = new MeshLens();
+    const text = (name: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n`;
+    host.applyChange({ set: [['scanned.yaml', text('scanned')]] });
+    assert.equal(cachedTextsOf('scanned.yaml'), 0);
+    finish(host.setTextInSteps('typed.yaml', text('typed')));
+    assert.equal(cachedTextsOf('typed.yaml'), 1);
+    // The documents let go are parsed again for whoever reads them, and answer as before.
+    const [resource] = host.snapshot().model.files.get('scanned.yaml')?.parsed.resources ?? [];
+    assert.equal(resource?.node.get('kind'), 'Service');
+    assert.equal(cachedTextsOf('scanned.yaml'), 1);
   });
 });

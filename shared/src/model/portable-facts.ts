@@ -1,7 +1,7 @@
 import { extractDeclarations } from '../facts/extract-declarations';
 import { gatewayApiRefOf, isGatewayApiRefFacts } from '../facts/extract-host-references';
 import { noFixes } from '../text/findings';
-import { createSourceFile, isCompactRange, rangeOf, type SourceFile } from '../text/source';
+import { createSourceFile, forgetLineStarts, isCompactRange, rangeOf, type SourceFile } from '../text/source';
 import type { StringTable } from '../util/intern';
 import {
   isSharedEmptyList,
@@ -52,6 +52,7 @@ export function readPortableFacts(
   // Sent away, the facts no longer need the documents: kept, the last files' documents would sit in the
   // worker's memory for nothing.
   forgetDocuments(parsed.source);
+  forgetLineStarts(parsed.source);
   return { path, textLength: text.length, valueDomains: [...valueDomains], body };
 }
 

@@ -32,6 +32,11 @@ export function createSourceFile(path: string, text: string, strings?: StringTab
 // were 13 MB at 50,000 resources; a small cache of recently used ones serves both uses.
 const lineIndexes = new RecentlyUsed<SourceFile, readonly number[]>(64);
 
+/** Lets go of a file's line index now: read where nothing will need it again soon (a scan, a parse worker). */
+export function forgetLineStarts(source: SourceFile): void {
+  lineIndexes.delete(source);
+}
+
 /** Offsets at which the file's lines start (the first is 0). */
 export function lineStarts(source: SourceFile): readonly number[] {
   let starts = lineIndexes.get(source);

@@ -1,6 +1,7 @@
 import { type Document, isMap, type Node, type YAMLMap } from 'yaml';
 import type { Range, SourceFile } from '../text/source';
 import { documentsOf } from './document-cache';
+import { memoOn } from './node-memo';
 import {
   asMap,
   type DocumentContext,
@@ -267,16 +268,14 @@ export function resourceNodes(ctx: DocumentContext, root: YAMLMap): YAMLMap[] {
   return [root];
 }
 
-// The object maps of a document, found once per (re-)parse of it.
-const nodesByDocument = new WeakMap<Document.Parsed, YAMLMap[]>();
+// The object maps of a document, found once per (re-)parse of it (kept on the document: node-memo.ts).
+const RESOURCE_NODES = Symbol('resource nodes');
 
 function nodeOf(doc: Document.Parsed, ctx: DocumentContext, nodeIndex: number): YAMLMap {
-  let nodes = nodesByDocument.get(doc);
-  if (!nodes) {
+  const nodes = memoOn(doc, RESOURCE_NODES, () => {
     const root = asMap(ctx, doc.contents);
-    nodes = root ? resourceNodes(ctx, root) : [];
-    nodesByDocument.set(doc, nodes);
-  }
+    return root ? resourceNodes(ctx, root) : [];
+  });
   return nodes[nodeIndex] as YAMLMap;
 }
 
