@@ -20,8 +20,8 @@ import {
   rangeOfPacked,
   type SourceFile,
 } from '../text/source';
+import { ObjectMemo } from '../util/object-memo';
 import { settledMap } from '../util/settled';
-import { memoOn } from './node-memo';
 
 /** A value read from YAML together with where it stands, so checks and fixes can point at it. */
 export interface Located<T> {
@@ -55,12 +55,12 @@ export function resolveAlias(ctx: DocumentContext, node: unknown): Node | undefi
 
 // `Alias.resolve(doc)` walks the whole document on every call, so a file with many aliases took
 // quadratic time (found while fuzzing hostile inputs). Each document's aliases are resolved in one
-// walk instead, by yaml's rule: the last node before the alias that carries its anchor (kept on
-// the document: node-memo.ts).
-const ALIAS_TARGETS = Symbol('alias targets');
+// walk instead, by yaml's rule: the last node before the alias that carries its anchor.
+const aliasTargets = new ObjectMemo<Document, Map<Alias, Node | undefined>>();
 
 function aliasTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
-  const targets = memoOn(doc, ALIAS_TARGETS, () => {
+  let targets = aliasTargets.get(doc);
+  if (!targets) {
     const found = new Map<Alias, Node | undefined>();
     const anchored = new Map<string, Node>();
     visit(doc, {
@@ -69,8 +69,9 @@ function aliasTarget(doc: Document.Parsed, alias: Alias): Node | undefined {
         else if (node.anchor) anchored.set(node.anchor, node);
       },
     });
-    return found;
-  });
+    targets = found;
+    aliasTargets.set(doc, targets);
+  }
   return targets.get(alias);
 }
 
@@ -114,20 +115,20 @@ interface MapKeys {
 
 // Indexed once per map: merge keys let many maps share one base, and scanning that base on every
 // lookup made a 12 KB file of `- <<: *base` items take seconds and 100 KB take minutes (found
-// while fuzzing hostile inputs). Parsed documents are never mutated, so the index stays valid (kept
-// on the map: node-memo.ts).
-const MAP_KEYS = Symbol('map keys');
+// while fuzzing hostile inputs). Parsed documents are never mutated, so the index stays valid.
+const mapKeys = new ObjectMemo<YAMLMap, MapKeys>();
 
 function keysOf(ctx: DocumentContext, map: YAMLMap): MapKeys {
-  return memoOn(map, MAP_KEYS, () => {
-    const keys: MapKeys = { pairs: new Map(), merges: [] };
-    for (const pair of map.items) {
-      const name = keyText(ctx, pair);
-      if (name === '<<') keys.merges.push(pair.value);
-      else if (name !== undefined && !keys.pairs.has(name)) keys.pairs.set(name, pair);
-    }
-    return keys;
-  });
+  let keys = mapKeys.get(map);
+  if (keys) return keys;
+  keys = { pairs: new Map(), merges: [] };
+  for (const pair of map.items) {
+    const name = keyText(ctx, pair);
+    if (name === '<<') keys.merges.push(pair.value);
+    else if (name !== undefined && !keys.pairs.has(name)) keys.pairs.set(name, pair);
+  }
+  mapKeys.set(map, keys);
+  return keys;
 }
 
 const MAX_MERGE_DEPTH = 4;
@@ -135,7 +136,7 @@ const MAX_MERGE_DEPTH = 4;
 const MERGE_BUDGET = 256;
 
 /**
- * Maps up to this many keys are searched in place: an index (a `Map` kept on each map)
+ * Maps up to this many keys are searched in place: an index (a `Map` and a memo entry per map)
  * cost more than it saved on the few keys of most manifests' maps, and rendering the overlays of a
  * 10k workspace read the facts of every rendered object, each in maps of its own.
  */

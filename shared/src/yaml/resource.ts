@@ -1,7 +1,7 @@
 import { type Document, isMap, type Node, type YAMLMap } from 'yaml';
 import type { Range, SourceFile } from '../text/source';
+import { ObjectMemo } from '../util/object-memo';
 import { documentsOf } from './document-cache';
-import { memoOn } from './node-memo';
 import {
   asMap,
   type DocumentContext,
@@ -268,14 +268,16 @@ export function resourceNodes(ctx: DocumentContext, root: YAMLMap): YAMLMap[] {
   return [root];
 }
 
-// The object maps of a document, found once per (re-)parse of it (kept on the document: node-memo.ts).
-const RESOURCE_NODES = Symbol('resource nodes');
+// The object maps of a document, found once per (re-)parse of it.
+const nodesByDocument = new ObjectMemo<Document.Parsed, YAMLMap[]>();
 
 function nodeOf(doc: Document.Parsed, ctx: DocumentContext, nodeIndex: number): YAMLMap {
-  const nodes = memoOn(doc, RESOURCE_NODES, () => {
+  let nodes = nodesByDocument.get(doc);
+  if (!nodes) {
     const root = asMap(ctx, doc.contents);
-    return root ? resourceNodes(ctx, root) : [];
-  });
+    nodes = root ? resourceNodes(ctx, root) : [];
+    nodesByDocument.set(doc, nodes);
+  }
   return nodes[nodeIndex] as YAMLMap;
 }
 

@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isMap, Pair, Scalar, type YAMLMap } from 'yaml';
 import { createSourceFile } from '../../shared/src/text/source';
+import { ObjectMemo } from '../../shared/src/util/object-memo';
 import { composeDocuments } from '../../shared/src/yaml/document-cache';
-import { memoOn } from '../../shared/src/yaml/node-memo';
 import { type DocumentContext, findPair, getPath } from '../../shared/src/yaml/nodes';
 
-// Indexes derived from a document are kept on the document or node they index (yaml/node-memo.ts):
-// these hold that each object has its own, that a copy never answers with its original's, and that
-// nothing of it shows in what yaml reads out of the nodes.
-
-const SLOT = Symbol('test slot');
+// What is derived from an object is kept on it (util/object-memo.ts), not in a WeakMap: these hold
+// that it answers as a WeakMap would, that a copy of a key never answers with its original's value,
+// and that nothing of it shows in what yaml reads out of the nodes it is kept on.
 
 function contextOf(text: string): DocumentContext {
   const source = createSourceFile('memo.yaml', text);
@@ -22,16 +20,47 @@ function contextOf(text: string): DocumentContext {
 /** A map of more keys than are searched in place, so that its lookups go through its index. */
 const LARGE_MAP = Array.from({ length: 12 }, (_, index) => `k${index}: v${index}`).join('\n');
 
-describe('memos kept on nodes', () => {
-  test('computed once per object, and once more for a yaml clone of it', () => {
+describe('values kept on their keys', () => {
+  test('answers as a WeakMap: get, set, has, delete, each key its own', () => {
+    const memo = new ObjectMemo<object, number>();
+    const [a, b] = [{}, {}];
+    assert.equal(memo.get(a), undefined);
+    assert.equal(memo.has(a), false);
+    memo.set(a, 1).set(b, 2);
+    assert.deepEqual([memo.get(a), memo.get(b), memo.has(a)], [1, 2, true]);
+    memo.set(a, 3);
+    assert.equal(memo.get(a), 3);
+    assert.equal(memo.delete(a), true);
+    assert.equal(memo.delete(a), false);
+    assert.deepEqual([memo.get(a), memo.has(a), memo.get(b)], [undefined, false, 2]);
+    // Two memos keep apart what they hold on one key.
+    const other = new ObjectMemo<object, string>();
+    other.set(b, 'other');
+    assert.deepEqual([memo.get(b), other.get(b)], [2, 'other']);
+  });
+
+  test('a copy of a key, spread or cloned by yaml, holds nothing of its original', () => {
+    const memo = new ObjectMemo<object, string>();
+    const key = { name: 'shard' };
+    memo.set(key, 'derived');
+    const spread = { ...key };
+    assert.equal(memo.get(spread), undefined);
+    assert.equal(memo.has(spread), false);
+    assert.equal(memo.delete(spread), false);
+    assert.equal(memo.get(key), 'derived');
     const { doc } = contextOf('a: 1\n');
-    let computed = 0;
-    const value = () => ++computed;
-    assert.equal(memoOn(doc, SLOT, value), 1);
-    assert.equal(memoOn(doc, SLOT, value), 1);
-    const copy = doc.clone();
-    assert.equal(memoOn(copy, SLOT, value), 2);
-    assert.equal(memoOn(doc, SLOT, value), 1);
+    memo.set(doc, 'document');
+    assert.equal(memo.get(doc.clone()), undefined);
+    assert.equal(memo.get(doc), 'document');
+  });
+
+  test('a frozen key is held all the same', () => {
+    const memo = new ObjectMemo<readonly number[], string>();
+    const frozen = Object.freeze([1, 2]);
+    memo.set(frozen, 'frozen');
+    assert.deepEqual([memo.get(frozen), memo.has(frozen)], ['frozen', true]);
+    assert.equal(memo.delete(frozen), true);
+    assert.equal(memo.get(frozen), undefined);
   });
 
   test("a cloned map's lookups read the clone's own pairs", () => {
