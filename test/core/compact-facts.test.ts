@@ -197,4 +197,15 @@ describe('cached documents', () => {
     assert.equal(resource?.node.get('kind'), 'Service');
     assert.equal(cachedTextsOf('scanned.yaml'), 1);
   });
+
+  test('a workspace with kustomizations keeps the documents of files read whole: its renderings read them', () => {
+    const host = new MeshLens();
+    host.applyChange({
+      set: [
+        ['base/kustomization.yaml', 'resources:\n  - service.yaml\n'],
+        ['base/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: kept\n'],
+      ],
+    });
+    assert.equal(cachedTextsOf('base/service.yaml'), 1);
+  });
 });

@@ -127,8 +127,9 @@ export function setFile(workspace: Workspace, path: string, text: string, read?:
  * (the text changed again) leaves the workspace as it was.
  *
  * `documents`: whether the file's YAML documents stay in the document cache once its facts are read.
- * An edited buffer keeps them, for the requests and fixes that follow an edit. A file read whole (a
- * scan, a change on disk: `setFile`) lets them go: kept, the last 64 files' documents were alive at
+ * An edited buffer keeps them, for the requests and fixes that follow an edit, and so does a workspace
+ * with kustomizations, whose renderings read them. A file read whole (a scan, a change on disk:
+ * `setFile`) in a plain workspace lets them go: kept, the last 64 files' documents were alive at
  * every young-generation collection of a scan and were copied out of it, a third of the bytes a cold
  * start of 10,000 resources copied (its line index likewise). A later reader parses the file again
  * (a third of a millisecond).
@@ -144,7 +145,8 @@ export function* setFileInSteps(
   keepDocuments(workspace, parsed);
   // With kustomizations, most files are read through their renderings: their own facts wait (facts/extract-declarations.ts).
   storeFacts(workspace, path, text, factsOfParsed(parsed, workspace.valueDomains, workspace.kustomized));
-  if (documents === 'let go') {
+  // With kustomizations, renderings read the documents (the scan's are held for the first build).
+  if (documents === 'let go' && !workspace.kustomized) {
     forgetDocuments(parsed.source);
     forgetLineStarts(parsed.source);
   }
