@@ -1,10 +1,11 @@
-// What is derived from an object and kept while it lives (a shard's indexes, a document's resource
-// maps, a rendering's record) is kept on the object itself rather than in a WeakMap keyed by it.
-// V8's young-generation collection treats a WeakMap's values as alive whatever becomes of their keys
-// (an object that died young, as the documents of each file a scan reads and the shards each edit
-// replaces do): they were copied out of the young generation at the next collection and promoted,
-// to die in the old generation instead. Measured on a cold start of 10,000 resources: 98 → 33 MB
-// copied out of the young generation, half the time spent collecting (docs/decisions.md).
+// What is derived from a short-lived object and kept while it lives (the resource maps of a parsed
+// document, the targets of its aliases, a large map's index of keys) is kept on the object itself
+// rather than in a WeakMap keyed by it. V8's young-generation collection treats a WeakMap's values as
+// alive whatever becomes of their keys: the nodes derived from each document a scan parses were copied
+// out of the young generation at the next collection and promoted, to die in the old generation
+// instead. With the documents let go once read (model/workspace.ts), a cold start of 10,000
+// resources copied 98 → 30 MB out of the young generation. Where keys live as long as their values
+// (most of the model's caches), a WeakMap entry is the cheaper one (docs/decisions.md).
 
 /** A value kept on its key, with the key (see `ObjectMemo`). */
 interface Held<V> {
