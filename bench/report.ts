@@ -82,7 +82,6 @@ const pooled = (lists: (number[] | undefined)[]): Latency | undefined => {
   return all.length > 0 ? latency(all) : undefined;
 };
 
-/** The edit runs of one kind over the rounds, pooled. */
 /**
  * Edits of a round after which the rest are reported apart. The first edits after a cold start run
  * code the cold start never ran, and the heap it left is still being collected: traced in the server
@@ -93,6 +92,7 @@ const pooled = (lists: (number[] | undefined)[]): Latency | undefined => {
  */
 const FIRST_EDITS = 50;
 
+/** The edit runs of one kind over the rounds, pooled (and pooled again without each round's first edits). */
 function editsOf(servers: MeshLensRun[], kind: string) {
   const runs = servers.flatMap((server) => server.edits.filter((edit) => edit.kind === kind));
   if (runs.length === 0) return undefined;
