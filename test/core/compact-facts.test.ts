@@ -65,43 +65,26 @@ describe('settled facts', () => {
     assert.equal(empty, settledMap(new Map<string, number>()));
     assert.throws(() => (empty as Map<string, number>).set('a', 1), TypeError);
     assert.equal(empty.size, 0);
-    const small = settledMap(
-      new Map<unknown, string>([
-        ['b', 'B'],
-        ['a', 'A'],
-        [Number.NaN, 'not a number'],
-      ]),
-    );
+    const entries: [unknown, string][] = [
+      ['b', 'B'],
+      ['a', 'A'],
+      [Number.NaN, 'not a number'],
+    ];
+    const small = settledMap(new Map(entries));
     assert.ok(small instanceof SmallMap);
-    assertReadsAs(
-      small,
-      [
-        ['b', 'B'],
-        ['a', 'A'],
-        [Number.NaN, 'not a number'],
-      ],
-      ['c', 'B'],
-    );
+    assertReadsAs(small, entries, ['c', 'B']);
     const big = new Map(Array.from({ length: 9 }, (_, index) => [`k${index}`, index]));
     assert.equal(settledMap(big), big);
   });
 
   test('a map of two entries is its keys and values, in order, and reads as a Map', () => {
-    const two = settledMap(
-      new Map<unknown, string>([
-        ['version', 'v1'],
-        [Number.NaN, 'not a number'],
-      ]),
-    );
+    const entries: [unknown, string][] = [
+      ['version', 'v1'],
+      [Number.NaN, 'not a number'],
+    ];
+    const two = settledMap(new Map(entries));
     assert.ok(two instanceof TwoEntryMap);
-    assertReadsAs(
-      two,
-      [
-        ['version', 'v1'],
-        [Number.NaN, 'not a number'],
-      ],
-      ['v1', 'app'],
-    );
+    assertReadsAs(two, entries, ['v1', 'app']);
   });
 
   test('a map of one entry is its key and value, and reads as a Map', () => {
