@@ -235,7 +235,7 @@ function renderResults(results: BenchResults): string {
     '',
     `**Code measured**: commit ${m.commit}; uncommitted changes under shared/ and server/ at the time: ${m.uncommittedInCore}.`,
     '',
-    `**Machine**: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, Node ${m.node}, ${m.kernel}; load average ${m.loadAverageAtStart} at the start, ${m.loadAverageAtEnd} at the end (the load around each measured section is listed below the tables).`,
+    `**Machine**: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, Node ${m.node}, ${m.kernel}; the server and the parse floors ran with node options \`${m.serverNodeOptions ?? '(none)'}\` (as the extension starts the server on this machine, \`serverNodeOptions\` in shared/src/protocol.ts); load average ${m.loadAverageAtStart} at the start, ${m.loadAverageAtEnd} at the end (the load around each measured section is listed below the tables).`,
     '',
     '```',
     `$ free -h\n${m.memory}`,

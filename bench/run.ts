@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../test/helpers/paths';
+import { SERVER_NODE_OPTIONS_ENV, serverProcessArgs } from '../test/helpers/server-launch';
 import { type CpuProfile, type ProfileSummary, summariseProfile } from './cpu-profile';
 import { digestOf, generateWorkspace, type Layout, PRESETS, readMarker, writeWorkspace } from './generate';
 import { type Load, withLoad } from './load';
@@ -216,6 +217,7 @@ const OPTIONS = {
   'no-yaml-ls': { type: 'boolean', default: false },
   'no-compare-all': { type: 'boolean', default: false },
   'no-overlays': { type: 'boolean', default: false },
+  'node-defaults': { type: 'boolean', default: false },
   out: { type: 'string', default: 'bench/results/latest.json' },
   'no-report': { type: 'boolean', default: false },
   'report-file': { type: 'string', default: 'BENCHMARKS.md' },
@@ -258,6 +260,8 @@ How much:
   --burst-edits N        didChange notifications in the burst (default 10000)
   --burst-hover-ms MS    a hover every MS ms during the burst (default 20)
   --burst-timeout-s S    give up waiting for the burst's final diagnostics after S seconds (default 600)
+  --node-defaults        start the server and the parse floors with node's default options, not the
+                         ones the extension starts the server with (to measure what they change)
   --profile-size SIZE    preset profiled under --cpu-prof (default 10k)
   --profile-layout L     plain (default) or overlays
   --profile-edits N      edits during the profile (default 32)
@@ -276,6 +280,8 @@ Examples:
 `;
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: OPTIONS });
+// Read by test/helpers/server-launch.ts in this process, which starts the server and the floors.
+if (values['node-defaults']) process.env[SERVER_NODE_OPTIONS_ENV] = '';
 if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
@@ -307,6 +313,7 @@ function machine(): Record<string, string> {
       git(['status', '--porcelain', '--', 'shared', 'server']).split('\n').filter(Boolean).join(', ') ||
       'none',
     nproc: run('nproc', []),
+    serverNodeOptions: serverProcessArgs('').slice(0, -1).join(' ') || '(none)',
     memory: run('free', ['-h']),
     node: process.version,
     cpu: cpus()[0]?.model ?? /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '?',
@@ -362,11 +369,13 @@ async function cliCheck(dir: string): Promise<{ timed: Timed; findings: CliFindi
 }
 
 async function floor(dir: string, workers = 1): Promise<Timed> {
-  const args = [
+  // Run with the server's node options, as the server is: the ratios then compare our code, not how
+  // node was started (the two ran alike with and without them, docs/decisions.md).
+  const args = serverProcessArgs(
     join(repoRoot, 'out', 'bench', 'floor.js'),
     dir,
     ...(workers > 1 ? ['--workers', String(workers)] : []),
-  ];
+  );
   const { value: result, load } = await withLoad(() => timedRun(process.execPath, args));
   if (result.code !== 0) throw new Error(`floor failed: ${result.stderr}`);
   return { ms: round(result.ms), load };

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type ExtensionContext, type LogOutputChannel, workspace } from 'vscode';
 import {
   LanguageClient,
@@ -5,6 +6,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { serverNodeOptions } from '../../shared/src/protocol';
 import { reportFixAll } from './fix-all';
 
 /**
@@ -17,9 +19,14 @@ export function createLanguageClient(
   trace: LogOutputChannel,
 ): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
+  const execArgv = serverNodeOptions(availableParallelism());
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.stdio, options: { execArgv } },
+    debug: {
+      module,
+      transport: TransportKind.stdio,
+      options: { execArgv: [...execArgv, '--nolazy', '--inspect=6009'] },
+    },
   };
   const yamlFiles = workspace.createFileSystemWatcher(
     '**/{*.yaml,*.yml,*.properties,*.env,*.conf,*.ini,.env}',

@@ -158,3 +158,22 @@ export interface MeshMapRoute {
     reachable: string;
   }[];
 }
+
+// How the server's node process is started: by the extension, by the tests and the benchmark, and
+// (the README's "Other editors") by hand. Node gives V8 four background threads whatever the
+// machine, for the collector's marking and sweeping and the optimising compiler. On two cores they
+// outnumber the cores and take them from the thread that answers the editor: traced on a two-vCPU
+// machine, an edit of a base shared by 20 overlays that took over 12 ms spent 6–8 ms of it waiting to
+// run while the process used twice its wall time; one background thread made the cold start at 10k
+// about 10 % faster and that edit's p95 about 20 % lower (docs/decisions.md). From five cores on,
+// node's own four stand. Electron, which runs the server in VS Code desktop, accepts the option and
+// keeps its own thread pool.
+const NODE_POOL_THREADS = 4;
+
+/** The node options the language server runs with on a machine with `cores` logical cores. */
+export function serverNodeOptions(cores: number): string[] {
+  const threads = Number.isFinite(cores)
+    ? Math.min(NODE_POOL_THREADS, Math.max(1, Math.floor(cores) - 1))
+    : 1;
+  return threads === NODE_POOL_THREADS ? [] : [`--v8-pool-size=${threads}`];
+}

@@ -10,6 +10,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from './paths';
+import { serverProcessArgs } from './server-launch';
 
 export interface SessionOptions {
   /** Declare pull-diagnostics support (textDocument/diagnostic, workspace/diagnostic). */
@@ -50,9 +51,13 @@ export interface LspSession {
 const WAIT_LIMIT_MS = 15_000;
 
 export async function startSession(root: string, options: SessionOptions = {}): Promise<LspSession> {
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    serverProcessArgs(join(repoRoot, 'dist', 'server.js'), '--stdio'),
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   if (!child.stdout || !child.stdin) throw new Error('no stdio');
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),

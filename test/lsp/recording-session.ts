@@ -9,6 +9,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from '../helpers/paths';
+import { serverProcessArgs } from '../helpers/server-launch';
 
 // A client for the responsiveness tests: it speaks JSON-RPC over stdio to the BUILT server, as
 // test/helpers/lsp-client.ts does, but keeps every notification in the order it arrived (each
@@ -37,9 +38,13 @@ export interface RecordingSession {
 const WAIT_LIMIT_MS = 60_000;
 
 export async function startRecordingSession(root: string): Promise<RecordingSession> {
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    serverProcessArgs(join(repoRoot, 'dist', 'server.js'), '--stdio'),
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   if (!child.stdout || !child.stdin) throw new Error('no stdio');
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),

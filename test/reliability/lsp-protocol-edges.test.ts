@@ -11,6 +11,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot, writeFixture } from '../helpers/paths';
+import { serverProcessArgs } from '../helpers/server-launch';
 import { codesOf, startServerProcess } from './server-process';
 
 // The edges of the protocol itself: messages out of the session's order, URIs that name no local
@@ -48,9 +49,13 @@ describe('language server protocol edges', () => {
     ANSWERS_WITHIN,
     async () => {
       const root = writeFixture(workspace);
-      const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), '--stdio'], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        serverProcessArgs(join(repoRoot, 'dist', 'server.js'), '--stdio'),
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
       if (!child.stdout || !child.stdin) throw new Error('no stdio');
       const connection = createProtocolConnection(
         new StreamMessageReader(child.stdout),

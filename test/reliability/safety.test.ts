@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { FIX_ALL_IN_WORKSPACE_COMMAND, GLOBAL_SERVICES_REQUEST, REACH_REQUEST } from '../../shared/src';
 import { repoRoot, writeFixture } from '../helpers/paths';
+import { serverProcessArgs } from '../helpers/server-launch';
 import { startServerProcess } from './server-process';
 
 // SECURITY.md's promise, checked on the shipped bundles: Mesh Lens reads YAML text and never runs,
@@ -277,10 +278,14 @@ describe('safety: a whole session opens no door', () => {
     const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const { port } = listener.address() as { port: number };
-    const child = spawn(process.execPath, [join(repoRoot, 'dist', 'server.js'), `--socket=${port}`], {
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      serverProcessArgs(join(repoRoot, 'dist', 'server.js'), `--socket=${port}`),
+      {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      },
+    );
     try {
       const socket = await accepted;
       const connection = createProtocolConnection(

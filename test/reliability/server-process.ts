@@ -11,6 +11,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from '../helpers/paths';
+import { serverProcessArgs } from '../helpers/server-launch';
 
 // A client for the reliability tests: like test/helpers/lsp-client.ts it speaks JSON-RPC over
 // stdio to the BUILT server, but it also sets the server's environment (a preload that watches for
@@ -56,7 +57,7 @@ export async function startServerProcess(root: string, options: ServerOptions = 
   const faults = options.faultyChecks ?? [];
   const bundle =
     faults.length > 0 ? join(repoRoot, 'out', 'test-server.js') : join(repoRoot, 'dist', 'server.js');
-  const child = spawn(process.execPath, [bundle, '--stdio'], {
+  const child = spawn(process.execPath, serverProcessArgs(bundle, '--stdio'), {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: {
       ...process.env,
