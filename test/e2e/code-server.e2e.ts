@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { serverNodeOptions } from '../../shared/src/protocol';
 import { CODE_SERVER_VERSION, CodeServer, e2eDir, ensureCodeServer } from './code-server';
 import type { SuiteReport } from './suite/runner';
 import { Workbench } from './workbench';
@@ -42,6 +43,27 @@ async function screenshot(page: Page, name: string, forDocs = false): Promise<vo
   }
 }
 const log = (line: string) => console.log(`${process.uptime().toFixed(1)} s: ${line}`);
+
+/**
+ * The command lines (`/proc/<pid>/cmdline`) of the processes running a `dist/server.js` installed under
+ * `runDir`: the language servers code-server's extension host started.
+ */
+function languageServerCommands(runDir: string): string[][] {
+  const commands: string[][] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let command: string[];
+    try {
+      command = readFileSync(join('/proc', pid, 'cmdline'), 'utf8')
+        .split('\0')
+        .filter(Boolean);
+    } catch {
+      continue; // gone since the listing
+    }
+    if (command.some((arg) => arg.startsWith(runDir) && arg.endsWith(join('dist', 'server.js'))))
+      commands.push(command);
+  }
+  return commands;
+}
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -166,6 +188,15 @@ describe(`Mesh Lens in code-server ${CODE_SERVER_VERSION} (headless Chromium)`, 
     await check('the status bar summarises the mesh', async () => {
       await workbench.statusItem(STATUS_ITEM).filter({ hasText: SUMMARY }).waitFor({ timeout: 30_000 });
       log(`status summary shown ${Date.now() - started} ms after opening the page`);
+    });
+
+    await check("the language server runs with the node options for this machine's cores", () => {
+      const started = languageServerCommands(runDir);
+      assert.equal(started.length, 1, `language servers under ${runDir}: ${JSON.stringify(started)}`);
+      const [command] = started as string[][];
+      const script = (command as string[]).findIndex((arg) => arg.endsWith(join('dist', 'server.js')));
+      assert.deepEqual((command as string[]).slice(1, script), serverNodeOptions(availableParallelism()));
+      return Promise.resolve();
     });
 
     await check("the Problems panel lists the example's diagnostics, unopened files included", async () => {
