@@ -14,7 +14,11 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../test/helpers/paths';
-import { SERVER_NODE_OPTIONS_ENV, serverProcessArgs } from '../test/helpers/server-launch';
+import {
+  SERVER_NODE_OPTIONS_ENV,
+  serverNodeOptionsHere,
+  serverProcessArgs,
+} from '../test/helpers/server-launch';
 import { type CpuProfile, type ProfileSummary, summariseProfile } from './cpu-profile';
 import { digestOf, generateWorkspace, type Layout, PRESETS, readMarker, writeWorkspace } from './generate';
 import { type Load, withLoad } from './load';
@@ -313,7 +317,7 @@ function machine(): Record<string, string> {
       git(['status', '--porcelain', '--', 'shared', 'server']).split('\n').filter(Boolean).join(', ') ||
       'none',
     nproc: run('nproc', []),
-    serverNodeOptions: serverProcessArgs('').slice(0, -1).join(' ') || '(none)',
+    serverNodeOptions: serverNodeOptionsHere().join(' ') || '(none)',
     memory: run('free', ['-h']),
     node: process.version,
     cpu: cpus()[0]?.model ?? /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '?',

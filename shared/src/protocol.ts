@@ -165,7 +165,7 @@ export interface MeshMapRoute {
 // outnumber the cores and take them from the thread that answers the editor: traced on a two-vCPU
 // machine, an edit of a base shared by 20 overlays that took over 12 ms spent 6–8 ms of it waiting to
 // run while the process used twice its wall time; one background thread made the cold start at 10k
-// about 10 % faster and that edit's p95 about 20 % lower (docs/decisions.md). From five cores on,
+// about 10 % faster and the slowest 5 % of edits 5–20 % faster (docs/decisions.md). From five cores on,
 // node's own four stand. Electron, which runs the server in VS Code desktop, accepts the option and
 // keeps its own thread pool.
 const NODE_POOL_THREADS = 4;

@@ -13,10 +13,11 @@ export const SERVER_NODE_OPTIONS_ENV = 'MESH_LENS_SERVER_NODE_OPTIONS';
  * Every test and the benchmark start the server this way, so that they measure what users run.
  */
 export function serverProcessArgs(bundle: string, ...args: string[]): string[] {
-  return [...nodeOptions(), bundle, ...args];
+  return [...serverNodeOptionsHere(), bundle, ...args];
 }
 
-function nodeOptions(): string[] {
+/** The node options `serverProcessArgs` starts the server with in this process. */
+export function serverNodeOptionsHere(): string[] {
   const chosen = process.env[SERVER_NODE_OPTIONS_ENV];
   if (chosen === undefined) return serverNodeOptions(availableParallelism());
   return chosen.split(' ').filter(Boolean);
