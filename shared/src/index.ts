@@ -1,6 +1,7 @@
 // The analysis core's public surface: the server and the CLI import this module and nothing else
 // under shared/src (a test holds them to it). Pure: no file system, no editor, no LSP types.
 export * from './analysis/analyse-workspace';
+export * from './analysis/current-fixes';
 export * from './analysis/fix-all';
 export { Cancelled, type HostOptions, MeshLens, Snapshot, type WorkspaceChange } from './analysis/host';
 export { offeredFixes, shardChecker } from './analysis/verify-fix';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseWorkspace, getModel } from '../../shared/src';
+import { analyseWorkspace, type Finding, getModel, MeshLens, withCurrentFixes } from '../../shared/src';
+import { cellLayout, cellOfUnit } from '../../shared/src/model/cells';
 import {
   bigNamespace,
   codesIn,
@@ -8,8 +9,10 @@ import {
   edit,
   name,
   serviceDoc,
+  servicePath,
   setup,
   THROW,
+  workspaceOf,
 } from '../helpers/big-namespace';
 
 // A big namespace is checked cell by cell (model/cells.ts): an edit re-checks the cells of the names
@@ -130,4 +133,79 @@ test('cells: a run of edits across the namespace keeps equal to a fresh run', ()
       : `${text}---\n${serviceDoc(`${name(index)}-b`, undefined, name(index + 1))}`;
     analysis = edit(workspace, files, analysis, { [path]: next }).analysis;
   }
+});
+
+test('cells: an unexported sibling’s cell is not checked again for an edit elsewhere in its namespace; its Namespace fix names what the label now also exports', () => {
+  const { files, workspace, analysis } = setup();
+  const model = getModel(workspace);
+  const layout = cellLayout(model.shards.get('shop') ?? assert.fail('no shop shard'), model);
+  const siblingCell = cellOfUnit(layout, name(1));
+  // A Service of another cell, unlabeled in west: svc-001's Namespace fix would now export it too.
+  const other = [...Array(300).keys()]
+    .map((index) => index + 2)
+    .find((index) => cellOfUnit(layout, name(index)) !== siblingCell) as number;
+  const path = servicePath('west', other);
+  const unlabeled = (files.get(path) ?? '').replace('\n  labels:\n    solo.io/service-scope: global', '');
+  assert.notEqual(unlabeled, files.get(path));
+  const namespaceFixOf = (findings: readonly Finding[]) =>
+    findings
+      .find((finding) => finding.code === 'MESH101' && finding.file === servicePath('west', 1))
+      ?.fixes()
+      .find((fix) => fix.title.startsWith('Label Namespace shop'))?.title;
+  assert.equal(
+    namespaceFixOf(analysis.findings()),
+    'Label Namespace shop in west with solo.io/service-scope=global',
+  );
+
+  // `edit` holds the findings, with their fixes as offered, to a fresh run.
+  const step = edit(workspace, files, analysis, { [path]: unlabeled });
+  assert.equal(step.analysis.shards.get(siblingCell), analysis.shards.get(siblingCell), 'not checked again');
+  assert.equal(
+    namespaceFixOf(step.analysis.findings()),
+    'Label Namespace shop in west with solo.io/service-scope=global',
+    'the finding kept from before still has the fixes built then',
+  );
+  assert.equal(
+    namespaceFixOf(withCurrentFixes(step.analysis, step.analysis.findings())),
+    `Label Namespace shop in west with solo.io/service-scope=global (also exports ${name(other)})`,
+  );
+});
+
+test('cells: the host offers an unexported sibling’s Namespace fix as the namespace is now', () => {
+  const files = bigNamespace();
+  const host = new MeshLens();
+  host.applyChange({ set: [...files] });
+  const path = servicePath('west', 1);
+  const titles = () => {
+    const snapshot = host.snapshot();
+    const finding = snapshot
+      .findingsOf([path])
+      .get(path)
+      ?.find((found) => found.code === 'MESH101');
+    return snapshot.fixes(finding ?? assert.fail('no MESH101')).map((fix) => fix.title);
+  };
+  assert.ok(titles().includes('Label Namespace shop in west with solo.io/service-scope=global'));
+  // Six Services of other cells than svc-001's, unlabeled in west at once.
+  const model = getModel(workspaceOf(files));
+  const layout = cellLayout(model.shards.get('shop') ?? assert.fail('no shop shard'), model);
+  const indexes = [...Array(298).keys()]
+    .map((index) => index + 3)
+    .filter((index) => cellOfUnit(layout, name(index)) !== cellOfUnit(layout, name(1)))
+    .slice(0, 6);
+  const others = indexes.map((index) => servicePath('west', index));
+  host.applyChange({
+    set: others.map((other) => [
+      other,
+      (files.get(other) ?? '').replace('\n  labels:\n    solo.io/service-scope: global', ''),
+    ]),
+  });
+  assert.ok(
+    titles().includes(
+      `Label Namespace shop in west with solo.io/service-scope=global (also exports ${indexes
+        .slice(0, 4)
+        .map(name)
+        .join(', ')} and 2 more)`,
+    ),
+    titles().join('\n'),
+  );
 });

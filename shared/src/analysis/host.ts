@@ -33,6 +33,7 @@ import type { Position } from '../text/source';
 import { readTopologyFile, type SeverityOverride } from '../topology/topology-file';
 import type { Steps } from '../util/steps';
 import { type Analysis, analyseWorkspace, findingsOfFiles, problemCount } from './analyse-workspace';
+import { withCurrentFixes } from './current-fixes';
 import {
   applyPreferredFixes,
   type FixAllOptions,
@@ -317,10 +318,11 @@ export class Snapshot {
   /** The fixes an editor may offer for a finding: each tried by the fix oracle first (verify-fix.ts). */
   fixes(finding: Finding): Fix[] {
     const analysis = this.#live();
+    const [current] = withCurrentFixes(analysis, [finding]);
     return offeredFixes(
       this.#workspace,
       shardChecker(() => analysis),
-      finding,
+      current ?? finding,
     );
   }
 

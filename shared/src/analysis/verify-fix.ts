@@ -17,6 +17,7 @@ import {
 import { type FileEdit, type Finding, type Fix, severityRank, type TextEdit } from '../text/findings';
 import { createSourceFile, offsetAt, type SourceFile } from '../text/source';
 import { type Analysis, reported, shardFindings } from './analyse-workspace';
+import { withCurrentFixes } from './current-fixes';
 
 // The fix oracle (docs/reliability.md), used alike by the editor's code actions, the CLI's --fix
 // and the fuzzer. A fix is tried on a copy of the model before anyone sees it:
@@ -61,7 +62,10 @@ export interface Checker {
  */
 export function shardChecker(analysisOf: (workspace: Workspace) => Analysis): Checker {
   return {
-    findings: (workspace) => analysisOf(workspace).findings(),
+    findings: (workspace) => {
+      const analysis = analysisOf(workspace);
+      return withCurrentFixes(analysis, analysis.findings());
+    },
     compare: (workspace, trial) => {
       const analysis = analysisOf(workspace);
       if (trial.dirty === 'all')

@@ -34,6 +34,13 @@ export interface Check {
    */
   readsNamespace?: boolean;
   /**
+   * Set when only a finding's fixes read other Services of its namespace (which a Namespace label would
+   * also export): whether it is found, its message and its related locations depend on its unit alone.
+   * The analysis does not check its cell again when the rest of the namespace changes; when fixes are
+   * asked for, the finding is found again in the current model and gives them (analysis/current-fixes.ts).
+   */
+  fixesReadNamespace?: boolean;
+  /**
    * Set when the check's findings in a file can never depend on any other file: not on where the
    * file is placed (the topology file, kustomizations, Argo CD or Flux objects), not on what other
    * files declare, not on a kustomization's labels or patches. Its findings in an open document are

@@ -60,8 +60,8 @@ export const unlabeledSibling: Check = {
     `,
   },
   run: (shard, mesh) => shard.globalServices.flatMap((service) => siblingFindings(shard, mesh, service)),
-  // A Namespace fix's title names the other Services it would export.
-  readsNamespace: true,
+  // A Namespace fix's title names the other Services it would export; the finding reads its unit alone.
+  fixesReadNamespace: true,
 };
 
 function siblingFindings(shard: Shard, mesh: MeshIndex, service: GlobalService): Finding[] {
