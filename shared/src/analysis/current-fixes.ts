@@ -27,7 +27,7 @@ export function withCurrentFixes(analysis: Analysis, findings: readonly Finding[
   const stale = findings.filter((finding) => namespaceFixers.has(finding.code));
   if (stale.length === 0) return [...findings];
   const cells = cellsHolding(analysis, stale);
-  const again = new Map<string, Finding[]>();
+  const again = checkedAgainIn(analysis);
   const current = new Map<Finding, Finding>();
   for (const finding of stale) {
     const cell = cells.get(placeOf(finding));
@@ -43,6 +43,19 @@ export function withCurrentFixes(analysis: Analysis, findings: readonly Finding[
     if (twin) current.set(finding, { ...finding, fixes: twin.fixes });
   }
   return findings.map((finding) => current.get(finding) ?? finding);
+}
+
+// Per analysis, the cells checked again for fixes: an editor asks for code actions at every move of
+// the cursor over a finding, and the answer does not change until the next analysis.
+const checkedAgainByAnalysis = new WeakMap<Analysis, Map<string, Finding[]>>();
+
+function checkedAgainIn(analysis: Analysis): Map<string, Finding[]> {
+  let again = checkedAgainByAnalysis.get(analysis);
+  if (!again) {
+    again = new Map();
+    checkedAgainByAnalysis.set(analysis, again);
+  }
+  return again;
 }
 
 /** Where a finding stands: its code, file and range (copies of one finding across clusters share it). */
