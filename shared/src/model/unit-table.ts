@@ -68,11 +68,18 @@ export interface UnitSlice {
 export interface UnitTable {
   readonly units: ChunkedMap<UnitSlice>;
   /**
-   * The files with a workload carrying a pod label (`w` keys) or a Service selecting on one (`s` keys),
-   * per cluster and label, by position: a new instance's workloads, and the Services a changed workload
-   * was or is selected by, are found among them.
+   * The paths of the files with a workload carrying a pod label (`w` keys) or a Service selecting on
+   * one (`s` keys), per cluster and label, by position: a new instance's workloads, and the Services a
+   * changed workload was or is selected by, are found among them.
    */
-  readonly labels: ChunkedMap<readonly ShardFile[]>;
+  readonly labels: ChunkedMap<readonly string[]>;
+  /**
+   * Every file's entry, by path. The label index lists paths, not entries: an edit that leaves a file's
+   * label keys as they were (most edits) changes its entry here and no list of the index. Listing
+   * entries, each such edit copied every list its file was in, per cluster: a label all of a
+   * namespace's workloads carry (`version: v1`) made it copy the namespace's files at every edit.
+   */
+  readonly entries: ChunkedMap<ShardFile>;
   /** How many units have a Service (the shard's `serviceGroups.length`). */
   readonly serviceNames: number;
   /** How many Service instances the slices hold (the shard's `services.length`). */
@@ -353,23 +360,32 @@ function labelKeys(part: FilePart): readonly string[] {
   return keys;
 }
 
-function labelIndex(entries: readonly ShardFile[]): ChunkedMap<readonly ShardFile[]> {
-  const byKey = new Map<string, ShardFile[]>();
+function pathOf(entry: ShardFile): string {
+  return entry.file.parsed.source.path;
+}
+
+function labelIndex(entries: readonly ShardFile[]): ChunkedMap<readonly string[]> {
+  const byKey = new Map<string, string[]>();
   for (const entry of entries)
     for (const key of labelKeys(entry.part)) {
       const list = byKey.get(key);
-      if (list) list.push(entry);
-      else byKey.set(key, [entry]);
+      if (list) list.push(pathOf(entry));
+      else byKey.set(key, [pathOf(entry)]);
     }
   return ChunkedMap.of(byKey, labelOfKey);
 }
 
-/** The index with the changed files' entries taken out and their new entries put in at their position. */
+/**
+ * The index after the changes: a changed file's path leaves the lists of the keys it no longer has
+ * and joins, at its position (`entries`, after the changes), those of the keys it has now. A file
+ * whose keys and position stay changes no list.
+ */
 function patchedLabels(
-  labels: ChunkedMap<readonly ShardFile[]>,
+  labels: ChunkedMap<readonly string[]>,
+  entries: ChunkedMap<ShardFile>,
   changes: readonly EntryChange[],
-): ChunkedMap<readonly ShardFile[]> {
-  const lists = new Map<string, ShardFile[]>();
+): ChunkedMap<readonly string[]> {
+  const lists = new Map<string, string[]>();
   const listOf = (key: string) => {
     let list = lists.get(key);
     if (!list) {
@@ -378,20 +394,44 @@ function patchedLabels(
     }
     return list;
   };
-  for (const { before } of changes)
-    if (before)
-      for (const key of labelKeys(before.part)) {
+  // Every path leaves first: a list is in position order again before any is put back by position.
+  const kept = changes.map(({ before, after }) => {
+    if (!before || !after || before.position !== after.position) return new Set<string>();
+    const had = new Set(labelKeys(before.part));
+    return new Set(labelKeys(after.part).filter((key) => had.has(key)));
+  });
+  changes.forEach(({ path, before }, index) => {
+    for (const key of before ? labelKeys(before.part) : [])
+      if (!kept[index]?.has(key)) {
         const list = listOf(key);
-        const at = list.findIndex(
-          (entry) => entry.file.parsed.source.path === before.file.parsed.source.path,
-        );
+        const at = list.indexOf(path);
         if (at >= 0) list.splice(at, 1);
       }
-  for (const { after } of changes)
-    if (after) for (const key of labelKeys(after.part)) insertByPosition(listOf(key), after);
-  const changed = new Map<string, ShardFile[] | undefined>();
+  });
+  changes.forEach(({ path, after }, index) => {
+    for (const key of after ? labelKeys(after.part) : [])
+      if (!kept[index]?.has(key)) insertPathByPosition(listOf(key), path, after as ShardFile, entries);
+  });
+  const changed = new Map<string, string[] | undefined>();
   for (const [key, list] of lists) changed.set(key, list.length > 0 ? list : undefined);
   return labels.with(changed);
+}
+
+/** Puts a file's path into a list of paths in position order, at its place. */
+function insertPathByPosition(
+  list: string[],
+  path: string,
+  entry: ShardFile,
+  entries: ChunkedMap<ShardFile>,
+): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((entries.get(list[middle] as string)?.position ?? 0) < entry.position) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, path);
 }
 
 /** Puts an entry into a list of entries in position order, at its place. */
@@ -409,20 +449,21 @@ export function insertByPosition(list: ShardFile[], entry: ShardFile): void {
 /** An instance's workloads (or endpoint sets), as `attachEndpoints` finds them, from the table. */
 function attachFromTable(
   instance: ServiceInstance,
-  labels: ChunkedMap<readonly ShardFile[]>,
+  labels: ChunkedMap<readonly string[]>,
+  entries: ChunkedMap<ShardFile>,
   endpointSets: readonly EndpointSet[],
 ): void {
   const { selector, cluster } = instance;
   if (selector) {
     // The files with a workload carrying the selector's rarest label (its matches are among them).
-    let rarest: readonly ShardFile[] | undefined;
+    let rarest: readonly string[] | undefined;
     for (const [key, { value }] of selector) {
       const list = labels.get(workloadKey(cluster, key, value)) ?? [];
       if (!rarest || list.length < rarest.length) rarest = list;
     }
     const workloads: Workload[] = [];
-    for (const entry of rarest ?? [])
-      for (const workload of entry.part.workloads)
+    for (const path of rarest ?? [])
+      for (const workload of entries.get(path)?.part.workloads ?? [])
         if (workload.cluster === cluster && selects(selector, workload.podLabels)) workloads.push(workload);
     instance.workloads = trimmedList(workloads);
     instance.endpoints = workloads.reduce((sum, workload) => sum + workload.pods, 0);
@@ -468,6 +509,7 @@ export function attachTable(
   tables.set(shard, {
     units: ChunkedMap.of(slices.map((slice) => [slice.unit, slice])),
     labels: labelIndex(entries),
+    entries: ChunkedMap.of(entries.map((entry) => [pathOf(entry), entry] as const)),
     serviceNames: slices.filter((slice) => slice.services.items.length > 0).length,
     instances: slices.reduce((sum, slice) => sum + slice.services.items.length, 0),
     notPlain: slices.filter((slice) => !slice.plain).length,
@@ -508,22 +550,23 @@ export function updatedShard(
 ): Shard | undefined {
   if (!changes.every(({ after }) => !after || fitsPlaces(after.part))) return undefined;
   addSelectingServices(table, changes, units);
-  const labels = patchedLabels(table.labels, changes);
+  const entries = table.entries.with(new Map(changes.map(({ path, after }) => [path, after])));
+  const labels = patchedLabels(table.labels, entries, changes);
   const changedPaths = new Set(changes.map((change) => change.path));
   const relevant = new Set<ShardFile>();
   for (const unit of units)
     for (const entry of table.units.get(unit)?.entries ?? [])
       if (!changedPaths.has(entry.file.parsed.source.path)) relevant.add(entry);
   for (const { after } of changes) if (after) relevant.add(after);
-  const entries = [...relevant].sort((a, b) => a.position - b.position);
-  const builders = collect(previous.key, entries, (unit) => units.has(unit));
+  const sorted = [...relevant].sort((a, b) => a.position - b.position);
+  const builders = collect(previous.key, sorted, (unit) => units.has(unit));
   const context: SliceContext = {
     shard: previous.key,
     topology,
     files,
     instance: (placed, builder) => {
       const instance = serviceInstance(placed, table.namespaceByCluster.get(placed.cluster), topology);
-      attachFromTable(instance, labels, builder.endpointSets.items);
+      attachFromTable(instance, labels, entries, builder.endpointSets.items);
       return instance;
     },
     globals: (unit, instances) =>
@@ -550,6 +593,7 @@ export function updatedShard(
   tables.set(shard, {
     units: table.units.with(changed),
     labels,
+    entries,
     serviceNames,
     instances,
     notPlain,
@@ -574,8 +618,8 @@ function addSelectingServices(table: UnitTable, changes: readonly EntryChange[],
     for (const side of [change.before, change.after])
       for (const workload of side?.part.workloads ?? [])
         for (const [key, { value }] of workload.podLabels)
-          for (const entry of table.labels.get(selectorKey(workload.cluster, key, value)) ?? [])
-            for (const service of entry.part.services)
+          for (const path of table.labels.get(selectorKey(workload.cluster, key, value)) ?? [])
+            for (const service of table.entries.get(path)?.part.services ?? [])
               if (
                 service.cluster === workload.cluster &&
                 service.selector &&
