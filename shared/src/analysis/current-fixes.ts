@@ -2,8 +2,7 @@ import type { Check } from '../checks/check';
 import { checks, runCheckList } from '../checks/registry';
 import { cellLayout, cellViews, shardOfCell } from '../model/cells';
 import type { Shard } from '../model/types';
-import type { Finding } from '../text/findings';
-import { sameRange } from '../text/source';
+import { type Finding, placeKey } from '../text/findings';
 import { type Analysis, reported } from './analyse-workspace';
 
 // Some checks find something from its own unit (model/cells.ts) but build its fixes from the whole
@@ -30,7 +29,8 @@ export function withCurrentFixes(analysis: Analysis, findings: readonly Finding[
   const again = checkedAgainIn(analysis);
   const current = new Map<Finding, Finding>();
   for (const finding of stale) {
-    const cell = cells.get(placeOf(finding));
+    const place = placeKey(finding);
+    const cell = cells.get(place);
     const check = namespaceFixers.get(finding.code) as Check;
     if (cell === undefined) continue;
     const key = `${cell}\u0000${check.code}`;
@@ -39,7 +39,7 @@ export function withCurrentFixes(analysis: Analysis, findings: readonly Finding[
       found = checkedAgain(analysis, cell, check);
       again.set(key, found);
     }
-    const twin = found.find((other) => samePlace(other, finding) && other.message === finding.message);
+    const twin = found.find((other) => placeKey(other) === place && other.message === finding.message);
     if (twin) current.set(finding, { ...finding, fixes: twin.fixes });
   }
   return findings.map((finding) => current.get(finding) ?? finding);
@@ -58,24 +58,14 @@ function checkedAgainIn(analysis: Analysis): Map<string, Finding[]> {
   return again;
 }
 
-/** Where a finding stands: its code, file and range (copies of one finding across clusters share it). */
-function placeOf(finding: Finding): string {
-  const { start, end } = finding.range;
-  return `${finding.code}\u0000${finding.file}\u0000${start.line}:${start.character}-${end.line}:${end.character}`;
-}
-
-function samePlace(a: Finding, b: Finding): boolean {
-  return a.code === b.code && a.file === b.file && sameRange(a.range, b.range);
-}
-
 /** The cell of each place of `findings` among the analysis's cells, found in one pass over them. */
 function cellsHolding(analysis: Analysis, findings: readonly Finding[]): Map<string, string> {
-  const wanted = new Set(findings.map(placeOf));
+  const wanted = new Set(findings.map(placeKey));
   const cells = new Map<string, string>();
   for (const [cell, found] of analysis.shards)
     for (const finding of found) {
       if (!namespaceFixers.has(finding.code)) continue;
-      const place = placeOf(finding);
+      const place = placeKey(finding);
       if (wanted.has(place) && !cells.has(place)) cells.set(place, cell);
     }
   return cells;

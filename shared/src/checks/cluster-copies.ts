@@ -1,5 +1,5 @@
 import type { MeshIndex } from '../model/types';
-import { type Finding, type Fix, fixesOnce } from '../text/findings';
+import { type Finding, type Fix, fixesOnce, placeKey } from '../text/findings';
 import { groupBy } from '../util/group-by';
 import { listClusters, multiFileFix } from './finding';
 
@@ -20,11 +20,6 @@ export function mergedClusterCopies(model: MeshIndex, findings: readonly Finding
     merged.push(...(group.length === 1 ? group : mergeGroup(model, group)));
   }
   return merged;
-}
-
-function placeKey(finding: Finding): string {
-  const { start, end } = finding.range;
-  return `${finding.code}\u0000${finding.file}\u0000${start.line}:${start.character}-${end.line}:${end.character}`;
 }
 
 /**

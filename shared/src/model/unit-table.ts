@@ -408,42 +408,32 @@ function patchedLabels(
         if (at >= 0) list.splice(at, 1);
       }
   });
+  const positionOf = (path: string) => entries.get(path)?.position ?? 0;
   changes.forEach(({ path, after }, index) => {
     for (const key of after ? labelKeys(after.part) : [])
-      if (!kept[index]?.has(key)) insertPathByPosition(listOf(key), path, after as ShardFile, entries);
+      if (!kept[index]?.has(key)) insertInOrder(listOf(key), path, positionOf);
   });
   const changed = new Map<string, string[] | undefined>();
   for (const [key, list] of lists) changed.set(key, list.length > 0 ? list : undefined);
   return labels.with(changed);
 }
 
-/** Puts a file's path into a list of paths in position order, at its place. */
-function insertPathByPosition(
-  list: string[],
-  path: string,
-  entry: ShardFile,
-  entries: ChunkedMap<ShardFile>,
-): void {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((entries.get(list[middle] as string)?.position ?? 0) < entry.position) low = middle + 1;
-    else high = middle;
-  }
-  list.splice(low, 0, path);
-}
-
 /** Puts an entry into a list of entries in position order, at its place. */
 export function insertByPosition(list: ShardFile[], entry: ShardFile): void {
+  insertInOrder(list, entry, (item) => item.position);
+}
+
+/** Puts `item` into `list`, kept in ascending order of `positionOf`, after the items it does not precede. */
+function insertInOrder<T>(list: T[], item: T, positionOf: (item: T) => number): void {
+  const position = positionOf(item);
   let low = 0;
   let high = list.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if ((list[middle] as ShardFile).position < entry.position) low = middle + 1;
+    if (positionOf(list[middle] as T) < position) low = middle + 1;
     else high = middle;
   }
-  list.splice(low, 0, entry);
+  list.splice(low, 0, item);
 }
 
 /** An instance's workloads (or endpoint sets), as `attachEndpoints` finds them, from the table. */
