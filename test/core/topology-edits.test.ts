@@ -9,7 +9,6 @@ import {
   type MeshModel,
   runChecks,
   setFile,
-  withCurrentFixes,
 } from '../../shared/src';
 import type { Check } from '../../shared/src/checks/check';
 import { cellLayout, cellViews } from '../../shared/src/model/cells';
@@ -17,7 +16,7 @@ import { GLOBAL_SHARD } from '../../shared/src/model/shards';
 import type { TopologyAspect } from '../../shared/src/topology/topology-diff';
 import { exampleFiles as bookinfoFiles, fuzzParameters, mutate, mutationStep } from '../fuzz/inputs';
 import { modelShape, THROW, workspaceOf } from '../helpers/big-namespace';
-import { findingsAsData } from '../helpers/checks';
+import { findingsAsData, offeredFindingsAsData } from '../helpers/checks';
 import { filesUnder as exampleFiles } from '../helpers/example-host';
 import { parseFixture } from '../helpers/fixture';
 import { exampleWorkspace, gitopsExample, kustomizeExample } from '../helpers/paths';
@@ -209,8 +208,7 @@ function editAndCompare(
   const freshModel = getModel(workspaceOf(files));
   const fresh = runChecks(freshModel, THROW);
   assert.deepEqual(
-    // As offered: fixes that read the namespace built in the current model (analysis/current-fixes.ts).
-    findingsAsData(withCurrentFixes(analysis, analysis.findings())),
+    offeredFindingsAsData(analysis),
     findingsAsData(fresh),
     `${what}: differs from a fresh run`,
   );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import {
+  type Analysis,
   createWorkspace,
   type Finding,
   type Fix,
@@ -8,6 +9,7 @@ import {
   runChecks,
   setFile,
   type Workspace,
+  withCurrentFixes,
 } from '../../shared/src';
 import { applyTextEdits } from '../../shared/src/fixes/apply-edits';
 import { type AnnotatedFinding, parseAnnotatedFixture, renderAnnotated } from './annotations';
@@ -25,6 +27,15 @@ export interface CheckedFixture {
  */
 export function findingsAsData(findings: readonly Finding[]): (Omit<Finding, 'fixes'> & { fixes: Fix[] })[] {
   return findings.map((finding) => ({ ...finding, fixes: finding.fixes() }));
+}
+
+/**
+ * An incremental analysis's findings as data, their fixes as they are offered: those of checks whose
+ * fixes read the namespace built in the current model (analysis/current-fixes.ts). What a fresh run's
+ * `findingsAsData` is compared with.
+ */
+export function offeredFindingsAsData(analysis: Analysis): ReturnType<typeof findingsAsData> {
+  return findingsAsData(withCurrentFixes(analysis, analysis.findings()));
 }
 
 /** Runs every check on an inline fixture and keeps the findings of `code`. */

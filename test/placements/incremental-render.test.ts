@@ -8,10 +8,9 @@ import {
   runChecks,
   setFile,
   type Workspace,
-  withCurrentFixes,
 } from '../../shared/src';
 import { renderingsOf } from '../../shared/src/model/build-model';
-import { findingsAsData } from '../helpers/checks';
+import { findingsAsData, offeredFindingsAsData } from '../helpers/checks';
 import { parseFixture } from '../helpers/fixture';
 
 // SPEC §9, "the editor follows placements": an edit in an overlay re-renders only the clusters it
@@ -180,8 +179,7 @@ function step(
   const { analysis, changedFiles } = analyseWorkspace(state.workspace, state.analysis, THROW);
   const full = analysedWorkspace(state.files).analysis;
   assert.deepEqual(
-    // As offered: fixes that read the namespace built in the current model (analysis/current-fixes.ts).
-    findingsAsData(withCurrentFixes(analysis, analysis.findings())),
+    offeredFindingsAsData(analysis),
     findingsAsData(full.findings()),
     `after setting ${path}: the findings differ from a full analysis`,
   );
