@@ -238,10 +238,8 @@ export function referenceFacts(objects: readonly Working[]): ReferenceFacts {
     }
     const original = originalId(working);
     for (const { field } of FIELDS_BY_KIND.get(original.kind) ?? []) {
-      if (!selectedBy(original, field)) continue;
-      at(working.node, field.path, 0, (node) => {
-        if (holdsMap(node)) facts.maps = true;
-      });
+      if (facts.maps) break;
+      if (selectedBy(original, field) && someAt(working.node, field.path, 0, holdsMap)) facts.maps = true;
     }
   }
   return facts;
@@ -259,6 +257,22 @@ interface Fix {
   field: ReferringField;
   candidates: Working[];
   namesChanged: boolean;
+}
+
+/** Whether something a path reaches (as `at` visits them) passes `test`. */
+function someAt(
+  node: unknown,
+  path: readonly string[],
+  step: number,
+  test: (node: Node) => boolean,
+): boolean {
+  if (node === null || node === undefined) return false;
+  if (step === path.length) return test(node as Node);
+  if (isSeq(node)) {
+    for (const item of node.items) if (someAt(item, path, step, test)) return true;
+    return false;
+  }
+  return isMap(node) && someAt(childOf(node, path[step] as string), path, step + 1, test);
 }
 
 /** Visits what a path reaches, running through every item of a sequence it meets on the way. */

@@ -43,9 +43,9 @@ export function rerenderFile(
   const references = joined(record.references, now.references);
   if (!referencesInert(references)) return undefined;
   if (!sameDecisions(record.decisions, old, now) || !sameNotes(old.notes, now.notes)) return undefined;
-  const objects = replaced(previous.objects, path, old.objects.length, now.objects);
-  if (!objects) return undefined;
-  const rendering: Rendering = { ...previous, objects };
+  const splice = spliceOf(previous, path, old.objects.length, now.objects);
+  if (!splice) return undefined;
+  const rendering = new SplicedRendering(previous, splice);
   setRenderRecord(rendering, { ...record, references });
   objectsByFileOf.set(rendering, withFileReplaced(objectsByFile(previous), path, now.objects));
   const parsed = ws.file(path);
@@ -98,16 +98,65 @@ function sameNote(a: RenderNote, b: RenderNote | undefined): boolean {
   );
 }
 
+/** A rendering's objects with one run, the objects of `path`, replaced by `inserted`. */
+interface Splice {
+  base: readonly RenderedObject[];
+  path: string;
+  first: number;
+  count: number;
+  inserted: readonly RenderedObject[];
+}
+
 /**
- * `objects` with the run of `count` objects from `path` replaced by `now`; undefined when they are
- * not one run of that length (then where the new objects go is not known).
+ * A re-rendered rendering, whose object list is made when first read. Most readers go through
+ * `objectsByFile`, kept beside it; the whole list is read only when the workspace is placed again
+ * (another kind of edit). Copying it at each edit was most of what typing in a base shared by twenty
+ * overlays kept past a young-generation collection: twenty lists of four hundred objects.
  */
-function replaced(
-  objects: readonly RenderedObject[],
+class SplicedRendering implements Rendering {
+  readonly kustomization: string;
+  readonly notes: RenderNote[];
+  readonly reads: ReadonlySet<string>;
+  readonly notResources: ReadonlySet<string>;
+  #objects: RenderedObject[] | undefined;
+
+  constructor(
+    previous: Rendering,
+    readonly splice: Splice,
+  ) {
+    this.kustomization = previous.kustomization;
+    this.notes = previous.notes;
+    this.reads = previous.reads;
+    this.notResources = previous.notResources;
+  }
+
+  get objects(): RenderedObject[] {
+    if (!this.#objects) {
+      const { base, first, count, inserted } = this.splice;
+      this.#objects = [...base.slice(0, first), ...inserted, ...base.slice(first + count)];
+    }
+    return this.#objects;
+  }
+}
+
+/**
+ * How `previous`'s objects become the rendering's with the run of `count` objects from `path`
+ * replaced by `now`; undefined when they are not one run of that length (then where the new objects
+ * go is not known). Typing in one file splices the same run of the same list again: proved once,
+ * when the first splice was made, it holds for every later one.
+ */
+function spliceOf(
+  previous: Rendering,
   path: string,
   count: number,
   now: readonly RenderedObject[],
-): RenderedObject[] | undefined {
+): Splice | undefined {
+  if (previous instanceof SplicedRendering && previous.splice.path === path) {
+    const { splice } = previous;
+    if (count !== splice.inserted.length || count === 0) return undefined;
+    return { ...splice, inserted: now };
+  }
+  const objects = previous.objects;
   const first = objects.findIndex((object) => object.origin.source.path === path);
   if (first < 0 || count === 0) return undefined;
   const end = first + count;
@@ -115,11 +164,7 @@ function replaced(
     if (objects[index]?.origin.source.path !== path) return undefined;
   for (let index = end; index < objects.length; index++)
     if (objects[index]?.origin.source.path === path) return undefined;
-  // One copy of the list, spliced: spreading two slices and the new objects grew the list item by
-  // item (a tenth of what an edit of a base shared by twenty overlays allocated).
-  const result = objects.slice();
-  result.splice(first, count, ...now);
-  return result;
+  return { base: objects, path, first, count, inserted: now };
 }
 
 // Per rendering: a re-rendered one shares the lists of every file but the edited one, so what is

@@ -1,5 +1,5 @@
 import type { YAMLMap } from 'yaml';
-import { textAt } from './tree';
+import { childOf, textOf } from './tree';
 
 /** What kustomize identifies an object by: its group, version, kind, name and namespace. */
 export interface ResId {
@@ -12,14 +12,17 @@ export interface ResId {
 
 /** The current id of a rendered object, read from its tree. */
 export function idOf(node: YAMLMap): ResId {
-  const apiVersion = textAt(node, ['apiVersion']) ?? '';
+  const apiVersion = textOf(childOf(node, 'apiVersion')) ?? '';
   const slash = apiVersion.lastIndexOf('/');
+  // The metadata map read once, and no path arrays: ids are read for every object at every step of
+  // a rendering, again at each edit of a base.
+  const metadata = childOf(node, 'metadata');
   return {
     group: slash < 0 ? '' : apiVersion.slice(0, slash),
     version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-    kind: textAt(node, ['kind']) ?? '',
-    name: textAt(node, ['metadata', 'name']) ?? '',
-    namespace: textAt(node, ['metadata', 'namespace']) ?? '',
+    kind: textOf(childOf(node, 'kind')) ?? '',
+    name: textOf(childOf(metadata, 'name')) ?? '',
+    namespace: textOf(childOf(metadata, 'namespace')) ?? '',
   };
 }
 
