@@ -418,11 +418,27 @@ describe('selector matching through the pod-label index', () => {
   // (model/shard-assembly.ts `endpointAttacher`); a namespace of many workloads is indexed at once.
   for (const copies of [1, 12])
     test(`every Service gets exactly the workloads whose pod labels it selects, in file order (${copies * 6} workloads a namespace)`, () => {
-      assertSelectorMatching(copies);
+      assertSelectorMatching(modelFrom(selectorFixture(copies)));
+    });
+
+  // An edit that moves every workload of one cluster's file makes every instance selecting them
+  // again: an update scans the namespace, then each cluster's workloads, then builds the index.
+  for (const copies of [1, 12])
+    test(`after an edit that makes a cluster's instances again, the same (${copies * 6} workloads a namespace)`, () => {
+      const { workspace, files } = workspaceFrom(selectorFixture(copies));
+      const before = getModel(workspace);
+      const edited = files.find((file) => file.path === 'clusters/c1/shop.yaml');
+      assert.ok(edited);
+      setFile(workspace, edited.path, `# moved down a line\n${edited.text}`);
+      const after = getModel(workspace);
+      const remade = after.services.filter((service) => !before.services.includes(service));
+      // Units are Service names: their instances in both clusters are made again.
+      assert.equal(remade.length, 2 * copies * 6, 'every instance of the names in shop was made again');
+      assertSelectorMatching(after);
     });
 });
 
-function assertSelectorMatching(copies: number): void {
+function selectorFixture(copies: number): string {
   // Services selecting one, two or three labels; workloads carrying overlapping label sets, in
   // two clusters and two namespaces, so that the rarest label often is not the first one.
   const labelSets: Record<string, string>[] = [
@@ -448,7 +464,10 @@ function assertSelectorMatching(copies: number): void {
           fixture += `---\n{ apiVersion: v1, kind: Service, metadata: { name: s${index}, namespace: ${namespace} }, spec: { selector: ${flow(labels)} } }\n`;
         });
     }
-  const model = modelFrom(fixture);
+  return fixture;
+}
+
+function assertSelectorMatching(model: MeshModel): void {
   for (const service of model.services) {
     const selector = service.selector ?? new Map();
     const expected = model.workloads.filter(
