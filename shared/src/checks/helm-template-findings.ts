@@ -1,7 +1,7 @@
 import type { MeshIndex } from '../model/types';
 import { type Finding, noFixes } from '../text/findings';
 import { offsetAt, rangeAt } from '../text/source';
-import { helmSourceAt, helmTemplatePath, mayHoldHelmOutput } from '../yaml/helm-source';
+import { fileMayHoldHelmOutput, helmSourceAt, helmTemplatePath } from '../yaml/helm-source';
 
 // SPEC §9, Helm: `helm template` writes `# Source: <chart>/templates/<file>` before each document
 // it renders. When that chart is in the workspace, a finding on a rendered document is also shown on
@@ -15,20 +15,11 @@ export function helmTemplateFindings(model: MeshIndex, findings: readonly Findin
     if (!templates.has(source)) templates.set(source, helmTemplatePath(source, model.files.keys()));
     return templates.get(source);
   };
-  // Most findings are in files no chart rendered: each file's text is searched once per call.
-  const renderedFiles = new Map<string, boolean>();
-  const isRendered = (file: string, text: string) => {
-    let known = renderedFiles.get(file);
-    if (known === undefined) {
-      known = mayHoldHelmOutput(text);
-      renderedFiles.set(file, known);
-    }
-    return known;
-  };
+  // Most findings are in files no chart rendered: each file's text is searched once.
   return findings.flatMap((finding) => {
     const rendered = model.files.get(finding.file);
     const text = rendered?.parsed.source.text;
-    if (!rendered || text === undefined || !isRendered(finding.file, text)) return [];
+    if (!rendered || text === undefined || !fileMayHoldHelmOutput(rendered.parsed.source)) return [];
     const source = helmSourceAt(text, offsetAt(rendered.parsed.source, finding.range.start));
     const template = source && templateOf(source);
     const templateText = template && model.files.get(template)?.parsed.source.text;

@@ -271,9 +271,7 @@ export function assembleShard(
   modelFiles: ReadonlyMap<string, ModelFile>,
   reuse?: ShardReuse,
 ): Shard {
-  const namespaces = files.flatMap(({ part }) => part.namespaces);
-  const workloads = files.flatMap(({ part }) => part.workloads);
-  const endpointSets = files.flatMap(({ part }) => part.endpointSets);
+  const { namespaces, workloads, endpointSets, references, holding } = gathered(files);
   const namespaceIndex = new Map<string, NamespaceInstance>();
   for (const namespace of namespaces) {
     const key = namespace.cluster;
@@ -282,26 +280,26 @@ export function assembleShard(
   const kept = reuse && keptInstances(files, reuse);
   const attach = endpointAttacher(workloads, endpointSets, kept !== undefined);
   const instances = new Map<PlacedService, ServiceInstance>();
-  const services = files.flatMap(({ part }) =>
-    part.services.map((service) => {
+  const services: ServiceInstance[] = [];
+  for (const { part } of files)
+    for (const service of part.services) {
       let instance = kept?.(service);
       if (!instance) {
         instance = serviceInstance(service, namespaceIndex.get(service.cluster), topology);
         attach(instance);
       }
       instances.set(service, instance);
-      return instance;
-    }),
-  );
+      services.push(instance);
+    }
   const byName = groupBy(services, (service) => serviceKey(service.namespace, service.name));
   const assembled: Shard = {
     key: shard,
-    files: files.filter(({ part }) => part.holdsResources).map(({ file }) => file),
+    files: holding,
     namespaces,
     services,
     workloads,
     endpointSets,
-    references: files.flatMap(({ part }) => part.references),
+    references,
     peeringGateways: peeringGateways.filter((peering) => shardOfResource(peering.gateway.resource) === shard),
     globalServices: globalServicesOf(services, byName, topology),
     serviceGroups: [...byName.values()],
@@ -313,6 +311,27 @@ export function assembleShard(
   if (bigEnoughToSplit(assembled.serviceGroups.length, assembled.services.length))
     attachTable(assembled, files, instances, topology, modelFiles);
   return assembled;
+}
+
+/**
+ * The files' parts joined, in the files' order, in one pass: a namespace most of a repository's files
+ * land in (`default`, 2,450 files, most holding no Service) is assembled again at each edit there, and
+ * five passes over its files were a tenth of the edit.
+ */
+function gathered(files: readonly ShardFile[]) {
+  const namespaces: NamespaceInstance[] = [];
+  const workloads: Workload[] = [];
+  const endpointSets: EndpointSet[] = [];
+  const references: ClusterReference[] = [];
+  const holding: ModelFile[] = [];
+  for (const { file, part } of files) {
+    if (part.holdsResources) holding.push(file);
+    for (const namespace of part.namespaces) namespaces.push(namespace);
+    for (const workload of part.workloads) workloads.push(workload);
+    for (const set of part.endpointSets) endpointSets.push(set);
+    for (const reference of part.references) references.push(reference);
+  }
+  return { namespaces, workloads, endpointSets, references, holding };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Topology } from '../topology/types';
 import { ChunkedMap } from '../util/chunked-map';
 import { groupBy } from '../util/group-by';
 import { trimmedList } from '../util/settled';
-import { mayHoldHelmOutput } from '../yaml/helm-source';
+import { fileMayHoldHelmOutput } from '../yaml/helm-source';
 import type { Resource } from '../yaml/resource';
 import { globalServicesOf, serviceInstance } from './service-instance';
 import type { FilePart, ShardFile } from './shard-assembly';
@@ -130,7 +130,7 @@ export function isPlainFile(file: ModelFile): boolean {
 /** Whether a file's documents are its own: not a render command's output, nor Helm's (whose findings go to templates). */
 function writtenHere(file: ModelFile): boolean {
   const { source } = file.parsed;
-  return !isRenderedOutput(source.path) && !mayHoldHelmOutput(source.text);
+  return !isRenderedOutput(source.path) && !fileMayHoldHelmOutput(source);
 }
 
 /** A reference written in a plain file and placed as written (no default namespace, no rendering). */
@@ -425,7 +425,15 @@ export function insertByPosition(list: ShardFile[], entry: ShardFile): void {
 
 /** Puts `item` into `list`, kept in ascending order of `positionOf`, after the items it does not precede. */
 function insertInOrder<T>(list: T[], item: T, positionOf: (item: T) => number): void {
-  const position = positionOf(item);
+  list.splice(indexInOrder(list, positionOf(item), positionOf), 0, item);
+}
+
+/** In a list in ascending order of `positionOf`, the index of the first item not before `position`. */
+export function indexInOrder<T>(
+  list: readonly T[],
+  position: number,
+  positionOf: (item: T) => number,
+): number {
   let low = 0;
   let high = list.length;
   while (low < high) {
@@ -433,7 +441,7 @@ function insertInOrder<T>(list: T[], item: T, positionOf: (item: T) => number): 
     if (positionOf(list[middle] as T) < position) low = middle + 1;
     else high = middle;
   }
-  list.splice(low, 0, item);
+  return low;
 }
 
 /** An instance's workloads (or endpoint sets), as `attachEndpoints` finds them, from the table. */
