@@ -13,6 +13,7 @@ import {
   UnitShard,
   type UnitSlice,
   type UnitTable,
+  type WholeLists,
 } from './unit-table';
 
 // A big namespace is checked cell by cell: its units (model/shards.ts: a Service's or resource's
@@ -187,16 +188,50 @@ function viewsFromTable(layout: CellLayout, table: UnitTable, keys: ReadonlySet<
     const namespace = key === namespaceCell(shard.key);
     const slices = namespace ? [] : slicesOfBucket(layout, table, Number(key.slice(shard.key.length + 1)));
     const lists = mergedSlices(slices, namespace ? table.units.get(NAMESPACE_UNIT) : undefined);
-    views.set(key, {
-      key: shard.key,
-      ...lists,
-      namespaces: namespace ? shard.namespaces : [],
-      peeringGateways: namespace ? shard.peeringGateways : [],
-      findings: [],
-      cell: { whole: shard, holds },
-    });
+    views.set(key, new CellView(shard, lists, namespace, { whole: shard, holds }));
   }
   return views;
+}
+
+/** A cell's view of a shard from its table: its lists merged from its units' slices when first read. */
+class CellView implements Shard {
+  readonly key: string;
+  readonly namespaces: Shard['namespaces'];
+  readonly peeringGateways: Shard['peeringGateways'];
+  readonly findings: readonly never[] = [];
+
+  constructor(
+    shard: Shard,
+    private readonly lists: WholeLists,
+    namespaceCell: boolean,
+    readonly cell: NonNullable<Shard['cell']>,
+  ) {
+    this.key = shard.key;
+    this.namespaces = namespaceCell ? shard.namespaces : [];
+    this.peeringGateways = namespaceCell ? shard.peeringGateways : [];
+  }
+
+  get files(): Shard['files'] {
+    return this.lists.files;
+  }
+  get services(): Shard['services'] {
+    return this.lists.services;
+  }
+  get workloads(): Shard['workloads'] {
+    return this.lists.workloads;
+  }
+  get endpointSets(): Shard['endpointSets'] {
+    return this.lists.endpointSets;
+  }
+  get references(): Shard['references'] {
+    return this.lists.references;
+  }
+  get globalServices(): Shard['globalServices'] {
+    return this.lists.globalServices;
+  }
+  get serviceGroups(): Shard['serviceGroups'] {
+    return this.lists.serviceGroups;
+  }
 }
 
 /**
