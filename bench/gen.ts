@@ -40,6 +40,7 @@ One extreme shape (bench/shapes.ts; no randomness, a few planted mistakes whose 
   --shape shared-base --overlays N [--services S]
                                        one Kustomize base of S Services included by N cluster overlays
                                        (benchmark: ${SHAPE_SCALES['shared-base'].full} overlays × ${SHAPE_SCALES['shared-base'].services} Services)
+  --shape crowded-namespace --files N  N files naming no namespace, so all in \`default\` (benchmark: ${SHAPE_SCALES['crowded-namespace'].full})
 
   --out DIR        output folder (default bench/workspaces/gen-<preset, N-M-K or shape-N>[-overlays], git-ignored);
                    an earlier generator output there is replaced
@@ -52,6 +53,7 @@ const SCALE_FLAG: Record<Shape, string> = {
   'many-clusters': 'clusters',
   'big-file': 'file-mb',
   'shared-base': 'overlays',
+  'crowded-namespace': 'files',
 };
 
 function main(argv: string[]): number {
@@ -66,6 +68,7 @@ function main(argv: string[]): number {
       routes: { type: 'string' },
       'file-mb': { type: 'string' },
       overlays: { type: 'string' },
+      files: { type: 'string' },
       seed: { type: 'string' },
       layout: { type: 'string', default: 'plain' },
       out: { type: 'string' },

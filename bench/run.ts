@@ -201,6 +201,7 @@ const OPTIONS = {
   'many-clusters': { type: 'string' },
   'big-file-mb': { type: 'string' },
   'shared-base-overlays': { type: 'string' },
+  'crowded-namespace-files': { type: 'string' },
   runs: { type: 'string', default: '3' },
   'shape-runs': { type: 'string' },
   edits: { type: 'string', default: '200' },
@@ -246,6 +247,8 @@ What to measure (any subset):
   --big-file-mb LIST     MB of the single big file (default ${SHAPE_SCALES['big-file'].full}; over 10 MB the server runs with meshLens.maxFileSizeMB raised)
   --shared-base-overlays LIST
                          overlays including the one base (default ${SHAPE_SCALES['shared-base'].full}; ${SHAPE_SCALES['shared-base'].services} Services in the base)
+  --crowded-namespace-files LIST
+                         files naming no namespace, all in \`default\` (default ${SHAPE_SCALES['crowded-namespace'].full})
   --burst-size SIZE      the preset the edit burst runs on (default 10k); "none" to skip
   --no-overlays          skip the base + overlays layout of each preset (issue #15)
   --no-yaml-ls           skip the yaml-language-server comparisons
@@ -598,6 +601,7 @@ function shapeOptions(): ShapeOptions[] {
     'many-clusters': values['many-clusters'],
     'big-file': values['big-file-mb'],
     'shared-base': values['shared-base-overlays'],
+    'crowded-namespace': values['crowded-namespace-files'],
   };
   return listOf(values.shapes).flatMap((name) => {
     const shape = name as Shape;

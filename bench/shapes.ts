@@ -11,15 +11,25 @@
 //   many-clusters   N clusters (200 in the benchmark), each with the same 2 namespaces of S Services
 //   big-file        one cluster's manifests in a single file of about N MB, beside a small cluster
 //   shared-base     one Kustomize base of S Services included by N cluster overlays (20 in the benchmark)
+//   crowded-namespace  N files that name no namespace (3000 in the benchmark), so all land in `default`:
+//                   most hold no Service, every 40th an application whose Services select each
+//                   other's workloads (as in istio/istio, whose samples and test data do just that)
 
 import { digestOf, type GeneratedWorkspace } from './generate';
 
-export const SHAPES = ['big-namespace', 'many-routes', 'many-clusters', 'big-file', 'shared-base'] as const;
+export const SHAPES = [
+  'big-namespace',
+  'many-routes',
+  'many-clusters',
+  'big-file',
+  'shared-base',
+  'crowded-namespace',
+] as const;
 export type Shape = (typeof SHAPES)[number];
 
 export interface ShapeOptions {
   shape: Shape;
-  /** The shape's one size: Services (big-namespace), routes (many-routes), clusters (many-clusters), MB (big-file), overlays (shared-base). */
+  /** The shape's one size: Services (big-namespace), routes (many-routes), clusters (many-clusters), MB (big-file), overlays (shared-base), files (crowded-namespace). */
   scale: number;
   /** Services per namespace (many-clusters) or in the base (shared-base); ignored by the other shapes. */
   services?: number;
@@ -32,6 +42,7 @@ export const SHAPE_SCALES: Record<Shape, { unit: string; full: number; small: nu
   'many-clusters': { unit: 'clusters', full: 200, small: 50, services: 10 },
   'big-file': { unit: 'MB in the single file', full: 30, small: 5 },
   'shared-base': { unit: 'overlays of one base', full: 20, small: 20, services: 200 },
+  'crowded-namespace': { unit: 'files in the namespace', full: 3000, small: 400 },
 };
 
 /** A finding the generator planted: the CLI must report exactly these (file, code) pairs, no more. */
@@ -323,6 +334,7 @@ const BUILDERS: Record<Shape, ShapeBuilder> = {
   'many-clusters': manyClusters,
   'big-file': bigFile,
   'shared-base': sharedBase,
+  'crowded-namespace': crowdedNamespace,
 };
 
 /**
@@ -695,6 +707,106 @@ metadata:
       ],
     },
   ];
+}
+
+/** The applications of the crowded namespace: four Services, each selecting its Deployment. */
+const APPLICATION = ['details', 'ratings', 'reviews', 'productpage'];
+/** Every this many files, one holds an application; this many applications share their pod labels. */
+const APPLICATION_EVERY = 40;
+const APPLICATIONS_PER_VARIANT = 20;
+
+/**
+ * One cluster whose N files name no namespace: all land in `default`. Most hold a ConfigMap, a
+ * ServiceAccount or a Role; every 40th an application of four Services and their Deployments. The
+ * applications come in variants of twenty that carry the same pod labels, so each Service selects
+ * the Deployments of its variant's twenty copies, and an edit of one copy's file makes the eighty
+ * instances selecting its workloads again. Planted: application 2's `reviews` Service labelled
+ * `globl` (MESH110), and a ConfigMap carrying the scope label (MESH112). The edit adds a `globl` scope
+ * label to application 1's first Service, which moves every document after it a line down.
+ */
+function crowdedNamespace(b: Builder, options: ShapeOptions): EditCycle[] {
+  const count = Math.max(APPLICATION_EVERY * 2, Math.round(options.scale));
+  const cluster = clusterName(0, 1);
+  const width = String(count).length;
+  b.file(
+    'mesh-topology.yaml',
+    [
+      topologyDoc(`crowded-namespace: ${count} files with no namespace in one cluster (bench/shapes.ts)`, [
+        { name: cluster, paths: `clusters/${cluster}/**` },
+      ]),
+    ],
+    0,
+  );
+  const applicationFile = (copy: number) => `clusters/${cluster}/apps/application-${pad(copy, width)}.yaml`;
+  for (let index = 0; index < count; index++) {
+    if (index % APPLICATION_EVERY === 0) {
+      const copy = index / APPLICATION_EVERY + 1;
+      const variant = Math.floor((copy - 1) / APPLICATIONS_PER_VARIANT) + 1;
+      const path = applicationFile(copy);
+      const docs = APPLICATION.flatMap((service) => {
+        const scope = copy === 2 && service === 'reviews' ? 'globl' : undefined;
+        return [
+          crowdedServiceDoc(`${service}-${copy}`, `${service}-v${variant}`, scope),
+          deploymentDoc(`${service}-v${variant}`, undefined).replace(
+            `metadata:\n  name: ${service}-v${variant}\n`,
+            `metadata:\n  name: ${service}-${copy}\n`,
+          ),
+        ];
+      });
+      if (copy === 2) b.plant(path, 'MESH110');
+      b.file(path, [`# application ${copy} (variant ${variant})\n${docs[0]}`, ...docs.slice(1)], docs.length);
+      continue;
+    }
+    const kind = index % 3;
+    const name = `item-${pad(index, width)}`;
+    const path = `clusters/${cluster}/config/${name}.yaml`;
+    const labelled = index === 3;
+    if (labelled) b.plant(path, 'MESH112');
+    const doc =
+      kind === 0
+        ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${labelled ? `  labels:\n    ${SCOPE}: global\n` : ''}data:\n  settings.yaml: |\n    level: info\n    retries: 3\n`
+        : kind === 1
+          ? `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n`
+          : `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: ${name}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get, list, watch]\n`;
+    b.file(path, [doc], 1);
+  }
+  const file = applicationFile(1);
+  b.hoverAt(applicationFile(3), 5, 10);
+  const original = b.text(file);
+  const labelled = original.replace(
+    `  name: ${APPLICATION[0]}-1\n  labels:\n`,
+    `  name: ${APPLICATION[0]}-1\n  labels:\n    ${SCOPE}: globl\n`,
+  );
+  if (labelled === original) throw new Error('generator bug: no labels on the first Service');
+  return [
+    {
+      kind: 'file in a namespace of thousands of files',
+      file,
+      steps: [
+        { text: labelled, watch: file, code: 'MESH110', count: 1 },
+        { text: original, watch: file, code: 'MESH110', count: 0 },
+      ],
+    },
+  ];
+}
+
+/** A Service of the crowded namespace: no namespace, selecting the pod label `app` of its variant. */
+function crowdedServiceDoc(name: string, app: string, scope: string | undefined): string {
+  const label = scope === undefined ? '' : `    ${SCOPE}: ${scope}\n`;
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  labels:
+    app: ${app}
+${label}spec:
+  selector:
+    app: ${app}
+  ports:
+    - name: http
+      port: 8080
+      targetPort: 8080
+`;
 }
 
 /** The marker file of a written shape: options, counts, digest and the planted findings. */

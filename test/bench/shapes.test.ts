@@ -18,6 +18,7 @@ const SMALL: ShapeOptions[] = [
   { shape: 'many-clusters', scale: 6, services: 3 },
   { shape: 'big-file', scale: 0.3 },
   { shape: 'shared-base', scale: 5, services: 4 },
+  { shape: 'crowded-namespace', scale: 120 },
 ];
 
 type Pair = { file: string; code: string };
