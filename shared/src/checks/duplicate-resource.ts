@@ -130,8 +130,17 @@ function namedInShard(shard: Shard, resources: readonly Resource[]): readonly Re
     );
     return named.length === resources.length ? resources : settledList(named);
   });
-  return shard.cell ? named.filter((resource) => inShard(shard, resource)) : named;
+  const { cell } = shard;
+  if (!cell) return named;
+  // Per cell too: an edit that re-checks most cells of a namespace of 3,000 files hashed every
+  // resource's unit again to find its cell.
+  return memoized(namedByCell, named, cell.id, () => {
+    const held = named.filter((resource) => inShard(shard, resource));
+    return held.length === named.length ? named : settledList(held);
+  });
 }
+
+const namedByCell = new WeakMap<readonly Resource[], KeyedMemo<readonly Resource[]>>();
 
 // A resource's API group, kind, namespace and name, per resource (a value that never changes).
 const identities = new WeakMap<Resource, string>();

@@ -34,9 +34,9 @@ import {
 // checks such a namespace whole when two of its cells find something at one place.
 
 /** A namespace with fewer Service names than this is one cell (and keeps no table of units, model/unit-table.ts)... */
-export const SPLIT_FROM = 256;
+export const SPLIT_FROM = Number(process.env.SPLIT ?? 256);
 /** ...unless it has this many Service instances: a base of a few hundred Services placed in twenty clusters. */
-export const SPLIT_FROM_INSTANCES = 1024;
+export const SPLIT_FROM_INSTANCES = Number(process.env.SPLITI ?? 1024);
 /**
  * About this many Service names per cell, and at most about this many instances (a name placed in
  * many clusters). An edit re-checks the cells of the names it touches, so what it costs grows with
@@ -118,6 +118,11 @@ export function cellOfUnit(layout: CellLayout, unit: string): string {
   return bucketCell(layout.shard.key, bucketOf(unit, layout.buckets));
 }
 
+/** A cell's key and its layout's bucket count: which units a cell holds depends on both. */
+function cellId(layout: CellLayout, key: string): string {
+  return `${key}\u0000${layout.buckets}`;
+}
+
 /**
  * The views of some cells of a shard: the shard itself when it is one cell. A shard an edit made
  * from its table of units (model/unit-table.ts) gives each view from the slices of its units, and
@@ -148,7 +153,12 @@ export function cellViews(layout: CellLayout, keys: ReadonlySet<string>): Map<st
   const views = new Map<string, Shard>();
   for (const [key, cell] of lists) {
     const holds = (unit: string) => cellOfUnit(layout, unit) === key;
-    views.set(key, { key: shard.key, ...cell, findings: [], cell: { whole: shard, holds } });
+    views.set(key, {
+      key: shard.key,
+      ...cell,
+      findings: [],
+      cell: { whole: shard, holds, id: cellId(layout, key) },
+    });
   }
   return views;
 }
@@ -188,7 +198,7 @@ function viewsFromTable(layout: CellLayout, table: UnitTable, keys: ReadonlySet<
     const namespace = key === namespaceCell(shard.key);
     const slices = namespace ? [] : slicesOfBucket(layout, table, Number(key.slice(shard.key.length + 1)));
     const lists = mergedSlices(slices, namespace ? table.units.get(NAMESPACE_UNIT) : undefined);
-    views.set(key, new CellView(shard, lists, namespace, { whole: shard, holds }));
+    views.set(key, new CellView(shard, lists, namespace, { whole: shard, holds, id: cellId(layout, key) }));
   }
   return views;
 }

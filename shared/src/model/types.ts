@@ -161,7 +161,12 @@ export interface Shard {
    * Set on a view of one cell of a shard (model/cells.ts): its lists hold only the cell's units, and
    * `whole` is the shard, for lookups beyond them (every Service of the namespace).
    */
-  readonly cell?: { readonly whole: Shard; holds(unit: string): boolean };
+  readonly cell?: {
+    readonly whole: Shard;
+    holds(unit: string): boolean;
+    /** Names the units the cell holds: two views with the same `id` hold the same units. */
+    readonly id: string;
+  };
 }
 
 /** What a model is made of besides its shards. */
