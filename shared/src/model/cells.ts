@@ -7,13 +7,12 @@ import {
   isPlainReference,
   isSplittableFile,
   isSplittableReference,
-  mergedSlices,
+  MergedSlices,
   resourceUnits,
   tableOf,
   UnitShard,
   type UnitSlice,
   type UnitTable,
-  type WholeLists,
 } from './unit-table';
 
 // A big namespace is checked cell by cell: its units (model/shards.ts: a Service's or resource's
@@ -197,14 +196,14 @@ function viewsFromTable(layout: CellLayout, table: UnitTable, keys: ReadonlySet<
     const holds = (unit: string) => cellOfUnit(layout, unit) === key;
     const namespace = key === namespaceCell(shard.key);
     const slices = namespace ? [] : slicesOfBucket(layout, table, Number(key.slice(shard.key.length + 1)));
-    const lists = mergedSlices(slices, namespace ? table.units.get(NAMESPACE_UNIT) : undefined);
-    views.set(key, new CellView(shard, lists, namespace, { whole: shard, holds, id: cellId(layout, key) }));
+    const cell = { whole: shard, holds, id: cellId(layout, key) };
+    views.set(key, new CellView(shard, slices, namespace ? table : undefined, cell));
   }
   return views;
 }
 
 /** A cell's view of a shard from its table: its lists merged from its units' slices when first read. */
-class CellView implements Shard {
+class CellView extends MergedSlices implements Shard {
   readonly key: string;
   readonly namespaces: Shard['namespaces'];
   readonly peeringGateways: Shard['peeringGateways'];
@@ -212,35 +211,15 @@ class CellView implements Shard {
 
   constructor(
     shard: Shard,
-    private readonly lists: WholeLists,
-    namespaceCell: boolean,
+    slices: readonly UnitSlice[],
+    /** The Namespace cell's view: it holds the Namespace unit's files, Namespaces and peering gateways. */
+    namespaceCell: UnitTable | undefined,
     readonly cell: NonNullable<Shard['cell']>,
   ) {
+    super(slices, namespaceCell?.units.get(NAMESPACE_UNIT));
     this.key = shard.key;
     this.namespaces = namespaceCell ? shard.namespaces : [];
     this.peeringGateways = namespaceCell ? shard.peeringGateways : [];
-  }
-
-  get files(): Shard['files'] {
-    return this.lists.files;
-  }
-  get services(): Shard['services'] {
-    return this.lists.services;
-  }
-  get workloads(): Shard['workloads'] {
-    return this.lists.workloads;
-  }
-  get endpointSets(): Shard['endpointSets'] {
-    return this.lists.endpointSets;
-  }
-  get references(): Shard['references'] {
-    return this.lists.references;
-  }
-  get globalServices(): Shard['globalServices'] {
-    return this.lists.globalServices;
-  }
-  get serviceGroups(): Shard['serviceGroups'] {
-    return this.lists.serviceGroups;
   }
 }
 

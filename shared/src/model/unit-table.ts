@@ -699,7 +699,7 @@ export function mergedSlices(slices: readonly UnitSlice[], namespace?: UnitSlice
  * namespace's Services, say, to name those selecting a workload. Merging all of them at each edit of a
  * namespace of 3,000 files (its files, most of them a unit of their own, first) was a fifth of the edit.
  */
-class MergedSlices implements WholeLists {
+export class MergedSlices implements WholeLists {
   #files: ModelFile[] | undefined;
   #services: ServiceInstance[] | undefined;
   #workloads: Workload[] | undefined;
