@@ -209,3 +209,40 @@ test('cells: the host offers an unexported sibling’s Namespace fix as the name
     titles().join('\n'),
   );
 });
+
+test('cells: an edit that touches most cells checks the namespace whole, and the next small edit splits it again', () => {
+  const { files, workspace, analysis } = setup();
+  // A file holding an object named after every Service: each name is a unit (model/shards.ts), so an
+  // edit of that file touches every cell of the namespace.
+  const path = 'clusters/east/settings.yaml';
+  const settings = (value: string) =>
+    Array.from(
+      { length: 300 },
+      (_, index) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
+    ).join('---\n');
+  const added = edit(workspace, files, analysis, { [path]: settings('info') }, false);
+  const shop = getModel(workspace).shards.get('shop');
+  assert.ok(shop && cellLayout(shop, added.analysis.model).buckets > 1, 'the namespace is split');
+  assert.ok(!added.analysis.busyShards.has('shop'));
+
+  const wide = edit(workspace, files, added.analysis, { [path]: settings('debug') });
+  assert.ok(wide.analysis.busyShards.has('shop'), 'checked whole');
+  assert.ok(wide.analysis.wholeShards.has('shop'));
+  assert.deepEqual(
+    [...wide.analysis.shards.keys()].filter((key) => key.startsWith('shop')),
+    ['shop'],
+    'its findings are the whole namespace’s',
+  );
+
+  const east = servicePath('east', 10);
+  const narrow = edit(workspace, files, wide.analysis, {
+    [east]: (files.get(east) ?? '').replace('solo.io/service-scope: global', 'solo.io/service-scope: globl'),
+  });
+  assert.ok(!narrow.analysis.busyShards.has('shop'), 'split again');
+  assert.ok(!narrow.analysis.wholeShards.has('shop'));
+  assert.deepEqual(codesIn(narrow.analysis, east), ['MESH110']);
+
+  const again = edit(workspace, files, narrow.analysis, { [east]: bigNamespace().get(east) });
+  assert.ok(again.rechecked <= 3, `${again.rechecked} cells re-checked`);
+});
