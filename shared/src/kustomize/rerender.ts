@@ -133,7 +133,10 @@ class SplicedRendering implements Rendering {
   get objects(): RenderedObject[] {
     if (!this.#objects) {
       const { base, first, count, inserted } = this.splice;
-      this.#objects = [...base.slice(0, first), ...inserted, ...base.slice(first + count)];
+      // One copy, spliced: spreading two slices and the new objects grew the list item by item.
+      const objects = base.slice();
+      objects.splice(first, count, ...inserted);
+      this.#objects = objects;
     }
     return this.#objects;
   }
