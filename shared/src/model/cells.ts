@@ -33,9 +33,9 @@ import {
 // checks such a namespace whole when two of its cells find something at one place.
 
 /** A namespace with fewer Service names than this is one cell (and keeps no table of units, model/unit-table.ts)... */
-export const SPLIT_FROM = Number(process.env.SPLIT ?? 256);
+export const SPLIT_FROM = 256;
 /** ...unless it has this many Service instances: a base of a few hundred Services placed in twenty clusters. */
-export const SPLIT_FROM_INSTANCES = Number(process.env.SPLITI ?? 1024);
+export const SPLIT_FROM_INSTANCES = 1024;
 /**
  * About this many Service names per cell, and at most about this many instances (a name placed in
  * many clusters). An edit re-checks the cells of the names it touches, so what it costs grows with
