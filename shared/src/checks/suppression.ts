@@ -1,7 +1,7 @@
 import { IGNORE_ANNOTATION } from '../facts/mesh-labels';
 import type { MeshIndex } from '../model/types';
 import type { Finding } from '../text/findings';
-import { comparePositions, containsPosition, lineStarts, type SourceFile } from '../text/source';
+import { comparePositions, containsPosition, lineStarts, textIncludes } from '../text/source';
 import type { Resource } from '../yaml/resource';
 
 /** The comment that suppresses findings on the next line; the codes it lists follow it. */
@@ -22,20 +22,11 @@ export function isSuppressed(model: MeshIndex, finding: Finding): boolean {
   return ignored !== undefined && listsCode(ignored, finding.code);
 }
 
-// Whether a file's text has the comment at all, per file: most have none, and then its findings need
-// no line index. An edit re-checks every finding of its namespace, and where those were in more files
-// than the line indexes kept (64), each edit indexed every one of them again: in a repository whose
-// files mostly land in `default` (2,450 files there, 230 findings), that was a tenth of an edit.
-const mentionsByFile = new WeakMap<SourceFile, boolean>();
-
-function mentionsComment(source: SourceFile): boolean {
-  let mentions = mentionsByFile.get(source);
-  if (mentions === undefined) {
-    mentions = source.text.includes(DISABLE_NEXT_LINE_COMMENT);
-    mentionsByFile.set(source, mentions);
-  }
-  return mentions;
-}
+// Whether a file's text has the comment at all: most have none, and then its findings need no line
+// index. An edit re-checks every finding of its namespace, and where those were in more files than the
+// line indexes kept (64), each edit indexed every one of them again: in a repository whose files
+// mostly land in `default` (2,450 files there, 230 findings), that was a tenth of an edit.
+const mentionsComment = textIncludes(DISABLE_NEXT_LINE_COMMENT);
 
 function disabledByComment(text: string, lineStarts: readonly number[], finding: Finding): boolean {
   const line = finding.range.start.line - 1;

@@ -37,6 +37,23 @@ export function forgetLineStarts(source: SourceFile): void {
   lineIndexes.delete(source);
 }
 
+/**
+ * Whether a file's text holds `needle`, searched once per text (a `WeakMap` per needle). Checks ask it
+ * of every finding's file at each edit of a namespace, and one of thousands of files had them search
+ * the same texts again and again.
+ */
+export function textIncludes(needle: string): (source: SourceFile) => boolean {
+  const known = new WeakMap<SourceFile, boolean>();
+  return (source) => {
+    let includes = known.get(source);
+    if (includes === undefined) {
+      includes = source.text.includes(needle);
+      known.set(source, includes);
+    }
+    return includes;
+  };
+}
+
 /** Offsets at which the file's lines start (the first is 0). */
 export function lineStarts(source: SourceFile): readonly number[] {
   let starts = lineIndexes.get(source);

@@ -1,4 +1,4 @@
-import type { SourceFile } from '../text/source';
+import { textIncludes } from '../text/source';
 
 // `helm template` writes `# Source: <chart>/templates/<file>` at the top of each document it renders:
 // the mark of generated output, and the way back to the template it came from.
@@ -27,21 +27,12 @@ export function helmTemplatePath(source: string, paths: Iterable<string>): strin
   return found;
 }
 
+const HELM_SOURCE_MARK = '# Source:';
+
 /** Whether a file's text may hold Helm output at all: most files do not, and are not searched further. */
 export function mayHoldHelmOutput(text: string): boolean {
-  return text.includes('# Source:');
+  return text.includes(HELM_SOURCE_MARK);
 }
-
-// Per file text: the findings of a namespace are looked through again at each edit there, and with
-// them their files' texts (2,450 files in a repository whose files mostly land in `default`).
-const helmOutputByFile = new WeakMap<SourceFile, boolean>();
 
 /** `mayHoldHelmOutput` of a file's text, searched once per text. */
-export function fileMayHoldHelmOutput(source: SourceFile): boolean {
-  let known = helmOutputByFile.get(source);
-  if (known === undefined) {
-    known = mayHoldHelmOutput(source.text);
-    helmOutputByFile.set(source, known);
-  }
-  return known;
-}
+export const fileMayHoldHelmOutput = textIncludes(HELM_SOURCE_MARK);
