@@ -259,7 +259,10 @@ interface Fix {
   namesChanged: boolean;
 }
 
-/** Whether something a path reaches (as `at` visits them) passes `test`. */
+/**
+ * Whether something a path reaches passes `test`, running through every item of a sequence it meets
+ * on the way, in order, and stopping at the first that passes.
+ */
 function someAt(
   node: unknown,
   path: readonly string[],
@@ -275,18 +278,12 @@ function someAt(
   return isMap(node) && someAt(childOf(node, path[step] as string), path, step + 1, test);
 }
 
-/** Visits what a path reaches, running through every item of a sequence it meets on the way. */
+/** Visits everything a path reaches (`someAt` with a test that never passes). */
 function at(node: unknown, path: readonly string[], step: number, visit: (node: Node) => void): void {
-  if (node === null || node === undefined) return;
-  if (step === path.length) {
-    visit(node as Node);
-    return;
-  }
-  if (isSeq(node)) {
-    for (const item of node.items) at(item, path, step, visit);
-    return;
-  }
-  if (isMap(node)) at(childOf(node, path[step] as string), path, step + 1, visit);
+  someAt(node, path, step, (reached) => {
+    visit(reached);
+    return false;
+  });
 }
 
 function rewrite(fix: Fix, node: Node): void {
