@@ -629,55 +629,6 @@ function addSelectingServices(table: UnitTable, changes: readonly EntryChange[],
 
 // ---- the shard of a table ---------------------------------------------------------------------------
 
-/**
- * A shard made from its table by an edit: its whole lists are the slices' items merged by place,
- * joined when first read (a cell's view reads only its slices).
- */
-export class UnitShard implements Shard {
-  readonly key: string;
-  readonly namespaces: NamespaceInstance[];
-  readonly findings: readonly never[] = [];
-  #lists: WholeLists | undefined;
-
-  constructor(key: string, namespaces: NamespaceInstance[]) {
-    this.key = key;
-    this.namespaces = namespaces;
-  }
-
-  get #joined(): WholeLists {
-    this.#lists ??= mergedSlices(
-      [...(tables.get(this) as UnitTable).units.values()].filter((slice) => slice.unit !== NAMESPACE_UNIT),
-      (tables.get(this) as UnitTable).units.get(NAMESPACE_UNIT),
-    );
-    return this.#lists;
-  }
-
-  get files(): readonly ModelFile[] {
-    return this.#joined.files;
-  }
-  get services(): ServiceInstance[] {
-    return this.#joined.services;
-  }
-  get workloads(): Workload[] {
-    return this.#joined.workloads;
-  }
-  get endpointSets(): EndpointSet[] {
-    return this.#joined.endpointSets;
-  }
-  get references(): ClusterReference[] {
-    return this.#joined.references;
-  }
-  get globalServices(): GlobalService[] {
-    return this.#joined.globalServices;
-  }
-  get serviceGroups(): ServiceInstance[][] {
-    return this.#joined.serviceGroups;
-  }
-  get peeringGateways(): PeeringGateway[] {
-    return (tables.get(this) as UnitTable).peeringGateways;
-  }
-}
-
 /** The lists a shard (or a cell's view) is made of, besides its Namespaces and peering gateways. */
 export interface WholeLists {
   readonly files: readonly ModelFile[];
@@ -689,17 +640,21 @@ export interface WholeLists {
   readonly serviceGroups: ServiceInstance[][];
 }
 
-/** Slices' items merged into the shard's order; `namespace` (the Namespace unit's slice) adds its files. */
-export function mergedSlices(slices: readonly UnitSlice[], namespace?: UnitSlice): WholeLists {
-  return new MergedSlices(slices, namespace);
+/** What a shard's lists are merged from: its units' slices, and the Namespace unit's, which adds its files. */
+interface MergeSource {
+  slices: readonly UnitSlice[];
+  namespace: UnitSlice | undefined;
 }
 
 /**
- * `mergedSlices`, each list merged when first read. A check reads a few of a shard's lists: the whole
- * namespace's Services, say, to name those selecting a workload. Merging all of them at each edit of a
- * namespace of 3,000 files (its files, most of them a unit of their own, first) was a fifth of the edit.
+ * Slices' items merged into the shard's order, each list when first read. A check reads a few of a
+ * shard's lists: the whole namespace's Services, say, to name those selecting a workload. Merging all
+ * of them at each edit of a namespace of 3,000 files (its files, most of them a unit of their own,
+ * first) was a fifth of the edit. A table's shard (`UnitShard`) and a cell's view (model/cells.ts) are
+ * made of these lists.
  */
 export class MergedSlices implements WholeLists {
+  #source: MergeSource | undefined;
   #files: ModelFile[] | undefined;
   #services: ServiceInstance[] | undefined;
   #workloads: Workload[] | undefined;
@@ -713,9 +668,20 @@ export class MergedSlices implements WholeLists {
     private readonly namespace: UnitSlice | undefined,
   ) {}
 
+  /** The slices to merge: those given, unless a subclass finds them elsewhere. Read once. */
+  protected slicesToMerge(): MergeSource {
+    return { slices: this.slices, namespace: this.namespace };
+  }
+
+  private get source(): MergeSource {
+    this.#source ??= this.slicesToMerge();
+    return this.#source;
+  }
+
   /** The slices with the Namespace unit's, for the lists its files contribute to. */
   private get all(): readonly UnitSlice[] {
-    return this.namespace ? [...this.slices, this.namespace] : this.slices;
+    const { slices, namespace } = this.source;
+    return namespace ? [...slices, namespace] : slices;
   }
 
   get files(): ModelFile[] {
@@ -723,7 +689,7 @@ export class MergedSlices implements WholeLists {
     return this.#files;
   }
   get services(): ServiceInstance[] {
-    this.#services ??= merged(this.slices.map((slice) => slice.services));
+    this.#services ??= merged(this.source.slices.map((slice) => slice.services));
     return this.#services;
   }
   get workloads(): Workload[] {
@@ -739,16 +705,45 @@ export class MergedSlices implements WholeLists {
     return this.#references;
   }
   get globalServices(): GlobalService[] {
-    this.#globalServices ??= merged(this.slices.map((slice) => slice.globalServices));
+    this.#globalServices ??= merged(this.source.slices.map((slice) => slice.globalServices));
     return this.#globalServices;
   }
   get serviceGroups(): ServiceInstance[][] {
     if (!this.#serviceGroups) {
-      const withServices = this.slices.filter((slice) => slice.services.items.length > 0);
+      const withServices = this.source.slices.filter((slice) => slice.services.items.length > 0);
       withServices.sort((a, b) => (a.services.places[0] as number) - (b.services.places[0] as number));
       this.#serviceGroups = withServices.map((slice) => slice.services.items);
     }
     return this.#serviceGroups;
+  }
+}
+
+/**
+ * A shard made from its table by an edit: its whole lists are the slices' items merged by place,
+ * joined when first read (a cell's view reads only its slices).
+ */
+export class UnitShard extends MergedSlices implements Shard {
+  readonly key: string;
+  readonly namespaces: NamespaceInstance[];
+  readonly findings: readonly never[] = [];
+
+  constructor(key: string, namespaces: NamespaceInstance[]) {
+    // The slices are the table's, attached once the shard is made (`tables`): read when first merged.
+    super([], undefined);
+    this.key = key;
+    this.namespaces = namespaces;
+  }
+
+  protected override slicesToMerge(): MergeSource {
+    const { units } = tables.get(this) as UnitTable;
+    return {
+      slices: [...units.values()].filter((slice) => slice.unit !== NAMESPACE_UNIT),
+      namespace: units.get(NAMESPACE_UNIT),
+    };
+  }
+
+  get peeringGateways(): PeeringGateway[] {
+    return (tables.get(this) as UnitTable).peeringGateways;
   }
 }
 
