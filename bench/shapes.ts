@@ -125,7 +125,8 @@ ${scope}spec:
 ${ports}`;
 }
 
-function deploymentDoc(name: string, namespace: string | undefined, replicas = 2): string {
+/** A Deployment whose pods carry `app: <app>` (its own name unless told). */
+function deploymentDoc(name: string, namespace: string | undefined, replicas = 2, app = name): string {
   const ns = namespace ? `  namespace: ${namespace}\n` : '';
   return `apiVersion: apps/v1
 kind: Deployment
@@ -135,11 +136,11 @@ ${ns}spec:
   replicas: ${replicas}
   selector:
     matchLabels:
-      app: ${name}
+      app: ${app}
   template:
     metadata:
       labels:
-        app: ${name}
+        app: ${app}
         version: v1
     spec:
       containers:
@@ -747,10 +748,7 @@ function crowdedNamespace(b: Builder, options: ShapeOptions): EditCycle[] {
         const scope = copy === 2 && service === 'reviews' ? 'globl' : undefined;
         return [
           crowdedServiceDoc(`${service}-${copy}`, `${service}-v${variant}`, scope),
-          deploymentDoc(`${service}-v${variant}`, undefined).replace(
-            `metadata:\n  name: ${service}-v${variant}\n`,
-            `metadata:\n  name: ${service}-${copy}\n`,
-          ),
+          deploymentDoc(`${service}-${copy}`, undefined, 2, `${service}-v${variant}`),
         ];
       });
       if (copy === 2) b.plant(path, 'MESH110');
