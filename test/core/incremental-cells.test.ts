@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseWorkspace, type Finding, getModel, MeshLens, withCurrentFixes } from '../../shared/src';
+import {
+  type Analysis,
+  analyseWorkspace,
+  type Finding,
+  getModel,
+  MeshLens,
+  withCurrentFixes,
+} from '../../shared/src';
 import { cellLayout, cellOfUnit } from '../../shared/src/model/cells';
 import {
   bigNamespace,
@@ -245,4 +252,42 @@ test('cells: an edit that touches most cells checks the namespace whole, and the
 
   const again = edit(workspace, files, narrow.analysis, { [east]: bigNamespace().get(east) });
   assert.ok(again.rechecked <= 3, `${again.rechecked} cells re-checked`);
+});
+
+test('cells: a differing second copy of a Service (MESH105) is found in its cell and checked whole, kept by edits elsewhere, and goes when the copies agree', () => {
+  const { files, workspace, analysis } = setup();
+  const copies = (step: { analysis: Analysis }) =>
+    codesIn(step.analysis, legacy).filter((code) => code === 'MESH105').length;
+  const legacy = 'clusters/east/legacy/svc-042.yaml';
+  const copyOf = (scope: string | undefined) =>
+    [serviceDoc(name(42), scope), deploymentDoc(name(42), name(42))].join('---\n');
+  // The copy lacks the scope label the first copy has: the Services differ, the Deployments do not.
+  const added = edit(workspace, files, analysis, { [legacy]: copyOf(undefined) }, false);
+  assert.equal(copies(added), 1);
+
+  // An edit of another name keeps the copies' findings, from the cells it did not re-check.
+  const other = servicePath('east', 7);
+  const elsewhere = edit(workspace, files, added.analysis, {
+    [other]: (files.get(other) ?? '').replace('replicas: 1', 'replicas: 2'),
+  });
+  assert.equal(copies(elsewhere), 1);
+
+  // A file naming every Service: the namespace is checked whole, from its table's slices.
+  const settings = 'clusters/east/settings.yaml';
+  const configMaps = (value: string) =>
+    Array.from(
+      { length: 300 },
+      (_, index) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
+    ).join('---\n');
+  const wide = edit(workspace, files, elsewhere.analysis, { [settings]: configMaps('info') }, false);
+  const wider = edit(workspace, files, wide.analysis, { [settings]: configMaps('debug') });
+  assert.ok(wider.analysis.busyShards.has('shop'), 'checked whole');
+  assert.equal(copies(wider), 1);
+
+  // The copies agree: no finding, in the whole check and split again.
+  const agreed = edit(workspace, files, wider.analysis, { [legacy]: copyOf('global') });
+  assert.equal(copies(agreed), 0);
+  const differs = edit(workspace, files, agreed.analysis, { [legacy]: copyOf('segment') });
+  assert.equal(copies(differs), 1);
 });

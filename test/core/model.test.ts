@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classifyHost, getModel, type MeshModel, resolveHost, setFile } from '../../shared/src';
 import { describeShard, GLOBAL_SHARD } from '../../shared/src/model/shards';
+import { tableOf } from '../../shared/src/model/unit-table';
 import { modelFrom, workspaceFrom } from '../helpers/fixture';
 
 function instance(model: MeshModel, cluster: string, name: string) {
@@ -422,11 +423,15 @@ describe('selector matching through the pod-label index', () => {
     });
 
   // An edit that moves every workload of one cluster's file makes every instance selecting them
-  // again: an update scans the namespace, then each cluster's workloads, then builds the index.
-  for (const copies of [1, 12])
+  // again: an update scans the namespace, then each cluster's workloads, then builds the index. At
+  // 300 Services a namespace, the namespace keeps a table of units (model/unit-table.ts), whose
+  // update matches each selector once for the fifty copies selecting alike.
+  for (const copies of [1, 12, 50])
     test(`after an edit that makes a cluster's instances again, the same (${copies * 6} workloads a namespace)`, () => {
       const { workspace, files } = workspaceFrom(selectorFixture(copies));
       const before = getModel(workspace);
+      const shop = before.shards.get('shop');
+      assert.equal(shop !== undefined && tableOf(shop) !== undefined, copies === 50, 'a table of units');
       const edited = files.find((file) => file.path === 'clusters/c1/shop.yaml');
       assert.ok(edited);
       setFile(workspace, edited.path, `# moved down a line\n${edited.text}`);

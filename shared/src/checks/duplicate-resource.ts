@@ -1,6 +1,7 @@
 import type { PlacedFile } from '../model/placed-facts';
-import { inShard, shardOfResource } from '../model/shards';
-import type { MeshIndex, Shard } from '../model/types';
+import { shardOfResource, unitOfResource } from '../model/shards';
+import type { MeshIndex, ModelFile, Shard } from '../model/types';
+import { type UnitSlice, unitSlicesOf } from '../model/unit-table';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
 import { isDeepStrictEqualJson } from '../util/json-equal';
@@ -49,10 +50,13 @@ export const duplicateResource: Check = {
         ports: [{ port: 9080 }]
     `,
   },
-  run: (shard, mesh) =>
-    duplicates(shard, mesh).flatMap(([first, ...later]) =>
-      later.map((copy) => duplicateFinding(first, copy)),
-    ),
+  run: (shard, mesh) => {
+    const slices = unitSlicesOf(shard);
+    const groups = slices
+      ? slices.flatMap((slice) => duplicatesOfUnit(slice, shard.key, mesh))
+      : duplicates(shard.files, (resources) => namedInShard(shard, resources), mesh);
+    return groups.flatMap(([first, ...later]) => later.map((copy) => duplicateFinding(first, copy)));
+  },
 };
 
 interface PlacedCopy {
@@ -62,8 +66,40 @@ interface PlacedCopy {
   entry?: Origin;
 }
 
-/** The groups of differing copies of one object in one cluster, in the model's order of files. */
-function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]][] {
+type CopyGroup = [PlacedCopy, ...PlacedCopy[]];
+
+// Per unit slice (model/unit-table.ts), its groups of copies, and the clusters map they were found
+// with: two copies of an object have one name, so one unit, and a slice an edit kept holds the same
+// files. A namespace of 3,000 files, checked whole at an edit that made most of its Services'
+// instances again, walked all of them for this check (a fifth of the edit); now the slices of the
+// edited file's units.
+const groupsOfSlice = new WeakMap<
+  UnitSlice,
+  { clusters: MeshIndex['topology']['clusters']; groups: CopyGroup[] }
+>();
+
+/** The groups of differing copies of the unit's objects in one cluster (`duplicates`), kept per slice. */
+function duplicatesOfUnit(slice: UnitSlice, shard: string, mesh: MeshIndex): CopyGroup[] {
+  const { clusters } = mesh.topology;
+  const known = groupsOfSlice.get(slice);
+  if (known && known.clusters === clusters) return known.groups;
+  const groups = duplicates(
+    slice.files.items,
+    (resources) =>
+      namedInShard({ key: shard }, resources).filter((resource) => unitOfResource(resource) === slice.unit),
+    mesh,
+  );
+  groupsOfSlice.set(slice, { clusters, groups });
+  return groups;
+}
+
+/** The groups of differing copies of one object in one cluster, in the order of `files`. */
+function duplicates(
+  files: readonly ModelFile[],
+  /** The resources of a placement to compare: those the shard (or the cell, or the unit) holds. */
+  named: (resources: readonly Resource[]) => readonly Resource[],
+  mesh: MeshIndex,
+): CopyGroup[] {
   // Every copy in order, and by cluster then identity the first copy's place in that order: a
   // namespace of thousands of rendered objects, nearly all with one copy, is grouped without an
   // object or a key string made for each (identities are made once per resource).
@@ -72,7 +108,7 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
   const placements: PlacedFile[] = [];
   const byCluster = new Map<string, Map<string, number>>();
   let later: Map<number, number[]> | undefined;
-  for (const file of shard.files)
+  for (const file of files)
     for (const placed of file.placements) {
       const { cluster, resources } = placed;
       // Without a topology file or a cluster folder, everything lands in one implicit cluster: two
@@ -85,7 +121,7 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
       }
       const placement = placements.length;
       placements.push(placed);
-      for (const resource of namedInShard(shard, resources)) {
+      for (const resource of named(resources)) {
         const key = identityOf(resource);
         const first = firsts.get(key);
         if (first === undefined) firsts.set(key, copies.length);
@@ -113,7 +149,7 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
       const differing = rest
         .map(copyAt)
         .filter((copy) => !isDeepStrictEqualJson(plainValue(copy.resource), value));
-      return differing.length > 0 ? [[first, ...differing] as [PlacedCopy, ...PlacedCopy[]]] : [];
+      return differing.length > 0 ? [[first, ...differing] as CopyGroup] : [];
     });
 }
 
@@ -122,8 +158,11 @@ function duplicates(shard: Shard, mesh: MeshIndex): [PlacedCopy, ...PlacedCopy[]
 // resources).
 const namedByShard = new WeakMap<readonly Resource[], KeyedMemo<readonly Resource[]>>();
 
-/** The resources with a name that the shard (or the cell) holds, as `inShard` decides. */
-function namedInShard(shard: Shard, resources: readonly Resource[]): readonly Resource[] {
+/** The resources with a name that the shard (or the cell) holds, as `inShard` (model/shards.ts) decides. */
+function namedInShard(
+  shard: Pick<Shard, 'key' | 'cell'>,
+  resources: readonly Resource[],
+): readonly Resource[] {
   const named = memoized(namedByShard, resources, shard.key, () => {
     const named = resources.filter(
       (resource) => resource.name?.value && shardOfResource(resource) === shard.key,
@@ -135,7 +174,7 @@ function namedInShard(shard: Shard, resources: readonly Resource[]): readonly Re
   // Per cell too: an edit that re-checks most cells of a namespace of 3,000 files hashed every
   // resource's unit again to find its cell.
   return memoized(namedByCell, named, cell.id, () => {
-    const held = named.filter((resource) => inShard(shard, resource));
+    const held = named.filter((resource) => cell.holds(unitOfResource(resource)));
     return held.length === named.length ? named : settledList(held);
   });
 }

@@ -6,8 +6,11 @@ export function selects(
   podLabels: ReadonlyMap<string, Located<string>>,
 ): boolean {
   if (selector.size === 0) return false;
-  for (const [key, { value }] of selector) {
-    if (podLabels.get(key)?.value !== value) return false;
-  }
-  return true;
+  // forEach, not for-of: the model's small maps iterate through generators, and matching a selector
+  // against each workload of a namespace allocated an iterator per match.
+  let matches = true;
+  selector.forEach(({ value }, key) => {
+    if (matches && podLabels.get(key)?.value !== value) matches = false;
+  });
+  return matches;
 }

@@ -39,7 +39,7 @@ import {
   serviceKey,
   type Workload,
 } from './types';
-import { type EntryChange, indexInOrder, insertByPosition, tableOf, updatedShard } from './unit-table';
+import { type EntryChange, entriesAfter, tableOf, updatedShard } from './unit-table';
 
 /** One file's cached analysis inputs: its parse and what it declares. */
 export interface FileFacts {
@@ -301,9 +301,7 @@ export function updateModel(
       before && unitSet
         ? { previous: before, units: unitSet, changedWorkloads: changedWorkloads.get(shard) ?? [] }
         : undefined;
-    const list = before
-      ? patchedShardFiles(next, files, shard, before, changedPaths, entryChanges.get(shard))
-      : undefined;
+    const list = before ? patchedShardFiles(before, entryChanges.get(shard)) : undefined;
     shards.set(
       shard,
       assembleShard(
@@ -429,43 +427,12 @@ function sameShardReadings(
  * back at their place (undefined when that list is not known).
  */
 function patchedShardFiles(
-  state: ModelState,
-  files: Map<string, ModelFile>,
-  shard: string,
   previous: Shard,
-  changedPaths: ReadonlySet<string>,
   /** The changed files' entries in this shard before and after the change. */
   changes: ReadonlyMap<string, EntryChange> | undefined,
 ): ShardFile[] | undefined {
   const known = shardFilesOf(previous);
-  if (!known) return undefined;
-  const list =
-    withoutEntries(known, changes) ?? known.filter(({ file }) => !changedPaths.has(file.parsed.source.path));
-  for (const path of changedPaths) {
-    const file = files.get(path);
-    const part = file && partsOfFile(file, state.nodes).get(shard);
-    if (file && part) insertByPosition(list, { file, part, position: state.positions.get(path) ?? 0 });
-  }
-  return list;
-}
-
-/**
- * `list` without the entries the changes had before, each found by its position (the list is in
- * position order): testing each of the namespace's files cost a tenth of an edit where thousands land
- * in one namespace. Undefined when an entry is not where its position says.
- */
-function withoutEntries(
-  list: readonly ShardFile[],
-  changes: ReadonlyMap<string, EntryChange> | undefined,
-): ShardFile[] | undefined {
-  const result = list.slice();
-  for (const { before } of changes?.values() ?? []) {
-    if (!before) continue;
-    const at = indexInOrder(result, before.position, (entry) => entry.position);
-    if (result[at]?.file !== before.file) return undefined;
-    result.splice(at, 1);
-  }
-  return result;
+  return known && entriesAfter(known, changes?.values() ?? []);
 }
 
 /** What a model keeps to be updated: where each file's parts went, and in which order files come. */

@@ -28,7 +28,7 @@ import {
   serviceKey,
   type Workload,
 } from './types';
-import { attachTable, resourceUnits, tableEntries, tableOf } from './unit-table';
+import { attachTable, gathered, resourceUnits, tableOf } from './unit-table';
 
 // The model is assembled shard by shard (model/shards.ts): each file's declarations are split by
 // the namespace they belong to, once per file text and cluster, and a shard is assembled from the
@@ -256,9 +256,8 @@ const filesOfShard = new WeakMap<Shard, readonly ShardFile[]>();
 export function shardFilesOf(shard: Shard): readonly ShardFile[] | undefined {
   const known = filesOfShard.get(shard);
   if (known) return known;
-  // A shard an edit made from its table: its entries are its slices'.
-  const table = tableOf(shard);
-  return table && tableEntries(table);
+  // A shard an edit made from its table: its table keeps its entries in order.
+  return tableOf(shard)?.ordered;
 }
 
 /** One namespace of every cluster: its Service instances, global services and what points into it. */
@@ -311,27 +310,6 @@ export function assembleShard(
   if (bigEnoughToSplit(assembled.serviceGroups.length, assembled.services.length))
     attachTable(assembled, files, instances, topology, modelFiles);
   return assembled;
-}
-
-/**
- * The files' parts joined, in the files' order, in one pass: a namespace most of a repository's files
- * land in (`default`, 2,450 files, most holding no Service) is assembled again at each edit there, and
- * five passes over its files were a tenth of the edit.
- */
-function gathered(files: readonly ShardFile[]) {
-  const namespaces: NamespaceInstance[] = [];
-  const workloads: Workload[] = [];
-  const endpointSets: EndpointSet[] = [];
-  const references: ClusterReference[] = [];
-  const holding: ModelFile[] = [];
-  for (const { file, part } of files) {
-    if (part.holdsResources) holding.push(file);
-    for (const namespace of part.namespaces) namespaces.push(namespace);
-    for (const workload of part.workloads) workloads.push(workload);
-    for (const set of part.endpointSets) endpointSets.push(set);
-    for (const reference of part.references) references.push(reference);
-  }
-  return { namespaces, workloads, endpointSets, references, holding };
 }
 
 /**
