@@ -291,3 +291,42 @@ test('cells: a differing second copy of a Service (MESH105) is found in its cell
   const differs = edit(workspace, files, agreed.analysis, { [legacy]: copyOf('segment') });
   assert.equal(copies(differs), 1);
 });
+
+test('cells: a scope label on a Deployment (MESH112) is found in its cell and checked whole, kept by edits elsewhere, and goes when it is removed', () => {
+  const { files, workspace, analysis } = setup();
+  const path = servicePath('east', 77);
+  const original = files.get(path) ?? '';
+  const misplaced = (step: { analysis: Analysis }) =>
+    codesIn(step.analysis, path).filter((code) => code === 'MESH112').length;
+  const labelled = original.replace(
+    deploymentDoc(name(77), name(77)),
+    deploymentDoc(name(77), name(77)).replace(
+      'namespace: shop }',
+      'namespace: shop, labels: { solo.io/service-scope: global } }',
+    ),
+  );
+  assert.notEqual(labelled, original);
+  const first = edit(workspace, files, analysis, { [path]: labelled });
+  assert.equal(misplaced(first), 1);
+
+  const other = servicePath('west', 5);
+  const elsewhere = edit(workspace, files, first.analysis, {
+    [other]: (files.get(other) ?? '').replace('replicas: 1', 'replicas: 2'),
+  });
+  assert.equal(misplaced(elsewhere), 1);
+
+  const settings = 'clusters/east/settings.yaml';
+  const configMaps = (value: string) =>
+    Array.from(
+      { length: 300 },
+      (_, index) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
+    ).join('---\n');
+  const wide = edit(workspace, files, elsewhere.analysis, { [settings]: configMaps('info') }, false);
+  const wider = edit(workspace, files, wide.analysis, { [settings]: configMaps('debug') });
+  assert.ok(wider.analysis.busyShards.has('shop'), 'checked whole');
+  assert.equal(misplaced(wider), 1);
+
+  const removed = edit(workspace, files, wider.analysis, { [path]: original });
+  assert.equal(misplaced(removed), 0);
+});

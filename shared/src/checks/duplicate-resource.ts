@@ -1,7 +1,7 @@
 import type { PlacedFile } from '../model/placed-facts';
 import { shardOfResource, unitOfResource } from '../model/shards';
 import type { MeshIndex, ModelFile, Shard } from '../model/types';
-import { type UnitSlice, unitSlicesOf } from '../model/unit-table';
+import { fromUnitSlices, type SliceMemo } from '../model/unit-table';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
 import { isDeepStrictEqualJson } from '../util/json-equal';
@@ -51,10 +51,10 @@ export const duplicateResource: Check = {
     `,
   },
   run: (shard, mesh) => {
-    const slices = unitSlicesOf(shard);
-    const groups = slices
-      ? slices.flatMap((slice) => duplicatesOfUnit(slice, shard.key, mesh))
-      : duplicates(shard.files, (resources) => namedInShard(shard, resources), mesh);
+    const groups =
+      fromUnitSlices(shard, groupsOfSlice, mesh.topology.clusters, (slice) =>
+        duplicates(slice.files.items, (resources) => namedInUnit(shard.key, slice.unit, resources), mesh),
+      ) ?? duplicates(shard.files, (resources) => namedInShard(shard, resources), mesh);
     return groups.flatMap(([first, ...later]) => later.map((copy) => duplicateFinding(first, copy)));
   },
 };
@@ -68,29 +68,13 @@ interface PlacedCopy {
 
 type CopyGroup = [PlacedCopy, ...PlacedCopy[]];
 
-// Per unit slice (model/unit-table.ts), its groups of copies, and the clusters map they were found
-// with: two copies of an object have one name, so one unit, and a slice an edit kept holds the same
-// files. A namespace of 3,000 files, checked whole at an edit that made most of its Services'
-// instances again, walked all of them for this check (a fifth of the edit); now the slices of the
-// edited file's units.
-const groupsOfSlice = new WeakMap<
-  UnitSlice,
-  { clusters: MeshIndex['topology']['clusters']; groups: CopyGroup[] }
->();
+// Per unit slice (model/unit-table.ts), its groups of copies: two copies of an object have one name,
+// so one unit. Kept with the clusters they were found with (the implicit cluster is not compared).
+const groupsOfSlice: SliceMemo<CopyGroup> = new WeakMap();
 
-/** The groups of differing copies of the unit's objects in one cluster (`duplicates`), kept per slice. */
-function duplicatesOfUnit(slice: UnitSlice, shard: string, mesh: MeshIndex): CopyGroup[] {
-  const { clusters } = mesh.topology;
-  const known = groupsOfSlice.get(slice);
-  if (known && known.clusters === clusters) return known.groups;
-  const groups = duplicates(
-    slice.files.items,
-    (resources) =>
-      namedInShard({ key: shard }, resources).filter((resource) => unitOfResource(resource) === slice.unit),
-    mesh,
-  );
-  groupsOfSlice.set(slice, { clusters, groups });
-  return groups;
+/** The resources with a name of a unit in a shard. */
+function namedInUnit(shard: string, unit: string, resources: readonly Resource[]): readonly Resource[] {
+  return namedInShard({ key: shard }, resources).filter((resource) => unitOfResource(resource) === unit);
 }
 
 /** The groups of differing copies of one object in one cluster, in the order of `files`. */

@@ -5,8 +5,9 @@ import { removeEntryKeepingComment } from '../fixes/remove-entry-keeping-comment
 import { setMetadataEntry } from '../fixes/yaml-edits';
 import { isKustomizationFile } from '../kustomize';
 import { servicesIn, workloadOf } from '../model/indexes';
-import { inShard } from '../model/shards';
-import type { ServiceInstance, Shard } from '../model/types';
+import { inShard, shardOfResource, unitOfResource } from '../model/shards';
+import type { ModelFile, ServiceInstance, Shard } from '../model/types';
+import { fromUnitSlices, type SliceMemo } from '../model/unit-table';
 import type { Finding, Fix } from '../text/findings';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
@@ -109,13 +110,27 @@ export const labelOnWrongKind: Check = {
 };
 
 function misplacedEntries(shard: Shard): MisplacedEntry[] {
-  // Loops, not nested flatMaps: a namespace most of a repository's files land in is checked again at
-  // each edit there, and most files have no such key (a list and two callbacks per file and placement).
+  return (
+    fromUnitSlices(shard, entriesOfSlice, shard.key, (slice) =>
+      misplacedIn(
+        slice.files.items,
+        (resource) => shardOfResource(resource) === shard.key && unitOfResource(resource) === slice.unit,
+      ),
+    ) ?? misplacedIn(shard.files, (resource) => inShard(shard, resource))
+  );
+}
+
+// Per unit slice of a big namespace, the misplaced keys of its objects: a namespace most of a
+// repository's files land in is checked again at each edit there, and most files have no such key.
+const entriesOfSlice: SliceMemo<MisplacedEntry> = new WeakMap();
+
+/** The mesh keys written elsewhere than on a Service or Namespace, on the objects of `files` that `holds`. */
+function misplacedIn(files: readonly ModelFile[], holds: (resource: Resource) => boolean): MisplacedEntry[] {
   const entries: MisplacedEntry[] = [];
-  for (const { placements } of shard.files)
+  for (const { placements } of files)
     for (const { declarations, cluster } of placements)
       for (const entry of declarations.meshKeysElsewhere)
-        if (inShard(shard, entry.resource) && !setForEveryKind(entry.located))
+        if (holds(entry.resource) && !setForEveryKind(entry.located))
           entries.push({ ...entry, cluster, rule: MESH_KEYS[entry.key] as MeshKeyRule });
   return entries;
 }

@@ -863,9 +863,35 @@ export class UnitShard extends MergedSlices implements Shard {
   }
 }
 
-/** The unit slices a shard's lists are merged from (a table's shard, a cell's view of one); undefined for an assembled shard. */
-export function unitSlicesOf(shard: Shard): readonly UnitSlice[] | undefined {
-  return shard instanceof MergedSlices ? shard.unitSlices : undefined;
+/** What `fromUnitSlices` keeps of a slice: what was found there, and with what else it was read. */
+export type SliceMemo<T> = WeakMap<UnitSlice, { key: unknown; found: readonly T[] }>;
+
+/**
+ * For a shard made of unit slices (a table's shard, a cell's view of one), what `collect` finds in
+ * each slice, joined; undefined for a shard assembled from its files. A slice's finds are kept while
+ * the slice is (an edit keeps every slice but its units') and `key` stays (what else `collect` read).
+ * For a check whose every finding is about the objects of one unit, such as two copies of one object
+ * (one name): a namespace of 3,000 files checked whole at an edit walked every file for it.
+ */
+export function fromUnitSlices<T>(
+  shard: Shard,
+  memo: SliceMemo<T>,
+  key: unknown,
+  collect: (slice: UnitSlice) => readonly T[],
+): T[] | undefined {
+  if (!(shard instanceof MergedSlices)) return undefined;
+  const slices = shard.unitSlices;
+  const found: T[] = [];
+  for (let at = 0; at < slices.length; at++) {
+    const slice = slices[at] as UnitSlice;
+    let known = memo.get(slice);
+    if (!known || known.key !== key) {
+      known = { key, found: collect(slice) };
+      memo.set(slice, known);
+    }
+    pushAll(found, known.found);
+  }
+  return found;
 }
 
 function merged<T>(lists: readonly Ordered<T>[]): T[] {
