@@ -1,7 +1,7 @@
 import type { PlacedFile } from '../model/placed-facts';
 import { shardOfResource, unitOfResource } from '../model/shards';
 import type { MeshIndex, ModelFile, Shard } from '../model/types';
-import { fromUnitSlices, type SliceMemo } from '../model/unit-table';
+import { fromUnitSlices, SliceMemo } from '../model/unit-table';
 import type { Finding, RelatedLocation } from '../text/findings';
 import type { Origin } from '../topology/types';
 import { isDeepStrictEqualJson } from '../util/json-equal';
@@ -70,7 +70,7 @@ type CopyGroup = [PlacedCopy, ...PlacedCopy[]];
 
 // Per unit slice (model/unit-table.ts), its groups of copies: two copies of an object have one name,
 // so one unit. Kept with the clusters they were found with (the implicit cluster is not compared).
-const groupsOfSlice: SliceMemo<CopyGroup> = new WeakMap();
+const groupsOfSlice = new SliceMemo<CopyGroup>();
 
 /** The resources with a name of a unit in a shard. */
 function namedInUnit(shard: string, unit: string, resources: readonly Resource[]): readonly Resource[] {

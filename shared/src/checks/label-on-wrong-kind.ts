@@ -7,7 +7,7 @@ import { isKustomizationFile } from '../kustomize';
 import { servicesIn, workloadOf } from '../model/indexes';
 import { inShard, shardOfResource, unitOfResource } from '../model/shards';
 import type { ModelFile, ServiceInstance, Shard } from '../model/types';
-import { fromUnitSlices, type SliceMemo } from '../model/unit-table';
+import { fromUnitSlices, SliceMemo } from '../model/unit-table';
 import type { Finding, Fix } from '../text/findings';
 import { type Located, mapAt, stringEntries } from '../yaml/nodes';
 import { describeResource, field, namespaceOf, type Resource } from '../yaml/resource';
@@ -122,7 +122,7 @@ function misplacedEntries(shard: Shard): MisplacedEntry[] {
 
 // Per unit slice of a big namespace, the misplaced keys of its objects: a namespace most of a
 // repository's files land in is checked again at each edit there, and most files have no such key.
-const entriesOfSlice: SliceMemo<MisplacedEntry> = new WeakMap();
+const entriesOfSlice = new SliceMemo<MisplacedEntry>();
 
 /** The mesh keys written elsewhere than on a Service or Namespace, on the objects of `files` that `holds`. */
 function misplacedIn(files: readonly ModelFile[], holds: (resource: Resource) => boolean): MisplacedEntry[] {
