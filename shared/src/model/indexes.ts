@@ -39,7 +39,7 @@ function serviceIndex(shard: Shard): Map<string, ServiceInstance[]> {
 /** The shard's workload that a resource declares. */
 export function workloadOf(shard: Shard, resource: Resource): Workload | undefined {
   // A big namespace's table has it in its unit's slice: indexing the namespace's every workload, at
-  // each edit that re-checks a finding there, was a tenth of an edit in a namespace of 3,000 files.
+  // each edit that re-checks a finding there, was a twentieth of an edit in a namespace of 3,000 files.
   const slice = tableOf(shard)?.units.get(unitOfResource(resource));
   if (slice) return findLastOf(slice.workloads.items, resource);
   return workloadIndex(shard).get(resource);

@@ -723,6 +723,7 @@ export interface WholeLists {
 
 /** What a shard's lists are merged from: its units' slices, and the Namespace unit's, which adds its files. */
 interface MergeSource {
+  /** Its units' slices; with `ordered`, those holding Services are enough. */
   slices: readonly UnitSlice[];
   namespace: UnitSlice | undefined;
   /**
@@ -867,11 +868,18 @@ export class UnitShard extends MergedSlices implements Shard {
 
   protected override slicesToMerge(): MergeSource {
     const { units, ordered } = tables.get(this) as UnitTable;
-    return {
-      slices: units.valueList().filter((slice) => slice.unit !== NAMESPACE_UNIT),
-      namespace: units.get(NAMESPACE_UNIT),
-      ordered,
-    };
+    // Only the slices with Services: the lists of what files hold are gathered from `ordered`, and
+    // in a namespace of 3,000 files most units are a ConfigMap's or a Role's.
+    const slices: UnitSlice[] = [];
+    for (let chunk = 0; chunk < units.chunkCount; chunk++)
+      units.chunk(chunk).forEach((slice) => {
+        if (slice.services.items.length > 0) slices.push(slice);
+      });
+    return { slices, namespace: units.get(NAMESPACE_UNIT), ordered };
+  }
+
+  override get unitSlices(): readonly UnitSlice[] {
+    return (tables.get(this) as UnitTable).units.valueList();
   }
 
   get peeringGateways(): PeeringGateway[] {
