@@ -330,3 +330,80 @@ test('cells: a scope label on a Deployment (MESH112) is found in its cell and ch
   const removed = edit(workspace, files, wider.analysis, { [path]: original });
   assert.equal(misplaced(removed), 0);
 });
+
+test('cells: a seeded run of edits of every kind, split and checked whole, keeps equal to a fresh run', () => {
+  const { files, workspace, analysis: first } = setup();
+  let analysis = first;
+  // A small linear congruential generator: the same run every time, and a failure names its step.
+  let seed = 20261205;
+  const random = (below: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % below;
+  };
+  const settings = 'clusters/east/settings.yaml';
+  const configMaps = (value: string) =>
+    Array.from(
+      { length: 300 },
+      (_, index) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
+    ).join('---\n');
+  const edits: ((index: number, cluster: string) => Record<string, string | undefined>)[] = [
+    // A second, differing copy of a Service in its cluster (MESH105), and gone again.
+    (index, cluster) => ({
+      [`clusters/${cluster}/legacy/${name(index)}.yaml`]: serviceDoc(name(index), undefined),
+    }),
+    (index, cluster) => ({ [`clusters/${cluster}/legacy/${name(index)}.yaml`]: undefined }),
+    // A scope label on a Deployment (MESH112).
+    (index, cluster) => {
+      const path = servicePath(cluster, index);
+      const text = files.get(path) ?? '';
+      return {
+        [path]: text.replace(
+          deploymentDoc(name(index), name(index)),
+          deploymentDoc(name(index), name(index)).replace(
+            'namespace: shop }',
+            'namespace: shop, labels: { solo.io/service-scope: global } }',
+          ),
+        ),
+      };
+    },
+    // A Deployment that now carries the next Service's pod label.
+    (index, cluster) => {
+      const path = servicePath(cluster, index);
+      const text = files.get(path) ?? '';
+      return {
+        [path]: text.replace(
+          deploymentDoc(name(index), name(index)),
+          deploymentDoc(name(index), name(index + 1), 2),
+        ),
+      };
+    },
+    // The file as generated.
+    (index, cluster) => ({ [servicePath(cluster, index)]: bigNamespace().get(servicePath(cluster, index)) }),
+    // Every name's ConfigMap: most cells touched, the namespace checked whole.
+    () => ({ [settings]: configMaps(`level-${random(1000)}`) }),
+    // A document moved down a line: every later object's range changes.
+    (index, cluster) => ({
+      [servicePath(cluster, index)]: `# moved\n${files.get(servicePath(cluster, index)) ?? ''}`,
+    }),
+  ];
+  const seen = new Set<string>();
+  for (let step = 0; step < 24; step++) {
+    const kind = random(edits.length);
+    const index = 1 + random(300);
+    const cluster = random(2) === 0 ? 'east' : 'west';
+    const changes = (edits[kind] as (typeof edits)[number])(index, cluster);
+    const incremental = Object.entries(changes).every(
+      ([path, text]) => files.has(path) && text !== undefined,
+    );
+    analysis = edit(workspace, files, analysis, changes, incremental).analysis;
+    seen.add(analysis.busyShards.has('shop') ? 'whole' : 'split');
+    for (const code of ['MESH105', 'MESH112'])
+      if (analysis.findings().some((finding) => finding.code === code)) seen.add(code);
+  }
+  assert.deepEqual(
+    [...seen].sort(),
+    ['MESH105', 'MESH112', 'split', 'whole'],
+    'the run went through each case',
+  );
+});
