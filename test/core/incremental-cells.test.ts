@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  type Analysis,
   analyseWorkspace,
   type Finding,
   getModel,
   MeshLens,
+  type Workspace,
   withCurrentFixes,
 } from '../../shared/src';
 import { cellLayout, cellOfUnit } from '../../shared/src/model/cells';
@@ -15,6 +15,7 @@ import {
   deploymentDoc,
   edit,
   name,
+  type Step,
   serviceDoc,
   servicePath,
   setup,
@@ -221,19 +222,13 @@ test('cells: an edit that touches most cells checks the namespace whole, and the
   const { files, workspace, analysis } = setup();
   // A file holding an object named after every Service: each name is a unit (model/shards.ts), so an
   // edit of that file touches every cell of the namespace.
-  const path = 'clusters/east/settings.yaml';
-  const settings = (value: string) =>
-    Array.from(
-      { length: 300 },
-      (_, index) =>
-        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
-    ).join('---\n');
-  const added = edit(workspace, files, analysis, { [path]: settings('info') }, false);
+  const path = EVERY_NAME;
+  const added = edit(workspace, files, analysis, { [path]: configMapsOfEveryName('info') }, false);
   const shop = getModel(workspace).shards.get('shop');
   assert.ok(shop && cellLayout(shop, added.analysis.model).buckets > 1, 'the namespace is split');
   assert.ok(!added.analysis.busyShards.has('shop'));
 
-  const wide = edit(workspace, files, added.analysis, { [path]: settings('debug') });
+  const wide = edit(workspace, files, added.analysis, { [path]: configMapsOfEveryName('debug') });
   assert.ok(wide.analysis.busyShards.has('shop'), 'checked whole');
   assert.ok(wide.analysis.wholeShards.has('shop'));
   assert.deepEqual(
@@ -256,34 +251,14 @@ test('cells: an edit that touches most cells checks the namespace whole, and the
 
 test('cells: a differing second copy of a Service (MESH105) is found in its cell and checked whole, kept by edits elsewhere, and goes when the copies agree', () => {
   const { files, workspace, analysis } = setup();
-  const copies = (step: { analysis: Analysis }) =>
-    codesIn(step.analysis, legacy).filter((code) => code === 'MESH105').length;
+  const copies = (step: Step) => codesIn(step.analysis, legacy).filter((code) => code === 'MESH105').length;
   const legacy = 'clusters/east/legacy/svc-042.yaml';
   const copyOf = (scope: string | undefined) =>
     [serviceDoc(name(42), scope), deploymentDoc(name(42), name(42))].join('---\n');
   // The copy lacks the scope label the first copy has: the Services differ, the Deployments do not.
   const added = edit(workspace, files, analysis, { [legacy]: copyOf(undefined) }, false);
   assert.equal(copies(added), 1);
-
-  // An edit of another name keeps the copies' findings, from the cells it did not re-check.
-  const other = servicePath('east', 7);
-  const elsewhere = edit(workspace, files, added.analysis, {
-    [other]: (files.get(other) ?? '').replace('replicas: 1', 'replicas: 2'),
-  });
-  assert.equal(copies(elsewhere), 1);
-
-  // A file naming every Service: the namespace is checked whole, from its table's slices.
-  const settings = 'clusters/east/settings.yaml';
-  const configMaps = (value: string) =>
-    Array.from(
-      { length: 300 },
-      (_, index) =>
-        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
-    ).join('---\n');
-  const wide = edit(workspace, files, elsewhere.analysis, { [settings]: configMaps('info') }, false);
-  const wider = edit(workspace, files, wide.analysis, { [settings]: configMaps('debug') });
-  assert.ok(wider.analysis.busyShards.has('shop'), 'checked whole');
-  assert.equal(copies(wider), 1);
+  const wider = throughEditsElsewhere(workspace, files, added, copies, 1);
 
   // The copies agree: no finding, in the whole check and split again.
   const agreed = edit(workspace, files, wider.analysis, { [legacy]: copyOf('global') });
@@ -296,36 +271,12 @@ test('cells: a scope label on a Deployment (MESH112) is found in its cell and ch
   const { files, workspace, analysis } = setup();
   const path = servicePath('east', 77);
   const original = files.get(path) ?? '';
-  const misplaced = (step: { analysis: Analysis }) =>
-    codesIn(step.analysis, path).filter((code) => code === 'MESH112').length;
-  const labelled = original.replace(
-    deploymentDoc(name(77), name(77)),
-    deploymentDoc(name(77), name(77)).replace(
-      'namespace: shop }',
-      'namespace: shop, labels: { solo.io/service-scope: global } }',
-    ),
-  );
+  const misplaced = (step: Step) => codesIn(step.analysis, path).filter((code) => code === 'MESH112').length;
+  const labelled = withDeployment(original, 77, scopeLabelledDeployment(77));
   assert.notEqual(labelled, original);
   const first = edit(workspace, files, analysis, { [path]: labelled });
   assert.equal(misplaced(first), 1);
-
-  const other = servicePath('west', 5);
-  const elsewhere = edit(workspace, files, first.analysis, {
-    [other]: (files.get(other) ?? '').replace('replicas: 1', 'replicas: 2'),
-  });
-  assert.equal(misplaced(elsewhere), 1);
-
-  const settings = 'clusters/east/settings.yaml';
-  const configMaps = (value: string) =>
-    Array.from(
-      { length: 300 },
-      (_, index) =>
-        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
-    ).join('---\n');
-  const wide = edit(workspace, files, elsewhere.analysis, { [settings]: configMaps('info') }, false);
-  const wider = edit(workspace, files, wide.analysis, { [settings]: configMaps('debug') });
-  assert.ok(wider.analysis.busyShards.has('shop'), 'checked whole');
-  assert.equal(misplaced(wider), 1);
+  const wider = throughEditsElsewhere(workspace, files, first, misplaced, 1);
 
   const removed = edit(workspace, files, wider.analysis, { [path]: original });
   assert.equal(misplaced(removed), 0);
@@ -340,13 +291,6 @@ test('cells: a seeded run of edits of every kind, split and checked whole, keeps
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % below;
   };
-  const settings = 'clusters/east/settings.yaml';
-  const configMaps = (value: string) =>
-    Array.from(
-      { length: 300 },
-      (_, index) =>
-        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
-    ).join('---\n');
   const edits: ((index: number, cluster: string) => Record<string, string | undefined>)[] = [
     // A second, differing copy of a Service in its cluster (MESH105), and gone again.
     (index, cluster) => ({
@@ -356,32 +300,19 @@ test('cells: a seeded run of edits of every kind, split and checked whole, keeps
     // A scope label on a Deployment (MESH112).
     (index, cluster) => {
       const path = servicePath(cluster, index);
-      const text = files.get(path) ?? '';
-      return {
-        [path]: text.replace(
-          deploymentDoc(name(index), name(index)),
-          deploymentDoc(name(index), name(index)).replace(
-            'namespace: shop }',
-            'namespace: shop, labels: { solo.io/service-scope: global } }',
-          ),
-        ),
-      };
+      return { [path]: withDeployment(files.get(path) ?? '', index, scopeLabelledDeployment(index)) };
     },
     // A Deployment that now carries the next Service's pod label.
     (index, cluster) => {
       const path = servicePath(cluster, index);
-      const text = files.get(path) ?? '';
       return {
-        [path]: text.replace(
-          deploymentDoc(name(index), name(index)),
-          deploymentDoc(name(index), name(index + 1), 2),
-        ),
+        [path]: withDeployment(files.get(path) ?? '', index, deploymentDoc(name(index), name(index + 1), 2)),
       };
     },
     // The file as generated.
     (index, cluster) => ({ [servicePath(cluster, index)]: bigNamespace().get(servicePath(cluster, index)) }),
     // Every name's ConfigMap: most cells touched, the namespace checked whole.
-    () => ({ [settings]: configMaps(`level-${random(1000)}`) }),
+    () => ({ [EVERY_NAME]: configMapsOfEveryName(`level-${random(1000)}`) }),
     // A document moved down a line: every later object's range changes.
     (index, cluster) => ({
       [servicePath(cluster, index)]: `# moved\n${files.get(servicePath(cluster, index)) ?? ''}`,
@@ -407,3 +338,56 @@ test('cells: a seeded run of edits of every kind, split and checked whole, keeps
     'the run went through each case',
   );
 });
+
+/** A file naming every Service of the namespace: each name is a unit, so an edit of it touches every cell. */
+const EVERY_NAME = 'clusters/east/settings.yaml';
+
+function configMapsOfEveryName(value: string): string {
+  return Array.from(
+    { length: 300 },
+    (_, index) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name(index + 1)}, namespace: shop }\ndata: { level: ${value} }\n`,
+  ).join('---\n');
+}
+
+/**
+ * A finding (`count` of them) kept through an edit of another name, which does not re-check its cell,
+ * and through a whole check of the namespace (a file naming every name, written, then changed).
+ */
+function throughEditsElsewhere(
+  workspace: Workspace,
+  files: Map<string, string>,
+  step: Step,
+  count: (step: Step) => number,
+  expected: number,
+): Step {
+  const other = servicePath('west', 5);
+  const elsewhere = edit(workspace, files, step.analysis, {
+    [other]: (files.get(other) ?? '').replace('replicas: 1', 'replicas: 2'),
+  });
+  assert.equal(count(elsewhere), expected, 'after an edit of another name');
+  const wide = edit(
+    workspace,
+    files,
+    elsewhere.analysis,
+    { [EVERY_NAME]: configMapsOfEveryName('info') },
+    false,
+  );
+  const wider = edit(workspace, files, wide.analysis, { [EVERY_NAME]: configMapsOfEveryName('debug') });
+  assert.ok(wider.analysis.busyShards.has('shop'), 'checked whole');
+  assert.equal(count(wider), expected, 'checked whole');
+  return wider;
+}
+
+/** A Service's file (`servicePath`) with its Deployment written as `deployment`. */
+function withDeployment(text: string, index: number, deployment: string): string {
+  return text.replace(deploymentDoc(name(index), name(index)), deployment);
+}
+
+/** The Service's Deployment carrying the scope label, which the mesh reads only on a Service (MESH112). */
+function scopeLabelledDeployment(index: number): string {
+  return deploymentDoc(name(index), name(index)).replace(
+    'namespace: shop }',
+    'namespace: shop, labels: { solo.io/service-scope: global } }',
+  );
+}
