@@ -257,7 +257,7 @@ export function shardFilesOf(shard: Shard): readonly ShardFile[] | undefined {
   const known = filesOfShard.get(shard);
   if (known) return known;
   // A shard an edit made from its table: its table keeps its entries in order.
-  return tableOf(shard)?.ordered;
+  return tableOf(shard)?.order.list;
 }
 
 /** One namespace of every cluster: its Service instances, global services and what points into it. */

@@ -82,10 +82,10 @@ export interface UnitTable {
    */
   readonly entries: ChunkedMap<ShardFile>;
   /**
-   * The same entries in position order: the shard's whole lists of what files hold (its files,
-   * workloads, endpoint sets, references) are its entries' parts joined in this order.
+   * The same entries in position order (`EntryOrder`): the shard's whole lists of what files hold (its
+   * files, workloads, endpoint sets, references) are its entries' parts joined in this order.
    */
-  readonly ordered: readonly ShardFile[];
+  readonly order: EntryOrder;
   /** How many units have a Service (the shard's `serviceGroups.length`). */
   readonly serviceNames: number;
   /** How many Service instances the slices hold (the shard's `services.length`). */
@@ -425,6 +425,36 @@ function patchedLabels(
 }
 
 /**
+ * A table's entries in position order, made when first read. Once read, the order after an edit is
+ * made from it at once (a namespace checked whole reads it at every edit); until then it is left to
+ * be sorted when needed: keeping it at every edit copied the 16,000 entries of the 8,000-Service
+ * namespace, whose edits check a few cells and never read it (twice the garbage collection per edit).
+ */
+export class EntryOrder {
+  #list: readonly ShardFile[] | undefined;
+  #read = false;
+
+  constructor(
+    private readonly entries: ChunkedMap<ShardFile>,
+    /** The entries in order, when known. */
+    list?: readonly ShardFile[],
+  ) {
+    this.#list = list;
+  }
+
+  get list(): readonly ShardFile[] {
+    this.#read = true;
+    this.#list ??= this.entries.valueList().sort((a, b) => a.position - b.position);
+    return this.#list;
+  }
+
+  /** The order of `entries`, these changes made to this order's. */
+  after(entries: ChunkedMap<ShardFile>, changes: readonly EntryChange[]): EntryOrder {
+    return new EntryOrder(entries, this.#read && this.#list ? entriesAfter(this.#list, changes) : undefined);
+  }
+}
+
+/**
  * A list of entries in position order after some changes: each change's entry before it taken out,
  * found by its position (testing each of a namespace's files cost a tenth of an edit where thousands
  * land in one namespace), and its entry after it put in at its place.
@@ -565,11 +595,12 @@ export function attachTable(
     group: (unit, made) => groups.get(unit) ?? made,
   };
   const slices = [...builders.values()].map((builder) => finishSlice(builder, context));
+  const byPath = ChunkedMap.of(entries.map((entry) => [pathOf(entry), entry] as const));
   tables.set(shard, {
     units: ChunkedMap.of(slices.map((slice) => [slice.unit, slice])),
     labels: labelIndex(entries),
-    entries: ChunkedMap.of(entries.map((entry) => [pathOf(entry), entry] as const)),
-    ordered: entries,
+    entries: byPath,
+    order: new EntryOrder(byPath, entries),
     serviceNames: slices.filter((slice) => slice.services.items.length > 0).length,
     instances: slices.reduce((sum, slice) => sum + slice.services.items.length, 0),
     notPlain: slices.filter((slice) => !slice.plain).length,
@@ -611,7 +642,7 @@ export function updatedShard(
   if (!changes.every(({ after }) => !after || fitsPlaces(after.part))) return undefined;
   addSelectingServices(table, changes, units);
   const entries = table.entries.with(new Map(changes.map(({ path, after }) => [path, after])));
-  const ordered = entriesAfter(table.ordered, changes);
+  const order = table.order.after(entries, changes);
   const labels = patchedLabels(table.labels, entries, changes);
   const changedPaths = new Set(changes.map((change) => change.path));
   const relevant = new Set<ShardFile>();
@@ -656,7 +687,7 @@ export function updatedShard(
     units: table.units.with(changed),
     labels,
     entries,
-    ordered,
+    order,
     serviceNames,
     instances,
     notPlain,
@@ -867,15 +898,15 @@ export class UnitShard extends MergedSlices implements Shard {
   }
 
   protected override slicesToMerge(): MergeSource {
-    const { units, ordered } = tables.get(this) as UnitTable;
-    // Only the slices with Services: the lists of what files hold are gathered from `ordered`, and
-    // in a namespace of 3,000 files most units are a ConfigMap's or a Role's.
+    const { units, order } = tables.get(this) as UnitTable;
+    // Only the slices with Services: the lists of what files hold are gathered from the ordered
+    // entries, and in a namespace of 3,000 files most units are a ConfigMap's or a Role's.
     const slices: UnitSlice[] = [];
     for (let chunk = 0; chunk < units.chunkCount; chunk++)
       units.chunk(chunk).forEach((slice) => {
         if (slice.services.items.length > 0) slices.push(slice);
       });
-    return { slices, namespace: units.get(NAMESPACE_UNIT), ordered };
+    return { slices, namespace: units.get(NAMESPACE_UNIT), ordered: order.list };
   }
 
   override get unitSlices(): readonly UnitSlice[] {
