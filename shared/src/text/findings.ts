@@ -49,15 +49,15 @@ export interface Finding {
   fixes: () => Fix[];
 }
 
-const NO_FIXES: Fix[] = Object.freeze([]) as unknown as Fix[];
-
-/** The `fixes` of a finding that has none. */
 /** Where a finding stands, as a key: its code, file and range (a finding's copies across clusters share it). */
 export function placeKey(finding: Finding): string {
   const { start, end } = finding.range;
   return `${finding.code}\u0000${finding.file}\u0000${start.line}:${start.character}-${end.line}:${end.character}`;
 }
 
+const NO_FIXES: Fix[] = Object.freeze([]) as unknown as Fix[];
+
+/** The `fixes` of a finding that has none. */
 export const noFixes = (): Fix[] => NO_FIXES;
 
 /** `build` as a finding's `fixes`: called on the first request only, its list returned ever after. */
