@@ -52,8 +52,8 @@ export const duplicateResource: Check = {
   },
   run: (shard, mesh) => {
     const groups =
-      fromUnitSlices(shard, groupsOfSlice, mesh.topology.clusters, (slice) =>
-        duplicates(slice.files.items, (resources) => namedInUnit(shard.key, slice.unit, resources), mesh),
+      fromUnitSlices(shard, groupsOfSlice, mesh.topology.clusters, (unit, files) =>
+        duplicates(files, (resources) => namedInUnit(shard.key, unit, resources), mesh),
       ) ?? duplicates(shard.files, (resources) => namedInShard(shard, resources), mesh);
     return groups.flatMap(([first, ...later]) => later.map((copy) => duplicateFinding(first, copy)));
   },

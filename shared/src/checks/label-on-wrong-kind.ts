@@ -111,10 +111,10 @@ export const labelOnWrongKind: Check = {
 
 function misplacedEntries(shard: Shard): MisplacedEntry[] {
   return (
-    fromUnitSlices(shard, entriesOfSlice, shard.key, (slice) =>
+    fromUnitSlices(shard, entriesOfSlice, shard.key, (unit, files) =>
       misplacedIn(
-        slice.files.items,
-        (resource) => shardOfResource(resource) === shard.key && unitOfResource(resource) === slice.unit,
+        files,
+        (resource) => shardOfResource(resource) === shard.key && unitOfResource(resource) === unit,
       ),
     ) ?? misplacedIn(shard.files, (resource) => inShard(shard, resource))
   );

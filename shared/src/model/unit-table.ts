@@ -69,6 +69,13 @@ export interface UnitSlice {
 export interface UnitTable {
   readonly units: ChunkedMap<UnitSlice>;
   /**
+   * Each unit's list of files (its slice's `files`), changed only where a unit's files change: an
+   * edit rebuilds the slices of the Services selecting a changed workload (80 of them in the crowded
+   * namespace), whose files stay, so what was found per unit in its files (`fromUnitSlices`) is
+   * found again only in the chunks whose files changed.
+   */
+  readonly unitFiles: ChunkedMap<Ordered<ModelFile>>;
+  /**
    * The paths of the files with a workload carrying a pod label (`w` keys) or a Service selecting on
    * one (`s` keys), per cluster and label, by position: a new instance's workloads, and the Services a
    * changed workload was or is selected by, are found among them.
@@ -598,6 +605,7 @@ export function attachTable(
   const byPath = ChunkedMap.of(entries.map((entry) => [pathOf(entry), entry] as const));
   tables.set(shard, {
     units: ChunkedMap.of(slices.map((slice) => [slice.unit, slice])),
+    unitFiles: ChunkedMap.of(slices.map((slice) => [slice.unit, slice.files])),
     labels: labelIndex(entries),
     entries: byPath,
     order: new EntryOrder(byPath, entries),
@@ -667,6 +675,7 @@ export function updatedShard(
     group: (_unit, instances) => instances,
   };
   const changed = new Map<string, UnitSlice | undefined>();
+  const changedFiles = new Map<string, Ordered<ModelFile> | undefined>();
   let { serviceNames, instances, notPlain, notSplittable } = table;
   for (const unit of units) {
     const old = table.units.get(unit);
@@ -681,10 +690,12 @@ export function updatedShard(
     notSplittable +=
       Number(slice !== undefined && !slice.splittable) - Number(old !== undefined && !old.splittable);
     if (slice || old) changed.set(unit, slice);
+    if (slice?.files !== old?.files) changedFiles.set(unit, slice?.files);
   }
   const shard = new UnitShard(previous.key, previous.namespaces);
   tables.set(shard, {
     units: table.units.with(changed),
+    unitFiles: table.unitFiles.with(changedFiles),
     labels,
     entries,
     order,
@@ -918,37 +929,40 @@ export class UnitShard extends MergedSlices implements Shard {
   }
 }
 
+/** What a check collects from the files of one unit: `files` hold what it reads of `unit`. */
+export type CollectInUnit<T> = (unit: string, files: readonly ModelFile[]) => readonly T[];
+
 /**
- * What `fromUnitSlices` keeps: per slice's list of files (a slice rebuilt with the same files keeps
+ * What `fromUnitSlices` keeps: per unit's list of files (a slice rebuilt with the same files keeps
  * it, `keepingFiles`), what was found there and with what else it was read; and the same per chunk
- * of a table's slices (util/chunked-map.ts), which an edit shares with the table before it unless it
- * changed a slice there.
+ * of a table's lists of files (`UnitTable.unitFiles`, util/chunked-map.ts), which an edit shares
+ * with the table before it unless it changed a unit's files there.
  */
 export class SliceMemo<T> {
-  readonly #byFiles = new WeakMap<UnitSlice['files'], Found<T>>();
-  readonly #byChunk = new WeakMap<ReadonlyMap<string, UnitSlice>, Found<T>>();
+  readonly #byFiles = new WeakMap<Ordered<ModelFile>, Found<T>>();
+  readonly #byChunk = new WeakMap<ReadonlyMap<string, Ordered<ModelFile>>, Found<T>>();
 
-  /** What `collect` finds in the slice, kept while its files and `key` stay. */
-  found(slice: UnitSlice, key: unknown, collect: (slice: UnitSlice) => readonly T[]): readonly T[] {
-    let known = this.#byFiles.get(slice.files);
+  /** What `collect` finds in a unit's files, kept while that list and `key` stay. */
+  found(unit: string, files: Ordered<ModelFile>, key: unknown, collect: CollectInUnit<T>): readonly T[] {
+    let known = this.#byFiles.get(files);
     if (!known || known.key !== key) {
-      known = { key, found: collect(slice) };
-      this.#byFiles.set(slice.files, known);
+      known = { key, found: collect(unit, files.items) };
+      this.#byFiles.set(files, known);
     }
     return known.found;
   }
 
-  /** What `collect` finds in a chunk's slices, kept while the chunk and `key` stay. */
+  /** What `collect` finds in a chunk's units, kept while the chunk and `key` stay. */
   foundInChunk(
-    chunk: ReadonlyMap<string, UnitSlice>,
+    chunk: ReadonlyMap<string, Ordered<ModelFile>>,
     key: unknown,
-    collect: (slice: UnitSlice) => readonly T[],
+    collect: CollectInUnit<T>,
   ): readonly T[] {
     let known = this.#byChunk.get(chunk);
     if (!known || known.key !== key) {
       const found: T[] = [];
-      chunk.forEach((slice) => {
-        pushAll(found, this.found(slice, key, collect));
+      chunk.forEach((files, unit) => {
+        pushAll(found, this.found(unit, files, key, collect));
       });
       known = { key, found };
       this.#byChunk.set(chunk, known);
@@ -964,30 +978,31 @@ interface Found<T> {
 
 /**
  * For a shard made of unit slices (a table's shard, a cell's view of one), what `collect` finds in
- * the files of each slice, joined; undefined for a shard assembled from its files. A slice's finds
- * are kept while its files are (an edit keeps every slice but its units') and `key` stays (what else
- * `collect` read); `collect` reads nothing of the slice but its unit and its files. For a check whose
- * every finding is about the objects of one unit, such as two copies of one object (one name): a
- * namespace of 3,000 files checked whole at an edit walked every file for it.
+ * the files of each unit, joined; undefined for a shard assembled from its files. A unit's finds
+ * are kept while its list of files is (an edit keeps every list but its units') and `key` stays
+ * (what else `collect` read). For a check whose every finding is about the objects of one unit,
+ * such as two copies of one object (one name): a namespace of 3,000 files checked whole at an edit
+ * walked every file for it.
  *
- * A table's slices are visited by chunk: visiting each of thousands of slices after an edit cost
- * about 100 ns a slice (its objects no longer in the processor's caches), where a chunk the edit
+ * A table's lists are visited by chunk: visiting each of thousands of units after an edit cost
+ * about 100 ns a unit (its objects no longer in the processor's caches), where a chunk the edit
  * did not copy is one lookup.
  */
 export function fromUnitSlices<T>(
   shard: Shard,
   memo: SliceMemo<T>,
   key: unknown,
-  collect: (slice: UnitSlice) => readonly T[],
+  collect: CollectInUnit<T>,
 ): T[] | undefined {
   if (!(shard instanceof MergedSlices)) return undefined;
   const found: T[] = [];
   const table = shard instanceof UnitShard ? tableOf(shard) : undefined;
   if (table) {
-    const { units } = table;
-    for (let chunk = 0; chunk < units.chunkCount; chunk++)
-      pushAll(found, memo.foundInChunk(units.chunk(chunk), key, collect));
-  } else for (const slice of shard.unitSlices) pushAll(found, memo.found(slice, key, collect));
+    const { unitFiles } = table;
+    for (let chunk = 0; chunk < unitFiles.chunkCount; chunk++)
+      pushAll(found, memo.foundInChunk(unitFiles.chunk(chunk), key, collect));
+  } else
+    for (const slice of shard.unitSlices) pushAll(found, memo.found(slice.unit, slice.files, key, collect));
   return found;
 }
 
