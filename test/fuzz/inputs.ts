@@ -40,7 +40,7 @@ export function exampleFiles(): Map<string, string> {
 
 // Characters that make YAML interesting: indicators, quotes, line breaks, tabs, a BOM, a NUL,
 // a lone surrogate, astral and combining characters.
-const YAML_PIECES = [
+export const YAML_PIECES = [
   ':',
   ': ',
   '- ',

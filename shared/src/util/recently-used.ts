@@ -26,6 +26,11 @@ export class RecentlyUsed<K, V> {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
   }
 
+  /** The value of `key`, leaving it where it is among the recently used. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }

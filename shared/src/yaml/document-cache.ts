@@ -1,7 +1,25 @@
-import { Composer, type Document, isMap, isPair, isScalar, isSeq, Parser, YAMLParseError } from 'yaml';
+import {
+  Composer,
+  type CST,
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Parser,
+  YAMLParseError,
+} from 'yaml';
 import type { SourceFile } from '../text/source';
 import { RecentlyUsed } from '../util/recently-used';
 import { finish, type Steps } from '../util/steps';
+import {
+  type EarlierParse,
+  isWithoutErrors,
+  movedDocument,
+  moveInPlace,
+  type ReusePlan,
+  reusePlan,
+} from './document-reuse';
 
 // The documents of the files parsed or used last. A burst of work on a file (extracting its facts,
 // building a fix, an edit re-checking its namespace) finds them here; anything else re-parses
@@ -50,32 +68,130 @@ export function composeDocuments(source: SourceFile): Document.Parsed[] | undefi
 
 /** `composeDocuments`, pausing after each document. */
 export function* composeDocumentsInSteps(source: SourceFile): Steps<Document.Parsed[] | undefined> {
-  const list = yield* readDocuments(source.text);
+  const list = yield* readDocuments(source.text, earlierParseOf(source));
   if (!list) return undefined;
   keep(source, list);
   return list;
 }
 
 /**
+ * The documents of another text of the same file, still cached, when each of them was read from its
+ * own text alone: an edit's text is read with them (yaml/document-reuse.ts).
+ */
+function earlierParseOf(source: SourceFile): EarlierParse | undefined {
+  for (const held of documentCache.keys())
+    if (held !== source && held.path === source.path) {
+      const documents = documentCache.peek(held);
+      return documents && selfContained.has(documents) ? { text: held.text, documents } : undefined;
+    }
+  return undefined;
+}
+
+/**
+ * The lists of documents whose parse had nothing between two documents but the documents: yaml's
+ * composer gives an error token found there to the document before it and a comment to the one
+ * after, so only such documents are each what their own text makes them.
+ */
+const selfContained = new WeakSet<readonly Document.Parsed[]>();
+
+/**
  * The file's YAML documents, each with its duplicate-key errors, or undefined when yaml's parser overflowed the stack: it recurses once
  * per nesting level, so ten thousand nested block maps threw a RangeError out of parseFile (found
  * by the reliability tests). Its composer catches the same overflow itself (RESOURCE_EXHAUSTION).
+ * With `earlier`, the documents an edit did not reach are copied from it rather than parsed again.
  */
-function* readDocuments(text: string): Steps<Document.Parsed[] | undefined> {
-  // yaml's `parseAllDocuments(text, options)`, one document at a time.
+function* readDocuments(text: string, earlier?: EarlierParse): Steps<Document.Parsed[] | undefined> {
+  const plan = earlier && reusePlan(earlier, text);
+  const reused = plan && (yield* readReusing(text, plan));
+  return reused ?? (yield* readAll(text));
+}
+
+/** yaml's `parseAllDocuments(text, options)`, one document at a time; `at`: where `text` starts in the file. */
+function* readAll(text: string, at = 0): Steps<Document.Parsed[] | undefined> {
   const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   const documents: Document.Parsed[] = [];
+  const tokens = new TokensBetweenDocuments(new Parser().parse(text));
   try {
-    for (const document of composer.compose(new Parser().parse(text))) {
+    for (const document of composer.compose(tokens)) {
+      moveInPlace(document, at);
       document.errors.push(...duplicateKeyErrors(document));
       documents.push(document);
       yield;
     }
-    return documents;
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+  if (!tokens.found) selfContained.add(documents);
+  return documents;
+}
+
+/**
+ * The parser's tokens, noting whether any but a document's came after the first document, or came
+ * with no document after them (a comment before a document belongs to it).
+ */
+class TokensBetweenDocuments implements Iterable<CST.Token> {
+  found = false;
+
+  constructor(private readonly tokens: Iterable<CST.Token>) {}
+
+  *[Symbol.iterator](): Iterator<CST.Token> {
+    let inDocuments = false;
+    let beforeDocuments = false;
+    for (const token of this.tokens) {
+      if (token.type === 'document') inDocuments = true;
+      else if (token.type !== 'space' && token.type !== 'byte-order-mark') {
+        if (inDocuments) this.found = true;
+        else beforeDocuments = true;
+      }
+      yield token;
+    }
+    if (beforeDocuments && !inDocuments) this.found = true;
+  }
+}
+
+/**
+ * The documents of `text` by `plan`; undefined where they may differ from a whole parse (the caller
+ * parses it all): a kept document that cannot be copied, or anything but documents without errors in
+ * the part parsed.
+ */
+function* readReusing(text: string, plan: ReusePlan): Steps<Document.Parsed[] | undefined> {
+  const documents: Document.Parsed[] = [];
+  for (const document of plan.before) {
+    const copy = movedDocument(document, 0);
+    if (!copy) return undefined;
+    documents.push(copy);
+    yield;
+  }
+  const between = yield* readBetween(text, plan);
+  if (!between) return undefined;
+  documents.push(...between);
+  for (const document of plan.after) {
+    const copy = movedDocument(document, plan.shift);
+    if (!copy) return undefined;
+    documents.push(copy);
+    yield;
+  }
+  selfContained.add(documents);
+  return documents;
+}
+
+/**
+ * The documents from `plan.start` to `plan.end`, parsed with the marker line that follows them: the
+ * lexer ends the last one at that marker as a whole parse does (at the end of the text instead, a
+ * blank line before the marker was read as space before its last value).
+ */
+function* readBetween(text: string, plan: ReusePlan): Steps<Document.Parsed[] | undefined> {
+  const withMarker = plan.after.length > 0;
+  const lineEnd = text.indexOf('\n', plan.end);
+  const until = withMarker ? (lineEnd < 0 ? text.length : lineEnd + 1) : plan.end;
+  const read = yield* readAll(text.slice(plan.start, until), plan.start);
+  if (!read || !selfContained.has(read)) return undefined;
+  // The marker's document, cut short, is the next kept one's start; had it come first, it took what
+  // came before it (comments, blank lines), which a whole parse gives the kept one.
+  if (withMarker && (read.pop()?.range[0] !== plan.end || (read.length === 0 && plan.start < plan.end)))
+    return undefined;
+  return read.every(isWithoutErrors) ? read : undefined;
 }
 
 /**
