@@ -31,6 +31,15 @@ describe('reading an edited file with its earlier documents', () => {
     );
   });
 
+  test('a file that ends with a marker and blank lines is read with its earlier documents too', () => {
+    // istio/istio's Bookinfo manifest ends with `---`: the last document's range stops before the
+    // line break that its token takes.
+    const text = `${THREE}---\n\n`;
+    const plan = reusePlan({ text, documents: parsed(text) }, text.replace('name: a', 'name: aa'));
+    assert.ok(plan);
+    assert.equal(plan.after.length, 3);
+  });
+
   test("a copy's ranges are where a parse of the new text puts them, and its nodes are new", () => {
     const [, , last] = parsed(THREE);
     const moved = movedDocument(last as Document.Parsed, 10);

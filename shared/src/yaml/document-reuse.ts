@@ -101,7 +101,8 @@ export function isWithoutErrors(document: Document.Parsed): boolean {
  */
 function separatedByMarkersOnly(text: string, documents: readonly Document.Parsed[]): boolean {
   if (carriesState(text)) return false;
-  if (documents[documents.length - 1]?.range[2] !== text.length) return false;
+  // The last document's token takes the blank lines after it, its range does not.
+  if (!onlyBlanksFrom(text, documents[documents.length - 1]?.range[2] ?? 0)) return false;
   for (let index = 1; index < documents.length; index++) {
     const start = startOf(documents[index]);
     if (start !== documents[index - 1]?.range[2] || !isMarkerAt(text, start)) return false;
@@ -112,6 +113,11 @@ function separatedByMarkersOnly(text: string, documents: readonly Document.Parse
 /** Directives or a document end `...`, anywhere at the start of a line. */
 function carriesState(text: string): boolean {
   return /^\uFEFF?(%|\.\.\.)/.test(text) || text.includes('\n%') || text.includes('\n...');
+}
+
+function onlyBlanksFrom(text: string, at: number): boolean {
+  for (let index = at; index < text.length; index++) if (!isBlank(text[index])) return false;
+  return true;
 }
 
 function isMarkerAt(text: string, at: number): boolean {
