@@ -6,6 +6,7 @@ import { composeDocuments } from '../../shared/src/yaml/document-cache';
 import { movedDocument, reusePlan } from '../../shared/src/yaml/document-reuse';
 import { parseFile } from '../../shared/src/yaml/parse-file';
 import { plainRange } from '../helpers/fixture';
+import { describeDocument, documentsRead, parsedWhole } from '../helpers/yaml-documents';
 
 // An edit of a multi-document file parses the text between the documents it did not reach, and
 // copies those (test/fuzz/document-reuse.test.ts compares any edit with a whole parse).
@@ -70,6 +71,50 @@ describe('reading an edited file with its earlier documents', () => {
       end: { line: 14, character: 9 },
     });
   });
+
+  // Edits the fuzzer found (test/fuzz/document-reuse.test.ts), each read as a whole parse reads it.
+  for (const [what, before, after] of [
+    [
+      // Parsed to the end of its part, the edited document read the blank line before the next marker
+      // as space before its last value; parsed with the marker line, as a whole parse does, it does not.
+      'a blank line ending the edited document, before a kept one',
+      `${service('a')}---\n${service('b')}items: []\n---\n${service('c')}`,
+      `${service('a')}---\n${service('b')}items:\n\n---\n${service('c')}`,
+    ],
+    [
+      // The comment left where a document was belongs to the next document, kept from the earlier parse.
+      'a document turned into a comment, before a kept one',
+      `# head\n-,\n---\n${service('b')}---\n${service('c')}`,
+      `#-,\n---\n${service('b')}---\n${service('c')}`,
+    ],
+    [
+      // At the end of the text, it belongs to the last document, kept from the earlier parse.
+      'the last document turned into a comment',
+      `${service('a')}---\n${service('b')}---\nx: 1\n`,
+      `${service('a')}---\n${service('b')}---\n# x: 1\n`,
+    ],
+    [
+      // The first document made a plain scalar: the comments after it are between documents, and the
+      // next document's, kept from the earlier parse.
+      'a document made a scalar, with comments after it',
+      `---\n# before\n# only a comment\n---\n${service('b')}`,
+      `---{{ . }}\n# before\n# only a comment\n---\n${service('b')}`,
+    ],
+    [
+      // A quoted scalar with no closing quote runs to the end of the text, past markers.
+      'a quote left open',
+      `${service('a')}---\na: 'open'\n---\n${service('c')}`,
+      `${service('a')}---\na: 'open\n---\n${service('c')}`,
+    ],
+  ] as const)
+    test(`${what}: the documents of a whole parse`, () => {
+      const path = `clusters/east/${what.replaceAll(' ', '-')}.yaml`;
+      documentsRead(path, before);
+      assert.deepEqual(
+        documentsRead(path, after).map(describeDocument),
+        parsedWhole(after).map(describeDocument),
+      );
+    });
 
   for (const [what, text] of [
     ['directives', `%YAML 1.2\n---\n${THREE}`],

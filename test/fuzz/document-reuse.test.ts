@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { type Document, isNode, isPair, type Node } from 'yaml';
-import { createSourceFile } from '../../shared/src/text/source';
-import { composeDocuments } from '../../shared/src/yaml/document-cache';
 import { reusePlan } from '../../shared/src/yaml/document-reuse';
+import { describeDocument, documentsRead, nodesOf, parsedWhole } from '../helpers/yaml-documents';
 import { exampleFiles, fuzzParameters, mutateText, mutationStep, YAML_PIECES, yamlishText } from './inputs';
 
 // An edited file's documents are read with its earlier documents: those the edit did not reach are
@@ -82,59 +80,6 @@ const edit = fc.oneof(
       return text.slice(0, start) + piece + text.slice(start + length);
     }),
 );
-
-let fresh = 0;
-
-function documentsRead(path: string, text: string): Document.Parsed[] {
-  return composeDocuments(createSourceFile(path, text)) ?? [];
-}
-
-function parsedWhole(text: string): Document.Parsed[] {
-  fresh += 1;
-  return documentsRead(`fresh-${fresh}.yaml`, text);
-}
-
-function describeNode(node: unknown): unknown {
-  if (!isNode(node) && !isPair(node)) return node;
-  const described: Record<string, unknown> = { class: node.constructor.name };
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'items') described.items = (value as unknown[]).map(describeNode);
-    // yaml's `!!omap` binds its map methods to each object: a function is only said to be there.
-    else described[key] = typeof value === 'function' ? 'a function' : describeNode(value);
-  }
-  return described;
-}
-
-function describeDocument(doc: Document.Parsed): unknown {
-  const error = (e: Document.Parsed['errors'][number]) => [e.constructor.name, e.code, e.pos, e.message];
-  return {
-    range: doc.range,
-    errors: doc.errors.map(error),
-    warnings: doc.warnings.map(error),
-    commentBefore: doc.commentBefore,
-    comment: doc.comment,
-    directives: {
-      docStart: doc.directives.docStart,
-      docEnd: doc.directives.docEnd,
-      yaml: doc.directives.yaml,
-    },
-    contents: describeNode(doc.contents),
-  };
-}
-
-function nodesOf(docs: readonly Document.Parsed[]): Set<unknown> {
-  const found = new Set<unknown>();
-  const pending: unknown[] = docs.map((doc) => doc.contents);
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (isPair(node)) pending.push(node.key, node.value);
-    else if (isNode(node)) {
-      found.add(node);
-      if ('items' in node) pending.push(...(node as Node & { items: unknown[] }).items);
-    }
-  }
-  return found;
-}
 
 describe('fuzz: an edited file read with its earlier documents', () => {
   test('gives the documents of a whole parse, new nodes throughout', () => {

@@ -74,25 +74,15 @@ export function* composeDocumentsInSteps(source: SourceFile): Steps<Document.Par
   return list;
 }
 
-/**
- * The documents of another text of the same file, still cached, when each of them was read from its
- * own text alone: an edit's text is read with them (yaml/document-reuse.ts).
- */
+/** The documents of another text of the same file, still cached: an edit's text is read with them (yaml/document-reuse.ts). */
 function earlierParseOf(source: SourceFile): EarlierParse | undefined {
   for (const held of documentCache.keys())
     if (held !== source && held.path === source.path) {
       const documents = documentCache.peek(held);
-      return documents && selfContained.has(documents) ? { text: held.text, documents } : undefined;
+      return documents && { text: held.text, documents };
     }
   return undefined;
 }
-
-/**
- * The lists of documents whose parse had nothing between two documents but the documents: yaml's
- * composer gives an error token found there to the document before it and a comment to the one
- * after, so only such documents are each what their own text makes them.
- */
-const selfContained = new WeakSet<readonly Document.Parsed[]>();
 
 /**
  * The file's YAML documents, each with its duplicate-key errors, or undefined when yaml's parser overflowed the stack: it recurses once
@@ -106,54 +96,51 @@ function* readDocuments(text: string, earlier?: EarlierParse): Steps<Document.Pa
   return reused ?? (yield* readAll(text));
 }
 
-/** yaml's `parseAllDocuments(text, options)`, one document at a time; `at`: where `text` starts in the file. */
-function* readAll(text: string, at = 0): Steps<Document.Parsed[] | undefined> {
+/**
+ * yaml's `parseAllDocuments(text, options)`, one document at a time; `at`: where `text` starts in the
+ * file; `strays`, told of what the parser gives back between documents.
+ */
+function* readAll(text: string, at = 0, strays?: StrayTokens): Steps<Document.Parsed[] | undefined> {
   const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   const documents: Document.Parsed[] = [];
-  const tokens = new TokensBetweenDocuments(new Parser().parse(text));
+  const tokens = new Parser().parse(text);
   try {
-    for (const document of composer.compose(tokens)) {
+    for (const document of composer.compose(strays ? strays.watching(tokens) : tokens)) {
       moveInPlace(document, at);
       document.errors.push(...duplicateKeyErrors(document));
       documents.push(document);
       yield;
     }
+    return documents;
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
-  if (!tokens.found) selfContained.add(documents);
-  return documents;
 }
 
 /**
- * The parser's tokens, noting whether any but a document's came after the first document, or came
- * with no document after them (a comment before a document belongs to it).
+ * Whether the parser gave back anything but documents after the first document. yaml's composer
+ * gives a comment found between documents to the document after it (a comment after a document that
+ * is a plain scalar is one) and an error token to the one before it: in a part parsed alone, that
+ * document may be one it does not hold.
  */
-class TokensBetweenDocuments implements Iterable<CST.Token> {
+class StrayTokens {
   found = false;
 
-  constructor(private readonly tokens: Iterable<CST.Token>) {}
-
-  *[Symbol.iterator](): Iterator<CST.Token> {
+  *watching(tokens: Iterable<CST.Token>): Generator<CST.Token> {
     let inDocuments = false;
-    let beforeDocuments = false;
-    for (const token of this.tokens) {
+    for (const token of tokens) {
       if (token.type === 'document') inDocuments = true;
-      else if (token.type !== 'space' && token.type !== 'byte-order-mark') {
-        if (inDocuments) this.found = true;
-        else beforeDocuments = true;
-      }
+      else if (inDocuments && token.type !== 'space' && token.type !== 'byte-order-mark') this.found = true;
       yield token;
     }
-    if (beforeDocuments && !inDocuments) this.found = true;
   }
 }
 
 /**
  * The documents of `text` by `plan`; undefined where they may differ from a whole parse (the caller
- * parses it all): a kept document that cannot be copied, or anything but documents without errors in
- * the part parsed.
+ * parses it all): a kept document that cannot be copied, or an error or anything between documents
+ * in the part parsed.
  */
 function* readReusing(text: string, plan: ReusePlan): Steps<Document.Parsed[] | undefined> {
   const documents: Document.Parsed[] = [];
@@ -172,7 +159,6 @@ function* readReusing(text: string, plan: ReusePlan): Steps<Document.Parsed[] | 
     documents.push(copy);
     yield;
   }
-  selfContained.add(documents);
   return documents;
 }
 
@@ -185,8 +171,9 @@ function* readBetween(text: string, plan: ReusePlan): Steps<Document.Parsed[] | 
   const withMarker = plan.after.length > 0;
   const lineEnd = text.indexOf('\n', plan.end);
   const until = withMarker ? (lineEnd < 0 ? text.length : lineEnd + 1) : plan.end;
-  const read = yield* readAll(text.slice(plan.start, until), plan.start);
-  if (!read || !selfContained.has(read)) return undefined;
+  const strays = new StrayTokens();
+  const read = yield* readAll(text.slice(plan.start, until), plan.start, strays);
+  if (!read || strays.found) return undefined;
   // The marker's document, cut short, is the next kept one's start; had it come first, it took what
   // came before it (comments, blank lines), which a whole parse gives the kept one.
   if (withMarker && (read.pop()?.range[0] !== plan.end || (read.length === 0 && plan.start < plan.end)))
