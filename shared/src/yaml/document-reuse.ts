@@ -31,7 +31,9 @@ import {
 // carries state across a marker rules the reuse out: directives (`%YAML`, `%TAG`); the document end
 // `...`, after which comments belong to the next document; and a syntax error. yaml's lexer looks
 // for a quoted scalar's closing quote in the rest of the whole text, past markers, and with none
-// there, it reads the scalar to the end of the text; a document with an error is read whole.
+// there, it reads the scalar to the end of the text; a document with an error is read whole. So
+// is a text where anything but a marker separates two documents (the comments after a document that
+// is a plain scalar): yaml's composer gives them to the next document.
 
 /** A file's documents as an earlier text of it read them. */
 export interface EarlierParse {
