@@ -754,15 +754,6 @@ function targets(results: BenchResults): string[] {
   for (const name of ['10k', '50k']) {
     const f = size(name);
     add(
-      `500 opened files: complete no later than 1.5× yaml-language-server's, at ${name}`,
-      f?.someRatio.median,
-      1.5,
-      '×',
-    );
-  }
-  for (const name of ['10k', '50k']) {
-    const f = size(name);
-    add(
       `500 opened files: first diagnostics no later than 1.5× yaml-language-server's, at ${name}`,
       f?.firstRatioSome.median,
       1.5,
