@@ -6,6 +6,7 @@ import type {
   CodeAction,
   CompletionItem,
   CompletionList,
+  Diagnostic,
   Hover,
   TextDocumentEdit,
 } from 'vscode-languageserver-protocol';
@@ -165,6 +166,53 @@ describe('language server over stdio: editing', () => {
       );
       for (const path of ignored)
         assert.deepEqual(session.diagnostics.get(session.uri(path)) ?? [], [], path);
+    } finally {
+      await session.stop();
+    }
+  });
+
+  test('edits that move documents down and up report their findings at the lines they moved to', async () => {
+    // An edited buffer's untouched documents are copied from its earlier parse, their offsets moved
+    // (shared/src/yaml/document-reuse.ts): the findings in them follow their text.
+    const service = (name: string, labels: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n${labels}`;
+    const typo = '  labels:\n    solo.io/service-scope: globl\n';
+    const original = [service('cart', typo), service('orders', ''), service('payments', typo)].join('---\n');
+    const root = writeFixture(`
+      //- clusters/east/shop.yaml
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: shop
+    `);
+    writeFileSync(join(root, 'clusters/east/shop.yaml'), original);
+    const session = await startSession(root);
+    try {
+      const path = 'clusters/east/shop.yaml';
+      await session.open(path, original);
+      // Where each `globl` value is written, as line:character.
+      const typoPositions = (text: string) =>
+        text
+          .split('\n')
+          .flatMap((line, index) => (line.endsWith(': globl') ? [`${index}:${line.indexOf('globl')}`] : []));
+      const reported = (diagnostics: Diagnostic[]) =>
+        diagnostics
+          .filter((diagnostic) => diagnostic.code === 'MESH110')
+          .map(({ range }) => `${range.start.line}:${range.start.character}`);
+      for (const text of [
+        original.replace('  name: orders\n', '  name: orders\n  labels:\n    app: orders\n'),
+        original,
+        `# the shop's Services\n\n${original}`,
+        original.replace('  name: payments\n', '  name: payments\n  # moved by one line\n'),
+      ]) {
+        await session.change(path, text);
+        const expected = typoPositions(text);
+        assert.equal(expected.length, 2);
+        await session.waitForDiagnostics(path, (diagnostics) => {
+          const positions = reported(diagnostics);
+          return positions.length === 2 && positions.every((position, index) => position === expected[index]);
+        });
+      }
     } finally {
       await session.stop();
     }
