@@ -171,7 +171,7 @@ describe('language server over stdio: editing', () => {
     }
   });
 
-  test('edits that move documents down and up report their findings at the lines they moved to', async () => {
+  test('edits that move documents down and up report their findings where they moved to', async () => {
     // An edited buffer's untouched documents are copied from its earlier parse, their offsets moved
     // (shared/src/yaml/document-reuse.ts): the findings in them follow their text.
     const service = (name: string, labels: string) =>
@@ -179,7 +179,7 @@ describe('language server over stdio: editing', () => {
     const typo = '  labels:\n    solo.io/service-scope: globl\n';
     const original = [service('cart', typo), service('orders', ''), service('payments', typo)].join('---\n');
     const root = writeFixture(`
-      //- clusters/east/shop.yaml
+      //- clusters/east/namespace.yaml
       apiVersion: v1
       kind: Namespace
       metadata:
