@@ -57,9 +57,18 @@ export function cachedTextsOf(path: string): number {
  * 30 MB file kept another 900 MB of yaml nodes (about 30 times the text).
  */
 function keep(source: SourceFile, documents: Document.Parsed[]): void {
-  for (const held of documentCache.keys())
-    if (held !== source && held.path === source.path) documentCache.delete(held);
+  const held = otherTextOf(source);
+  if (held) documentCache.delete(held);
   documentCache.set(source, documents);
+}
+
+/**
+ * The cached source of the same file with another text than `source`: there is at most one, since
+ * only `keep` caches, and it lets the other go.
+ */
+function otherTextOf(source: SourceFile): SourceFile | undefined {
+  for (const held of documentCache.keys()) if (held !== source && held.path === source.path) return held;
+  return undefined;
 }
 
 export function composeDocuments(source: SourceFile): Document.Parsed[] | undefined {
@@ -76,12 +85,9 @@ export function* composeDocumentsInSteps(source: SourceFile): Steps<Document.Par
 
 /** The documents of another text of the same file, still cached: an edit's text is read with them (yaml/document-reuse.ts). */
 function earlierParseOf(source: SourceFile): EarlierParse | undefined {
-  for (const held of documentCache.keys())
-    if (held !== source && held.path === source.path) {
-      const documents = documentCache.peek(held);
-      return documents && { text: held.text, documents };
-    }
-  return undefined;
+  const held = otherTextOf(source);
+  const documents = held && documentCache.peek(held);
+  return held && documents && { text: held.text, documents };
 }
 
 /**
